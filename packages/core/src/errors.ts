@@ -1,0 +1,141 @@
+/**
+ * Every stable error code scopeladder produces. Codes never change meaning once published; the
+ * HTTP answer for each lives in one table ({@link httpErrorFor}), so no adapter picks a status.
+ *
+ * | code | when |
+ * |---|---|
+ * | `ERR_AUTH_REQUIRED` | no `Authorization` header |
+ * | `ERR_AUTH_SCHEME` | a scheme other than `Bearer` |
+ * | `ERR_AUTH_MALFORMED` | `Bearer` with no token, extra parts, double spaces, several headers |
+ * | `ERR_TOKEN_INVALID` | bad signature, `alg: none`, malformed or oversized JWT, wrong `typ`/`iss`/`aud`, `nbf` in the future |
+ * | `ERR_TOKEN_EXPIRED` | the access token's `exp` has passed (beyond the clock tolerance) |
+ * | `ERR_TOKEN_REVOKED` | the access token was revoked (logout, refresh reuse) |
+ * | `ERR_API_KEY_INVALID` | unknown, malformed or revoked bot API key |
+ * | `ERR_REFRESH_INVALID` | unknown, malformed, expired or revoked refresh token |
+ * | `ERR_REFRESH_REUSED` | a rotated refresh token was presented again: its whole family is revoked |
+ * | `ERR_INVALID_CREDENTIALS` | login with an unknown email or a wrong password (indistinguishable) |
+ * | `ERR_LOGIN_THROTTLED` | too many failed logins; `retryAfter` says when to try again |
+ * | `ERR_INSUFFICIENT_SCOPE` | authenticated, but a higher scope is required for this action |
+ * | `ERR_FORBIDDEN` | authenticated, and no scope of the ladder allows this action |
+ * | `ERR_SCOPE_MALFORMED` | a scope value does not follow the RFC 6749 §3.3 grammar |
+ * | `ERR_SCOPE_NOT_ALLOWED` | an API key asked for a scope above its bot's role (or `admin`) |
+ * | `ERR_INVALID_REQUEST` | a request body or parameter is missing or malformed |
+ * | `ERR_NOT_FOUND` | allowed, but no such resource |
+ * | `ERR_STORE_UNAVAILABLE` | the token store cannot be reached: fail closed |
+ * | `ERR_INTERNAL` | anything unexpected; the message never carries details |
+ */
+export const ERROR_CODES = [
+  'ERR_AUTH_REQUIRED',
+  'ERR_AUTH_SCHEME',
+  'ERR_AUTH_MALFORMED',
+  'ERR_TOKEN_INVALID',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_REVOKED',
+  'ERR_API_KEY_INVALID',
+  'ERR_REFRESH_INVALID',
+  'ERR_REFRESH_REUSED',
+  'ERR_INVALID_CREDENTIALS',
+  'ERR_LOGIN_THROTTLED',
+  'ERR_INSUFFICIENT_SCOPE',
+  'ERR_FORBIDDEN',
+  'ERR_SCOPE_MALFORMED',
+  'ERR_SCOPE_NOT_ALLOWED',
+  'ERR_INVALID_REQUEST',
+  'ERR_NOT_FOUND',
+  'ERR_STORE_UNAVAILABLE',
+  'ERR_INTERNAL',
+] as const;
+
+/** The union of every stable error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * What a denial was about. Attached to `ERR_INSUFFICIENT_SCOPE` and `ERR_FORBIDDEN` errors so a
+ * caller (or a log line) can say exactly which check failed.
+ */
+export interface DenialContext {
+  /** The action that was checked, e.g. `"update"`. */
+  readonly action: string;
+  /** The subject type that was checked, e.g. `"User"`. */
+  readonly subject: string;
+  /** The field that was checked, when the check named one. */
+  readonly field?: string | undefined;
+  /** The lowest scope that would allow it, or `null` when no scope would. */
+  readonly requiredScope: string | null;
+  /** A reason code from `explain()`, e.g. `"insufficient_scope"` or `"not_self"`. */
+  readonly reason: string;
+}
+
+/** Options of {@link ScopeladderError}. */
+export interface ScopeladderErrorOptions {
+  /** The denial context, for `ERR_INSUFFICIENT_SCOPE` and `ERR_FORBIDDEN`. */
+  readonly denial?: DenialContext | undefined;
+  /** Seconds after which a retry may succeed (`ERR_LOGIN_THROTTLED`, `ERR_STORE_UNAVAILABLE`). */
+  readonly retryAfter?: number | undefined;
+  /** The underlying error. Kept for debugging; never serialised into an HTTP answer. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error class of scopeladder. Every failure the library reports is an instance with a
+ * stable {@link ErrorCode}; messages are for humans and never contain a token, key or password.
+ *
+ * @example
+ * ```ts
+ * import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
+ *
+ * try {
+ *   await auth.authenticate(header);
+ * } catch (error) {
+ *   if (isScopeladderError(error) && error.code === 'ERR_TOKEN_EXPIRED') {
+ *     // ask the client to refresh
+ *   }
+ * }
+ * ```
+ */
+export class ScopeladderError extends Error {
+  /** The stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** On denials: what was checked and which scope would allow it. */
+  readonly denial: DenialContext | undefined;
+  /** Seconds after which a retry may succeed, when known. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ScopeladderErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ScopeladderError';
+    this.code = code;
+    this.denial = options.denial;
+    this.retryAfter = options.retryAfter;
+  }
+
+  /** A JSON form safe to send to clients: code, message and, on denials, the context. */
+  toJSON(): { code: ErrorCode; message: string; denial?: DenialContext; retryAfter?: number } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.denial ? { denial: this.denial } : {}),
+      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
+    };
+  }
+}
+
+/**
+ * Whether `value` is a {@link ScopeladderError}. Works across duplicated installs of the package
+ * (it checks the brand, not only the prototype chain).
+ *
+ * @example
+ * ```ts
+ * if (isScopeladderError(error)) console.log(error.code);
+ * ```
+ */
+export function isScopeladderError(value: unknown): value is ScopeladderError {
+  if (value instanceof ScopeladderError) return true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'ScopeladderError' &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes((value as { code: string }).code)
+  );
+}

@@ -1,0 +1,169 @@
+import { isScopeladderError, type DenialContext, type ErrorCode } from './errors.js';
+
+/** The RFC 6750 §3.1 error values a `WWW-Authenticate: Bearer` challenge may carry. */
+export type BearerErrorValue = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+/** One row of {@link HTTP_ERROR_TABLE}. */
+export interface HttpErrorRule {
+  /** The HTTP status. */
+  readonly status: number;
+  /** Whether the answer carries a `WWW-Authenticate: Bearer` challenge. */
+  readonly challenge: boolean;
+  /** The RFC 6750 `error` attribute of the challenge, if any. */
+  readonly bearerError?: BearerErrorValue;
+  /** A fixed, safe human description (also the challenge's `error_description`). */
+  readonly description: string;
+}
+
+/**
+ * The single table from error code to HTTP answer. Adapters translate through
+ * {@link httpErrorFor}; nothing else in scopeladder chooses a status.
+ *
+ * `ERR_TOKEN_EXPIRED` answers 403 by default, the documented ChatShipper behaviour; pass
+ * `expiredTokenStatus: 401` to {@link httpErrorFor} for the RFC 6750 answer.
+ */
+export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Object.freeze({
+  ERR_AUTH_REQUIRED: { status: 401, challenge: true, description: 'Authentication required' },
+  ERR_AUTH_SCHEME: { status: 401, challenge: true, description: 'Use the Bearer authentication scheme' },
+  ERR_AUTH_MALFORMED: {
+    status: 400,
+    challenge: true,
+    bearerError: 'invalid_request',
+    description: 'Malformed Authorization header',
+  },
+  ERR_TOKEN_INVALID: { status: 401, challenge: true, bearerError: 'invalid_token', description: 'Invalid access token' },
+  ERR_TOKEN_EXPIRED: { status: 403, challenge: true, bearerError: 'invalid_token', description: 'The access token expired' },
+  ERR_TOKEN_REVOKED: { status: 401, challenge: true, bearerError: 'invalid_token', description: 'The access token was revoked' },
+  ERR_API_KEY_INVALID: { status: 401, challenge: true, bearerError: 'invalid_token', description: 'Invalid API key' },
+  ERR_REFRESH_INVALID: { status: 401, challenge: true, bearerError: 'invalid_token', description: 'Invalid refresh token' },
+  ERR_REFRESH_REUSED: {
+    status: 401,
+    challenge: true,
+    bearerError: 'invalid_token',
+    description: 'Refresh token reuse detected; the session was revoked',
+  },
+  ERR_INVALID_CREDENTIALS: { status: 401, challenge: true, description: 'Invalid email or password' },
+  ERR_LOGIN_THROTTLED: { status: 429, challenge: false, description: 'Too many failed login attempts' },
+  ERR_INSUFFICIENT_SCOPE: {
+    status: 403,
+    challenge: true,
+    bearerError: 'insufficient_scope',
+    description: 'Permission denied: a higher scope is required',
+  },
+  ERR_FORBIDDEN: { status: 403, challenge: false, description: 'Permission denied' },
+  ERR_SCOPE_MALFORMED: { status: 400, challenge: false, description: 'Malformed scope' },
+  ERR_SCOPE_NOT_ALLOWED: { status: 400, challenge: false, description: 'Scope not allowed for this principal' },
+  ERR_INVALID_REQUEST: { status: 400, challenge: false, description: 'Invalid request' },
+  ERR_NOT_FOUND: { status: 404, challenge: false, description: 'Not found' },
+  ERR_STORE_UNAVAILABLE: { status: 503, challenge: false, description: 'Authentication temporarily unavailable' },
+  ERR_INTERNAL: { status: 500, challenge: false, description: 'Internal error' },
+});
+
+/** Options of {@link httpErrorFor}. */
+export interface HttpErrorOptions {
+  /** The `realm` of `WWW-Authenticate` challenges. Default `"scopeladder"`. */
+  readonly realm?: string | undefined;
+  /** The status of `ERR_TOKEN_EXPIRED`: 403 (ChatShipper, default) or 401 (RFC 6750). */
+  readonly expiredTokenStatus?: 401 | 403 | undefined;
+}
+
+/** The JSON body of an error answer. Never holds a stack, a token or a secret. */
+export interface HttpErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly requiredScope?: string | null;
+  readonly denial?: DenialContext;
+  readonly retryAfter?: number;
+}
+
+/** The HTTP answer for an error: what an adapter writes, verbatim. */
+export interface HttpErrorResult {
+  readonly status: number;
+  /** Lower-case header names: `www-authenticate`, `retry-after`, `cache-control`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: HttpErrorBody;
+}
+
+// RFC 6750 §3: error_description = 1*( %x20-21 / %x23-5B / %x5D-7E ). Same set is safe inside
+// an RFC 9110 quoted-string without escapes; anything else is dropped.
+const DESCRIPTION_UNSAFE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+// realm is an RFC 9110 quoted-string: escape backslash and double quote, drop controls.
+function quote(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `"${value.replace(/[\x00-\x1f\x7f]/g, '').replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+// scope attribute: RFC 6749 scope-tokens separated by single spaces; never needs escapes.
+const SCOPE_SAFE = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+/**
+ * Builds the RFC 6750 `WWW-Authenticate` value, with correct quoting.
+ *
+ * @example
+ * ```ts
+ * formatBearerChallenge({ realm: 'api', error: 'insufficient_scope', scope: 'bot' });
+ * // 'Bearer realm="api", error="insufficient_scope", error_description="…", scope="bot"'
+ * ```
+ */
+export function formatBearerChallenge(params: {
+  realm: string;
+  error?: BearerErrorValue | undefined;
+  description?: string | undefined;
+  scope?: string | null | undefined;
+}): string {
+  const parts = [`realm=${quote(params.realm)}`];
+  if (params.error) {
+    parts.push(`error="${params.error}"`);
+    const description = params.description?.replace(DESCRIPTION_UNSAFE, '');
+    if (description) parts.push(`error_description="${description}"`);
+    if (params.scope && SCOPE_SAFE.test(params.scope)) parts.push(`scope="${params.scope}"`);
+  }
+  return `Bearer ${parts.join(', ')}`;
+}
+
+/**
+ * Maps any error to the HTTP answer scopeladder gives for it. A {@link ScopeladderError} is
+ * answered from {@link HTTP_ERROR_TABLE}; anything else is an `ERR_INTERNAL` 500 whose body says
+ * nothing about the cause.
+ *
+ * @example
+ * ```ts
+ * import { httpErrorFor } from '@scopeladder/core';
+ *
+ * const { status, headers, body } = httpErrorFor(error, { realm: 'chatshipper' });
+ * res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
+ * ```
+ */
+export function httpErrorFor(error: unknown, options: HttpErrorOptions = {}): HttpErrorResult {
+  const realm = options.realm ?? 'scopeladder';
+  if (!isScopeladderError(error)) {
+    const rule = HTTP_ERROR_TABLE.ERR_INTERNAL;
+    return {
+      status: rule.status,
+      headers: { 'cache-control': 'no-store' },
+      body: { code: 'ERR_INTERNAL', message: rule.description },
+    };
+  }
+  const rule = HTTP_ERROR_TABLE[error.code];
+  const status =
+    error.code === 'ERR_TOKEN_EXPIRED' && options.expiredTokenStatus !== undefined
+      ? options.expiredTokenStatus
+      : rule.status;
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const requiredScope = error.denial?.requiredScope;
+  if (rule.challenge) {
+    headers['www-authenticate'] = formatBearerChallenge({
+      realm,
+      error: rule.bearerError,
+      description: rule.description,
+      scope: requiredScope,
+    });
+  }
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfter)));
+  const body: HttpErrorBody = {
+    code: error.code,
+    message: error.message || rule.description,
+    ...(error.denial ? { requiredScope: error.denial.requiredScope, denial: error.denial } : {}),
+    ...(error.retryAfter === undefined ? {} : { retryAfter: Math.max(0, Math.ceil(error.retryAfter)) }),
+  };
+  return { status, headers, body };
+}

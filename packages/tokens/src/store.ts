@@ -1,0 +1,117 @@
+/**
+ * The storage contract of @scopeladder/tokens. Implementations: the in-memory default
+ * (`createMemoryStore`) and `@scopeladder/redis`. One contract test suite runs against both.
+ *
+ * Rules every implementation keeps:
+ * - Only digests are stored (never a refresh token or API key in clear); the service computes
+ *   digests, the store treats them as opaque strings (64 lowercase hex chars, SHA-256).
+ * - Every record expires by itself at its `expiresAt` (epoch milliseconds) — the in-memory store
+ *   by a sweep, Redis by TTLs. API keys never expire: they live until deleted.
+ * - `now` is always passed in (epoch ms): stores never read a clock for decisions, so tests can
+ *   use a fake clock. (A store may use its own clock only to *purge* already-expired records.)
+ * - Operations that two server instances could race on are atomic (see each method).
+ * - A store that cannot reach its backend throws `ScopeladderError('ERR_STORE_UNAVAILABLE')`.
+ */
+
+/** A refresh token as stored: its digest and the family (login session) it belongs to. */
+export interface RefreshTokenRecord {
+  /** SHA-256 hex digest of the whole refresh token string. */
+  readonly digest: string;
+  /** The user the token was issued to. */
+  readonly userId: string;
+  /** The family: one per login; every rotation stays in the family. */
+  readonly familyId: string;
+  /** Epoch ms after which the token is no longer accepted. */
+  readonly expiresAt: number;
+}
+
+/** The outcome of {@link TokenStore.rotateRefreshToken}. */
+export type RotateRefreshResult =
+  /** The old token was current: it is now spent and `next` is stored. */
+  | { readonly status: 'rotated'; readonly record: RefreshTokenRecord }
+  /** The old token was already spent (reuse): the family is now revoked. */
+  | { readonly status: 'reused'; readonly record: RefreshTokenRecord }
+  /** No such token (never issued, or purged after expiry). */
+  | { readonly status: 'not_found' }
+  /** The token exists but expired. */
+  | { readonly status: 'expired'; readonly record: RefreshTokenRecord }
+  /** The token's family was revoked (logout or earlier reuse). */
+  | { readonly status: 'revoked'; readonly record: RefreshTokenRecord };
+
+/** A bot API key as stored. Never expires; deleted to revoke. */
+export interface ApiKeyRecord {
+  /** SHA-256 hex digest of the key: the lookup key. */
+  readonly digest: string;
+  /** A public identifier for the key (for listing and revoking without the secret). */
+  readonly id: string;
+  /** The bot user the key acts for. */
+  readonly userId: string;
+  /** The scopes it was created with (capped live by the bot's role at each request). */
+  readonly scopes: readonly string[];
+  /** Epoch ms of creation. */
+  readonly createdAt: number;
+}
+
+/** A fixed-window counter's state after a hit. */
+export interface ThrottleState {
+  /** Hits inside the current window, this one included. */
+  readonly count: number;
+  /** Epoch ms at which the window ends and the count resets. */
+  readonly resetAt: number;
+}
+
+/** Storage for refresh families, revocations, API keys and login throttling. */
+export interface TokenStore {
+  /** Stores a fresh refresh token (first of a family, at login). */
+  saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
+
+  /**
+   * Atomically spends the token with digest `oldDigest` and stores `next` in its place, if and
+   * only if the old one is current (not spent, not expired at `now`, family not revoked).
+   * Of many concurrent calls with the same `oldDigest`, exactly one returns `rotated`.
+   * When the old token was already spent, the family is revoked (until `familyExpiresAt`)
+   * and `reused` is returned. A spent token is remembered until its own `expiresAt`.
+   * `next.familyId` and `next.userId` must equal the old record's; the store checks nothing
+   * about them beyond storing.
+   */
+  rotateRefreshToken(oldDigest: string, next: RefreshTokenRecord, now: number): Promise<RotateRefreshResult>;
+
+  /** Revokes a whole family: every refresh token in it, and (by `isFamilyRevoked`) every access token issued from it. Kept until `expiresAt`. */
+  revokeFamily(familyId: string, expiresAt: number): Promise<void>;
+
+  /** Whether a family was revoked. */
+  isFamilyRevoked(familyId: string, now: number): Promise<boolean>;
+
+  /** Revokes one access token by its `jti`, remembered until the token's own `expiresAt`. */
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+
+  /** Whether an access token's `jti` was revoked. */
+  isAccessTokenRevoked(jti: string, now: number): Promise<boolean>;
+
+  /** Stores an API key. */
+  saveApiKey(record: ApiKeyRecord): Promise<void>;
+
+  /** Finds an API key by digest, or `null`. */
+  findApiKey(digest: string): Promise<ApiKeyRecord | null>;
+
+  /** Deletes one API key by its public id; resolves `true` if one was deleted. */
+  deleteApiKey(id: string): Promise<boolean>;
+
+  /** Deletes every API key of a user (the bot was deleted); resolves how many. */
+  deleteApiKeysOfUser(userId: string): Promise<number>;
+
+  /** Lists a user's API keys (records only: digests, never secrets). */
+  listApiKeysOfUser(userId: string): Promise<readonly ApiKeyRecord[]>;
+
+  /**
+   * Counts one hit on a fixed-window counter (`key` is opaque, e.g. `login:email:<digest>`).
+   * Atomic across instances. The window starts at the first hit and lasts `windowMs`.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<ThrottleState>;
+
+  /** Reads a counter without counting, or `null` when none is running at `now`. */
+  peek(key: string, now: number): Promise<ThrottleState | null>;
+
+  /** Clears a counter (after a successful login). */
+  clearHits(key: string): Promise<void>;
+}

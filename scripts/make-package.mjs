@@ -1,0 +1,50 @@
+// One-off scaffold helper kept for adding packages consistently.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+const [name, description, depsJson = '{}', peerJson = '{}', devJson = '{}'] = process.argv.slice(2);
+const dir = `packages/${name}`;
+mkdirSync(`${dir}/src`, { recursive: true });
+const pkg = {
+  name: `@scopeladder/${name}`,
+  version: '0.1.0',
+  description,
+  license: 'MIT',
+  type: 'module',
+  sideEffects: false,
+  engines: { node: '>=20.19' },
+  exports: {
+    '.': {
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    },
+    './package.json': './package.json',
+  },
+  main: './dist/index.cjs',
+  module: './dist/index.js',
+  types: './dist/index.d.cts',
+  files: ['dist'],
+  scripts: {
+    build: 'tsup',
+    lint: 'publint --strict && attw --pack . --profile node16',
+    typecheck: 'tsc -p tsconfig.json --noEmit',
+  },
+  dependencies: JSON.parse(depsJson),
+  peerDependencies: JSON.parse(peerJson),
+  devDependencies: JSON.parse(devJson),
+  keywords: ['authorization', 'scopes', 'casl', 'oauth2', 'jwt'],
+};
+for (const k of ['dependencies', 'peerDependencies', 'devDependencies']) if (!Object.keys(pkg[k]).length) delete pkg[k];
+writeFileSync(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + '\n');
+writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src'] }, null, 2) + '\n');
+writeFileSync(`${dir}/tsup.config.ts`, `import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: { compilerOptions: { paths: {} } },
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  external: [/^@scopeladder\\//],
+});
+`);
+if (!existsSync(`${dir}/src/index.ts`)) writeFileSync(`${dir}/src/index.ts`, 'export {};\n');
