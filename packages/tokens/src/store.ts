@@ -66,11 +66,21 @@ export interface TokenStore {
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
 
   /**
+   * The record stored under `digest` (current or spent), or `null` when there is none (never
+   * issued, or purged after expiry). Read-only: the service calls it to learn the token's
+   * `familyId`/`userId` before {@link rotateRefreshToken}, which stays the only decision point.
+   */
+  findRefreshToken(digest: string): Promise<RefreshTokenRecord | null>;
+
+  /**
    * Atomically spends the token with digest `oldDigest` and stores `next` in its place, if and
    * only if the old one is current (not spent, not expired at `now`, family not revoked).
    * Of many concurrent calls with the same `oldDigest`, exactly one returns `rotated`.
-   * When the old token was already spent, the family is revoked (until `familyExpiresAt`)
-   * and `reused` is returned. A spent token is remembered until its own `expiresAt`.
+   * Checks, in this order: no record → `not_found`; `expiresAt <= now` → `expired`; family
+   * revoked → `revoked`; already spent → the family is revoked until
+   * `max(next.expiresAt, old.expiresAt)` and `reused` is returned; else → `rotated`.
+   * In every result that carries a `record`, it is the OLD token's record.
+   * A spent token is remembered until its own `expiresAt`.
    * `next.familyId` and `next.userId` must equal the old record's; the store checks nothing
    * about them beyond storing.
    */
