@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { baseUrlFor, formatBanner } from './banner.js';
+import { parseConfig } from './config.js';
+
+describe('baseUrlFor', () => {
+  it('reaches wildcard binds through loopback and brackets IPv6', () => {
+    expect(baseUrlFor({ host: '0.0.0.0', port: 1 })).toBe('http://127.0.0.1:1');
+    expect(baseUrlFor({ host: '::', port: 2 })).toBe('http://[::1]:2');
+    expect(baseUrlFor({ host: 'localhost', port: 3 })).toBe('http://localhost:3');
+  });
+});
+
+describe('formatBanner', () => {
+  const address = { host: '127.0.0.1', port: 4321 };
+
+  it('prints the address, the framework, generated credentials and a login curl', () => {
+    const config = parseConfig({ FRAMEWORK: 'koa' });
+    const banner = formatBanner({ config, address, storage: 'memory' });
+    expect(banner).toContain('listening on http://127.0.0.1:4321 (framework: koa');
+    expect(banner).toContain(config.admin.password);
+    expect(banner).toContain(`curl -s -X POST http://127.0.0.1:4321/v2/auth/token`);
+    expect(banner).not.toContain(config.jwtSecret);
+  });
+
+  it('never prints a password or a secret that came from the environment', () => {
+    const config = parseConfig({ ADMIN_PASSWORD: 'my-own-password', JWT_SECRET: 's'.repeat(40) });
+    const banner = formatBanner({ config, address, storage: 'memory' });
+    expect(banner).not.toContain('my-own-password');
+    expect(banner).not.toContain('s'.repeat(40));
+    expect(banner).toContain('<ADMIN_PASSWORD>');
+  });
+
+  it('quotes the login body for the shell, whatever the email holds', () => {
+    const config = parseConfig({ ADMIN_EMAIL: "o'hara@example.com" });
+    const banner = formatBanner({ config, address, storage: 'memory' });
+    const curl = banner.split('\n').find((line) => line.includes('curl'));
+    const body = curl?.slice(curl.indexOf(' -d ') + 4) ?? '';
+    const echoed = execFileSync('sh', ['-c', `printf %s ${body}`], { encoding: 'utf8' });
+    expect(JSON.parse(echoed)).toEqual({ email: "o'hara@example.com", password: config.admin.password });
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+const fixedRandom = (size: number) => Buffer.alloc(size, 7);
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env, { randomBytes: fixedRandom });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({}, { randomBytes: fixedRandom });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      framework: 'fastify',
+      accessTokenTtlSeconds: 86_400,
+      accessTokenTtlText: '24h',
+      generatedJwtSecret: true,
+      redisUrl: undefined,
+    });
+    expect(config.admin.generatedEmail).toBe(true);
+    expect(config.admin.generatedPassword).toBe(true);
+    expect(config.admin.password.length).toBeGreaterThanOrEqual(16);
+    expect(Buffer.byteLength(config.jwtSecret)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig({ PORT: '', FRAMEWORK: '', JWT_SECRET: '' }, { randomBytes: fixedRandom }).port).toBe(3000);
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      FRAMEWORK: 'Koa',
+      ADMIN_EMAIL: 'Root@Example.com',
+      ADMIN_PASSWORD: 'correct horse',
+      ACCESS_TOKEN_TTL: '2s',
+      JWT_SECRET: 'x'.repeat(32),
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      framework: 'koa',
+      admin: { email: 'root@example.com', password: 'correct horse', generatedEmail: false, generatedPassword: false },
+      accessTokenTtlSeconds: 2,
+      jwtSecret: 'x'.repeat(32),
+      generatedJwtSecret: false,
+      redisUrl: 'redis://127.0.0.1:6379/0',
+    });
+  });
+
+  it.each([
+    ['24h', 86_400],
+    ['90s', 90],
+    ['2s', 2],
+    ['15m', 900],
+    ['7d', 604_800],
+    ['1500ms', Number.NaN],
+    ['2000ms', 2],
+  ])('parses ACCESS_TOKEN_TTL=%s', (text, seconds) => {
+    if (Number.isNaN(seconds)) {
+      expect(problemsOf({ ACCESS_TOKEN_TTL: text })).toHaveLength(1);
+    } else {
+      expect(parseConfig({ ACCESS_TOKEN_TTL: text }).accessTokenTtlSeconds).toBe(seconds);
+    }
+  });
+
+  it.each(['2', '1.5h', '-2s', '0s', 'two seconds', '2 s', '500ms'])('rejects ACCESS_TOKEN_TTL=%j', (text) => {
+    expect(problemsOf({ ACCESS_TOKEN_TTL: text })).toEqual([expect.stringContaining('ACCESS_TOKEN_TTL')]);
+  });
+
+  it.each(['-1', '65536', 'http', '3000.5', '0x10'])('rejects PORT=%j', (port) => {
+    expect(problemsOf({ PORT: port })).toEqual([expect.stringContaining('PORT')]);
+  });
+
+  it('rejects an unknown framework, naming the choices', () => {
+    expect(problemsOf({ FRAMEWORK: 'hapi' })).toEqual([expect.stringMatching(/FRAMEWORK.*express, fastify, koa/)]);
+  });
+
+  it('rejects a JWT_SECRET shorter than 32 bytes without echoing it', () => {
+    const problems = problemsOf({ JWT_SECRET: 'short-secret-value' });
+    expect(problems).toEqual([expect.stringContaining('JWT_SECRET must be at least 32 bytes')]);
+    expect(problems.join()).not.toContain('short-secret-value');
+  });
+
+  it('counts JWT_SECRET in bytes, not characters', () => {
+    expect(problemsOf({ JWT_SECRET: 'é'.repeat(16) })).toEqual([]);
+    expect(problemsOf({ JWT_SECRET: 'é'.repeat(15) })).toHaveLength(1);
+  });
+
+  it('rejects a bad REDIS_URL without echoing it', () => {
+    const problems = problemsOf({ REDIS_URL: 'http://user:hunter2@host' });
+    expect(problems).toEqual([expect.stringContaining('REDIS_URL')]);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('rejects a bad admin email and a short admin password', () => {
+    expect(problemsOf({ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'short' })).toEqual([
+      expect.stringContaining('ADMIN_EMAIL'),
+      expect.stringContaining('ADMIN_PASSWORD'),
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const error = (() => {
+      try {
+        parseConfig({ PORT: 'x', FRAMEWORK: 'y', ACCESS_TOKEN_TTL: 'z', JWT_SECRET: 'w' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(4);
+    expect((error as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- PORT/);
+  });
+});

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { parseDurationMs } from './lib/duration.js';
+
+/** The web frameworks the server can run on. */
+export const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
+/** One of {@link FRAMEWORKS}. */
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** The server's configuration, parsed and validated from the environment. */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly framework: Framework;
+  readonly admin: {
+    readonly email: string;
+    readonly password: string;
+    /** Whether the email / password were generated (then the banner prints them). */
+    readonly generatedEmail: boolean;
+    readonly generatedPassword: boolean;
+  };
+  /** Access-token lifetime in seconds, and as written (`24h`). */
+  readonly accessTokenTtlSeconds: number;
+  readonly accessTokenTtlText: string;
+  /** The HS256 secret; generated (32 random bytes, hex) when `JWT_SECRET` is unset. */
+  readonly jwtSecret: string;
+  readonly generatedJwtSecret: boolean;
+  /** `REDIS_URL`, when set (validated as a `redis:` / `rediss:` URL). */
+  readonly redisUrl: string | undefined;
+}
+
+/** Thrown by {@link parseConfig} with every problem found, each naming its variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** The environment variables {@link parseConfig} reads. */
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/** Options of {@link parseConfig}. */
+export interface ParseConfigOptions {
+  /** Random bytes source, for generated secrets (tests pass a fixed one). */
+  readonly randomBytes?: (size: number) => Buffer;
+}
+
+const DEFAULT_ADMIN_EMAIL = 'admin@chatshipper.example';
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const MIN_SECRET_BYTES = 32;
+const MIN_PASSWORD_LENGTH = 8;
+const MIN_TTL_MS = 1_000;
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/**
+ * Reads and validates the server configuration from `env` (normally `process.env`). Unset or
+ * empty variables take their defaults; invalid ones are all reported at once in a
+ * {@link ConfigError}, so the server refuses to start with a clear message.
+ *
+ * @example
+ * ```ts
+ * const config = parseConfig({ PORT: '0', FRAMEWORK: 'koa', ACCESS_TOKEN_TTL: '2s' });
+ * config.accessTokenTtlSeconds; // 2
+ * ```
+ */
+export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): ServerConfig {
+  const random = options.randomBytes ?? randomBytes;
+  const problems: string[] = [];
+
+  let port = 3000;
+  if (present(env['PORT'])) {
+    const text = env['PORT'].trim();
+    port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+    if (!(port >= 0 && port <= 65535)) problems.push(`PORT must be an integer from 0 to 65535 (got "${env['PORT']}")`);
+  }
+
+  const host = present(env['HOST']) ? env['HOST'].trim() : '127.0.0.1';
+  if (host === '' || /\s/.test(host)) problems.push('HOST must be a host name or an IP address');
+
+  let framework: Framework = 'fastify';
+  if (present(env['FRAMEWORK'])) {
+    const name = env['FRAMEWORK'].trim().toLowerCase();
+    if ((FRAMEWORKS as readonly string[]).includes(name)) framework = name as Framework;
+    else problems.push(`FRAMEWORK must be one of ${FRAMEWORKS.join(', ')} (got "${env['FRAMEWORK']}")`);
+  }
+
+  const generatedEmail = !present(env['ADMIN_EMAIL']);
+  const email = generatedEmail ? DEFAULT_ADMIN_EMAIL : (env['ADMIN_EMAIL'] ?? '').trim().toLowerCase();
+  if (!EMAIL.test(email)) problems.push('ADMIN_EMAIL must be an email address');
+
+  const generatedPassword = !present(env['ADMIN_PASSWORD']);
+  const password = generatedPassword ? random(18).toString('base64url') : (env['ADMIN_PASSWORD'] ?? '');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  }
+
+  const ttlText = present(env['ACCESS_TOKEN_TTL']) ? env['ACCESS_TOKEN_TTL'].trim() : '24h';
+  const ttlMs = parseDurationMs(ttlText);
+  let accessTokenTtlSeconds = 86_400;
+  if (ttlMs === null || ttlMs < MIN_TTL_MS || ttlMs % 1_000 !== 0) {
+    problems.push(
+      `ACCESS_TOKEN_TTL must be a whole number of seconds of at least 1s, written like 24h, 15m, 90s or 2s (got "${ttlText}")`,
+    );
+  } else {
+    accessTokenTtlSeconds = ttlMs / 1_000;
+  }
+
+  const generatedJwtSecret = !present(env['JWT_SECRET']);
+  const jwtSecret = generatedJwtSecret ? random(MIN_SECRET_BYTES).toString('hex') : (env['JWT_SECRET'] ?? '');
+  if (Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+    // Never echo the secret, not even its length's worth of it.
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long (or unset, to generate one at start)`);
+  }
+
+  let redisUrl: string | undefined;
+  if (present(env['REDIS_URL'])) {
+    redisUrl = env['REDIS_URL'].trim();
+    let ok = false;
+    try {
+      const url = new URL(redisUrl);
+      ok = url.protocol === 'redis:' || url.protocol === 'rediss:';
+    } catch {
+      ok = false;
+    }
+    // The URL may hold a password: do not echo it.
+    if (!ok) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    framework,
+    admin: { email, password, generatedEmail, generatedPassword },
+    accessTokenTtlSeconds,
+    accessTokenTtlText: ttlText,
+    jwtSecret,
+    generatedJwtSecret,
+    redisUrl,
+  };
+}

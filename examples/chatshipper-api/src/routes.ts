@@ -1,0 +1,86 @@
+import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import { createResourceHandlers } from './handlers/resources.js';
+import { createUserHandlers } from './handlers/users.js';
+import { RESOURCE_PATHS, RESOURCE_TYPES, type Action, type ResourceType } from './resources.js';
+import type { ResourceRepository, UserRepository } from './storage/types.js';
+
+/** What a handler receives: the verified caller and the parsed request. Framework-free. */
+export interface ApiRequest {
+  /** Set by the adapter's authentication middleware before the guard and the handler run. */
+  readonly auth: AuthContext;
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly body: unknown;
+}
+
+/** What a handler answers; the framework glue writes it as JSON (no body: 204). */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** A handler: throws only `ScopeladderError`s (`ERR_NOT_FOUND`, `ERR_INVALID_REQUEST`, denials…). */
+export type ApiHandler = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** The HTTP methods of the API. */
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One route, with what the adapter's guard must check before the handler runs. */
+export interface ApiRoute {
+  readonly method: ApiMethod;
+  /** `/v2/users/:id` style (the same syntax in Express, Fastify and @koa/router). */
+  readonly path: string;
+  readonly action: Action;
+  readonly subjectType: ResourceType;
+  /**
+   * `/:id` routes are guarded on the instance `subject(type, { id })` (before any lookup), so
+   * the policy's "(self)" rows apply and a denial never reveals whether the id exists.
+   */
+  readonly byId: boolean;
+  readonly handle: ApiHandler;
+}
+
+/** What the handlers work with. */
+export interface ApiDependencies {
+  readonly auth: AuthService;
+  readonly users: UserRepository;
+  readonly resources: ResourceRepository;
+  /** The roles a user may have: the scopes of the policy's ladder, lowest first. */
+  readonly roles: readonly string[];
+  /** Hashes a password for the directory (tokens' `hashPassword`). */
+  readonly hashPassword: (password: string) => Promise<string>;
+}
+
+/**
+ * Every route of the ChatShipper API surface, framework-independent: for each resource,
+ * list / fetch / create / update / delete. The framework files mount these behind the
+ * adapter's authentication and guards; decisions come from the policy only.
+ *
+ * @example
+ * ```ts
+ * for (const route of createRoutes(deps)) app[route.method.toLowerCase()](route.path, guard(route), run(route));
+ * ```
+ */
+export function createRoutes(deps: ApiDependencies): readonly ApiRoute[] {
+  const routes: ApiRoute[] = [];
+  for (const type of RESOURCE_TYPES) {
+    const base = RESOURCE_PATHS[type];
+    const handlers = type === 'User' ? createUserHandlers(deps) : createResourceHandlers(deps, type);
+    routes.push(
+      { method: 'GET', path: base, action: 'list', subjectType: type, byId: false, handle: handlers.list },
+      { method: 'GET', path: `${base}/:id`, action: 'fetch', subjectType: type, byId: true, handle: handlers.fetch },
+      { method: 'POST', path: base, action: 'create', subjectType: type, byId: false, handle: handlers.create },
+      { method: 'PATCH', path: `${base}/:id`, action: 'update', subjectType: type, byId: true, handle: handlers.update },
+      { method: 'DELETE', path: `${base}/:id`, action: 'delete', subjectType: type, byId: true, handle: handlers.delete },
+    );
+  }
+  return routes;
+}
+
+/** The five handlers of one resource. */
+export interface ResourceHandlers {
+  readonly list: ApiHandler;
+  readonly fetch: ApiHandler;
+  readonly create: ApiHandler;
+  readonly update: ApiHandler;
+  readonly delete: ApiHandler;
+}

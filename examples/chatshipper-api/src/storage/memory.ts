@@ -1,0 +1,106 @@
+import type { ResourceType } from '../resources.js';
+import type { ResourceDocument, ResourceRepository, StoredUser, UserPatch, UserRepository } from './types.js';
+
+/**
+ * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered.
+ *
+ * @example
+ * ```ts
+ * const resources = createMemoryResourceRepository();
+ * await resources.create('Contact', { id: newId(), organization: orgId, name: 'Ada' });
+ * ```
+ */
+export function createMemoryResourceRepository(): ResourceRepository {
+  const tables = new Map<ResourceType, Map<string, ResourceDocument>>();
+  const table = (type: ResourceType): Map<string, ResourceDocument> => {
+    let found = tables.get(type);
+    if (!found) {
+      found = new Map();
+      tables.set(type, found);
+    }
+    return found;
+  };
+  return {
+    async list(type) {
+      return [...table(type).values()];
+    },
+    async get(type, id) {
+      return table(type).get(id) ?? null;
+    },
+    async create(type, document) {
+      table(type).set(document.id, document);
+      return document;
+    },
+    async update(type, id, patch) {
+      const current = table(type).get(id);
+      if (!current) return null;
+      const next: ResourceDocument = { ...current, ...patch, id: current.id, organization: current.organization };
+      table(type).set(id, next);
+      return next;
+    },
+    async delete(type, id) {
+      return table(type).delete(id);
+    },
+  };
+}
+
+/**
+ * An in-memory {@link UserRepository} (and so a `UserDirectory` for the auth service).
+ * Emails are compared lower-cased.
+ *
+ * @example
+ * ```ts
+ * const users = createMemoryUserRepository();
+ * const auth = createAuthService({ directory: users, ... });
+ * ```
+ */
+export function createMemoryUserRepository(): UserRepository {
+  const byId = new Map<string, StoredUser>();
+  const idByEmail = new Map<string, string>();
+  return {
+    async findById(id) {
+      return byId.get(id) ?? null;
+    },
+    async findByEmail(email) {
+      const id = idByEmail.get(email.toLowerCase());
+      return id === undefined ? null : (byId.get(id) ?? null);
+    },
+    async list() {
+      return [...byId.values()];
+    },
+    async create(user) {
+      const email = user.email.toLowerCase();
+      if (idByEmail.has(email)) return null;
+      const stored: StoredUser = { ...user, email };
+      byId.set(stored.id, stored);
+      idByEmail.set(email, stored.id);
+      return stored;
+    },
+    async update(id, patch: UserPatch) {
+      const current = byId.get(id);
+      if (!current) return null;
+      const email = patch.email === undefined ? current.email : patch.email.toLowerCase();
+      if (email !== current.email) {
+        if (idByEmail.has(email)) return 'email_taken';
+        idByEmail.delete(current.email);
+        idByEmail.set(email, id);
+      }
+      const next: StoredUser = {
+        ...current,
+        email,
+        ...(patch.role === undefined ? {} : { role: patch.role }),
+        ...(patch.passwordHash === undefined ? {} : { passwordHash: patch.passwordHash }),
+        profile: patch.profile === undefined ? current.profile : { ...current.profile, ...patch.profile },
+      };
+      byId.set(id, next);
+      return next;
+    },
+    async delete(id) {
+      const current = byId.get(id);
+      if (!current) return null;
+      byId.delete(id);
+      idByEmail.delete(current.email);
+      return current;
+    },
+  };
+}
