@@ -1,1 +1,3 @@
-export {};
+// Public entry point of @scopeladder/redis. Types are exported explicitly with `export type`.
+export { createRedisStore } from './create-redis-store.js';
+export type { RedisStoreOptions, RedisTokenStore } from './create-redis-store.js';

@@ -1,0 +1,300 @@
+import type {
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RotateRefreshResult,
+  ThrottleState,
+  TokenStore,
+} from '@scopeladder/tokens';
+import type { Redis, RedisOptions } from 'ioredis';
+import { createConnection } from './lib/connection.js';
+import { createKeyBuilder } from './lib/keys.js';
+import { decodeApiKey, decodeCounter, decodeRefreshToken, decodeRotation } from './lib/records.js';
+import {
+  DELETE_API_KEY,
+  DELETE_API_KEYS_OF_USER,
+  HIT,
+  LIST_API_KEYS_OF_USER,
+  REVOKE_UNTIL,
+  ROTATE_REFRESH_TOKEN,
+  SAVE_API_KEY,
+  SAVE_REFRESH_TOKEN,
+} from './lib/scripts.js';
+import { assertDuration, assertStringArray, assertText, assertTime } from './lib/validate.js';
+
+/** Options of {@link createRedisStore}: exactly one of `client` or `url`. */
+export interface RedisStoreOptions {
+  /**
+   * An ioredis client to share with the application. The store never closes it and never
+   * changes its settings; see the README for the settings that make it fail fast.
+   */
+  readonly client?: Redis | undefined;
+  /**
+   * A Redis URL (`redis://user:pass@host:6379/0`, `rediss://…`). The store creates its own
+   * client, set up to fail fast (no offline queue, no replay of unanswered commands,
+   * reconnection forever) and closes it in {@link RedisTokenStore.close}.
+   */
+  readonly url?: string | undefined;
+  /** Extra ioredis options for the client created from `url` (ignored with `client`). */
+  readonly redisOptions?: RedisOptions | undefined;
+  /** Prepended to every key, so several applications or tests share one Redis. Default `"scopeladder:"`. */
+  readonly prefix?: string | undefined;
+  /**
+   * The longest any store call waits for Redis, start-up included, before rejecting with
+   * `ERR_STORE_UNAVAILABLE`. Default `1000`.
+   */
+  readonly commandTimeoutMs?: number | undefined;
+  /**
+   * How long keys outlive their `expiresAt` in Redis, so clock skew between application servers
+   * and Redis can never drop a revocation early. Decisions still use the caller's `now`.
+   * Default `60000`.
+   */
+  readonly expiryGraceMs?: number | undefined;
+}
+
+/** A {@link TokenStore} on Redis, plus lifecycle. */
+export interface RedisTokenStore extends TokenStore {
+  /** The key prefix in use. */
+  readonly prefix: string;
+  /** The ioredis client (the shared one, or the one created from `url`). */
+  readonly client: Redis;
+  /** Whether Redis answers a `PING` now (bounded by `commandTimeoutMs`); never throws. For health checks. */
+  ping(): Promise<boolean>;
+  /** Closes the client the store created from `url`; leaves a shared `client` open. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PREFIX = 'scopeladder:';
+const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+const DEFAULT_EXPIRY_GRACE_MS = 60_000;
+
+function readOptions(options: RedisStoreOptions): Required<Pick<RedisStoreOptions, 'prefix' | 'commandTimeoutMs' | 'expiryGraceMs'>> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createRedisStore: options must be an object');
+  }
+  const { client, url, prefix = DEFAULT_PREFIX } = options;
+  if ((client === undefined) === (url === undefined)) {
+    throw new TypeError('createRedisStore: give exactly one of `client` or `url`');
+  }
+  if (client !== undefined) {
+    const candidate = client as unknown as { evalsha?: unknown; status?: unknown };
+    if (typeof candidate.evalsha !== 'function' || typeof candidate.status !== 'string') {
+      throw new TypeError('createRedisStore: `client` must be an ioredis client');
+    }
+  }
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
+    throw new TypeError('createRedisStore: `url` must be a redis:// or rediss:// URL');
+  }
+  if (typeof prefix !== 'string' || prefix.length === 0 || /\s/.test(prefix)) {
+    throw new TypeError('createRedisStore: `prefix` must be a non-empty string without whitespace');
+  }
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  if (!Number.isFinite(commandTimeoutMs) || commandTimeoutMs <= 0) {
+    throw new TypeError('createRedisStore: `commandTimeoutMs` must be a positive number');
+  }
+  const expiryGraceMs = options.expiryGraceMs ?? DEFAULT_EXPIRY_GRACE_MS;
+  if (!Number.isFinite(expiryGraceMs) || expiryGraceMs < 0) {
+    throw new TypeError('createRedisStore: `expiryGraceMs` must be a number >= 0');
+  }
+  return { prefix, commandTimeoutMs, expiryGraceMs };
+}
+
+function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
+  if (typeof record !== 'object' || record === null) throw new TypeError(`${name} must be a record`);
+  assertText(record.digest, `${name}.digest`);
+  assertText(record.userId, `${name}.userId`);
+  assertText(record.familyId, `${name}.familyId`);
+  assertTime(record.expiresAt, `${name}.expiresAt`);
+}
+
+/**
+ * Creates a {@link TokenStore} on Redis: refresh families, revocations, API keys and login
+ * throttling shared by every instance of a service.
+ *
+ * - Every decision is one Lua script (atomic across instances): of N concurrent rotations of one
+ *   refresh token exactly one wins, and a replay revokes the family everywhere.
+ * - Every key has a TTL derived from the record's `expiresAt` (API keys excepted: they live until
+ *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys.
+ * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
+ *   `ScopeladderError('ERR_STORE_UNAVAILABLE')` (HTTP 503), and works again as soon as Redis is back.
+ *
+ * @example
+ * ```ts
+ * import { createRedisStore } from '@scopeladder/redis';
+ * import { createAuthService } from '@scopeladder/tokens';
+ *
+ * const store = createRedisStore({ url: process.env.REDIS_URL, prefix: 'chatshipper:' });
+ * const auth = createAuthService({ store, directory, keys });
+ * // on shutdown:
+ * await store.close();
+ * ```
+ *
+ * @example Sharing the application's client
+ * ```ts
+ * import { Redis } from 'ioredis';
+ *
+ * const redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
+ * const store = createRedisStore({ client: redis });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
+  const { prefix, commandTimeoutMs, expiryGraceMs } = readOptions(options);
+  const connection = createConnection({
+    client: options.client,
+    url: options.url,
+    redisOptions: options.redisOptions,
+    commandTimeoutMs,
+  });
+  const keys = createKeyBuilder(prefix);
+  const grace = String(expiryGraceMs);
+
+  async function isMarkerActive(key: string, now: number): Promise<boolean> {
+    const value = await connection.run((redis) => redis.get(key));
+    if (value === null) return false;
+    const until = Number(value);
+    // A marker that cannot be read is treated as revoked: fail closed.
+    return !Number.isFinite(until) || now < until;
+  }
+
+  async function revokeUntil(key: string, until: number): Promise<void> {
+    await connection.evalScript(REVOKE_UNTIL, [key], [String(until), grace]);
+  }
+
+  const store: RedisTokenStore = {
+    prefix,
+    client: connection.client,
+
+    async saveRefreshToken(record) {
+      assertRefreshRecord(record, 'record');
+      await connection.evalScript(
+        SAVE_REFRESH_TOKEN,
+        [keys.refreshToken(record.digest)],
+        [record.userId, record.familyId, String(record.expiresAt), grace],
+      );
+    },
+
+    async findRefreshToken(digest) {
+      assertText(digest, 'digest');
+      const [userId, familyId, expiresAt] = await connection.run((redis) =>
+        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e'),
+      );
+      if (userId == null || familyId == null || expiresAt == null) return null;
+      return decodeRefreshToken(digest, userId, familyId, expiresAt);
+    },
+
+    async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
+      assertText(oldDigest, 'oldDigest');
+      assertRefreshRecord(next, 'next');
+      assertTime(now, 'now');
+      if (next.digest === oldDigest) throw new TypeError('next.digest must differ from oldDigest');
+      const reply = await connection.evalScript(
+        ROTATE_REFRESH_TOKEN,
+        [keys.refreshToken(oldDigest), keys.refreshToken(next.digest)],
+        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix],
+      );
+      return decodeRotation(reply, oldDigest);
+    },
+
+    async revokeFamily(familyId, expiresAt) {
+      assertText(familyId, 'familyId');
+      assertTime(expiresAt, 'expiresAt');
+      await revokeUntil(keys.family(familyId), expiresAt);
+    },
+
+    async isFamilyRevoked(familyId, now) {
+      assertText(familyId, 'familyId');
+      assertTime(now, 'now');
+      return isMarkerActive(keys.family(familyId), now);
+    },
+
+    async revokeAccessToken(jti, expiresAt) {
+      assertText(jti, 'jti');
+      assertTime(expiresAt, 'expiresAt');
+      await revokeUntil(keys.accessToken(jti), expiresAt);
+    },
+
+    async isAccessTokenRevoked(jti, now) {
+      assertText(jti, 'jti');
+      assertTime(now, 'now');
+      return isMarkerActive(keys.accessToken(jti), now);
+    },
+
+    async saveApiKey(record) {
+      if (typeof record !== 'object' || record === null) throw new TypeError('record must be a record');
+      assertText(record.digest, 'record.digest');
+      assertText(record.id, 'record.id');
+      assertText(record.userId, 'record.userId');
+      assertStringArray(record.scopes, 'record.scopes');
+      assertTime(record.createdAt, 'record.createdAt');
+      await connection.evalScript(
+        SAVE_API_KEY,
+        [keys.apiKey(record.digest), keys.apiKeyId(record.id), keys.apiKeysOfUser(record.userId)],
+        [record.digest, record.id, record.userId, JSON.stringify(record.scopes), String(record.createdAt), prefix],
+      );
+    },
+
+    async findApiKey(digest) {
+      assertText(digest, 'digest');
+      const [id, userId, scopes, createdAt] = await connection.run((redis) =>
+        redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c'),
+      );
+      if (id == null || userId == null || scopes == null || createdAt == null) return null;
+      return decodeApiKey(digest, id, userId, scopes, createdAt);
+    },
+
+    async deleteApiKey(id) {
+      assertText(id, 'id');
+      const reply = await connection.evalScript(DELETE_API_KEY, [keys.apiKeyId(id)], [id, prefix]);
+      return reply === 1;
+    },
+
+    async deleteApiKeysOfUser(userId) {
+      assertText(userId, 'userId');
+      const reply = await connection.evalScript(DELETE_API_KEYS_OF_USER, [keys.apiKeysOfUser(userId)], [userId, prefix]);
+      return typeof reply === 'number' ? reply : 0;
+    },
+
+    async listApiKeysOfUser(userId) {
+      assertText(userId, 'userId');
+      const reply = await connection.evalScript(LIST_API_KEYS_OF_USER, [keys.apiKeysOfUser(userId)], [prefix]);
+      const rows = Array.isArray(reply) ? (reply as unknown[][]) : [];
+      const records: ApiKeyRecord[] = rows
+        .map((row) => decodeApiKey(String(row[0]), row[1], row[2], row[3], row[4]))
+        .filter((record) => record.userId === userId);
+      records.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return records;
+    },
+
+    async hit(key, windowMs, now): Promise<ThrottleState> {
+      assertText(key, 'key');
+      assertDuration(windowMs, 'windowMs');
+      assertTime(now, 'now');
+      const reply = await connection.evalScript(HIT, [keys.hits(key)], [String(now), String(windowMs), grace]);
+      return decodeCounter(reply);
+    },
+
+    async peek(key, now) {
+      assertText(key, 'key');
+      assertTime(now, 'now');
+      const [count, resetAt] = await connection.run((redis) => redis.hmget(keys.hits(key), 'c', 'r'));
+      if (count == null || resetAt == null) return null;
+      const state = decodeCounter([count, resetAt]);
+      return now < state.resetAt ? state : null;
+    },
+
+    async clearHits(key) {
+      assertText(key, 'key');
+      await connection.run((redis) => redis.del(keys.hits(key)));
+    },
+
+    async ping() {
+      try {
+        return (await connection.run((redis) => redis.ping())) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+
+    close: () => connection.close(),
+  };
+  return store;
+}

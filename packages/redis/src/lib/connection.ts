@@ -1,0 +1,180 @@
+import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { LuaScript } from './scripts.js';
+
+/** Redis errors that mean "not now" (failover, loading, memory full…) rather than a bug. */
+const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS|MISCONF)\b/;
+
+/** What the store needs from a connection: bounded, fail-closed command execution. */
+export interface Connection {
+  readonly client: Redis;
+  /** Runs a Lua script (EVALSHA, then EVAL if the server does not know it). */
+  evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** Runs any command(s) on the client with the same guarantees. */
+  run<T>(operation: (client: Redis) => Promise<T>): Promise<T>;
+  /** Quits an owned client; detaches from a shared one. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How to obtain the client. */
+export interface ConnectionOptions {
+  readonly client?: Redis | undefined;
+  readonly url?: string | undefined;
+  readonly redisOptions?: RedisOptions | undefined;
+  readonly commandTimeoutMs: number;
+}
+
+/** The one "unavailable" error: no detail of the backend leaks into the message. */
+export function unavailable(cause?: unknown): ScopeladderError {
+  return new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is unavailable', {
+    retryAfter: 1,
+    cause: sanitizeCause(cause),
+  });
+}
+
+/**
+ * Maps anything a Redis call throws to a ScopeladderError. Connection problems and transient
+ * server states become `ERR_STORE_UNAVAILABLE` (fail closed, 503); other Redis replies (a bug, a
+ * foreign value under our prefix) become `ERR_INTERNAL`.
+ */
+export function toStoreError(error: unknown): ScopeladderError {
+  if (isScopeladderError(error)) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (name === 'ReplyError' && !(typeof message === 'string' && TRANSIENT_REPLY.test(message))) {
+    return new ScopeladderError('ERR_INTERNAL', 'The token store answered with an error', {
+      cause: sanitizeCause(error),
+    });
+  }
+  return unavailable(error);
+}
+
+/**
+ * Keeps only the name and message of a Redis error: ioredis attaches the command and its
+ * arguments (key names with digests) to reply errors, which have no place in logs.
+ */
+function sanitizeCause(error: unknown): Error | undefined {
+  if (error === undefined) return undefined;
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = (error as { message?: unknown } | null)?.message;
+  const clean = new Error(typeof message === 'string' ? message : 'unknown error');
+  clean.name = typeof name === 'string' ? name : 'Error';
+  return clean;
+}
+
+/** Options for a client the store creates and owns: fail fast, never queue, never resend. */
+function ownedClientOptions(commandTimeoutMs: number, extra: RedisOptions | undefined): RedisOptions {
+  return {
+    // Reconnect forever, quickly at first, at most once a second: recovery needs no restart.
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+    connectTimeout: Math.max(commandTimeoutMs, 1000),
+    commandTimeout: commandTimeoutMs,
+    // No offline queue: while disconnected a command fails at once instead of piling up.
+    enableOfflineQueue: false,
+    // A rotation or a hit sent before a disconnect must not be replayed after it.
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    ...extra,
+  };
+}
+
+/**
+ * Wraps a client with bounded, fail-closed execution:
+ * - while the client is not ready after having been ready once (an outage), commands fail at
+ *   once with `ERR_STORE_UNAVAILABLE` instead of waiting in a queue;
+ * - before the first `ready` (start-up), a command waits for it, at most `commandTimeoutMs`;
+ * - every command is bounded by `commandTimeoutMs`, whatever the client's own settings.
+ */
+export function createConnection(options: ConnectionOptions): Connection {
+  const owned = options.client === undefined;
+  const client =
+    options.client ?? new Redis(options.url as string, ownedClientOptions(options.commandTimeoutMs, options.redisOptions));
+  const timeoutMs = options.commandTimeoutMs;
+  // An owned client's errors surface as rejected commands; without a listener ioredis would
+  // print every reconnection error.
+  const onError = (): void => {};
+  if (owned) client.on('error', onError);
+
+  let everReady = client.status === 'ready';
+  let closed = false;
+  let firstReady: Promise<void> | undefined;
+  const onReady = (): void => {
+    everReady = true;
+  };
+  client.on('ready', onReady);
+
+  function waitForFirstReady(): Promise<void> {
+    if (client.status === 'wait') client.connect().catch(() => {});
+    firstReady ??= new Promise<void>((resolve) => {
+      client.once('ready', () => resolve());
+    });
+    return firstReady;
+  }
+
+  function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return Promise.reject(unavailable(new Error('command timed out')));
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(unavailable(new Error('command timed out'))), remaining);
+      timer.unref?.();
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async function run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+    if (closed) throw unavailable(new Error('store closed'));
+    const deadline = Date.now() + timeoutMs;
+    try {
+      if (client.status !== 'ready') {
+        if (everReady || client.status === 'end' || client.status === 'close') {
+          throw unavailable(new Error(`connection ${client.status}`));
+        }
+        await withDeadline(waitForFirstReady(), deadline);
+      }
+      return await withDeadline(operation(client), deadline);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  async function evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    return run(async (redis) => {
+      try {
+        return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        const message = (error as { message?: unknown } | null)?.message;
+        if (typeof message === 'string' && message.startsWith('NOSCRIPT')) {
+          // First use on this server, or it restarted and lost its script cache.
+          return await redis.eval(script.source, keys.length, ...keys, ...args);
+        }
+        throw error;
+      }
+    });
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    client.off('ready', onReady);
+    if (!owned) return;
+    try {
+      if (client.status === 'ready') await client.quit();
+      else client.disconnect();
+    } catch {
+      client.disconnect();
+    } finally {
+      client.off('error', onError);
+    }
+  }
+
+  return { client, evalScript, run, close };
+}

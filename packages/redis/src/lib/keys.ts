@@ -1,0 +1,42 @@
+/**
+ * Key layout. Every key starts with the store's prefix, then a short type tag, then the opaque
+ * value, so a value of one type can never name a key of another type.
+ *
+ * | key | type | content | lives until |
+ * |---|---|---|---|
+ * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`) | `e` + grace |
+ * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
+ * | `jti:<jti>` | string | revoked-until | value + grace |
+ * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt | deleted |
+ * | `akid:<id>` | string | the key's digest | deleted with the key |
+ * | `aku:<userId>` | set | the user's key ids | deleted with the last key |
+ * | `hit:<key>` | hash | `c` count, `r` resetAt | `r` + grace (relative to the caller's `now`) |
+ *
+ * "grace" is `expiryGraceMs`: keys outlive their `expiresAt` a little so that clock skew between
+ * application servers and Redis can never drop a record or a revocation early. Decisions always
+ * compare the stored `expiresAt` with the caller's `now`.
+ */
+export interface KeyBuilder {
+  readonly prefix: string;
+  refreshToken(digest: string): string;
+  family(familyId: string): string;
+  accessToken(jti: string): string;
+  apiKey(digest: string): string;
+  apiKeyId(id: string): string;
+  apiKeysOfUser(userId: string): string;
+  hits(key: string): string;
+}
+
+/** Builds the key names of one store. */
+export function createKeyBuilder(prefix: string): KeyBuilder {
+  return {
+    prefix,
+    refreshToken: (digest) => `${prefix}rt:${digest}`,
+    family: (familyId) => `${prefix}fam:${familyId}`,
+    accessToken: (jti) => `${prefix}jti:${jti}`,
+    apiKey: (digest) => `${prefix}ak:${digest}`,
+    apiKeyId: (id) => `${prefix}akid:${id}`,
+    apiKeysOfUser: (userId) => `${prefix}aku:${userId}`,
+    hits: (key) => `${prefix}hit:${key}`,
+  };
+}

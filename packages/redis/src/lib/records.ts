@@ -1,0 +1,59 @@
+import { ScopeladderError } from '@scopeladder/core';
+import type { ApiKeyRecord, RefreshTokenRecord, RotateRefreshResult } from '@scopeladder/tokens';
+
+function corrupt(): ScopeladderError {
+  return new ScopeladderError('ERR_INTERNAL', 'The token store holds a malformed record');
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  throw corrupt();
+}
+
+function number(value: unknown): number {
+  const parsed = Number(text(value));
+  if (!Number.isFinite(parsed)) throw corrupt();
+  return parsed;
+}
+
+/** Decodes a refresh token from its hash fields. */
+export function decodeRefreshToken(digest: string, userId: unknown, familyId: unknown, expiresAt: unknown): RefreshTokenRecord {
+  return { digest, userId: text(userId), familyId: text(familyId), expiresAt: number(expiresAt) };
+}
+
+/** Decodes the reply of the rotation script: `[status, userId, familyId, expiresAt]` of the old token. */
+export function decodeRotation(reply: unknown, digest: string): RotateRefreshResult {
+  if (!Array.isArray(reply) || reply.length === 0) throw corrupt();
+  const status = text(reply[0]);
+  if (status === 'not_found') return { status };
+  if (reply.length !== 4) throw corrupt();
+  const record = decodeRefreshToken(digest, reply[1], reply[2], reply[3]);
+  switch (status) {
+    case 'rotated':
+    case 'reused':
+    case 'expired':
+    case 'revoked':
+      return { status, record };
+    default:
+      throw corrupt();
+  }
+}
+
+/** Decodes an API key from its hash fields. */
+export function decodeApiKey(digest: string, id: unknown, userId: unknown, scopes: unknown, createdAt: unknown): ApiKeyRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text(scopes));
+  } catch {
+    throw corrupt();
+  }
+  if (!Array.isArray(parsed) || !parsed.every((scope) => typeof scope === 'string')) throw corrupt();
+  return { digest, id: text(id), userId: text(userId), scopes: parsed as string[], createdAt: number(createdAt) };
+}
+
+/** Decodes a throttle counter reply `[count, resetAt]`. */
+export function decodeCounter(reply: unknown): { count: number; resetAt: number } {
+  if (!Array.isArray(reply) || reply.length !== 2) throw corrupt();
+  return { count: number(reply[0]), resetAt: number(reply[1]) };
+}

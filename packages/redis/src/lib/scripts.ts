@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script with its SHA-1, run by EVALSHA (falling back to EVAL when the server lost it). */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+/**
+ * Helpers shared by every script. Numbers travel as decimal strings; `fmt` writes computed
+ * numbers back without exponent notation for any epoch-millisecond value.
+ */
+const PRELUDE = `
+local function fmt(n) return string.format('%.17g', n) end
+local function expireAt(key, at) redis.call('PEXPIREAT', key, fmt(math.ceil(at))) end
+-- A revocation marker holds "revoked until" and lives until then plus the grace period; a
+-- second revocation only ever extends it.
+local function revokeUntil(key, untilMs, grace)
+  local cur = tonumber(redis.call('GET', key))
+  if cur and cur >= untilMs then return 0 end
+  redis.call('SET', key, fmt(untilMs))
+  expireAt(key, untilMs + grace)
+  return 1
+end
+`;
+
+function defineScript(name: string, body: string): LuaScript {
+  const source = `${PRELUDE}\n${body}`;
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** KEYS: rt. ARGV: userId, familyId, expiresAt, grace. */
+export const SAVE_REFRESH_TOKEN = defineScript(
+  'saveRefreshToken',
+  `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'u', ARGV[1], 'f', ARGV[2], 'e', ARGV[3], 's', '0')
+expireAt(KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
+return 1
+`,
+);
+
+/**
+ * KEYS: old rt, next rt. ARGV: now, next userId, next familyId, next expiresAt, grace, prefix.
+ * Returns { status, userId, familyId, expiresAt } of the OLD token. Checks, in the contract's
+ * order: no record → not_found; expiresAt <= now → expired; family revoked → revoked; spent →
+ * revoke the family until max(next.expiresAt, old.expiresAt) and answer reused; else spend the
+ * old token (its TTL is kept: it is remembered until its own expiry) and store the next one.
+ */
+export const ROTATE_REFRESH_TOKEN = defineScript(
+  'rotateRefreshToken',
+  `
+local now = tonumber(ARGV[1])
+local nextE = tonumber(ARGV[4])
+local grace = tonumber(ARGV[5])
+local old = redis.call('HMGET', KEYS[1], 'u', 'f', 'e', 's')
+local u, f, e, s = old[1], old[2], old[3], old[4]
+if not u or not f or not e then return {'not_found'} end
+local exp = tonumber(e)
+if not exp or exp <= now then return {'expired', u, f, e} end
+local famKey = ARGV[6] .. 'fam:' .. f
+local revokedUntil = tonumber(redis.call('GET', famKey))
+if revokedUntil and now < revokedUntil then return {'revoked', u, f, e} end
+if s ~= '0' then
+  revokeUntil(famKey, math.max(nextE, exp), grace)
+  return {'reused', u, f, e}
+end
+redis.call('HSET', KEYS[1], 's', '1')
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'u', ARGV[2], 'f', ARGV[3], 'e', ARGV[4], 's', '0')
+expireAt(KEYS[2], nextE + grace)
+return {'rotated', u, f, e}
+`,
+);
+
+/** KEYS: family or jti marker. ARGV: revoked-until, grace. Keeps the later of two revocations. */
+export const REVOKE_UNTIL = defineScript(
+  'revokeUntil',
+  `
+return revokeUntil(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
+`,
+);
+
+/**
+ * KEYS: ak, akid, aku. ARGV: digest, id, userId, scopes JSON, createdAt, prefix.
+ * Replaces whatever the id or the digest named before, keeping the indexes exact.
+ */
+export const SAVE_API_KEY = defineScript(
+  'saveApiKey',
+  `
+local prefix = ARGV[6]
+local prevDigest = redis.call('GET', KEYS[2])
+if prevDigest and prevDigest ~= ARGV[1] then
+  local prevKey = prefix .. 'ak:' .. prevDigest
+  local prevUser = redis.call('HGET', prevKey, 'u')
+  redis.call('DEL', prevKey)
+  if prevUser then redis.call('SREM', prefix .. 'aku:' .. prevUser, ARGV[2]) end
+end
+local prev = redis.call('HMGET', KEYS[1], 'id', 'u')
+if prev[1] and prev[1] ~= ARGV[2] then redis.call('DEL', prefix .. 'akid:' .. prev[1]) end
+if prev[1] and prev[2] then redis.call('SREM', prefix .. 'aku:' .. prev[2], prev[1]) end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'id', ARGV[2], 'u', ARGV[3], 'sc', ARGV[4], 'c', ARGV[5])
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
+`,
+);
+
+/** KEYS: akid. ARGV: id, prefix. Returns 1 when a key was deleted. */
+export const DELETE_API_KEY = defineScript(
+  'deleteApiKey',
+  `
+local digest = redis.call('GET', KEYS[1])
+if not digest then return 0 end
+redis.call('DEL', KEYS[1])
+local key = ARGV[2] .. 'ak:' .. digest
+local rec = redis.call('HMGET', key, 'id', 'u')
+if rec[1] == ARGV[1] then
+  redis.call('DEL', key)
+  if rec[2] then redis.call('SREM', ARGV[2] .. 'aku:' .. rec[2], ARGV[1]) end
+end
+return 1
+`,
+);
+
+/** KEYS: aku. ARGV: userId, prefix. Returns how many keys were deleted. */
+export const DELETE_API_KEYS_OF_USER = defineScript(
+  'deleteApiKeysOfUser',
+  `
+local n = 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local idKey = ARGV[2] .. 'akid:' .. id
+  local digest = redis.call('GET', idKey)
+  if digest then
+    local key = ARGV[2] .. 'ak:' .. digest
+    if redis.call('HGET', key, 'u') == ARGV[1] then
+      redis.call('DEL', key, idKey)
+      n = n + 1
+    end
+  end
+end
+redis.call('DEL', KEYS[1])
+return n
+`,
+);
+
+/** KEYS: aku. ARGV: prefix. Returns { digest, id, userId, scopes JSON, createdAt } per key. */
+export const LIST_API_KEYS_OF_USER = defineScript(
+  'listApiKeysOfUser',
+  `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local digest = redis.call('GET', ARGV[1] .. 'akid:' .. id)
+  if digest then
+    local rec = redis.call('HMGET', ARGV[1] .. 'ak:' .. digest, 'id', 'u', 'sc', 'c')
+    if rec[1] and rec[2] and rec[3] and rec[4] then
+      table.insert(out, {digest, rec[1], rec[2], rec[3], rec[4]})
+    end
+  end
+end
+return out
+`,
+);
+
+/**
+ * KEYS: hit. ARGV: now, windowMs, grace. Fixed window: a hit at or after the reset starts a
+ * new window at \`now\`. The key's TTL is relative to \`now\`, so fake clocks work too.
+ */
+export const HIT = defineScript(
+  'hit',
+  `
+local now = tonumber(ARGV[1])
+local win = tonumber(ARGV[2])
+local grace = tonumber(ARGV[3])
+local cur = redis.call('HMGET', KEYS[1], 'c', 'r')
+local c = tonumber(cur[1])
+local r = tonumber(cur[2])
+if not c or not r or now >= r then
+  c = 1
+  r = now + win
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'c', '1', 'r', fmt(r))
+else
+  c = redis.call('HINCRBY', KEYS[1], 'c', 1)
+end
+redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, math.ceil(r - now + grace))))
+return {fmt(c), fmt(r)}
+`,
+);

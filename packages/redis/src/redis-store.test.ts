@@ -1,0 +1,262 @@
+import { isScopeladderError } from '@scopeladder/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeTokenStoreContract, randomDigest } from '../../../test/store-contract/contract.js';
+import { createRedisStore, type RedisTokenStore } from './index.js';
+import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from './lib/test-redis.js';
+
+const HOUR = 3_600_000;
+const GRACE = 60_000;
+const runPrefix = uniquePrefix('store');
+
+// Two connections: two "server instances" sharing one Redis.
+const clientA = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+const clientB = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+
+beforeAll(async () => {
+  // No Redis → these reject and every test fails: a missing Redis is a failure, not a skip.
+  await clientA.connect();
+  await clientB.connect();
+});
+
+afterAll(async () => {
+  await deleteKeys(clientA, runPrefix);
+  await clientA.quit();
+  await clientB.quit();
+});
+
+let fixtureCount = 0;
+describeTokenStoreContract('@scopeladder/redis', async () => {
+  fixtureCount += 1;
+  const prefix = `${runPrefix}${fixtureCount}:`;
+  const store = createRedisStore({ client: clientA, prefix });
+  const peer = createRedisStore({ client: clientB, prefix });
+  return {
+    store,
+    peer,
+    async cleanup() {
+      await store.close();
+      await peer.close();
+      await deleteKeys(clientA, prefix);
+    },
+  };
+});
+
+function storeWith(label: string): RedisTokenStore {
+  return createRedisStore({ client: clientA, prefix: `${runPrefix}${label}:` });
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(isScopeladderError(error) && error.code).toBe(code);
+}
+
+describe('createRedisStore options', () => {
+  it('needs exactly one of client or url', () => {
+    expect(() => createRedisStore({})).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, url: TEST_REDIS_URL })).toThrow(TypeError);
+  });
+
+  it('rejects a client that is not ioredis, a bad url, a bad prefix or bad durations', () => {
+    expect(() => createRedisStore({ client: {} as Redis })).toThrow(TypeError);
+    expect(() => createRedisStore({ url: 'http://127.0.0.1:6379' })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, prefix: '' })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, prefix: 'has space:' })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, commandTimeoutMs: 0 })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, expiryGraceMs: -1 })).toThrow(TypeError);
+  });
+
+  it('defaults the prefix to "scopeladder:"', () => {
+    expect(createRedisStore({ client: clientA }).prefix).toBe('scopeladder:');
+  });
+
+  it('rejects misuse of methods with TypeError before any round trip', async () => {
+    const store = storeWith('misuse');
+    await expect(store.findApiKey('')).rejects.toThrow(TypeError);
+    await expect(store.hit('k', 0, Date.now())).rejects.toThrow(TypeError);
+    await expect(store.isFamilyRevoked('f', Number.NaN)).rejects.toThrow(TypeError);
+    const digest = randomDigest();
+    await expect(
+      store.rotateRefreshToken(digest, { digest, userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()),
+    ).rejects.toThrow(TypeError);
+  });
+});
+
+describe('Redis layout', () => {
+  it('isolates stores by prefix', async () => {
+    const a = storeWith('iso-a');
+    const b = storeWith('iso-b');
+    const now = Date.now();
+    const token = { digest: randomDigest(), userId: 'u1', familyId: 'f1', expiresAt: now + HOUR };
+    await a.saveRefreshToken(token);
+    await a.revokeFamily('f2', now + HOUR);
+    await a.revokeAccessToken('j1', now + HOUR);
+    const key = { digest: randomDigest(), id: 'k1', userId: 'bot1', scopes: ['bot'], createdAt: now };
+    await a.saveApiKey(key);
+    await a.hit('login:x', 60_000, now);
+
+    expect(await b.findRefreshToken(token.digest)).toBeNull();
+    expect(await b.rotateRefreshToken(token.digest, { ...token, digest: randomDigest() }, now)).toEqual({ status: 'not_found' });
+    expect(await b.isFamilyRevoked('f2', now)).toBe(false);
+    expect(await b.isAccessTokenRevoked('j1', now)).toBe(false);
+    expect(await b.findApiKey(key.digest)).toBeNull();
+    expect(await b.listApiKeysOfUser('bot1')).toEqual([]);
+    expect(await b.deleteApiKeysOfUser('bot1')).toBe(0);
+    expect(await b.peek('login:x', now)).toBeNull();
+    // …and a's state is intact.
+    expect(await a.findApiKey(key.digest)).toEqual(key);
+    expect(await a.peek('login:x', now)).toEqual({ count: 1, resetAt: now + 60_000 });
+  });
+
+  it('puts a TTL of expiresAt + grace on every key except API keys', async () => {
+    const prefix = `${runPrefix}ttl:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE });
+    const now = Date.now();
+    const token = { digest: randomDigest(), userId: 'u1', familyId: 'fam1', expiresAt: now + HOUR };
+    await store.saveRefreshToken(token);
+    const next = { ...token, digest: randomDigest(), expiresAt: now + 2 * HOUR };
+    await store.rotateRefreshToken(token.digest, next, now);
+    await store.rotateRefreshToken(token.digest, { ...token, digest: randomDigest(), expiresAt: now + 3 * HOUR }, now);
+    await store.revokeAccessToken('jti1', now + HOUR);
+    await store.hit('login:y', 60_000, now);
+    await store.saveApiKey({ digest: randomDigest(), id: 'key1', userId: 'bot1', scopes: ['bot'], createdAt: now });
+
+    const expected: Record<string, number> = {
+      [`${prefix}rt:${token.digest}`]: now + HOUR + GRACE,
+      [`${prefix}rt:${next.digest}`]: now + 2 * HOUR + GRACE,
+      // Reuse revoked the family until max(next.expiresAt, old.expiresAt).
+      [`${prefix}fam:fam1`]: now + 3 * HOUR + GRACE,
+      [`${prefix}jti:jti1`]: now + HOUR + GRACE,
+      [`${prefix}hit:login:y`]: Date.now() + 60_000 + GRACE,
+    };
+    const keys = await listKeys(clientA, prefix);
+    for (const key of keys) {
+      const pttl = await clientA.pttl(key);
+      if (/^(ak|akid|aku):/.test(key.slice(prefix.length))) {
+        expect(pttl, key).toBe(-1);
+        continue;
+      }
+      const at = expected[key];
+      expect(at, key).toBeTypeOf('number');
+      // PTTL is relative to Redis' clock: allow a few seconds of test run time.
+      expect(Math.abs(Date.now() + pttl - (at ?? 0)), key).toBeLessThan(5_000);
+    }
+    expect(keys.filter((key) => /^(ak|akid|aku):/.test(key.slice(prefix.length)))).toHaveLength(3);
+    expect(keys).toHaveLength(8);
+  });
+
+  it('bases the throttle TTL on the caller’s now, so a fake clock cannot make a counter vanish', async () => {
+    const prefix = `${runPrefix}fake-now:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE });
+    const longAgo = 1_000_000;
+    await store.hit('k', 60_000, longAgo);
+    expect(await store.peek('k', longAgo + 1)).toEqual({ count: 1, resetAt: longAgo + 60_000 });
+    const pttl = await clientA.pttl(`${prefix}hit:k`);
+    expect(pttl).toBeGreaterThan(60_000 + GRACE - 5_000);
+  });
+
+  it('leaves no key behind when API keys are deleted', async () => {
+    const prefix = `${runPrefix}growth:`;
+    const store = createRedisStore({ client: clientA, prefix });
+    const now = Date.now();
+    for (let i = 0; i < 5; i += 1) {
+      await store.saveApiKey({ digest: randomDigest(), id: `a${i}`, userId: 'botA', scopes: ['bot'], createdAt: now });
+    }
+    await store.saveApiKey({ digest: randomDigest(), id: 'b0', userId: 'botB', scopes: ['bot'], createdAt: now });
+    expect(await store.deleteApiKeysOfUser('botA')).toBe(5);
+    expect(await store.deleteApiKey('b0')).toBe(true);
+    expect(await listKeys(clientA, prefix)).toEqual([]);
+  });
+
+  it('re-saving a key id with a new digest replaces the old key and keeps the indexes exact', async () => {
+    const prefix = `${runPrefix}resave:`;
+    const store = createRedisStore({ client: clientA, prefix });
+    const now = Date.now();
+    const first = { digest: randomDigest(), id: 'k', userId: 'botA', scopes: ['bot'], createdAt: now };
+    const second = { ...first, digest: randomDigest(), userId: 'botB', createdAt: now + 1 };
+    await store.saveApiKey(first);
+    await store.saveApiKey(second);
+    expect(await store.findApiKey(first.digest)).toBeNull();
+    expect(await store.findApiKey(second.digest)).toEqual(second);
+    expect(await store.listApiKeysOfUser('botA')).toEqual([]);
+    expect(await store.listApiKeysOfUser('botB')).toEqual([second]);
+    expect(await store.deleteApiKey('k')).toBe(true);
+    expect(await listKeys(clientA, prefix)).toEqual([]);
+  });
+
+  it('keeps a spent token’s own TTL when it is rotated', async () => {
+    const prefix = `${runPrefix}spent-ttl:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: 0 });
+    const now = Date.now();
+    const token = { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: now + HOUR };
+    await store.saveRefreshToken(token);
+    await store.rotateRefreshToken(token.digest, { ...token, digest: randomDigest(), expiresAt: now + 5 * HOUR }, now);
+    const pttl = await clientA.pttl(`${prefix}rt:${token.digest}`);
+    expect(Math.abs(Date.now() + pttl - token.expiresAt)).toBeLessThan(5_000);
+    expect(await clientA.hget(`${prefix}rt:${token.digest}`, 's')).toBe('1');
+  });
+});
+
+describe('Redis behaviour', () => {
+  it('reloads its scripts after the server lost them (SCRIPT FLUSH, restart)', async () => {
+    const store = storeWith('noscript');
+    const now = Date.now();
+    const token = { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: now + HOUR };
+    await store.saveRefreshToken(token);
+    await clientA.script('FLUSH');
+    const next = { ...token, digest: randomDigest() };
+    expect(await store.rotateRefreshToken(token.digest, next, now)).toEqual({ status: 'rotated', record: token });
+  });
+
+  it('answers ERR_INTERNAL (not unavailable) for a foreign value under its prefix', async () => {
+    const prefix = `${runPrefix}corrupt:`;
+    const store = createRedisStore({ client: clientA, prefix });
+    const digest = randomDigest();
+    await clientA.hset(`${prefix}ak:${digest}`, 'id', 'k', 'u', 'bot', 'sc', 'not json', 'c', '1');
+    await expectCode(store.findApiKey(digest), 'ERR_INTERNAL');
+    const wrongType = randomDigest();
+    await clientA.set(`${prefix}rt:${wrongType}`, 'a string, not a hash');
+    await expectCode(store.rotateRefreshToken(wrongType, { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()), 'ERR_INTERNAL');
+  });
+
+  it('treats an unreadable revocation marker as revoked (fail closed)', async () => {
+    const prefix = `${runPrefix}marker:`;
+    const store = createRedisStore({ client: clientA, prefix });
+    await clientA.set(`${prefix}jti:j`, 'garbage');
+    expect(await store.isAccessTokenRevoked('j', Date.now())).toBe(true);
+  });
+
+  it('with a url, owns its client: works, pings, and close() quits it', async () => {
+    const store = createRedisStore({ url: TEST_REDIS_URL, prefix: `${runPrefix}owned:` });
+    // The first call waits for the connection to become ready.
+    expect(await store.isAccessTokenRevoked('j', Date.now())).toBe(false);
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    await store.close();
+    if (store.client.status !== 'end') await new Promise((resolve) => store.client.once('end', resolve));
+    expect(store.client.status).toBe('end');
+    await expectCode(store.findApiKey(randomDigest()), 'ERR_STORE_UNAVAILABLE');
+    expect(await store.ping()).toBe(false);
+  });
+
+  it('with a shared client, close() leaves the client open', async () => {
+    const store = storeWith('shared');
+    await store.close();
+    expect(clientA.status).toBe('ready');
+    expect(await clientA.ping()).toBe('PONG');
+  });
+
+  it('waits for a lazy shared client to connect', async () => {
+    const lazy = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+    try {
+      const store = createRedisStore({ client: lazy, prefix: `${runPrefix}lazy:` });
+      expect(await store.peek('k', Date.now())).toBeNull();
+      expect(lazy.status).toBe('ready');
+    } finally {
+      await lazy.quit();
+    }
+  });
+});

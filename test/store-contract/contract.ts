@@ -1,0 +1,463 @@
+/**
+ * The one contract suite of `TokenStore` (packages/tokens/src/store.ts), run against every
+ * implementation: the in-memory store (memory-store.test.ts here) and @scopeladder/redis
+ * (packages/redis/src/redis-store.test.ts).
+ *
+ * Times: every test uses a fake `now`, but built on the real clock (`t0 = Date.now()`), because
+ * the contract lets a store purge records whose `expiresAt` has passed on its own clock (Redis
+ * TTLs do). Records here expire hours after the real now, so nothing is purged mid-test, and
+ * "after expiry" is reached by passing a later `now`, never by waiting.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiKeyRecord, RefreshTokenRecord, RotateRefreshResult, TokenStore } from '@scopeladder/tokens';
+
+/** What a factory hands the suite for one test. */
+export interface StoreContractFixture {
+  /** A fresh, empty store. */
+  readonly store: TokenStore;
+  /**
+   * A second handle on the same state, as another server instance would have it (for Redis: a
+   * store on a second connection with the same prefix). Defaults to `store`.
+   */
+  readonly peer?: TokenStore | undefined;
+  /** Releases what the factory created (and deletes the test's data). */
+  cleanup(): Promise<void>;
+}
+
+/** Creates one fixture per test. */
+export type StoreContractFactory = () => Promise<StoreContractFixture>;
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** A random SHA-256 hex digest, as the service would compute. */
+export function randomDigest(): string {
+  return createHash('sha256').update(randomBytes(32)).digest('hex');
+}
+
+function randomId(bytes = 12): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+function refreshRecord(overrides: Partial<RefreshTokenRecord> & { expiresAt: number }): RefreshTokenRecord {
+  return { digest: randomDigest(), userId: randomId(), familyId: randomId(16), ...overrides };
+}
+
+/** The next token of the same family as `old`. */
+function successor(old: RefreshTokenRecord, expiresAt: number): RefreshTokenRecord {
+  return { digest: randomDigest(), userId: old.userId, familyId: old.familyId, expiresAt };
+}
+
+function apiKeyRecord(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    digest: randomDigest(),
+    id: randomId(),
+    userId: randomId(),
+    scopes: ['bot', 'agent'],
+    createdAt: Date.now(),
+    ...overrides,
+  };
+}
+
+function byId(a: ApiKeyRecord, b: ApiKeyRecord): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Registers the contract suite for one implementation.
+ *
+ * @example
+ * ```ts
+ * describeTokenStoreContract('memory store', async () => {
+ *   const store = createMemoryStore();
+ *   return { store, cleanup: async () => {} };
+ * });
+ * ```
+ */
+export function describeTokenStoreContract(name: string, factory: StoreContractFactory): void {
+  describe(`TokenStore contract: ${name}`, () => {
+    let fixture: StoreContractFixture;
+    let store: TokenStore;
+    let peer: TokenStore;
+    let t0: number;
+
+    beforeEach(async () => {
+      fixture = await factory();
+      store = fixture.store;
+      peer = fixture.peer ?? fixture.store;
+      t0 = Date.now();
+    });
+
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    describe('refresh tokens', () => {
+      it('finds a saved token, and null for an unknown digest', async () => {
+        const record = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(record);
+        expect(await store.findRefreshToken(record.digest)).toEqual(record);
+        expect(await peer.findRefreshToken(record.digest)).toEqual(record);
+        expect(await store.findRefreshToken(randomDigest())).toBeNull();
+      });
+
+      it('rotates a current token: answers the OLD record, stores the next, keeps the spent one findable', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(old);
+        const next = successor(old, t0 + 2 * HOUR);
+        const result = await store.rotateRefreshToken(old.digest, next, t0 + MINUTE);
+        expect(result).toEqual({ status: 'rotated', record: old });
+        expect(await store.findRefreshToken(next.digest)).toEqual(next);
+        expect(await store.findRefreshToken(old.digest)).toEqual(old);
+        expect(await store.isFamilyRevoked(old.familyId, t0 + MINUTE)).toBe(false);
+      });
+
+      it('rotates along a chain: each new token rotates once', async () => {
+        let current = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(current);
+        for (let step = 1; step <= 5; step += 1) {
+          const next = successor(current, t0 + HOUR + step * MINUTE);
+          const handle = step % 2 === 0 ? store : peer;
+          expect(await handle.rotateRefreshToken(current.digest, next, t0 + step * MINUTE)).toEqual({
+            status: 'rotated',
+            record: current,
+          });
+          current = next;
+        }
+        expect(await store.isFamilyRevoked(current.familyId, t0 + 10 * MINUTE)).toBe(false);
+      });
+
+      it('answers not_found for an unknown token and stores nothing', async () => {
+        const next = refreshRecord({ expiresAt: t0 + HOUR });
+        expect(await store.rotateRefreshToken(randomDigest(), next, t0)).toEqual({ status: 'not_found' });
+        expect(await store.findRefreshToken(next.digest)).toBeNull();
+      });
+
+      it('answers expired at and after expiresAt, rotated just before', async () => {
+        const a = refreshRecord({ expiresAt: t0 + HOUR });
+        const b = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(a);
+        await store.saveRefreshToken(b);
+        const nextA = successor(a, t0 + 3 * HOUR);
+        expect(await store.rotateRefreshToken(a.digest, nextA, a.expiresAt)).toEqual({ status: 'expired', record: a });
+        expect(await store.rotateRefreshToken(a.digest, nextA, a.expiresAt + HOUR)).toEqual({ status: 'expired', record: a });
+        expect(await store.findRefreshToken(nextA.digest)).toBeNull();
+        expect(await store.rotateRefreshToken(b.digest, successor(b, t0 + 3 * HOUR), b.expiresAt - 1)).toEqual({
+          status: 'rotated',
+          record: b,
+        });
+      });
+
+      it('on reuse revokes the family until max(next.expiresAt, old.expiresAt) and answers reused', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(old);
+        const next = successor(old, t0 + 2 * HOUR);
+        expect((await store.rotateRefreshToken(old.digest, next, t0 + MINUTE)).status).toBe('rotated');
+
+        const attackerNext = successor(old, t0 + 5 * HOUR);
+        const replay = await peer.rotateRefreshToken(old.digest, attackerNext, t0 + 2 * MINUTE);
+        expect(replay).toEqual({ status: 'reused', record: old });
+        expect(await store.findRefreshToken(attackerNext.digest)).toBeNull();
+
+        // The family is revoked for everyone, the legitimate successor included.
+        expect(await store.isFamilyRevoked(old.familyId, t0 + 3 * MINUTE)).toBe(true);
+        expect(await peer.isFamilyRevoked(old.familyId, t0 + 3 * MINUTE)).toBe(true);
+        expect(await store.rotateRefreshToken(next.digest, successor(next, t0 + 3 * HOUR), t0 + 3 * MINUTE)).toEqual({
+          status: 'revoked',
+          record: next,
+        });
+        // Until max(next.expiresAt, old.expiresAt) = the attacker's would-be token's expiry.
+        expect(await store.isFamilyRevoked(old.familyId, t0 + 5 * HOUR - 1)).toBe(true);
+        expect(await store.isFamilyRevoked(old.familyId, t0 + 5 * HOUR)).toBe(false);
+      });
+
+      it('revokes until the old token expiry when it is the later one', async () => {
+        const old = refreshRecord({ expiresAt: t0 + 4 * HOUR });
+        await store.saveRefreshToken(old);
+        await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0);
+        expect((await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0 + 1)).status).toBe('reused');
+        expect(await store.isFamilyRevoked(old.familyId, t0 + 4 * HOUR - 1)).toBe(true);
+        expect(await store.isFamilyRevoked(old.familyId, t0 + 4 * HOUR)).toBe(false);
+      });
+
+      it('remembers a spent token until its own expiresAt', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(old);
+        await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0);
+        const late = await store.rotateRefreshToken(old.digest, successor(old, t0 + 3 * HOUR), t0 + HOUR - 1);
+        expect(late).toEqual({ status: 'reused', record: old });
+        const afterExpiry = await store.rotateRefreshToken(old.digest, successor(old, t0 + 3 * HOUR), t0 + HOUR);
+        // Past its expiry a spent token is either still known (expired) or purged (not_found).
+        expect(['expired', 'not_found']).toContain(afterExpiry.status);
+      });
+
+      it('checks in the contract order: expired before revoked, revoked before reused', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(old);
+        await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0);
+        await store.revokeFamily(old.familyId, t0 + 10 * HOUR);
+        // Spent AND revoked → revoked (the family is already revoked; nothing more to do).
+        expect(await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0 + 1)).toEqual({
+          status: 'revoked',
+          record: old,
+        });
+        // Spent AND revoked AND expired → expired.
+        expect(await store.rotateRefreshToken(old.digest, successor(old, t0 + 2 * HOUR), t0 + HOUR)).toEqual({
+          status: 'expired',
+          record: old,
+        });
+      });
+
+      it('answers revoked for a current token of a family revoked by revokeFamily (logout)', async () => {
+        const token = refreshRecord({ expiresAt: t0 + HOUR });
+        const other = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(token);
+        await store.saveRefreshToken(other);
+        await peer.revokeFamily(token.familyId, t0 + HOUR);
+        const next = successor(token, t0 + 2 * HOUR);
+        expect(await store.rotateRefreshToken(token.digest, next, t0 + MINUTE)).toEqual({ status: 'revoked', record: token });
+        expect(await store.findRefreshToken(next.digest)).toBeNull();
+        // Other families are untouched.
+        expect((await store.rotateRefreshToken(other.digest, successor(other, t0 + 2 * HOUR), t0 + MINUTE)).status).toBe(
+          'rotated',
+        );
+      });
+
+      it('lets exactly one of 100 concurrent rotations across two instances win', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(old);
+        const nexts = Array.from({ length: 100 }, () => successor(old, t0 + 2 * HOUR));
+        const results = await Promise.all(
+          nexts.map((next, index) => (index % 2 === 0 ? store : peer).rotateRefreshToken(old.digest, next, t0 + MINUTE)),
+        );
+        const statuses = results.map((result) => result.status);
+        expect(statuses.filter((status) => status === 'rotated')).toHaveLength(1);
+        expect(statuses.filter((status) => status === 'reused').length).toBeGreaterThanOrEqual(1);
+        expect(statuses.every((status) => ['rotated', 'reused', 'revoked'].includes(status))).toBe(true);
+        // Exactly one successor was stored, and the replays revoked the family.
+        const stored = await Promise.all(nexts.map((next) => store.findRefreshToken(next.digest)));
+        expect(stored.filter((record) => record !== null)).toHaveLength(1);
+        expect(await store.isFamilyRevoked(old.familyId, t0 + MINUTE)).toBe(true);
+      });
+
+      it('agrees with a model of the contract on random histories', async () => {
+        type Kind = 'login' | 'rotate' | 'advance' | 'logout';
+        const command = fc.oneof(
+          fc.record({ kind: fc.constant<Kind>('login') }),
+          fc.record({ kind: fc.constant<Kind>('rotate'), pick: fc.nat(), via: fc.boolean() }),
+          fc.record({ kind: fc.constant<Kind>('advance'), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }),
+          fc.record({ kind: fc.constant<Kind>('logout'), pick: fc.nat() }),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
+            const ttl = HOUR;
+            let now = Date.now();
+            const tokens: { record: RefreshTokenRecord; spent: boolean }[] = [];
+            const revokedUntil = new Map<string, number>();
+            const isRevoked = (familyId: string, at: number): boolean => at < (revokedUntil.get(familyId) ?? -Infinity);
+            const revoke = (familyId: string, until: number): void => {
+              revokedUntil.set(familyId, Math.max(until, revokedUntil.get(familyId) ?? -Infinity));
+            };
+            for (const step of commands) {
+              if (step.kind === 'login') {
+                const record = refreshRecord({ expiresAt: now + ttl });
+                await store.saveRefreshToken(record);
+                tokens.push({ record, spent: false });
+              } else if (step.kind === 'advance') {
+                now += step.ms;
+              } else if (step.kind === 'logout' && tokens.length > 0) {
+                const target = tokens[step.pick % tokens.length]!;
+                await store.revokeFamily(target.record.familyId, now + ttl);
+                revoke(target.record.familyId, now + ttl);
+              } else if (step.kind === 'rotate' && tokens.length > 0) {
+                const target = tokens[step.pick % tokens.length]!;
+                const old = target.record;
+                const next = successor(old, now + ttl);
+                let expected: RotateRefreshResult;
+                if (old.expiresAt <= now) expected = { status: 'expired', record: old };
+                else if (isRevoked(old.familyId, now)) expected = { status: 'revoked', record: old };
+                else if (target.spent) {
+                  revoke(old.familyId, Math.max(next.expiresAt, old.expiresAt));
+                  expected = { status: 'reused', record: old };
+                } else {
+                  target.spent = true;
+                  tokens.push({ record: next, spent: false });
+                  expected = { status: 'rotated', record: old };
+                }
+                const actual = await (step.via ? peer : store).rotateRefreshToken(old.digest, next, now);
+                if (actual.status === 'not_found' && expected.status === 'expired') continue; // purged: allowed
+                expect(actual).toEqual(expected);
+              }
+              for (const familyId of new Set(tokens.map((token) => token.record.familyId))) {
+                expect(await store.isFamilyRevoked(familyId, now)).toBe(isRevoked(familyId, now));
+              }
+            }
+          }),
+          { numRuns: 30 },
+        );
+      });
+    });
+
+    describe('revocations', () => {
+      it('remembers a revoked family until expiresAt, for every instance', async () => {
+        const familyId = randomId(16);
+        expect(await store.isFamilyRevoked(familyId, t0)).toBe(false);
+        await store.revokeFamily(familyId, t0 + HOUR);
+        expect(await store.isFamilyRevoked(familyId, t0)).toBe(true);
+        expect(await peer.isFamilyRevoked(familyId, t0 + HOUR - 1)).toBe(true);
+        expect(await store.isFamilyRevoked(familyId, t0 + HOUR)).toBe(false);
+        expect(await store.isFamilyRevoked(randomId(16), t0)).toBe(false);
+      });
+
+      it('never shortens a family revocation', async () => {
+        const familyId = randomId(16);
+        await store.revokeFamily(familyId, t0 + 2 * HOUR);
+        await peer.revokeFamily(familyId, t0 + HOUR);
+        expect(await store.isFamilyRevoked(familyId, t0 + HOUR + MINUTE)).toBe(true);
+        await store.revokeFamily(familyId, t0 + 3 * HOUR);
+        expect(await store.isFamilyRevoked(familyId, t0 + 2 * HOUR + MINUTE)).toBe(true);
+      });
+
+      it('remembers a revoked access token until expiresAt, for every instance', async () => {
+        const jti = randomId(16);
+        expect(await store.isAccessTokenRevoked(jti, t0)).toBe(false);
+        await store.revokeAccessToken(jti, t0 + HOUR);
+        expect(await peer.isAccessTokenRevoked(jti, t0)).toBe(true);
+        expect(await store.isAccessTokenRevoked(jti, t0 + HOUR - 1)).toBe(true);
+        expect(await store.isAccessTokenRevoked(jti, t0 + HOUR)).toBe(false);
+        expect(await store.isAccessTokenRevoked(randomId(16), t0)).toBe(false);
+      });
+
+      it('never shortens an access-token revocation', async () => {
+        const jti = randomId(16);
+        await store.revokeAccessToken(jti, t0 + 2 * HOUR);
+        await store.revokeAccessToken(jti, t0 + HOUR);
+        expect(await store.isAccessTokenRevoked(jti, t0 + HOUR + MINUTE)).toBe(true);
+      });
+
+      it('keeps families and access tokens apart even with equal ids', async () => {
+        const id = randomId(16);
+        await store.revokeFamily(id, t0 + HOUR);
+        expect(await store.isAccessTokenRevoked(id, t0)).toBe(false);
+        const other = randomId(16);
+        await store.revokeAccessToken(other, t0 + HOUR);
+        expect(await store.isFamilyRevoked(other, t0)).toBe(false);
+      });
+    });
+
+    describe('API keys', () => {
+      it('finds a saved key by digest from every instance, and null for an unknown digest', async () => {
+        const record = apiKeyRecord({ scopes: ['agent', 'guest', 'bot'] });
+        await store.saveApiKey(record);
+        expect(await store.findApiKey(record.digest)).toEqual(record);
+        expect(await peer.findApiKey(record.digest)).toEqual(record);
+        expect(await store.findApiKey(randomDigest())).toBeNull();
+      });
+
+      it('keeps an empty scope list as an empty list', async () => {
+        const record = apiKeyRecord({ scopes: [] });
+        await store.saveApiKey(record);
+        expect(await store.findApiKey(record.digest)).toEqual(record);
+      });
+
+      it('deletes one key by its public id', async () => {
+        const userId = randomId();
+        const a = apiKeyRecord({ userId });
+        const b = apiKeyRecord({ userId });
+        await store.saveApiKey(a);
+        await store.saveApiKey(b);
+        expect(await peer.deleteApiKey(a.id)).toBe(true);
+        expect(await store.findApiKey(a.digest)).toBeNull();
+        expect(await store.findApiKey(b.digest)).toEqual(b);
+        expect(await store.listApiKeysOfUser(userId)).toEqual([b]);
+        expect(await store.deleteApiKey(a.id)).toBe(false);
+        expect(await store.deleteApiKey(randomId())).toBe(false);
+      });
+
+      it("lists exactly a user's keys", async () => {
+        const userId = randomId();
+        const mine = [apiKeyRecord({ userId }), apiKeyRecord({ userId, scopes: ['guest'] }), apiKeyRecord({ userId })];
+        const theirs = apiKeyRecord();
+        for (const record of [...mine, theirs]) await store.saveApiKey(record);
+        const listed = await peer.listApiKeysOfUser(userId);
+        expect([...listed].sort(byId)).toEqual([...mine].sort(byId));
+        expect(await store.listApiKeysOfUser(theirs.userId)).toEqual([theirs]);
+        expect(await store.listApiKeysOfUser(randomId())).toEqual([]);
+      });
+
+      it("deletes every key of a user, and only that user's", async () => {
+        const userId = randomId();
+        const mine = [apiKeyRecord({ userId }), apiKeyRecord({ userId }), apiKeyRecord({ userId })];
+        const theirs = apiKeyRecord();
+        for (const record of [...mine, theirs]) await store.saveApiKey(record);
+        expect(await peer.deleteApiKeysOfUser(userId)).toBe(3);
+        for (const record of mine) expect(await store.findApiKey(record.digest)).toBeNull();
+        expect(await store.listApiKeysOfUser(userId)).toEqual([]);
+        expect(await store.findApiKey(theirs.digest)).toEqual(theirs);
+        expect(await store.deleteApiKeysOfUser(userId)).toBe(0);
+        expect(await store.deleteApiKey(mine[0]!.id)).toBe(false);
+      });
+
+      it('saves keys for a user again after all were deleted', async () => {
+        const userId = randomId();
+        await store.saveApiKey(apiKeyRecord({ userId }));
+        await store.deleteApiKeysOfUser(userId);
+        const fresh = apiKeyRecord({ userId });
+        await store.saveApiKey(fresh);
+        expect(await store.listApiKeysOfUser(userId)).toEqual([fresh]);
+      });
+    });
+
+    describe('login throttling', () => {
+      it('counts hits in a fixed window that starts at the first hit', async () => {
+        const key = `login:email:${randomDigest()}`;
+        expect(await store.hit(key, MINUTE, t0)).toEqual({ count: 1, resetAt: t0 + MINUTE });
+        expect(await peer.hit(key, MINUTE, t0 + 10)).toEqual({ count: 2, resetAt: t0 + MINUTE });
+        expect(await store.hit(key, MINUTE, t0 + MINUTE - 1)).toEqual({ count: 3, resetAt: t0 + MINUTE });
+        // At resetAt a new window starts with this hit.
+        expect(await store.hit(key, MINUTE, t0 + MINUTE)).toEqual({ count: 1, resetAt: t0 + 2 * MINUTE });
+        expect(await store.hit(key, MINUTE, t0 + 5 * MINUTE)).toEqual({ count: 1, resetAt: t0 + 6 * MINUTE });
+      });
+
+      it('peeks without counting, and answers null when no window is running', async () => {
+        const key = `login:source:${randomId()}`;
+        expect(await store.peek(key, t0)).toBeNull();
+        await store.hit(key, MINUTE, t0);
+        await store.hit(key, MINUTE, t0 + 1);
+        expect(await peer.peek(key, t0 + 2)).toEqual({ count: 2, resetAt: t0 + MINUTE });
+        expect(await store.peek(key, t0 + 3)).toEqual({ count: 2, resetAt: t0 + MINUTE });
+        expect(await store.peek(key, t0 + MINUTE)).toBeNull();
+      });
+
+      it('clears a counter', async () => {
+        const key = `login:email:${randomDigest()}`;
+        await store.hit(key, MINUTE, t0);
+        await store.hit(key, MINUTE, t0);
+        await peer.clearHits(key);
+        expect(await store.peek(key, t0)).toBeNull();
+        expect(await store.hit(key, MINUTE, t0 + 1)).toEqual({ count: 1, resetAt: t0 + 1 + MINUTE });
+        await store.clearHits(`never-hit:${randomId()}`);
+      });
+
+      it('keeps counters apart', async () => {
+        const a = `login:email:${randomDigest()}`;
+        const b = `login:email:${randomDigest()}`;
+        await store.hit(a, MINUTE, t0);
+        await store.hit(a, MINUTE, t0);
+        expect(await store.hit(b, MINUTE, t0)).toEqual({ count: 1, resetAt: t0 + MINUTE });
+      });
+
+      it('counts 50 concurrent hits across two instances exactly once each', async () => {
+        const key = `login:source:${randomId()}`;
+        const states = await Promise.all(
+          Array.from({ length: 50 }, (_, index) => (index % 2 === 0 ? store : peer).hit(key, MINUTE, t0)),
+        );
+        expect(states.map((state) => state.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect(new Set(states.map((state) => state.resetAt))).toEqual(new Set([t0 + MINUTE]));
+        expect(await store.peek(key, t0)).toEqual({ count: 50, resetAt: t0 + MINUTE });
+      });
+    });
+  });
+}
