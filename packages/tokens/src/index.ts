@@ -1,1 +1,36 @@
-export {};
+// Public entry point of @scopeladder/tokens. Types are exported explicitly with `export type`.
+export { createAuthService } from './create-auth-service.js';
+export type { AuthServiceOptions, Duration, LoginThrottleOptions } from './create-auth-service.js';
+export { createMemoryStore } from './create-memory-store.js';
+export type { MemoryStoreOptions, MemoryTokenStore } from './create-memory-store.js';
+export { createMemoryDirectory } from './create-memory-directory.js';
+export type { MemoryUserDirectory } from './create-memory-directory.js';
+export { hashPassword } from './hash-password.js';
+export type { HashPasswordOptions } from './hash-password.js';
+export { verifyPassword } from './verify-password.js';
+export type {
+  AsymmetricKeyEntry,
+  AsymmetricKeysOptions,
+  HmacKeysOptions,
+  KeyInput,
+  SigningAlgorithm,
+  SigningKeysOptions,
+} from './lib/keys.js';
+export type { RandomSource } from './lib/secrets.js';
+export type { UserDirectory, UserRecord } from './directory.js';
+export type {
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RotateRefreshResult,
+  ThrottleState,
+  TokenStore,
+} from './store.js';
+export type {
+  AuthContext,
+  AuthService,
+  AuthenticatedToken,
+  CreateApiKeyResult,
+  LoginInput,
+  RequestContext,
+  TokenResponse,
+} from './service-types.js';

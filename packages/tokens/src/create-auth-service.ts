@@ -1,0 +1,245 @@
+import { chatshipperPolicy, type Policy } from '@scopeladder/core';
+import type { UserDirectory } from './directory.js';
+import type { HashPasswordOptions } from './hash-password.js';
+import type { AuthService } from './service-types.js';
+import type { TokenStore } from './store.js';
+import { createMemoryStore } from './create-memory-store.js';
+import type { ServiceContext, ThrottleSettings } from './lib/context.js';
+import { parseDuration } from './lib/duration.js';
+import { guard } from './lib/errors.js';
+import { createKeyRing, type SigningKeysOptions } from './lib/keys.js';
+import { SCRYPT_DEFAULTS, validScryptParameters } from './lib/scrypt.js';
+import { defaultRandom, type RandomSource } from './lib/secrets.js';
+import { createVerifiedTokenCache } from './lib/verified-token-cache.js';
+import { authenticate } from './operations/authenticate.js';
+import { createApiKey } from './operations/create-api-key.js';
+import { jwks } from './operations/jwks.js';
+import { login } from './operations/login.js';
+import { logout } from './operations/logout.js';
+import { refresh } from './operations/refresh.js';
+import { revokeApiKey } from './operations/revoke-api-key.js';
+import { revokeApiKeysOfUser } from './operations/revoke-api-keys-of-user.js';
+
+/** A duration: whole seconds, or a string such as `'90s'`, `'15m'`, `'24h'`, `'30d'`, `'2w'`. */
+export type Duration = number | string;
+
+/** Failed-login throttling: fixed windows per email and per source, counted in the store. */
+export interface LoginThrottleOptions {
+  /** Login attempts per email per window. Default 10. A success resets the email's count. */
+  readonly maxAttemptsPerEmail?: number | undefined;
+  /** Login attempts per source (client address, `RequestContext.source`) per window. Default 100. */
+  readonly maxAttemptsPerSource?: number | undefined;
+  /** The window. Default `'15m'`. */
+  readonly window?: Duration | undefined;
+}
+
+/** Options of {@link createAuthService}. */
+export interface AuthServiceOptions {
+  /** Where users live (required). Re-read on every refresh and every API-key request. */
+  readonly directory: UserDirectory;
+  /**
+   * Signing keys (required): `{ algorithm: 'HS256', secret }` (≥ 32 bytes) or
+   * `{ algorithm: 'EdDSA' | 'ES256', keys: [{ kid, privateKey, publicKey }, …] }`, newest first.
+   */
+  readonly keys: SigningKeysOptions;
+  /** The policy: its ladder gives the valid roles/scopes and `abilityFor` the abilities. Default `chatshipperPolicy`. */
+  readonly policy?: Policy | undefined;
+  /** Refresh families, revocations, API keys, login counters. Default `createMemoryStore()` (one process only). */
+  readonly store?: TokenStore | undefined;
+  /** The `iss` of access tokens, checked on verify. Default `'scopeladder'`. */
+  readonly issuer?: string | undefined;
+  /** The `aud` of access tokens, checked on verify. Default `'scopeladder'`. */
+  readonly audience?: string | undefined;
+  /** Access-token lifetime, 1 s to 7 d. Default `'24h'` (ChatShipper). */
+  readonly accessTokenTtl?: Duration | undefined;
+  /** Refresh-token lifetime (sliding: each rotation starts a new one), 1 min to 365 d. Default `'30d'`. */
+  readonly refreshTokenTtl?: Duration | undefined;
+  /** The clock, epoch milliseconds. Default `Date.now`. Inject a fake one in tests. */
+  readonly clock?: (() => number) | undefined;
+  /** Leeway for `exp`, `nbf` and `iat` checks, 0 to 300 s. Default `'5s'`. */
+  readonly clockTolerance?: Duration | undefined;
+  /** The longest accepted bearer credential, in characters, 256 to 65 536. Default 4096. */
+  readonly maxTokenLength?: number | undefined;
+  /** The status for `ERR_TOKEN_EXPIRED`: 403 (ChatShipper, default) or 401 (RFC 6750). Exposed as `service.http`. */
+  readonly expiredTokenStatus?: 401 | 403 | undefined;
+  /** The `realm` of `WWW-Authenticate` challenges. Default `'scopeladder'`. Exposed as `service.http`. */
+  readonly realm?: string | undefined;
+  /** Whether API keys may hold the top scope of the ladder (`admin`). Default `false`. */
+  readonly allowAdminApiKeys?: boolean | undefined;
+  /** Failed-login throttling, or `false` to turn it off. Default: on, with the defaults above. */
+  readonly throttle?: LoginThrottleOptions | false | undefined;
+  /** The scrypt cost of stored password hashes, spent on unknown emails too. Default: `hashPassword`'s. */
+  readonly passwordHashOptions?: HashPasswordOptions | undefined;
+  /** Verified-token cache size (tokens), or `0` to turn caching off. Default 10 000. */
+  readonly verifiedTokenCacheSize?: number | undefined;
+  /** Random bytes. Default `node:crypto` `randomBytes`. Only tests should replace it. */
+  readonly random?: RandomSource | undefined;
+}
+
+const DEFAULT_ISSUER = 'scopeladder';
+const DEFAULT_REALM = 'scopeladder';
+const MAX_NAME_LENGTH = 256;
+
+/**
+ * Creates the auth service: password login, 24-hour JWT access tokens, rotating refresh tokens
+ * with reuse detection, live bot API keys, and `authenticate(header)` → principal + CASL ability.
+ *
+ * Every option is validated here: a weak HS256 secret (< 32 bytes), an unknown algorithm, a
+ * missing directory or any malformed option is a `TypeError` naming the option. Every method of
+ * the service rejects only with `ScopeladderError`s whose codes core's `httpErrorFor` maps to HTTP.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperPolicy, httpErrorFor } from '@scopeladder/core';
+ * import { createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
+ *
+ * const directory = createMemoryDirectory([
+ *   { id: '5f0c8a1e9b3d2c4a6e8f0a1b', email: 'ada@example.com', role: 'admin',
+ *     passwordHash: await hashPassword('correct horse battery staple') },
+ * ]);
+ * const auth = createAuthService({
+ *   policy: chatshipperPolicy,
+ *   directory,
+ *   keys: { algorithm: 'HS256', secret: process.env.JWT_SECRET! },
+ *   issuer: 'https://api.example.com',
+ *   audience: 'chatshipper-api',
+ * });
+ *
+ * const { token, refreshToken } = await auth.login({ email: 'ada@example.com', password: '…' });
+ * const { principal, ability } = await auth.authenticate(`Bearer ${token}`);
+ * ability.can('create', 'Organization'); // true for admin
+ * // on error: const { status, headers, body } = httpErrorFor(error, auth.http);
+ * ```
+ */
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createAuthService: options are required');
+  const context = resolveContext(options);
+  const http = Object.freeze({
+    realm: checkName('realm', options.realm ?? DEFAULT_REALM),
+    expiredTokenStatus: checkExpiredStatus(options.expiredTokenStatus),
+  });
+  const service: AuthService = {
+    policy: context.policy,
+    http,
+    login: (input, request) => guard(() => login(context, input, request)),
+    refresh: (refreshToken) => guard(() => refresh(context, refreshToken)),
+    authenticate: (authorization) => guard(() => authenticate(context, authorization)),
+    logout: (accessToken) => guard(() => logout(context, accessToken)),
+    createApiKey: (botUserId, scopes) => guard(() => createApiKey(context, botUserId, scopes)),
+    revokeApiKey: (keyId) => guard(() => revokeApiKey(context, keyId)),
+    revokeApiKeysOfUser: (userId) => guard(() => revokeApiKeysOfUser(context, userId)),
+    jwks: () => guard(() => jwks(context)),
+  };
+  return Object.freeze(service);
+}
+
+function resolveContext(options: AuthServiceOptions): ServiceContext {
+  const directory = options.directory;
+  if (typeof directory !== 'object' || directory === null || typeof directory.findById !== 'function' || typeof directory.findByEmail !== 'function') {
+    throw new TypeError('directory is required: an object with findById(id) and findByEmail(email)');
+  }
+  if (directory.verifyPassword !== undefined && typeof directory.verifyPassword !== 'function') {
+    throw new TypeError('directory.verifyPassword must be a function when given');
+  }
+
+  const policy = options.policy ?? chatshipperPolicy;
+  if (
+    typeof policy !== 'object' ||
+    policy === null ||
+    typeof policy.abilityFor !== 'function' ||
+    typeof policy.ladder !== 'object' ||
+    policy.ladder === null ||
+    !Array.isArray(policy.ladder.scopes) ||
+    policy.ladder.scopes.length === 0
+  ) {
+    throw new TypeError('policy must be a policy from @scopeladder/core (chatshipperPolicy or definePolicy(...))');
+  }
+
+  const store = options.store ?? createMemoryStore();
+  const storeMethods = [
+    'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked',
+    'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
+    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'clearHits',
+  ] as const;
+  if (typeof store !== 'object' || store === null || storeMethods.some((name) => typeof store[name] !== 'function')) {
+    throw new TypeError(`store must implement TokenStore (${storeMethods.join(', ')})`);
+  }
+
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') throw new TypeError('clock must be a function returning epoch milliseconds');
+  const random = options.random ?? defaultRandom;
+  if (typeof random !== 'function') throw new TypeError('random must be a function (size) => Uint8Array');
+
+  const ttlSeconds = parseDuration('accessTokenTtl', options.accessTokenTtl ?? '24h', { min: 1, max: 7 * 86_400 });
+  const refreshTtlSeconds = parseDuration('refreshTokenTtl', options.refreshTokenTtl ?? '30d', { min: 60, max: 365 * 86_400 });
+  const toleranceSeconds = parseDuration('clockTolerance', options.clockTolerance ?? '5s', { min: 0, max: 300 });
+  const maxTokenLength = options.maxTokenLength ?? 4096;
+  if (!Number.isSafeInteger(maxTokenLength) || maxTokenLength < 256 || maxTokenLength > 65_536) {
+    throw new TypeError('maxTokenLength must be an integer between 256 and 65536');
+  }
+  const allowAdminApiKeys = options.allowAdminApiKeys ?? false;
+  if (typeof allowAdminApiKeys !== 'boolean') throw new TypeError('allowAdminApiKeys must be a boolean');
+
+  const cacheSize = options.verifiedTokenCacheSize ?? 10_000;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0 || cacheSize > 10_000_000) {
+    throw new TypeError('verifiedTokenCacheSize must be an integer between 0 and 10000000');
+  }
+
+  const passwordWork = {
+    N: options.passwordHashOptions?.N ?? SCRYPT_DEFAULTS.N,
+    r: options.passwordHashOptions?.r ?? SCRYPT_DEFAULTS.r,
+    p: options.passwordHashOptions?.p ?? SCRYPT_DEFAULTS.p,
+  };
+  if (!validScryptParameters(passwordWork)) {
+    throw new TypeError('passwordHashOptions must hold scrypt parameters hashPassword accepts (N a power of two in [2^10, 2^20], r 1–32, p 1–16)');
+  }
+
+  return {
+    policy,
+    ladder: policy.ladder,
+    directory,
+    store,
+    tokens: {
+      keyRing: createKeyRing(options.keys),
+      issuer: checkName('issuer', options.issuer ?? DEFAULT_ISSUER),
+      audience: checkName('audience', options.audience ?? DEFAULT_ISSUER),
+      ttlSeconds,
+      toleranceSeconds,
+      maxTokenLength,
+    },
+    refreshTokenTtlMs: refreshTtlSeconds * 1000,
+    clock,
+    random,
+    allowAdminApiKeys,
+    throttle: resolveThrottle(options.throttle),
+    cache: cacheSize === 0 ? null : createVerifiedTokenCache(cacheSize),
+    passwordWork,
+  };
+}
+
+function resolveThrottle(throttle: AuthServiceOptions['throttle']): ThrottleSettings | null {
+  if (throttle === false) return null;
+  if (throttle !== undefined && (typeof throttle !== 'object' || throttle === null)) {
+    throw new TypeError('throttle must be false or { maxAttemptsPerEmail, maxAttemptsPerSource, window }');
+  }
+  const maxAttemptsPerEmail = throttle?.maxAttemptsPerEmail ?? 10;
+  const maxAttemptsPerSource = throttle?.maxAttemptsPerSource ?? 100;
+  for (const [name, value] of [['maxAttemptsPerEmail', maxAttemptsPerEmail], ['maxAttemptsPerSource', maxAttemptsPerSource]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`throttle.${name} must be a positive integer`);
+  }
+  const windowSeconds = parseDuration('throttle.window', throttle?.window ?? '15m', { min: 1, max: 86_400 });
+  return { maxAttemptsPerEmail, maxAttemptsPerSource, windowMs: windowSeconds * 1000 };
+}
+
+function checkName(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(value)) {
+    throw new TypeError(`${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, without control characters`);
+  }
+  return value;
+}
+
+function checkExpiredStatus(value: unknown): 401 | 403 {
+  if (value === undefined) return 403;
+  if (value !== 401 && value !== 403) throw new TypeError('expiredTokenStatus must be 401 or 403');
+  return value;
+}

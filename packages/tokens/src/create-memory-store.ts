@@ -1,0 +1,258 @@
+import { ScopeladderError } from '@scopeladder/core';
+import type {
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RotateRefreshResult,
+  ThrottleState,
+  TokenStore,
+} from './store.js';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * The most records each kind (refresh tokens, revocations, API keys, throttle counters) may
+   * hold. Default 100 000. When full, expired records are purged first; then the oldest refresh
+   * tokens and throttle counters are evicted (the safe direction: a session ends early), while a
+   * new revocation or API key is refused with `ERR_STORE_UNAVAILABLE` (never un-revoke anything).
+   */
+  readonly maxEntries?: number | undefined;
+}
+
+/** The in-memory store: a {@link TokenStore} plus introspection for tests and metrics. */
+export interface MemoryTokenStore extends TokenStore {
+  /** How many records the store holds now, per kind. */
+  size(): {
+    readonly refreshTokens: number;
+    readonly revokedFamilies: number;
+    readonly revokedAccessTokens: number;
+    readonly apiKeys: number;
+    readonly counters: number;
+  };
+  /** Drops every record whose expiry is at or before `now` (also done automatically). */
+  purge(now: number): void;
+}
+
+interface RefreshEntry {
+  readonly record: RefreshTokenRecord;
+  spent: boolean;
+}
+
+interface CounterEntry {
+  count: number;
+  readonly resetAt: number;
+}
+
+const DEFAULT_MAX_ENTRIES = 100_000;
+const SWEEP_EVERY = 1_000;
+
+/**
+ * Creates the in-memory {@link TokenStore}: the default of `createAuthService`, right for one
+ * process (tests, single-instance servers). Several instances must share a store such as
+ * `@scopeladder/redis`.
+ *
+ * Every method's body runs synchronously (there is no `await` between a check and the write it
+ * guards), so each operation is atomic in the process: of many concurrent
+ * `rotateRefreshToken` calls for one token exactly one returns `rotated`. Decisions use only
+ * the `now` passed in; purging uses the latest `now` seen, every 1 000 writes and when full.
+ * No timers are started, so nothing keeps the process alive.
+ *
+ * @example
+ * ```ts
+ * import { createAuthService, createMemoryStore } from '@scopeladder/tokens';
+ *
+ * const store = createMemoryStore({ maxEntries: 50_000 });
+ * const auth = createAuthService({ directory, store, keys: { algorithm: 'HS256', secret } });
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryTokenStore {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new TypeError('maxEntries must be a positive integer');
+  }
+
+  const refreshTokens = new Map<string, RefreshEntry>();
+  const revokedFamilies = new Map<string, number>();
+  const revokedAccessTokens = new Map<string, number>();
+  const apiKeys = new Map<string, ApiKeyRecord>();
+  const apiKeyDigestById = new Map<string, string>();
+  const counters = new Map<string, CounterEntry>();
+  let latestNow = 0;
+  let writes = 0;
+
+  const see = (now: number): void => {
+    if (Number.isFinite(now) && now > latestNow) latestNow = now;
+  };
+
+  const purge = (now: number): void => {
+    for (const [digest, entry] of refreshTokens) if (entry.record.expiresAt <= now) refreshTokens.delete(digest);
+    for (const [id, expiresAt] of revokedFamilies) if (expiresAt <= now) revokedFamilies.delete(id);
+    for (const [jti, expiresAt] of revokedAccessTokens) if (expiresAt <= now) revokedAccessTokens.delete(jti);
+    for (const [key, counter] of counters) if (counter.resetAt <= now) counters.delete(key);
+  };
+
+  const wrote = (): void => {
+    writes += 1;
+    if (writes % SWEEP_EVERY === 0) purge(latestNow);
+  };
+
+  /** Makes room for one more entry in `map`: purge, then evict the oldest or refuse. */
+  const makeRoom = (map: Map<string, unknown>, evict: boolean): void => {
+    if (map.size < maxEntries) return;
+    purge(latestNow);
+    while (map.size >= maxEntries) {
+      if (!evict) {
+        throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is full');
+      }
+      const oldest = map.keys().next();
+      if (oldest.done === true) return;
+      map.delete(oldest.value);
+    }
+  };
+
+  const familyRevoked = (familyId: string, now: number): boolean => {
+    const until = revokedFamilies.get(familyId);
+    return until !== undefined && until > now;
+  };
+
+  const revokeFamilyUntil = (familyId: string, expiresAt: number): void => {
+    const current = revokedFamilies.get(familyId);
+    if (current === undefined) makeRoom(revokedFamilies, false);
+    revokedFamilies.set(familyId, Math.max(current ?? 0, expiresAt));
+    wrote();
+  };
+
+  const store: MemoryTokenStore = {
+    async saveRefreshToken(record) {
+      if (!refreshTokens.has(record.digest)) makeRoom(refreshTokens, true);
+      refreshTokens.set(record.digest, { record: { ...record }, spent: false });
+      wrote();
+    },
+
+    async findRefreshToken(digest) {
+      const entry = refreshTokens.get(digest);
+      return entry === undefined ? null : { ...entry.record };
+    },
+
+    async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
+      see(now);
+      const entry = refreshTokens.get(oldDigest);
+      if (entry === undefined) return { status: 'not_found' };
+      const record = { ...entry.record };
+      if (record.expiresAt <= now) return { status: 'expired', record };
+      if (familyRevoked(record.familyId, now)) return { status: 'revoked', record };
+      if (entry.spent) {
+        revokeFamilyUntil(record.familyId, Math.max(next.expiresAt, record.expiresAt));
+        return { status: 'reused', record };
+      }
+      entry.spent = true;
+      // Making room may evict the (spent) old entry when it is the oldest: a replay of it then
+      // finds nothing and is still refused, only without revoking the family.
+      if (!refreshTokens.has(next.digest)) makeRoom(refreshTokens, true);
+      refreshTokens.set(next.digest, { record: { ...next }, spent: false });
+      wrote();
+      return { status: 'rotated', record };
+    },
+
+    async revokeFamily(familyId, expiresAt) {
+      revokeFamilyUntil(familyId, expiresAt);
+    },
+
+    async isFamilyRevoked(familyId, now) {
+      see(now);
+      return familyRevoked(familyId, now);
+    },
+
+    async revokeAccessToken(jti, expiresAt) {
+      const current = revokedAccessTokens.get(jti);
+      if (current === undefined) makeRoom(revokedAccessTokens, false);
+      revokedAccessTokens.set(jti, Math.max(current ?? 0, expiresAt));
+      wrote();
+    },
+
+    async isAccessTokenRevoked(jti, now) {
+      see(now);
+      const until = revokedAccessTokens.get(jti);
+      return until !== undefined && until > now;
+    },
+
+    async saveApiKey(record) {
+      if (apiKeyDigestById.has(record.id) && apiKeyDigestById.get(record.id) !== record.digest) {
+        throw new ScopeladderError('ERR_INTERNAL', 'Duplicate API key id');
+      }
+      if (!apiKeys.has(record.digest)) makeRoom(apiKeys, false);
+      apiKeys.set(record.digest, { ...record, scopes: Object.freeze([...record.scopes]) });
+      apiKeyDigestById.set(record.id, record.digest);
+      wrote();
+    },
+
+    async findApiKey(digest) {
+      const record = apiKeys.get(digest);
+      return record === undefined ? null : { ...record };
+    },
+
+    async deleteApiKey(id) {
+      const digest = apiKeyDigestById.get(id);
+      if (digest === undefined) return false;
+      apiKeyDigestById.delete(id);
+      return apiKeys.delete(digest);
+    },
+
+    async deleteApiKeysOfUser(userId) {
+      let deleted = 0;
+      for (const [digest, record] of apiKeys) {
+        if (record.userId !== userId) continue;
+        apiKeys.delete(digest);
+        apiKeyDigestById.delete(record.id);
+        deleted += 1;
+      }
+      return deleted;
+    },
+
+    async listApiKeysOfUser(userId) {
+      const found: ApiKeyRecord[] = [];
+      for (const record of apiKeys.values()) if (record.userId === userId) found.push({ ...record });
+      return found;
+    },
+
+    async hit(key, windowMs, now): Promise<ThrottleState> {
+      see(now);
+      let counter = counters.get(key);
+      if (counter === undefined || counter.resetAt <= now) {
+        if (counter === undefined) makeRoom(counters, true);
+        counter = { count: 0, resetAt: now + windowMs };
+        counters.set(key, counter);
+        wrote();
+      }
+      counter.count += 1;
+      return { count: counter.count, resetAt: counter.resetAt };
+    },
+
+    async peek(key, now) {
+      see(now);
+      const counter = counters.get(key);
+      if (counter === undefined || counter.resetAt <= now) return null;
+      return { count: counter.count, resetAt: counter.resetAt };
+    },
+
+    async clearHits(key) {
+      counters.delete(key);
+    },
+
+    size() {
+      return {
+        refreshTokens: refreshTokens.size,
+        revokedFamilies: revokedFamilies.size,
+        revokedAccessTokens: revokedAccessTokens.size,
+        apiKeys: apiKeys.size,
+        counters: counters.size,
+      };
+    },
+
+    purge(now) {
+      see(now);
+      purge(now);
+    },
+  };
+  return store;
+}

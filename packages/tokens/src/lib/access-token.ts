@@ -1,0 +1,174 @@
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeBase64urlStrict } from './encoding.js';
+import { fail } from './errors.js';
+import type { KeyRing } from './keys.js';
+
+/** The claims of a verified access token, as the service uses them. */
+export interface AccessTokenClaims {
+  /** The user id. */
+  readonly sub: string;
+  /** The raw `scope` claim (space-delimited). */
+  readonly scope: string;
+  /** Epoch seconds. */
+  readonly iat: number;
+  /** Epoch seconds. */
+  readonly exp: number;
+  readonly jti: string;
+  /** The refresh family (login session) the token was issued from. */
+  readonly sid: string;
+  readonly org?: string | undefined;
+  readonly email?: string | undefined;
+}
+
+/** What signing and verifying need (resolved options). */
+export interface AccessTokenSettings {
+  readonly keyRing: KeyRing;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+  readonly toleranceSeconds: number;
+  readonly maxTokenLength: number;
+}
+
+/** RFC 9068 media type of JWT access tokens, in the short form we write. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+// Our tokens carry exactly these header parameters. Anything else — `jwk`, `jku`, `x5u`, `x5c`,
+// `crit`, `b64`, `zip`, … — is refused before any key is chosen or any signature computed.
+const ALLOWED_HEADER_PARAMETERS = new Set(['alg', 'typ', 'kid']);
+const REQUIRED_CLAIMS = ['sub', 'scope', 'iat', 'exp', 'jti', 'iss', 'aud', 'sid'];
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const MAX_ID_LENGTH = 256;
+
+/** Whether a credential has the shape of a compact JWS (three base64url segments). */
+export function isJwtShaped(credential: string): boolean {
+  return JWT_SHAPE.test(credential);
+}
+
+/** Signs an access token with the newest key. */
+export async function signAccessToken(settings: AccessTokenSettings, claims: AccessTokenClaims): Promise<string> {
+  const { keyRing } = settings;
+  const payload: JWTPayload = { scope: claims.scope, sid: claims.sid };
+  if (claims.org !== undefined) payload['org'] = claims.org;
+  if (claims.email !== undefined) payload['email'] = claims.email;
+  return new SignJWT(payload)
+    .setProtectedHeader({
+      alg: keyRing.algorithm,
+      typ: ACCESS_TOKEN_TYP,
+      ...(keyRing.signingKid === undefined ? {} : { kid: keyRing.signingKid }),
+    })
+    .setSubject(claims.sub)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .setJti(claims.jti)
+    .sign(await keyRing.signingKey());
+}
+
+/**
+ * Verifies an access token completely: shape, header allow-list, algorithm allow-list, key by
+ * `kid` among configured keys only, signature, `typ`, `iss`, `aud`, required claims and their
+ * types, `exp`/`nbf`/`iat` against `nowMs` with the clock tolerance.
+ *
+ * Rejects with `ERR_TOKEN_INVALID`, or `ERR_TOKEN_EXPIRED` (unless `allowExpired`: logout may
+ * revoke the session of an expired but authentic token). Revocation is the caller's business.
+ */
+export async function verifyAccessToken(
+  settings: AccessTokenSettings,
+  token: string,
+  nowMs: number,
+  { allowExpired = false }: { readonly allowExpired?: boolean } = {},
+): Promise<AccessTokenClaims> {
+  if (token.length > settings.maxTokenLength || !isJwtShaped(token)) invalid();
+  const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = token.split('.');
+  // Strict, canonical base64url in every segment: one token string per signed content.
+  if (
+    encodedSignature === '' ||
+    decodeBase64urlStrict(encodedPayload) === null ||
+    decodeBase64urlStrict(encodedSignature) === null
+  ) {
+    invalid();
+  }
+  const key = await keyFor(settings, encodedHeader);
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [settings.keyRing.algorithm],
+      typ: ACCESS_TOKEN_TYP,
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: REQUIRED_CLAIMS,
+      clockTolerance: settings.toleranceSeconds,
+      maxTokenAge: settings.ttlSeconds,
+      currentDate: new Date(nowMs),
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) {
+      if (!allowExpired) fail('ERR_TOKEN_EXPIRED', 'The access token expired');
+      // The signature was verified before any claim was checked, and `typ`/`iss`/`aud`/presence
+      // checks ran before `exp`: the payload is authentic. The rest is checked below.
+      payload = error.payload;
+    } else if (error instanceof joseErrors.JOSEError) {
+      invalid();
+    } else {
+      throw error;
+    }
+  }
+  return checkClaims(settings, payload, nowMs);
+}
+
+async function keyFor(settings: AccessTokenSettings, encodedHeader: string) {
+  const headerBytes = decodeBase64urlStrict(encodedHeader);
+  if (headerBytes === null) invalid();
+  let header: unknown;
+  try {
+    header = JSON.parse(headerBytes.toString('utf8'));
+  } catch {
+    invalid();
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) invalid();
+  for (const name of Object.keys(header)) if (!ALLOWED_HEADER_PARAMETERS.has(name)) invalid();
+  const { alg, typ, kid } = header as { alg?: unknown; typ?: unknown; kid?: unknown };
+  // Exact, case-sensitive: `none`, `None`, `NONE`, `HS256` on an asymmetric service… all fail here.
+  if (alg !== settings.keyRing.algorithm) invalid();
+  if (typeof typ !== 'string' || normalizeTyp(typ) !== ACCESS_TOKEN_TYP) invalid();
+  const key = settings.keyRing.verificationKey(kid);
+  if (key === undefined) invalid();
+  return key;
+}
+
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function checkClaims(settings: AccessTokenSettings, payload: JWTPayload, nowMs: number): AccessTokenClaims {
+  const { sub, scope, iat, exp, jti, aud, nbf } = payload;
+  const sid: unknown = payload['sid'];
+  const org: unknown = payload['org'];
+  const email: unknown = payload['email'];
+  const now = Math.floor(nowMs / 1000);
+  if (!isId(sub) || !isId(jti) || !isId(sid)) invalid();
+  if (typeof scope !== 'string') invalid();
+  if (aud !== settings.audience) invalid();
+  if (!isEpochSeconds(iat) || !isEpochSeconds(exp) || exp <= iat) invalid();
+  if (iat > now + settings.toleranceSeconds) invalid();
+  if (nbf !== undefined && (!isEpochSeconds(nbf) || nbf > now + settings.toleranceSeconds)) invalid();
+  if (org !== undefined && !isId(org)) invalid();
+  if (email !== undefined && (typeof email !== 'string' || email.length > 320)) invalid();
+  return Object.freeze({ sub, scope, iat, exp, jti, sid, org, email });
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+function isEpochSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function invalid(): never {
+  fail('ERR_TOKEN_INVALID', 'Invalid access token');
+}

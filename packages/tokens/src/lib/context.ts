@@ -1,0 +1,51 @@
+import type { Ladder, Policy } from '@scopeladder/core';
+import type { UserDirectory } from '../directory.js';
+import type { TokenStore } from '../store.js';
+import type { AccessTokenSettings } from './access-token.js';
+import type { RandomSource } from './secrets.js';
+import type { ScryptParameters } from './scrypt.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** Resolved login-throttling settings; `null` when throttling is off. */
+export interface ThrottleSettings {
+  /** Attempts per email per window before `ERR_LOGIN_THROTTLED`. */
+  readonly maxAttemptsPerEmail: number;
+  /** Attempts per source (client address) per window. */
+  readonly maxAttemptsPerSource: number;
+  readonly windowMs: number;
+}
+
+/** Everything the operations of one service share: the validated options, resolved. */
+export interface ServiceContext {
+  readonly policy: Policy;
+  readonly ladder: Ladder;
+  readonly directory: UserDirectory;
+  readonly store: TokenStore;
+  readonly tokens: AccessTokenSettings;
+  readonly refreshTokenTtlMs: number;
+  readonly clock: () => number;
+  readonly random: RandomSource;
+  readonly allowAdminApiKeys: boolean;
+  readonly throttle: ThrottleSettings | null;
+  readonly cache: VerifiedTokenCache | null;
+  /** The scrypt cost of stored hashes: the work done for unknown emails. */
+  readonly passwordWork: ScryptParameters;
+}
+
+/** The service clock, checked: a clock that returns garbage fails the request, not the check. */
+export function now(context: ServiceContext): number {
+  const value = context.clock();
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error('The clock returned an invalid time');
+  }
+  return value;
+}
+
+/**
+ * How long a revoked family must stay revoked, from `nowMs`: past every refresh token it could
+ * still hold and every access token issued from it.
+ */
+export function familyRevocationUntil(context: ServiceContext, nowMs: number): number {
+  const { ttlSeconds, toleranceSeconds } = context.tokens;
+  return nowMs + Math.max(context.refreshTokenTtlMs, ttlSeconds * 1000) + toleranceSeconds * 1000;
+}

@@ -1,0 +1,60 @@
+import type { TokenResponse } from '../service-types.js';
+import type { RefreshTokenRecord } from '../store.js';
+import type { UserRecord } from '../directory.js';
+import { signAccessToken } from './access-token.js';
+import type { ServiceContext } from './context.js';
+import { sha256Hex } from './encoding.js';
+import { fail } from './errors.js';
+import { createRefreshTokenValue, isEmbeddableUserId, randomHex } from './secrets.js';
+
+/** A refresh token about to be handed out: its value (for the client) and record (for the store). */
+export interface PreparedRefreshToken {
+  readonly value: string;
+  readonly record: RefreshTokenRecord;
+}
+
+/** A new refresh token for `userId` in `familyId`, expiring `refreshTokenTtl` after `nowMs`. */
+export function prepareRefreshToken(
+  context: ServiceContext,
+  userId: string,
+  familyId: string,
+  nowMs: number,
+): PreparedRefreshToken {
+  if (!isEmbeddableUserId(userId)) fail('ERR_INTERNAL', 'The user id cannot be embedded in a refresh token');
+  const value = createRefreshTokenValue(context.random, userId);
+  return {
+    value,
+    record: { digest: sha256Hex(value), userId, familyId, expiresAt: nowMs + context.refreshTokenTtlMs },
+  };
+}
+
+/** A new login family id. */
+export function newFamilyId(context: ServiceContext): string {
+  return randomHex(context.random, 16);
+}
+
+/**
+ * Signs the access token for a user's CURRENT role and builds the ChatShipper token response.
+ * A role outside the policy's ladder is a data error: `ERR_INTERNAL`, no token.
+ */
+export async function buildTokenResponse(
+  context: ServiceContext,
+  user: UserRecord,
+  familyId: string,
+  refreshToken: string,
+  nowMs: number,
+): Promise<TokenResponse> {
+  if (!context.ladder.has(user.role)) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
+  const iat = Math.floor(nowMs / 1000);
+  const token = await signAccessToken(context.tokens, {
+    sub: user.id,
+    scope: user.role,
+    iat,
+    exp: iat + context.tokens.ttlSeconds,
+    jti: randomHex(context.random, 16),
+    sid: familyId,
+    org: user.organization,
+    email: user.email === '' ? undefined : user.email,
+  });
+  return Object.freeze({ tokenType: 'Bearer', token, refreshToken, user: user.id, scope: user.role });
+}

@@ -1,0 +1,36 @@
+import type { UserRecord } from '../directory.js';
+import type { ServiceContext } from './context.js';
+import { callDirectory, fail } from './errors.js';
+
+/**
+ * Checks what a directory returned: `null`, or a record with string `id`, `email` and `role`.
+ * Anything else is a broken directory: `ERR_INTERNAL` (fail closed).
+ */
+export function checkUserRecord(value: unknown): UserRecord | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') fail('ERR_INTERNAL', 'The user directory returned an invalid record');
+  const { id, email, role, kind, organization } = value as Record<string, unknown>;
+  if (
+    typeof id !== 'string' ||
+    id === '' ||
+    typeof email !== 'string' ||
+    typeof role !== 'string' ||
+    (kind !== undefined && kind !== 'user' && kind !== 'bot') ||
+    (organization !== undefined && typeof organization !== 'string')
+  ) {
+    fail('ERR_INTERNAL', 'The user directory returned an invalid record');
+  }
+  return value as UserRecord;
+}
+
+/** Reads a user by id, live; `null` when deleted. A record with another id is refused. */
+export async function findUserById(context: ServiceContext, id: string): Promise<UserRecord | null> {
+  const user = checkUserRecord(await callDirectory(() => context.directory.findById(id)));
+  if (user !== null && user.id !== id) fail('ERR_INTERNAL', 'The user directory returned another user');
+  return user;
+}
+
+/** Reads a user by email; `null` when unknown. */
+export async function findUserByEmail(context: ServiceContext, email: string): Promise<UserRecord | null> {
+  return checkUserRecord(await callDirectory(() => context.directory.findByEmail(email)));
+}

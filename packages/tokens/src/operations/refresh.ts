@@ -1,0 +1,53 @@
+import type { TokenResponse } from '../service-types.js';
+import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
+import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
+import { callStore, fail } from '../lib/errors.js';
+import { buildTokenResponse, prepareRefreshToken } from '../lib/issue-tokens.js';
+import { parseRefreshTokenValue } from '../lib/secrets.js';
+import { findUserById } from '../lib/users.js';
+
+/**
+ * `AuthService.refresh`: rotates a refresh token. The presented token is spent and a new one of
+ * the same family is returned with a new access token for the user's CURRENT role.
+ *
+ * - malformed, unknown, expired or revoked → `ERR_REFRESH_INVALID`;
+ * - already spent (replayed) → the whole family and every access token issued from it are
+ *   revoked → `ERR_REFRESH_REUSED` (RFC 9700 §4.14.2). Of concurrent refreshes of one token the
+ *   store lets exactly one rotate; the others count as reuse, so the family ends there too;
+ * - the user was deleted → the family is revoked → `ERR_REFRESH_INVALID`.
+ */
+export async function refresh(context: ServiceContext, refreshToken: unknown): Promise<TokenResponse> {
+  const parsed = parseRefreshTokenValue(refreshToken);
+  if (parsed === null) invalid();
+  const value = refreshToken as string;
+  const nowMs = now(context);
+  const digest = sha256Hex(value);
+  const { store } = context;
+
+  const current = await callStore(() => store.findRefreshToken(digest));
+  if (current === null || !constantTimeEqual(current.digest, digest) || current.userId !== parsed.userId) invalid();
+
+  const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs);
+  const result = await callStore(() => store.rotateRefreshToken(digest, next.record, nowMs));
+  switch (result.status) {
+    case 'rotated':
+      break;
+    case 'reused':
+      // The store revoked the family; make sure it stays revoked past every access token too.
+      await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
+      fail('ERR_REFRESH_REUSED', 'Refresh token reuse detected; the session was revoked');
+    default:
+      invalid();
+  }
+
+  const user = await findUserById(context, current.userId);
+  if (user === null) {
+    await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
+    invalid();
+  }
+  return buildTokenResponse(context, user, current.familyId, next.value, nowMs);
+}
+
+function invalid(): never {
+  fail('ERR_REFRESH_INVALID', 'Invalid refresh token');
+}
