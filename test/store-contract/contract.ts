@@ -243,12 +243,16 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
       });
 
       it('agrees with a model of the contract on random histories', async () => {
-        type Kind = 'login' | 'rotate' | 'advance' | 'logout';
-        const command = fc.oneof(
-          fc.record({ kind: fc.constant<Kind>('login') }),
-          fc.record({ kind: fc.constant<Kind>('rotate'), pick: fc.nat(), via: fc.boolean() }),
-          fc.record({ kind: fc.constant<Kind>('advance'), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }),
-          fc.record({ kind: fc.constant<Kind>('logout'), pick: fc.nat() }),
+        type Command =
+          | { readonly kind: 'login' }
+          | { readonly kind: 'rotate'; readonly pick: number; readonly via: boolean }
+          | { readonly kind: 'advance'; readonly ms: number }
+          | { readonly kind: 'logout'; readonly pick: number };
+        const command: fc.Arbitrary<Command> = fc.oneof(
+          fc.record({ kind: fc.constant('login' as const) }),
+          fc.record({ kind: fc.constant('rotate' as const), pick: fc.nat(), via: fc.boolean() }),
+          fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }),
+          fc.record({ kind: fc.constant('logout' as const), pick: fc.nat() }),
         );
         await fc.assert(
           fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
