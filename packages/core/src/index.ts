@@ -4,3 +4,42 @@ export type { ErrorCode, DenialContext, ScopeladderErrorOptions } from './errors
 export { HTTP_ERROR_TABLE, formatBearerChallenge, httpErrorFor } from './http-error.js';
 export type { BearerErrorValue, HttpErrorBody, HttpErrorOptions, HttpErrorResult, HttpErrorRule } from './http-error.js';
 export type { Principal } from './principal.js';
+
+export { defineLadder } from './define-ladder.js';
+export type { Ladder } from './define-ladder.js';
+export { DEFAULT_MAX_SCOPE_LENGTH, parseScope } from './parse-scope.js';
+export type { ParseScopeOptions, ParseScopeResult } from './parse-scope.js';
+export { formatScope } from './format-scope.js';
+export { DEFAULT_ABILITY_CACHE_SIZE, definePolicy } from './define-policy.js';
+export type { PolicyDefinition } from './define-policy.js';
+export type {
+  Decision,
+  DecisionReason,
+  DecisionRow,
+  ExplainOptions,
+  FieldRule,
+  FieldRules,
+  Matrix,
+  MatrixAction,
+  MatrixCell,
+  MatrixResource,
+  Policy,
+  PolicyAbility,
+  PolicyRawRule,
+  PolicyTarget,
+  RequiredScopeOptions,
+  SelfCell,
+  SubjectInstance,
+} from './policy-types.js';
+export { chatshipperLadder, chatshipperScopes } from './chatshipper-ladder.js';
+export type { ChatShipperScope } from './chatshipper-ladder.js';
+export { chatshipperFields, chatshipperMatrix, chatshipperPolicy } from './chatshipper.js';
+export type { ChatShipperAction, ChatShipperPolicy, ChatShipperResource } from './chatshipper.js';
+export { renderDecisionTable } from './render-decision-table.js';
+export type { RenderDecisionTableOptions } from './render-decision-table.js';
+
+// CASL, re-exported so callers tag instances and load rules with the same copy core uses.
+export { createMongoAbility, subject } from '@casl/ability';
+export { permittedFieldsOf } from '@casl/ability/extra';
+export type { ForcedSubject, MongoAbility, MongoQuery, RawRuleOf } from '@casl/ability';
+export type { PermittedFieldsOptions } from '@casl/ability/extra';

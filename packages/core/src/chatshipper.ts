@@ -1,0 +1,86 @@
+import { chatshipperScopes, type ChatShipperScope } from './chatshipper-ladder.js';
+import { definePolicy } from './define-policy.js';
+import type { MatrixAction, MatrixResource, Policy } from './policy-types.js';
+
+/**
+ * The ChatShipper permission matrix, as data: resource → action → the lowest scope that may do
+ * it (scopes cascade: `guest` < `agent` < `bot` < `admin`). `{ any, self }` cells are the
+ * "(self)" rows: a lower scope may do it to the user's own record only.
+ *
+ * Transcribed from the ChatShipper authentication documentation; `docs/matrix.md` is generated
+ * from it. Every row of the documented table is encoded here (notably: deleting a knowledge item
+ * needs `bot`, deleting anything else needs `admin`).
+ *
+ * @example
+ * ```ts
+ * import { chatshipperMatrix } from '@scopeladder/core';
+ * chatshipperMatrix.Conversation.list; // 'agent'
+ * chatshipperMatrix.User.update;       // { any: 'admin', self: 'guest' }
+ * ```
+ */
+export const chatshipperMatrix = {
+  Organization: { list: 'bot', fetch: 'bot', create: 'admin', update: 'admin', delete: 'admin' },
+  OrganizationGroup: { list: 'bot', fetch: 'bot', create: 'admin', update: 'admin', delete: 'admin' },
+  User: {
+    list: 'bot',
+    fetch: { any: 'bot', self: 'guest' },
+    create: 'admin',
+    update: { any: 'admin', self: 'guest' },
+    delete: 'admin',
+  },
+  Conversation: { list: 'agent', fetch: 'guest', create: 'agent', update: 'admin', delete: 'admin' },
+  Message: { list: 'bot', fetch: 'bot', create: 'guest', update: 'bot', delete: 'admin' },
+  Contact: { list: 'agent', fetch: 'bot', create: 'bot', update: 'bot', delete: 'admin' },
+  KnowledgeItem: { list: 'agent', fetch: 'agent', create: 'agent', update: 'agent', delete: 'bot' },
+  Form: { list: 'bot', fetch: 'admin', create: 'bot', update: 'bot', delete: 'admin' },
+  Service: { list: 'admin', fetch: 'admin', create: 'admin', update: 'admin', delete: 'admin' },
+} as const;
+
+/**
+ * The fields a user may not change on their own record unless an `admin` (the `any` grant of
+ * `User.update`): their role and scopes, their organization, their identity and their API
+ * credentials. Sub-paths are protected too (`organization.id`).
+ *
+ * @example
+ * ```ts
+ * import { chatshipperFields } from '@scopeladder/core';
+ * chatshipperFields.User.update.protected.includes('role'); // true
+ * ```
+ */
+export const chatshipperFields = {
+  User: {
+    update: {
+      protected: ['id', 'role', 'scopes', 'scope', 'organization', 'kind', 'apiToken', 'apiTokens', 'apiKey', 'apiKeys', 'passwordHash'],
+    },
+  },
+} as const;
+
+/** A ChatShipper resource type, e.g. `'User'`. */
+export type ChatShipperResource = MatrixResource<typeof chatshipperMatrix>;
+
+/** A ChatShipper action: `'list' | 'fetch' | 'create' | 'update' | 'delete'`. */
+export type ChatShipperAction = MatrixAction<typeof chatshipperMatrix>;
+
+/** The type of {@link chatshipperPolicy}. */
+export type ChatShipperPolicy = Policy<ChatShipperScope, ChatShipperResource, ChatShipperAction>;
+
+/**
+ * The ChatShipper policy: {@link chatshipperMatrix} over the `guest` < `agent` < `bot` < `admin`
+ * ladder, with {@link chatshipperFields}.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperPolicy, subject } from '@scopeladder/core';
+ *
+ * const agent = { id: '5f0c8a1e9b3d2c4a6e8f0a1b', scopes: ['agent'] };
+ * chatshipperPolicy.can(agent, 'list', 'Conversation');                               // true
+ * chatshipperPolicy.can(agent, 'update', subject('User', { id: agent.id }), 'email'); // true
+ * chatshipperPolicy.can(agent, 'update', subject('User', { id: agent.id }), 'role');  // false
+ * chatshipperPolicy.explain(agent, 'delete', 'KnowledgeItem').requiredScope;          // 'bot'
+ * ```
+ */
+export const chatshipperPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
+  scopes: chatshipperScopes,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});

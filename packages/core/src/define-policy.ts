@@ -1,0 +1,66 @@
+import type { Ladder } from './define-ladder.js';
+import { compilePolicy } from './lib/compile-policy.js';
+import { LadderPolicy } from './lib/policy.js';
+import type { FieldRules, Matrix, MatrixAction, MatrixResource, Policy } from './policy-types.js';
+
+/** The default {@link PolicyDefinition.cacheSize}. */
+export const DEFAULT_ABILITY_CACHE_SIZE = 1000;
+
+/** What {@link definePolicy} takes. */
+export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
+  /** The scopes, lowest first (each includes every lower one), or a ladder from `defineLadder`. */
+  readonly scopes: readonly S[] | Ladder<S>;
+  /**
+   * Resource → action → the lowest scope that may do it (`null`: no scope may), or
+   * `{ any, self }` for actions a lower scope may do to its own record only. Every resource lists
+   * every action.
+   */
+  readonly matrix: M;
+  /** Protected fields per cell; see {@link FieldRule}. */
+  readonly fields?: FieldRules<M> | undefined;
+  /** The instance property self grants compare with `principal.id`. Default `'id'`. */
+  readonly selfField?: string | undefined;
+  /**
+   * How many per-principal abilities {@link Policy.abilityFor} keeps per scope level (oldest
+   * evicted first). Principals without self rules share one ability per level and cost no entry.
+   * Default {@link DEFAULT_ABILITY_CACHE_SIZE}.
+   */
+  readonly cacheSize?: number | undefined;
+}
+
+/**
+ * Defines a policy from a ladder of scopes and a resource × action matrix, validating it now:
+ * an unknown scope, a malformed or non-monotone cell, a missing cell, an unknown resource or
+ * action in `fields`, or a reserved name (`manage`, `all`) is a `TypeError` naming the cell.
+ *
+ * The rules of every scope level are computed once and frozen; checks read precomputed tables.
+ *
+ * @example
+ * ```ts
+ * import { definePolicy, subject } from '@scopeladder/core';
+ *
+ * const policy = definePolicy({
+ *   scopes: ['reader', 'writer', 'owner'],
+ *   matrix: {
+ *     Note: { read: 'reader', write: { any: 'owner', self: 'writer' }, delete: 'owner' },
+ *     Account: { read: { any: 'owner', self: 'reader' }, write: { any: 'owner', self: 'reader' }, delete: null },
+ *   },
+ *   fields: { Account: { write: { protected: ['plan'] } } },
+ * } as const);
+ *
+ * const me = { id: 'a1', scopes: ['writer'] };
+ * policy.can(me, 'write', subject('Note', { id: 'a1' }));                   // true (own record)
+ * policy.can(me, 'write', subject('Account', { id: 'a1' }), 'plan');        // false (protected)
+ * policy.canEvery(me, 'write', 'Note');                                      // false
+ * ```
+ */
+export function definePolicy<const S extends string, const M extends Matrix<S>>(
+  definition: PolicyDefinition<S, M>,
+): Policy<S, MatrixResource<M>, MatrixAction<M>> {
+  const cacheSize = definition.cacheSize ?? DEFAULT_ABILITY_CACHE_SIZE;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 1) {
+    throw new TypeError('definePolicy: cacheSize: expected a positive integer');
+  }
+  const policy = new LadderPolicy(compilePolicy(definition), cacheSize);
+  return Object.freeze(policy) as unknown as Policy<S, MatrixResource<M>, MatrixAction<M>>;
+}

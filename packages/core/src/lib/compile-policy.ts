@@ -1,0 +1,326 @@
+// Validation of a policy definition and its compilation into lookup tables and frozen CASL rules.
+// Everything here runs once, when a policy is defined.
+import { fieldPatternMatcher } from '@casl/ability';
+import { defineLadder, type Ladder } from '../define-ladder.js';
+import type { PolicyRawRule } from '../policy-types.js';
+
+/** Instance code: no rule applies at this level. */
+export const CODE_NONE = 0;
+/** Instance code: an unconditional rule applies (every instance, every field). */
+export const CODE_ALL = 1;
+/** Instance code: only the self rule applies (own record, every field). */
+export const CODE_SELF = 2;
+/** Instance code: only the self rule applies, and some fields are protected from it. */
+export const CODE_SELF_FIELDS = 3;
+
+/** One (resource, action) cell, normalised. Ranks are ladder positions; `never` is `scopes.length`. */
+export interface CompiledCell {
+  readonly resource: string;
+  readonly action: string;
+  /** Lowest rank allowed on every instance, or `never`. */
+  readonly any: number;
+  /** Lowest rank allowed on one's own record only, or `never` when the cell has no self part. */
+  readonly self: number;
+  /** Protected fields as declared. */
+  readonly protectedFields: readonly string[];
+  /** The `fields` of the inverted CASL rule (names and their sub-paths), or `null`. */
+  readonly ruleFields: readonly string[] | null;
+  /** Whether a field is protected (CASL's own field matcher over `ruleFields`), or `null`. */
+  readonly matchProtected: ((field: string) => boolean) | null;
+}
+
+/** A table `action → resource → value`, with no prototype (so `"__proto__"` is just a miss). */
+export type Table<V> = Readonly<Record<string, Readonly<Record<string, V>>>>;
+
+/** The compiled form of a policy definition. Deeply frozen. */
+export interface CompiledPolicy {
+  readonly ladder: Ladder<string>;
+  readonly resources: readonly string[];
+  readonly actions: readonly string[];
+  readonly selfField: string;
+  /** `scopes.length`: a rank no principal reaches. */
+  readonly never: number;
+  /** scope → level (rank + 1). Level 0 means "no known scope". */
+  readonly levels: Readonly<Record<string, number>>;
+  /** `[level]` → action → resource → instance code. */
+  readonly codes: readonly Table<number>[];
+  /** action → resource → cell. */
+  readonly cells: Table<CompiledCell>;
+  /** `[level]` → unconditional rules, frozen, shared by every principal at that level. */
+  readonly baseRules: readonly (readonly PolicyRawRule[])[];
+  /** `[level]` → cells granted at that level only through the self rule. */
+  readonly selfCells: readonly (readonly CompiledCell[])[];
+}
+
+/** The raw definition as `definePolicy` receives it (runtime shape; types are checked elsewhere). */
+export interface RawDefinition {
+  readonly scopes: unknown;
+  readonly matrix: unknown;
+  readonly fields?: unknown;
+  readonly selfField?: unknown;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FIELD_NAME = /^[A-Za-z0-9_$-]+$/;
+const SELF_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// CASL gives these names a meaning of their own (any action / any subject): never let a matrix use them.
+const RESERVED = new Set(['manage', 'all']);
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function fail(where: string, message: string): never {
+  throw new TypeError(`definePolicy: ${where}: ${message}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function nullTable<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
+function isLadder(value: unknown): value is Ladder<string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as Ladder<string>).scopes) &&
+    typeof (value as Ladder<string>).rank === 'function' &&
+    typeof (value as Ladder<string>).has === 'function'
+  );
+}
+
+function rankOf(ladder: Ladder<string>, value: unknown, where: string): number {
+  if (typeof value !== 'string' || !ladder.has(value)) {
+    fail(where, `${JSON.stringify(value) ?? String(value)} is not a scope of the ladder (${ladder.scopes.join(', ')})`);
+  }
+  return ladder.rank(value);
+}
+
+function compileCell(
+  ladder: Ladder<string>,
+  never: number,
+  resource: string,
+  action: string,
+  value: unknown,
+): { any: number; self: number } {
+  const where = `matrix.${resource}.${action}`;
+  if (value === null) return { any: never, self: never };
+  if (typeof value === 'string') return { any: rankOf(ladder, value, where), self: never };
+  if (!isPlainObject(value)) {
+    fail(where, 'a cell is a scope, null, or { any?: scope | null, self: scope }');
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'any' && key !== 'self') fail(where, `unknown key "${key}" (expected "any" and "self")`);
+  }
+  const self = rankOf(ladder, value['self'], `${where}.self`);
+  const anyValue = value['any'];
+  const any = anyValue === undefined || anyValue === null ? never : rankOf(ladder, anyValue, `${where}.any`);
+  if (self >= any) {
+    fail(
+      where,
+      `non-monotone cell: self scope "${ladder.scopes[self]}" must be lower than any scope "${ladder.scopes[any]}" ` +
+        '(whoever may act on every record may act on their own); write the scope alone instead',
+    );
+  }
+  return { any, self };
+}
+
+function compileFields(
+  fields: unknown,
+  cells: Record<string, Record<string, { any: number; self: number }>>,
+  resources: readonly string[],
+  actions: readonly string[],
+): Map<string, readonly string[]> {
+  const result = new Map<string, readonly string[]>();
+  if (fields === undefined) return result;
+  if (!isPlainObject(fields)) fail('fields', 'expected { Resource: { action: { protected: [...] } } }');
+  for (const [resource, perAction] of Object.entries(fields)) {
+    if (!resources.includes(resource)) fail(`fields.${resource}`, 'unknown resource');
+    if (perAction === undefined) continue;
+    if (!isPlainObject(perAction)) fail(`fields.${resource}`, 'expected { action: { protected: [...] } }');
+    for (const [action, rule] of Object.entries(perAction)) {
+      const where = `fields.${resource}.${action}`;
+      if (!actions.includes(action)) fail(where, 'unknown action');
+      if (rule === undefined) continue;
+      if (!isPlainObject(rule)) fail(where, 'expected { protected: [...] }');
+      for (const key of Object.keys(rule)) if (key !== 'protected') fail(where, `unknown key "${key}"`);
+      const names = rule['protected'];
+      if (!Array.isArray(names) || names.length === 0) fail(`${where}.protected`, 'expected a non-empty array of field names');
+      const seen = new Set<string>();
+      names.forEach((name: unknown, index) => {
+        if (typeof name !== 'string' || !FIELD_NAME.test(name)) {
+          fail(`${where}.protected[${index}]`, 'a field name is letters, digits, "_", "$" or "-" (no dots or wildcards)');
+        }
+        if (seen.has(name)) fail(`${where}.protected[${index}]`, `"${name}" appears twice`);
+        seen.add(name);
+      });
+      const cell = cells[action]?.[resource];
+      if (cell === undefined) fail(where, 'unknown cell');
+      result.set(`${action}\u0000${resource}`, Object.freeze([...seen]));
+    }
+  }
+  return result;
+}
+
+/** Validates a definition (TypeError naming the cell on any mistake) and compiles it. */
+export function compilePolicy(definition: RawDefinition): CompiledPolicy {
+  if (typeof definition !== 'object' || definition === null) fail('definition', 'expected { scopes, matrix }');
+  const ladder = isLadder(definition.scopes)
+    ? definition.scopes
+    : Array.isArray(definition.scopes)
+      ? defineLadder(definition.scopes as readonly string[])
+      : fail('scopes', 'expected an array of scopes (lowest first) or a Ladder');
+  const never = ladder.scopes.length;
+
+  const selfField = definition.selfField ?? 'id';
+  if (typeof selfField !== 'string' || !SELF_FIELD.test(selfField) || UNSAFE_KEYS.has(selfField)) {
+    fail('selfField', 'expected a property name (letters, digits and "_", not starting with a digit)');
+  }
+
+  const matrix = definition.matrix;
+  if (!isPlainObject(matrix)) fail('matrix', 'expected { Resource: { action: cell } }');
+  const resources = Object.keys(matrix);
+  if (resources.length === 0) fail('matrix', 'no resources');
+  const actions: string[] = [];
+  for (const resource of resources) {
+    if (!NAME.test(resource) || RESERVED.has(resource)) {
+      fail(`matrix.${resource}`, 'a resource name is letters, digits and "_", starting with a letter, and not "all" or "manage"');
+    }
+    const row = matrix[resource];
+    if (!isPlainObject(row)) fail(`matrix.${resource}`, 'expected { action: cell }');
+    const keys = Object.keys(row);
+    if (keys.length === 0) fail(`matrix.${resource}`, 'no actions');
+    for (const action of keys) {
+      if (!NAME.test(action) || RESERVED.has(action)) {
+        fail(`matrix.${resource}.${action}`, 'an action name is letters, digits and "_", starting with a letter, and not "all" or "manage"');
+      }
+      if (!actions.includes(action)) actions.push(action);
+    }
+  }
+
+  // Every resource must spell out every action: a forgotten cell is a mistake, not a silent deny.
+  const rawCells: Record<string, Record<string, { any: number; self: number }>> = nullTable();
+  for (const action of actions) rawCells[action] = nullTable();
+  for (const resource of resources) {
+    const row = matrix[resource] as Record<string, unknown>;
+    for (const action of actions) {
+      if (!Object.hasOwn(row, action)) {
+        fail(`matrix.${resource}.${action}`, 'missing cell (every resource lists every action; write null to allow no scope)');
+      }
+      (rawCells[action] as Record<string, { any: number; self: number }>)[resource] = compileCell(
+        ladder,
+        never,
+        resource,
+        action,
+        row[action],
+      );
+    }
+  }
+
+  const protectedByCell = compileFields(definition.fields, rawCells, resources, actions);
+
+  const cells: Record<string, Record<string, CompiledCell>> = nullTable();
+  for (const action of actions) {
+    const row: Record<string, CompiledCell> = nullTable();
+    for (const resource of resources) {
+      const { any, self } = (rawCells[action] as Record<string, { any: number; self: number }>)[resource] as {
+        any: number;
+        self: number;
+      };
+      const protectedFields = protectedByCell.get(`${action}\u0000${resource}`) ?? Object.freeze([]);
+      if (protectedFields.length > 0 && self === never) {
+        fail(`fields.${resource}.${action}`, `protected fields need a self grant in matrix.${resource}.${action}`);
+      }
+      const ruleFields =
+        protectedFields.length > 0 ? Object.freeze([...protectedFields, ...protectedFields.map((f) => `${f}.**`)]) : null;
+      const matcher = ruleFields ? fieldPatternMatcher([...ruleFields]) : null;
+      row[resource] = Object.freeze({
+        resource,
+        action,
+        any,
+        self,
+        protectedFields,
+        ruleFields,
+        matchProtected: matcher,
+      });
+    }
+    cells[action] = Object.freeze(row);
+  }
+
+  const levels: Record<string, number> = nullTable();
+  ladder.scopes.forEach((scope, rank) => {
+    levels[scope] = rank + 1;
+  });
+
+  const codes: Table<number>[] = [];
+  const baseRules: (readonly PolicyRawRule[])[] = [];
+  const selfCells: (readonly CompiledCell[])[] = [];
+  for (let level = 0; level <= never; level++) {
+    const rank = level - 1;
+    const table: Record<string, Record<string, number>> = nullTable();
+    const rules: PolicyRawRule[] = [];
+    const selfOnly: CompiledCell[] = [];
+    for (const action of actions) {
+      const row: Record<string, number> = nullTable();
+      for (const resource of resources) {
+        const cell = (cells[action] as Record<string, CompiledCell>)[resource] as CompiledCell;
+        let code = CODE_NONE;
+        if (rank >= cell.any) {
+          code = CODE_ALL;
+          rules.push(Object.freeze({ action, subject: resource }));
+        } else if (rank >= cell.self) {
+          code = cell.ruleFields ? CODE_SELF_FIELDS : CODE_SELF;
+          selfOnly.push(cell);
+        }
+        row[resource] = code;
+      }
+      table[action] = Object.freeze(row);
+    }
+    codes.push(Object.freeze(table));
+    baseRules.push(Object.freeze(rules));
+    selfCells.push(Object.freeze(selfOnly));
+  }
+
+  return Object.freeze({
+    ladder,
+    resources: Object.freeze(resources),
+    actions: Object.freeze(actions),
+    selfField,
+    never,
+    levels: Object.freeze(levels),
+    codes: Object.freeze(codes),
+    cells: Object.freeze(cells),
+    baseRules: Object.freeze(baseRules),
+    selfCells: Object.freeze(selfCells),
+  });
+}
+
+/**
+ * The rules of a principal at `level` with id `id`: the shared unconditional rules, then one self
+ * rule per self-only cell (and an inverted rule for its protected fields). `id === null` means the
+ * principal has no usable id, so no self rule could ever match: none is emitted.
+ */
+export function rulesAt(compiled: CompiledPolicy, level: number, id: string | null): readonly PolicyRawRule[] {
+  const base = compiled.baseRules[level] ?? [];
+  const selfOnly = compiled.selfCells[level] ?? [];
+  if (id === null || selfOnly.length === 0) return base;
+  const conditions = Object.freeze({ [compiled.selfField]: id });
+  const rules: PolicyRawRule[] = [...base];
+  for (const cell of selfOnly) {
+    rules.push(Object.freeze({ action: cell.action, subject: cell.resource, conditions }));
+    if (cell.ruleFields) {
+      rules.push(
+        Object.freeze({
+          action: cell.action,
+          subject: cell.resource,
+          fields: cell.ruleFields as string[],
+          conditions,
+          inverted: true,
+        }),
+      );
+    }
+  }
+  return Object.freeze(rules);
+}

@@ -1,0 +1,175 @@
+// Pure decision functions over a compiled policy. They mirror, exactly, what a CASL MongoAbility
+// built from `rulesAt()` answers (property-tested), without building one.
+import { mongoQueryMatcher } from '@casl/ability';
+import type { Decision, DecisionReason } from '../policy-types.js';
+import {
+  CODE_ALL,
+  CODE_NONE,
+  CODE_SELF_FIELDS,
+  type CompiledCell,
+  type CompiledPolicy,
+} from './compile-policy.js';
+import { detectTypeName } from './subject-type.js';
+
+/** The principal's level: 1 + the rank of its highest known scope; 0 when it holds none. */
+export function levelOf(compiled: CompiledPolicy, principal: unknown): number {
+  if (typeof principal !== 'object' || principal === null) return 0;
+  const scopes = (principal as { scopes?: unknown }).scopes;
+  if (!Array.isArray(scopes)) return 0;
+  const levels = compiled.levels;
+  let best = 0;
+  for (let i = 0; i < scopes.length; i++) {
+    const scope: unknown = scopes[i];
+    if (typeof scope === 'string') {
+      const level = levels[scope];
+      if (level !== undefined && level > best) best = level;
+    }
+  }
+  return best;
+}
+
+/** The principal's id when it can anchor a self rule (a non-empty string), else `null`. */
+export function idOf(principal: unknown): string | null {
+  if (typeof principal !== 'object' || principal === null) return null;
+  const id = (principal as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
+/**
+ * Whether `target` is the principal's own record, with CASL's `{ [selfField]: id }` semantics.
+ * A string value is compared directly; anything else goes through CASL's own Mongo matcher, so
+ * arrays, RegExps and the like behave exactly as in an ability. Never throws.
+ */
+export function isSelf(selfField: string, id: string, target: object): boolean {
+  try {
+    const value: unknown = (target as Record<string, unknown>)[selfField];
+    if (typeof value === 'string') return value === id;
+    return mongoQueryMatcher({ [selfField]: id })(target as Record<string, unknown>);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The instance check shared by the policy and its abilities. Returns `undefined` when the answer
+ * needs CASL's condition matcher (the self value is not a string), so an ability can defer to CASL.
+ * `field` must already be normalised: `undefined` or a non-empty string.
+ */
+export function canInstanceFast(
+  compiled: CompiledPolicy,
+  level: number,
+  id: string | null,
+  action: string,
+  type: string,
+  target: object,
+  field: string | undefined,
+): boolean | undefined {
+  const row = (compiled.codes[level] as CompiledPolicy['codes'][number])[action];
+  if (row === undefined) return false;
+  const code = row[type];
+  if (code === undefined || code === CODE_NONE) return false;
+  if (code === CODE_ALL) return true;
+  if (id === null) return false;
+  const value: unknown = (target as Record<string, unknown>)[compiled.selfField];
+  if (typeof value !== 'string') return undefined;
+  if (value !== id) return false;
+  if (code === CODE_SELF_FIELDS && field !== undefined) {
+    const cell = (compiled.cells[action] as Record<string, CompiledCell>)[type] as CompiledCell;
+    return !(cell.matchProtected as (f: string) => boolean)(field);
+  }
+  return true;
+}
+
+/** The lowest known scope the principal holds at or above `rank`, or `null`. */
+function lowestHeldFrom(compiled: CompiledPolicy, principal: unknown, rank: number): string | null {
+  const scopes = (principal as { scopes?: unknown }).scopes;
+  if (!Array.isArray(scopes)) return null;
+  let best = compiled.never;
+  for (const scope of scopes as unknown[]) {
+    if (typeof scope !== 'string') continue;
+    const level = compiled.levels[scope];
+    if (level !== undefined && level - 1 >= rank && level - 1 < best) best = level - 1;
+  }
+  return best === compiled.never ? null : (compiled.ladder.scopes[best] as string);
+}
+
+const MAX_ECHO = 128;
+function echo(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, MAX_ECHO) : '';
+}
+
+function denied(
+  action: unknown,
+  subject: string,
+  field: string | undefined,
+  reason: DecisionReason,
+  requiredScope: string | null = null,
+): Decision {
+  return Object.freeze({
+    allowed: false,
+    action: echo(action),
+    subject: subject.slice(0, MAX_ECHO),
+    ...(field === undefined ? {} : { field: field.slice(0, MAX_ECHO) }),
+    requiredScope,
+    grantedBy: null,
+    reason,
+    conditional: false,
+  });
+}
+
+/**
+ * The full decision for one check, as {@link Policy.explain} returns it. `every` applies to type
+ * targets only: decide for every instance instead of some instance.
+ */
+export function explainCheck(
+  compiled: CompiledPolicy,
+  principal: unknown,
+  action: unknown,
+  target: unknown,
+  rawField: unknown,
+  every: boolean,
+): Decision {
+  const subject = detectTypeName(target) ?? '';
+  const field = typeof rawField === 'string' && rawField !== '' ? rawField : undefined;
+  const row = typeof action === 'string' ? compiled.cells[action] : undefined;
+  if (row === undefined) return denied(action, subject, field, 'unknown_action');
+  const cell = subject === '' ? undefined : row[subject];
+  if (cell === undefined) return denied(action, subject, field, 'unknown_subject');
+  if (rawField && typeof rawField !== 'string') return denied(action, subject, undefined, 'invalid_field');
+
+  const never = compiled.never;
+  const rank = levelOf(compiled, principal) - 1;
+  const id = idOf(principal);
+  const self = id === null ? never : cell.self;
+  const instance = typeof target === 'object' && target !== null;
+  const fieldProtected = field !== undefined && cell.matchProtected !== null && cell.matchProtected(field);
+  const selfMatch = instance && self !== never && isSelf(compiled.selfField, id as string, target);
+
+  let required: number;
+  if (!instance) required = every ? cell.any : Math.min(cell.any, self);
+  else if (selfMatch) required = fieldProtected ? cell.any : Math.min(cell.any, self);
+  else required = cell.any;
+
+  const requiredScope = required < never ? (compiled.ladder.scopes[required] as string) : null;
+  if (rank >= required) {
+    return Object.freeze({
+      allowed: true,
+      action: action as string,
+      subject,
+      ...(field === undefined ? {} : { field }),
+      requiredScope,
+      grantedBy: lowestHeldFrom(compiled, principal, required),
+      reason: 'granted',
+      conditional: rank < cell.any,
+    });
+  }
+
+  const hasSelfGrant = rank >= self;
+  let reason: DecisionReason;
+  if (hasSelfGrant && (instance ? !selfMatch : every)) reason = 'not_self';
+  else if (hasSelfGrant && selfMatch && fieldProtected) reason = 'field_not_permitted';
+  else if (requiredScope === null) reason = 'forbidden';
+  else if (rank < 0) reason = 'no_known_scope';
+  else reason = 'insufficient_scope';
+  return denied(action, subject, field, reason, requiredScope);
+}

@@ -1,0 +1,218 @@
+// The policy object: fast checks over the compiled tables, explanations, the guard, and a bounded
+// per-policy cache of abilities. Its only mutable state is that cache.
+import { ScopeladderError, type DenialContext } from '../errors.js';
+import type { Ladder } from '../define-ladder.js';
+import type {
+  Decision,
+  DecisionRow,
+  ExplainOptions,
+  Policy,
+  PolicyAbility,
+  PolicyRawRule,
+  PolicyTarget,
+  RequiredScopeOptions,
+} from '../policy-types.js';
+import type { Principal } from '../principal.js';
+import { CODE_ALL, CODE_NONE, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
+import { canInstanceFast, explainCheck, idOf, isSelf, levelOf } from './decide.js';
+import { LadderAbility } from './ladder-ability.js';
+import { detectTypeName } from './subject-type.js';
+
+type Row = CompiledPolicy['codes'][number];
+
+function buildDecisionTable(compiled: CompiledPolicy): readonly DecisionRow[] {
+  const { ladder, never } = compiled;
+  const rows: DecisionRow[] = [];
+  const row = (cell: CompiledCell, self: boolean, required: number): DecisionRow => {
+    const allowed: Record<string, boolean> = {};
+    ladder.scopes.forEach((scope, rank) => {
+      allowed[scope] = rank >= required;
+    });
+    return Object.freeze({
+      resource: cell.resource,
+      action: cell.action,
+      self,
+      requiredScope: required < never ? (ladder.scopes[required] as string) : null,
+      allowed: Object.freeze(allowed),
+    });
+  };
+  for (const action of compiled.actions) {
+    for (const resource of compiled.resources) {
+      const cell = (compiled.cells[action] as Record<string, CompiledCell>)[resource] as CompiledCell;
+      if (cell.self < never) rows.push(row(cell, true, Math.min(cell.self, cell.any)));
+      rows.push(row(cell, false, cell.any));
+    }
+  }
+  return Object.freeze(rows);
+}
+
+// Printable ASCII only, bounded: what goes into an error message.
+function printable(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}
+
+function denialError(decision: Decision): ScopeladderError {
+  const denial: DenialContext = {
+    action: decision.action,
+    subject: decision.subject,
+    ...(decision.field === undefined ? {} : { field: decision.field }),
+    requiredScope: decision.requiredScope,
+    reason: decision.reason,
+  };
+  const what = `"${printable(decision.action)}" on ${printable(decision.subject) || 'an unknown subject'}`;
+  const scope = decision.requiredScope === null ? null : `"${printable(decision.requiredScope)}"`;
+  let message: string;
+  switch (decision.reason) {
+    case 'not_self':
+      message = scope
+        ? `Permission denied: ${what} is allowed only on your own record; any other needs scope ${scope}`
+        : `Permission denied: ${what} is allowed only on your own record`;
+      break;
+    case 'field_not_permitted':
+      message = `Permission denied: field "${printable(decision.field ?? '')}" in ${what} needs scope ${scope ?? '(none)'}`;
+      break;
+    default:
+      message = scope ? `Permission denied: ${what} needs scope ${scope}` : `Permission denied: no scope allows ${what}`;
+  }
+  return new ScopeladderError(scope === null ? 'ERR_FORBIDDEN' : 'ERR_INSUFFICIENT_SCOPE', message, { denial });
+}
+
+/** The implementation behind `definePolicy`. Only ever seen through the {@link Policy} interface. */
+export class LadderPolicy implements Policy {
+  readonly ladder: Ladder<string>;
+  readonly resources: readonly string[];
+  readonly actions: readonly string[];
+  readonly selfField: string;
+  readonly #compiled: CompiledPolicy;
+  readonly #codes: readonly Row[];
+  readonly #table: readonly DecisionRow[];
+  readonly #cacheSize: number;
+  /** Per level: abilities of principals with self rules, by id (insertion order = age). */
+  readonly #abilities: Map<string, LadderAbility>[];
+  /** Per level: the one ability shared by principals without self rules (or without an id). */
+  readonly #shared: (LadderAbility | undefined)[];
+
+  constructor(compiled: CompiledPolicy, cacheSize: number) {
+    this.ladder = compiled.ladder;
+    this.resources = compiled.resources;
+    this.actions = compiled.actions;
+    this.selfField = compiled.selfField;
+    this.#compiled = compiled;
+    this.#codes = compiled.codes;
+    this.#table = buildDecisionTable(compiled);
+    this.#cacheSize = cacheSize;
+    this.#abilities = compiled.codes.map(() => new Map());
+    this.#shared = compiled.codes.map(() => undefined);
+  }
+
+  can(principal: Principal, action: string, target: PolicyTarget, field?: string): boolean {
+    if (typeof action !== 'string') return false;
+    if (field && typeof field !== 'string') return false;
+    const level = levelOf(this.#compiled, principal);
+    if (typeof target === 'string') {
+      const row = (this.#codes[level] as Row)[action];
+      if (row === undefined) return false;
+      const code = row[target];
+      if (code === CODE_ALL) return true;
+      if (code === undefined || code === CODE_NONE) return false;
+      return idOf(principal) !== null;
+    }
+    if (typeof target !== 'object' || target === null) return false;
+    const type = detectTypeName(target);
+    if (type === undefined) return false;
+    const id = idOf(principal);
+    try {
+      const answer = canInstanceFast(this.#compiled, level, id, action, type, target, field || undefined);
+      if (answer !== undefined) return answer;
+    } catch {
+      return false;
+    }
+    // The self value is not a string: CASL's matcher decides, exactly as in an ability.
+    return isSelf(this.selfField, id as string, target) && this.#selfFieldOk(action, type, field || undefined);
+  }
+
+  #selfFieldOk(action: string, type: string, field: string | undefined): boolean {
+    if (field === undefined) return true;
+    const cell = (this.#compiled.cells[action] as Record<string, CompiledCell>)[type] as CompiledCell;
+    return cell.matchProtected === null || !cell.matchProtected(field);
+  }
+
+  canEvery(principal: Principal, action: string, type: string, field?: string): boolean {
+    if (typeof action !== 'string') return false;
+    if (field && typeof field !== 'string') return false;
+    const name = typeof type === 'string' ? type : detectTypeName(type);
+    if (name === undefined) return false;
+    const row = (this.#codes[levelOf(this.#compiled, principal)] as Row)[action];
+    return row !== undefined && row[name] === CODE_ALL;
+  }
+
+  explain(
+    principal: Principal,
+    action: string,
+    target: PolicyTarget,
+    field?: string,
+    options?: ExplainOptions,
+  ): Decision {
+    return explainCheck(this.#compiled, principal, action, target, field, options?.every === true);
+  }
+
+  authorize(principal: Principal, action: string, target: PolicyTarget, field?: string | readonly string[]): void {
+    if (Array.isArray(field) && field.length > 0) {
+      for (const each of field as readonly unknown[]) this.#authorizeOne(principal, action, target, each);
+      return;
+    }
+    this.#authorizeOne(principal, action, target, Array.isArray(field) ? undefined : field);
+  }
+
+  #authorizeOne(principal: Principal, action: string, target: PolicyTarget, field: unknown): void {
+    const every = typeof target === 'string';
+    const f = field as string | undefined;
+    const allowed = every ? this.canEvery(principal, action, target, f) : this.can(principal, action, target, f);
+    if (allowed) return;
+    throw denialError(explainCheck(this.#compiled, principal, action, target, field, every));
+  }
+
+  abilityFor(principal: Principal): PolicyAbility {
+    const level = levelOf(this.#compiled, principal);
+    const id = idOf(principal);
+    if (id === null || (this.#compiled.selfCells[level] as readonly CompiledCell[]).length === 0) {
+      let shared = this.#shared[level];
+      if (shared === undefined) {
+        shared = new LadderAbility(this.#compiled, level, null);
+        this.#shared[level] = shared;
+      }
+      return shared as unknown as PolicyAbility;
+    }
+    const cache = this.#abilities[level] as Map<string, LadderAbility>;
+    let ability = cache.get(id);
+    if (ability === undefined) {
+      ability = new LadderAbility(this.#compiled, level, id);
+      if (cache.size >= this.#cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(id, ability);
+    }
+    return ability as unknown as PolicyAbility;
+  }
+
+  rulesFor(principal: Principal): PolicyRawRule[] {
+    const level = levelOf(this.#compiled, principal);
+    return [...rulesAt(this.#compiled, level, idOf(principal))];
+  }
+
+  requiredScope(action: string, type: string, options?: RequiredScopeOptions): string | null {
+    const cell = typeof action === 'string' && typeof type === 'string' ? this.#compiled.cells[action]?.[type] : undefined;
+    if (cell === undefined) return null;
+    const field = options?.field;
+    const fieldProtected = typeof field === 'string' && field !== '' && cell.matchProtected !== null && cell.matchProtected(field);
+    const required = options?.self === true && !fieldProtected ? Math.min(cell.self, cell.any) : cell.any;
+    return required < this.#compiled.never ? (this.ladder.scopes[required] as string) : null;
+  }
+
+  protectedFields(action: string, type: string): readonly string[] {
+    const cell = typeof action === 'string' && typeof type === 'string' ? this.#compiled.cells[action]?.[type] : undefined;
+    return cell === undefined ? [] : cell.protectedFields;
+  }
+
+  decisionTable(): readonly DecisionRow[] {
+    return this.#table;
+  }
+}

@@ -1,0 +1,239 @@
+import type { ForcedSubject, MongoAbility, RawRuleOf } from '@casl/ability';
+import type { Ladder } from './define-ladder.js';
+import type { Principal } from './principal.js';
+
+/**
+ * A matrix cell with a "(self)" part: `self` is the lowest scope that may act on the principal's
+ * own record (an instance whose `selfField`, `id` by default, equals `principal.id`); `any` is the
+ * lowest scope that may act on every record (`null` or absent: no scope may).
+ *
+ * @example
+ * ```ts
+ * const cell: SelfCell<'guest' | 'bot'> = { any: 'bot', self: 'guest' };
+ * ```
+ */
+export interface SelfCell<S extends string = string> {
+  readonly any?: S | null | undefined;
+  readonly self: S;
+}
+
+/**
+ * One cell of a matrix: the lowest scope that may do the action on any record, `null` when no
+ * scope may, or a {@link SelfCell}.
+ *
+ * @example
+ * ```ts
+ * const cells: MatrixCell<'guest' | 'admin'>[] = ['admin', null, { any: 'admin', self: 'guest' }];
+ * ```
+ */
+export type MatrixCell<S extends string = string> = S | null | SelfCell<S>;
+
+/**
+ * A permission matrix: resource → action → {@link MatrixCell}. Every resource lists the same
+ * actions. Declare it `as const` so resource, action and scope names become literal types.
+ *
+ * @example
+ * ```ts
+ * const matrix = {
+ *   Note: { read: 'reader', write: { any: 'owner', self: 'writer' } },
+ * } as const satisfies Matrix<'reader' | 'writer' | 'owner'>;
+ * ```
+ */
+export type Matrix<S extends string = string> = {
+  readonly [resource: string]: { readonly [action: string]: MatrixCell<S> };
+};
+
+/** The resource names of a matrix type. */
+export type MatrixResource<M> = Extract<keyof M, string>;
+
+/** The action names of a matrix type (the union over its resources). */
+export type MatrixAction<M> = { [R in keyof M]: Extract<keyof M[R], string> }[keyof M];
+
+/**
+ * Field rules of one (resource, action) cell.
+ *
+ * @example
+ * ```ts
+ * const rule: FieldRule = { protected: ['role', 'organization'] };
+ * ```
+ */
+export interface FieldRule {
+  /**
+   * Fields only the unconditional (`any`) grant covers: a principal allowed only through the
+   * cell's self grant may not touch them (nor their sub-paths, e.g. `organization.id`). Names are
+   * plain property names (letters, digits, `_`, `$`, `-`; no dots or wildcards).
+   */
+  readonly protected: readonly string[];
+}
+
+/**
+ * Field rules per resource and action, e.g. `{ User: { update: { protected: ['role'] } } }`.
+ *
+ * @example
+ * ```ts
+ * const fields: FieldRules<typeof chatshipperMatrix> = { User: { update: { protected: ['role'] } } };
+ * ```
+ */
+export type FieldRules<M> = {
+  readonly [R in keyof M]?: { readonly [A in keyof M[R]]?: FieldRule };
+};
+
+/** A tagged resource instance, as made by `subject('User', { id })`. */
+export type SubjectInstance<R extends string = string> = ForcedSubject<R>;
+
+/** What a check is about: a resource type (`'User'`) or a tagged instance (`subject('User', { id })`). */
+export type PolicyTarget<R extends string = string> = R | SubjectInstance<R>;
+
+/** The CASL ability type a policy builds for a principal. */
+export type PolicyAbility<A extends string = string, R extends string = string> = MongoAbility<
+  [A, R | SubjectInstance<R>]
+>;
+
+/** A raw CASL rule as {@link Policy.rulesFor} returns it: JSON-safe, loadable by `createMongoAbility`. */
+export type PolicyRawRule = RawRuleOf<MongoAbility>;
+
+/**
+ * Why a decision came out as it did.
+ *
+ * | reason | meaning |
+ * |---|---|
+ * | `granted` | allowed |
+ * | `insufficient_scope` | a higher scope of the ladder would allow it |
+ * | `no_known_scope` | the principal holds no scope the ladder knows; some scope would allow it |
+ * | `not_self` | the principal may do this only to its own record, and the target is not (only) that |
+ * | `field_not_permitted` | the principal's self grant does not cover this (protected) field |
+ * | `forbidden` | no scope of the ladder allows it |
+ * | `unknown_action` | the action is not in the policy |
+ * | `unknown_subject` | the subject type is not in the policy, or could not be detected |
+ * | `invalid_field` | the field is not a string |
+ */
+export type DecisionReason =
+  | 'granted'
+  | 'insufficient_scope'
+  | 'no_known_scope'
+  | 'not_self'
+  | 'field_not_permitted'
+  | 'forbidden'
+  | 'unknown_action'
+  | 'unknown_subject'
+  | 'invalid_field';
+
+/**
+ * The answer of {@link Policy.explain}.
+ *
+ * @example
+ * ```ts
+ * const decision: Decision = chatshipperPolicy.explain(guest, 'update', 'User', undefined, { every: true });
+ * // { allowed: false, requiredScope: 'admin', reason: 'not_self', … }
+ * ```
+ */
+export interface Decision<S extends string = string> {
+  /** Whether the check passes. Equals `can()` (or `canEvery()` with `{ every: true }`). */
+  readonly allowed: boolean;
+  /** The action checked. */
+  readonly action: string;
+  /** The subject type checked (detected from an instance), or `''` when none could be detected. */
+  readonly subject: string;
+  /** The field checked, when one was. */
+  readonly field?: string;
+  /** The lowest scope that would allow this check for this principal, or `null` when none would. */
+  readonly requiredScope: S | null;
+  /** The lowest scope the principal holds that allows it, or `null` when denied. */
+  readonly grantedBy: S | null;
+  /** Why. */
+  readonly reason: DecisionReason;
+  /** Whether it is allowed only through the self grant (the principal's own record). */
+  readonly conditional: boolean;
+}
+
+/** Options of {@link Policy.explain}. */
+export interface ExplainOptions {
+  /**
+   * For a type target: decide for every instance (like {@link Policy.canEvery}, what route guards
+   * use) instead of "some instance" (CASL's type-level answer, like {@link Policy.can}). Ignored
+   * for instances. Default `false`.
+   */
+  readonly every?: boolean | undefined;
+}
+
+/** Options of {@link Policy.requiredScope}. */
+export interface RequiredScopeOptions {
+  /** Ask about the principal's own record (the "(self)" rows). Default `false`. */
+  readonly self?: boolean | undefined;
+  /** Ask about one field (a protected field needs the `any` grant even on one's own record). */
+  readonly field?: string | undefined;
+}
+
+/**
+ * One row of {@link Policy.decisionTable}: who may do `action` to `resource` (to their own record
+ * when `self`). The same data `docs/matrix.md` is generated from.
+ */
+export interface DecisionRow<S extends string = string, R extends string = string, A extends string = string> {
+  readonly resource: R;
+  readonly action: A;
+  /** Whether the row is about the principal's own record. */
+  readonly self: boolean;
+  /** The lowest scope allowed, or `null` when none is. */
+  readonly requiredScope: S | null;
+  /** Per scope of the ladder: allowed or not. */
+  readonly allowed: Readonly<Record<S, boolean>>;
+}
+
+/**
+ * A compiled authorization policy: a ladder of cascading scopes and a resource × action matrix,
+ * answering checks directly (fast path) and as real CASL abilities. Built by `definePolicy`.
+ *
+ * Type-level vs instance checks: `can(p, 'fetch', 'User')` answers like CASL — *true* if the
+ * principal may fetch *some* User (a guest may fetch their own). `canEvery(p, 'fetch', 'User')`
+ * answers *true* only if they may fetch *every* User; that is what a route guard for a type-level
+ * route must use, and what `authorize()` uses for a type target.
+ *
+ * Unknown actions, subjects and scopes never throw: they deny.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperPolicy, subject } from '@scopeladder/core';
+ *
+ * const guest = { id: 'u1', scopes: ['guest'] };
+ * chatshipperPolicy.can(guest, 'fetch', subject('User', { id: 'u1' })); // true (self)
+ * chatshipperPolicy.can(guest, 'fetch', subject('User', { id: 'u2' })); // false
+ * chatshipperPolicy.canEvery(guest, 'fetch', 'User');                   // false
+ * chatshipperPolicy.authorize(guest, 'list', 'User');                   // throws ERR_INSUFFICIENT_SCOPE
+ * ```
+ */
+export interface Policy<S extends string = string, R extends string = string, A extends string = string> {
+  /** The ladder of scopes. */
+  readonly ladder: Ladder<S>;
+  /** Every resource type, in matrix order. */
+  readonly resources: readonly R[];
+  /** Every action, in matrix order. */
+  readonly actions: readonly A[];
+  /** The instance property compared with `principal.id` by self grants (default `id`). */
+  readonly selfField: string;
+  /**
+   * CASL's `ability.can(action, target, field)` for `principal`, without building an ability.
+   * For a type: true if the principal may act on *some* instance (possibly only its own).
+   */
+  can(principal: Principal, action: A, target: PolicyTarget<R>, field?: string): boolean;
+  /** True only if the principal may act on *every* instance of `type` (no self condition). */
+  canEvery(principal: Principal, action: A, type: R, field?: string): boolean;
+  /** The decision with its reason, the lowest scope that would allow it and the scope that granted it. */
+  explain(principal: Principal, action: A, target: PolicyTarget<R>, field?: string, options?: ExplainOptions): Decision<S>;
+  /**
+   * The guard: returns when allowed, otherwise throws `ScopeladderError` `ERR_INSUFFICIENT_SCOPE`
+   * (some scope of the ladder would allow it) or `ERR_FORBIDDEN` (none would), with `denial`.
+   * A type target is checked with `canEvery` semantics; an instance with the self rule; a field
+   * array requires every field.
+   */
+  authorize(principal: Principal, action: A, target: PolicyTarget<R>, field?: string | readonly string[]): void;
+  /** A real, cached, immutable `@casl/ability` `MongoAbility` for the principal. */
+  abilityFor(principal: Principal): PolicyAbility<A, R>;
+  /** The principal's rules, JSON-safe: a browser loads them with `createMongoAbility(rules)`. */
+  rulesFor(principal: Principal): PolicyRawRule[];
+  /** The lowest scope that may do `action` on every `type` (or on one's own record with `{ self: true }`). */
+  requiredScope(action: A, type: R, options?: RequiredScopeOptions): S | null;
+  /** The protected fields of a cell (see {@link FieldRule}); empty when none. */
+  protectedFields(action: A, type: R): readonly string[];
+  /** Every (resource, action, self) row with the lowest scope and the answer per scope. */
+  decisionTable(): readonly DecisionRow<S, R, A>[];
+}
