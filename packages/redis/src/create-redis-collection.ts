@@ -1,0 +1,278 @@
+import { ScopeladderError } from '@scopeladder/core';
+import type { Redis, RedisOptions } from 'ioredis';
+import { createConnection } from './lib/connection.js';
+import { COLLECTION_CREATE, COLLECTION_DELETE, COLLECTION_LIST, COLLECTION_UPDATE } from './lib/scripts.js';
+import { assertText } from './lib/validate.js';
+
+/** Options of {@link createRedisCollection}: exactly one of `client` or `url`, and a `name`. */
+export interface RedisCollectionOptions<T extends { readonly id: string }> {
+  /** An ioredis client to share (recommended: one client for the token store and every collection). */
+  readonly client?: Redis | undefined;
+  /** A Redis URL; the collection then creates, owns and closes its own client. */
+  readonly url?: string | undefined;
+  /** Extra ioredis options for the client created from `url`. */
+  readonly redisOptions?: RedisOptions | undefined;
+  /** Prepended to every key. Default `"scopeladder:"`. */
+  readonly prefix?: string | undefined;
+  /** The collection's name, e.g. `"users"`: letters, digits, `_`, `-`, `.`. */
+  readonly name: string;
+  /**
+   * The unique values of a document, by index name (letters, digits, `_`, `-`, `.`), e.g.
+   * `(user) => ({ email: user.email.toLowerCase() })`. `undefined`/`null` values are not indexed.
+   * Creating or updating a document whose value another document owns answers `conflict`.
+   */
+  readonly unique?: ((document: T) => Readonly<Record<string, string | null | undefined>>) | undefined;
+  /** The longest any call waits for Redis before `ERR_STORE_UNAVAILABLE`. Default `1000`. */
+  readonly commandTimeoutMs?: number | undefined;
+}
+
+/** The result of {@link RedisCollection.create}. */
+export type CollectionCreateResult<T> =
+  | { readonly status: 'created'; readonly document: T }
+  /** `index` is `"id"` when the id is taken, else the unique index whose value is taken. */
+  | { readonly status: 'conflict'; readonly index: string };
+
+/** The result of {@link RedisCollection.update}. */
+export type CollectionUpdateResult<T> =
+  | { readonly status: 'updated'; readonly document: T }
+  | { readonly status: 'not_found' }
+  | { readonly status: 'conflict'; readonly index: string };
+
+/** A collection of JSON documents in Redis, shared by every instance of a service. */
+export interface RedisCollection<T extends { readonly id: string }> {
+  readonly name: string;
+  /** The document with this id, or `null`. */
+  get(id: string): Promise<T | null>;
+  /** The document owning `value` in the unique index `index`, or `null`. */
+  findBy(index: string, value: string): Promise<T | null>;
+  /** Documents in insertion order; `offset`/`limit` page through them. */
+  list(options?: { readonly offset?: number | undefined; readonly limit?: number | undefined }): Promise<T[]>;
+  /** How many documents there are. */
+  count(): Promise<number>;
+  /** Stores a new document, atomically with its unique values. */
+  create(document: T): Promise<CollectionCreateResult<T>>;
+  /**
+   * Replaces a document by `change(current)` atomically (compare-and-set on a version; `change`
+   * may run more than once under contention, so keep it pure). The id cannot change.
+   */
+  update(id: string, change: (current: T) => T): Promise<CollectionUpdateResult<T>>;
+  /** Deletes a document and its unique values; resolves the deleted document, or `null`. */
+  delete(id: string): Promise<T | null>;
+  /** Closes a client created from `url`; leaves a shared `client` open. */
+  close(): Promise<void>;
+}
+
+const NAME = /^[A-Za-z0-9_.-]+$/;
+const MAX_ATTEMPTS = 16;
+
+function corrupt(): ScopeladderError {
+  return new ScopeladderError('ERR_INTERNAL', 'The collection holds a malformed document');
+}
+
+function contended(): ScopeladderError {
+  return new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The document is being changed concurrently; retry', {
+    retryAfter: 1,
+  });
+}
+
+/**
+ * Creates a {@link RedisCollection}: JSON documents with atomic create/update/delete, unique
+ * indexes (e.g. a user's email) and insertion-ordered listing, with no `KEYS`/`SCAN`. Made for
+ * applications that keep their own records in the same Redis as the token store, such as the
+ * reference server with `REDIS_URL`. Documents are durable: they have no TTL.
+ *
+ * Keys: `<prefix>col:<name>:doc:<id>` (hash: version, JSON), `…:ids` (sorted set, insertion
+ * order), `…:seq` (counter), `…:u:<index>:<value>` (the owning id).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRedisCollection, createRedisStore } from '@scopeladder/redis';
+ *
+ * const redis = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false });
+ * const store = createRedisStore({ client: redis, prefix: 'chatshipper:' });
+ * const users = createRedisCollection<StoredUser>({
+ *   client: redis,
+ *   prefix: 'chatshipper:',
+ *   name: 'users',
+ *   unique: (user) => ({ email: user.email.toLowerCase() }),
+ * });
+ * const result = await users.create({ id, email, role: 'agent', kind: 'user', profile: {} });
+ * if (result.status === 'conflict') {
+ *   // the email is taken
+ * }
+ * ```
+ */
+export function createRedisCollection<T extends { readonly id: string }>(
+  options: RedisCollectionOptions<T>,
+): RedisCollection<T> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createRedisCollection: options must be an object');
+  const { client, url, prefix = 'scopeladder:', name, unique } = options;
+  if ((client === undefined) === (url === undefined)) {
+    throw new TypeError('createRedisCollection: give exactly one of `client` or `url`');
+  }
+  if (client !== undefined && typeof (client as unknown as { evalsha?: unknown }).evalsha !== 'function') {
+    throw new TypeError('createRedisCollection: `client` must be an ioredis client');
+  }
+  if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
+    throw new TypeError('createRedisCollection: `url` must be a redis:// or rediss:// URL');
+  }
+  if (typeof prefix !== 'string' || prefix.length === 0 || /\s/.test(prefix)) {
+    throw new TypeError('createRedisCollection: `prefix` must be a non-empty string without whitespace');
+  }
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError('createRedisCollection: `name` must be letters, digits, "_", "-" or "."');
+  }
+  if (unique !== undefined && typeof unique !== 'function') {
+    throw new TypeError('createRedisCollection: `unique` must be a function');
+  }
+  const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
+  if (!Number.isFinite(commandTimeoutMs) || commandTimeoutMs <= 0) {
+    throw new TypeError('createRedisCollection: `commandTimeoutMs` must be a positive number');
+  }
+
+  const connection = createConnection({ client, url, redisOptions: options.redisOptions, commandTimeoutMs });
+  const base = `${prefix}col:${name}:`;
+  const docPrefix = `${base}doc:`;
+  const idsKey = `${base}ids`;
+  const seqKey = `${base}seq`;
+  const uniqueKey = (index: string, value: string): string => `${base}u:${index}:${value}`;
+
+  /** The unique keys of a document, with their index names, in a stable order. */
+  function uniqueKeysOf(document: T): { index: string; key: string }[] {
+    if (!unique) return [];
+    const values = unique(document);
+    return Object.keys(values)
+      .sort()
+      .flatMap((index) => {
+        if (!NAME.test(index)) throw new TypeError(`createRedisCollection: unique index name "${index}" is invalid`);
+        const value = values[index];
+        if (value === undefined || value === null) return [];
+        if (typeof value !== 'string') throw new TypeError(`createRedisCollection: unique value of "${index}" must be a string`);
+        return [{ index, key: uniqueKey(index, value) }];
+      });
+  }
+
+  function serialize(document: T): string {
+    if (typeof document !== 'object' || document === null) throw new TypeError('document must be an object');
+    assertText(document.id, 'document.id');
+    const json = JSON.stringify(document);
+    if (json === undefined) throw new TypeError('document must be JSON-serializable');
+    return json;
+  }
+
+  function parse(json: unknown): T {
+    if (typeof json !== 'string') throw corrupt();
+    try {
+      const value = JSON.parse(json) as unknown;
+      if (typeof value !== 'object' || value === null || typeof (value as { id?: unknown }).id !== 'string') throw corrupt();
+      return value as T;
+    } catch {
+      throw corrupt();
+    }
+  }
+
+  async function read(id: string): Promise<{ version: string; document: T } | null> {
+    const [version, json] = await connection.run((redis) => redis.hmget(`${docPrefix}${id}`, 'v', 'd'));
+    if (version == null || json == null) return null;
+    return { version, document: parse(json) };
+  }
+
+  function status(reply: unknown): { status: string; n: number } {
+    if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw corrupt();
+    return { status: reply[0], n: Number(reply[1] ?? 0) };
+  }
+
+  return {
+    name,
+
+    async get(id) {
+      assertText(id, 'id');
+      return (await read(id))?.document ?? null;
+    },
+
+    async findBy(index, value) {
+      assertText(index, 'index');
+      if (typeof value !== 'string') throw new TypeError('value must be a string');
+      const id = await connection.run((redis) => redis.get(uniqueKey(index, value)));
+      if (id === null) return null;
+      const found = await read(id);
+      if (!found) return null;
+      // Trust the document, not the index: a value it no longer has does not find it.
+      return uniqueKeysOf(found.document).some((entry) => entry.key === uniqueKey(index, value)) ? found.document : null;
+    },
+
+    async list(listOptions = {}) {
+      const offset = listOptions.offset ?? 0;
+      const limit = listOptions.limit ?? -1;
+      if (!Number.isSafeInteger(offset) || offset < 0) throw new TypeError('offset must be an integer >= 0');
+      if (!Number.isSafeInteger(limit) || limit < -1) throw new TypeError('limit must be an integer >= 0');
+      const reply = await connection.evalScript(COLLECTION_LIST, [idsKey], [docPrefix, String(offset), String(limit)]);
+      if (!Array.isArray(reply)) throw corrupt();
+      return reply.map(parse);
+    },
+
+    async count() {
+      return connection.run((redis) => redis.zcard(idsKey));
+    },
+
+    async create(document) {
+      const json = serialize(document);
+      const entries = uniqueKeysOf(document);
+      const reply = status(
+        await connection.evalScript(
+          COLLECTION_CREATE,
+          [`${docPrefix}${document.id}`, idsKey, seqKey, ...entries.map((entry) => entry.key)],
+          [document.id, json],
+        ),
+      );
+      if (reply.status === 'ok') return { status: 'created', document: parse(json) };
+      if (reply.status === 'conflict') return { status: 'conflict', index: reply.n === 0 ? 'id' : (entries[reply.n - 1]?.index ?? 'id') };
+      throw corrupt();
+    },
+
+    async update(id, change) {
+      assertText(id, 'id');
+      if (typeof change !== 'function') throw new TypeError('change must be a function');
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const current = await read(id);
+        if (!current) return { status: 'not_found' };
+        const next = change(current.document);
+        const json = serialize(next);
+        if (next.id !== id) throw new TypeError('update: the id of a document cannot change');
+        const before = uniqueKeysOf(current.document);
+        const after = uniqueKeysOf(next);
+        const reply = status(
+          await connection.evalScript(
+            COLLECTION_UPDATE,
+            [`${docPrefix}${id}`, ...before.map((entry) => entry.key), ...after.map((entry) => entry.key)],
+            [id, current.version, json, String(before.length)],
+          ),
+        );
+        if (reply.status === 'ok') return { status: 'updated', document: parse(json) };
+        if (reply.status === 'not_found') return { status: 'not_found' };
+        if (reply.status === 'conflict') return { status: 'conflict', index: after[reply.n - 1]?.index ?? 'id' };
+        if (reply.status !== 'stale') throw corrupt();
+      }
+      throw contended();
+    },
+
+    async delete(id) {
+      assertText(id, 'id');
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const current = await read(id);
+        if (!current) return null;
+        const keys = uniqueKeysOf(current.document).map((entry) => entry.key);
+        const reply = status(
+          await connection.evalScript(COLLECTION_DELETE, [`${docPrefix}${id}`, idsKey, ...keys], [id, current.version]),
+        );
+        if (reply.status === 'ok') return current.document;
+        if (reply.status === 'not_found') return null;
+        if (reply.status !== 'stale') throw corrupt();
+      }
+      throw contended();
+    },
+
+    close: () => connection.close(),
+  };
+}
