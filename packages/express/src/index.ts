@@ -1,1 +1,10 @@
-export {};
+// Public entry point of @scopeladder/express.
+export { createExpressAuth } from './create-express-auth.js';
+export type {
+  ExpressAuth,
+  ExpressAuthOptions,
+  ExpressAuthorizeOptions,
+  ExpressFieldsOption,
+  ExpressTokenRoutesOptions,
+  RequestAuth,
+} from './types.js';

@@ -1,1 +1,11 @@
-export {};
+// Public entry point of @scopeladder/koa.
+export { createKoaAuth } from './create-koa-auth.js';
+export type {
+  KoaAuth,
+  KoaAuthOptions,
+  KoaAuthorizeOptions,
+  KoaFieldsOption,
+  KoaGuardContext,
+  KoaTokenRoutesOptions,
+  RequestAuth,
+} from './types.js';

@@ -1,0 +1,82 @@
+import type { HttpErrorResult } from '@scopeladder/core';
+import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
+
+/**
+ * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}
+ * (`principal`, `ability`, `token`) and, after a guard with `load`, the authorized record.
+ */
+export interface RequestAuth extends AuthContext {
+  /** The record a guard with `load` authorized against. Absent otherwise. */
+  readonly resource?: unknown;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `@scopeladder/express` once the request is authenticated; `undefined` before. */
+      auth?: RequestAuth | undefined;
+    }
+  }
+}
+
+/** Options of {@link createExpressAuth}. */
+export interface ExpressAuthOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
+  readonly service: AuthService;
+  /**
+   * Called with every error answered with a 5xx (store down, a bug in a handler), for logging.
+   * Default: `console.error`. Errors answered with a 4xx are the client's and are not reported.
+   */
+  readonly onError?: ((error: unknown, req: Request) => void) | undefined;
+}
+
+/** Options of {@link ExpressAuth.tokenRoutes}. */
+export interface ExpressTokenRoutesOptions {
+  /** The path of the token endpoint, relative to where the middleware is mounted. Default `/v2/auth/token`. */
+  readonly path?: string | undefined;
+  /** Largest accepted body in bytes, when no body parser of the app read it first. Default 16 KiB. */
+  readonly bodyLimit?: number | undefined;
+}
+
+/** Options of {@link ExpressAuth.authorize}: `load` a record to authorize against, and `fields`. */
+export type ExpressAuthorizeOptions<Resource = unknown> = GuardOptions<Request, Resource>;
+
+/** Which fields a guard checks; see the `fields` option of {@link ExpressAuth.authorize}. */
+export type ExpressFieldsOption = FieldsOption<Request>;
+
+/** What {@link createExpressAuth} returns: middleware to mount, and one translation helper. */
+export interface ExpressAuth {
+  /**
+   * Authenticates the request from its `Authorization` header(s) and sets `req.auth`. Mount it
+   * with `app.use` for every route after it, or per route. Never reads a token from the query.
+   */
+  readonly authenticate: RequestHandler;
+  /**
+   * A guard: authenticates if not done yet, then asks the policy whether `req.auth.principal`
+   * may do `action` on `subject`. Without `load`, on every instance of the type; with `load`, on
+   * the loaded record (set on `req.auth.resource`). For `create`/`update` the body's fields
+   * are checked too. A denial goes to `next(err)`.
+   */
+  authorize<Resource = unknown>(
+    action: string,
+    subject: string,
+    options?: ExpressAuthorizeOptions<Resource>,
+  ): RequestHandler;
+  /**
+   * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
+   * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).
+   * Reads JSON or form bodies itself unless a body parser already did.
+   */
+  tokenRoutes(options?: ExpressTokenRoutesOptions): RequestHandler;
+  /**
+   * The error handler: writes core's answer for the error (status, `WWW-Authenticate`,
+   * `Cache-Control`, JSON `{code, message, …}`). Mount it last; an error handler of the
+   * application mounted before it sees every error first and may answer or call `next(err)`.
+   */
+  readonly errorHandler: ErrorRequestHandler;
+  /** The answer the error handler would write for `error`: for an application's own handler. */
+  toHttpError(error: unknown): HttpErrorResult;
+}

@@ -1,0 +1,92 @@
+import type { HttpErrorResult } from '@scopeladder/core';
+import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { FastifyRequest } from 'fastify';
+import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
+
+/**
+ * What `request.auth` holds once a request is authenticated: the auth service's
+ * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
+ * authorized record.
+ */
+export interface RequestAuth extends AuthContext {
+  /** The record a guard with `load` authorized against. Absent otherwise. */
+  readonly resource?: unknown;
+}
+
+/** The request a route guard's `load` and `fields` receive (route params as strings). */
+export type ScopeladderGuardRequest = FastifyRequest<{ Params: Record<string, string> }>;
+
+/** Which fields a guard checks; see {@link ScopeladderRouteGuard.fields}. */
+export type ScopeladderFieldsOption = FieldsOption<ScopeladderGuardRequest>;
+
+/**
+ * A route guard, given as `config: { scopeladder: { action, subject, load?, fields? } }`.
+ * Without `load` the principal must be allowed `action` on every `subject` (checked in
+ * `onRequest`, before the body is read); with `load` the check runs on the loaded record
+ * (in `preHandler`) and the record is set on `request.auth.resource`. For `create`/`update`
+ * the body's fields are checked too.
+ */
+export interface ScopeladderRouteGuard<Resource = unknown> extends GuardOptions<ScopeladderGuardRequest, Resource> {
+  /** The action, e.g. `"update"`. */
+  readonly action: string;
+  /** The subject type, e.g. `"User"`. */
+  readonly subject: string;
+}
+
+/**
+ * The `scopeladder` route config: a guard; `true` (authenticate, no guard); or `false` (a
+ * public route: never authenticated). Routes without it follow the plugin's `authenticate`.
+ */
+export type ScopeladderRouteConfig = boolean | ScopeladderRouteGuard;
+
+/** What the plugin decorates the Fastify instance with, as `fastify.scopeladder`. */
+export interface ScopeladderFastifyDecorator {
+  /** The auth service the plugin was registered with. */
+  readonly service: AuthService;
+  /** The answer the plugin's error handler writes for `error`: for an application's own handler. */
+  toHttpError(error: unknown): HttpErrorResult;
+}
+
+/** Options of the token routes. */
+export interface ScopeladderTokenRoutesOptions {
+  /** The path of the token endpoint. Default `/v2/auth/token`. */
+  readonly path?: string | undefined;
+  /** Largest accepted body in bytes. Default 16 KiB. */
+  readonly bodyLimit?: number | undefined;
+}
+
+/** Options of the plugin. */
+export interface ScopeladderFastifyOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
+  readonly service: AuthService;
+  /**
+   * Which routes authenticate: `"all"` (default: every route, except those with
+   * `config.scopeladder: false` and the token routes) or `"guarded"` (only routes whose
+   * `config.scopeladder` is a guard or `true`).
+   */
+  readonly authenticate?: 'all' | 'guarded' | undefined;
+  /** Registers `POST|GET|DELETE /v2/auth/token`. `false` to leave them out. Default `true`. */
+  readonly tokenRoutes?: boolean | ScopeladderTokenRoutesOptions | undefined;
+  /**
+   * Sets an error handler that answers every error with core's answer. Default `true`.
+   * `false` to keep your own (use `fastify.scopeladder.toHttpError` in it).
+   */
+  readonly errorHandler?: boolean | undefined;
+  /** Called with every error answered with a 5xx. Default: `request.log.error`. */
+  readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `@scopeladder/fastify` once the request is authenticated; `null` before. */
+    auth: RequestAuth | null;
+  }
+  interface FastifyContextConfig {
+    /** How `@scopeladder/fastify` treats this route. See {@link ScopeladderRouteConfig}. */
+    scopeladder?: ScopeladderRouteConfig | undefined;
+  }
+  interface FastifyInstance {
+    /** Added by `@scopeladder/fastify`. */
+    scopeladder: ScopeladderFastifyDecorator;
+  }
+}

@@ -1,0 +1,79 @@
+import type { HttpErrorResult } from '@scopeladder/core';
+import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { Middleware, ParameterizedContext } from 'koa';
+import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
+
+/**
+ * What `ctx.state.auth` holds once a request is authenticated: the auth service's
+ * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
+ * authorized record.
+ */
+export interface RequestAuth extends AuthContext {
+  /** The record a guard with `load` authorized against. Absent otherwise. */
+  readonly resource?: unknown;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Set by `@scopeladder/koa` once the request is authenticated; `undefined` before. */
+    auth?: RequestAuth | undefined;
+  }
+}
+
+/** The context a guard's `load` and `fields` receive: Koa's, with `@koa/router`'s `params`. */
+export type KoaGuardContext = ParameterizedContext & { readonly params: Record<string, string> };
+
+/** Options of {@link createKoaAuth}. */
+export interface KoaAuthOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
+  readonly service: AuthService;
+  /**
+   * Called with every error answered with a 5xx, for logging. Default: Koa's own
+   * `ctx.app.emit('error', error, ctx)`. Errors answered with a 4xx are not reported.
+   */
+  readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined;
+}
+
+/** Options of {@link KoaAuth.tokenRoutes}. */
+export interface KoaTokenRoutesOptions {
+  /** The path of the token endpoint (`ctx.path`). Default `/v2/auth/token`. */
+  readonly path?: string | undefined;
+  /** Largest accepted body in bytes, when no body parser of the app read it first. Default 16 KiB. */
+  readonly bodyLimit?: number | undefined;
+}
+
+/** Options of {@link KoaAuth.authorize}: `load` a record to authorize against, and `fields`. */
+export type KoaAuthorizeOptions<Resource = unknown> = GuardOptions<KoaGuardContext, Resource>;
+
+/** Which fields a guard checks; see the `fields` option of {@link KoaAuth.authorize}. */
+export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
+
+/** What {@link createKoaAuth} returns: middleware to mount, and one translation helper. */
+export interface KoaAuth {
+  /**
+   * Answers every error thrown below it with core's answer (status, `WWW-Authenticate`,
+   * `Cache-Control`, JSON `{code, message, …}`). Mount it first; an error middleware of the
+   * application mounted after it sees errors first and may answer or rethrow.
+   */
+  readonly errorHandler: Middleware;
+  /**
+   * Authenticates the request from its `Authorization` header(s) and sets `ctx.state.auth`.
+   * Mount it with `app.use` / `router.use`, or per route. Never reads a token from the query.
+   */
+  readonly authenticate: Middleware;
+  /**
+   * A guard: authenticates if not done yet, then asks the policy whether the principal may do
+   * `action` on `subject`. Without `load`, on every instance of the type; with `load`, on the
+   * loaded record (set on `ctx.state.auth.resource`). For `create`/`update` the body's fields
+   * (`ctx.request.body`) are checked too.
+   */
+  authorize<Resource = unknown>(action: string, subject: string, options?: KoaAuthorizeOptions<Resource>): Middleware;
+  /**
+   * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
+   * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).
+   * Reads JSON or form bodies itself unless a body parser already did.
+   */
+  tokenRoutes(options?: KoaTokenRoutesOptions): Middleware;
+  /** The answer the error handler would write for `error`: for an application's own handler. */
+  toHttpError(error: unknown): HttpErrorResult;
+}
