@@ -1,0 +1,58 @@
+import { apiKey, authorizationHeader, bearerToken, hostileAuthorizationHeader } from './headers.js';
+import { hostileJwt, jwtShaped } from './jwt.js';
+import { ladder, monotoneMatrix, policy, policyDefinition } from './policies.js';
+import { otherId, principal, principalId } from './principals.js';
+import { hostileScope, hostileScopeString, scope, scopeList, scopeString, scopeToken, unknownScope } from './scopes.js';
+import { action, resourceType, subjectInstance, target, unknownAction, unknownResourceType } from './subjects.js';
+
+/**
+ * fast-check arbitraries for authorization tests. Scope arbitraries take a policy, a ladder or an
+ * array of scope names; vocabulary arbitraries take a policy.
+ *
+ * | group | arbitraries |
+ * |---|---|
+ * | scopes | `scopeToken`, `scope`, `unknownScope`, `hostileScope`, `scopeList`, `scopeString`, `hostileScopeString` |
+ * | principals | `principalId`, `otherId`, `principal` |
+ * | vocabulary | `action`, `unknownAction`, `resourceType`, `unknownResourceType`, `subjectInstance`, `target` |
+ * | policies | `ladder`, `monotoneMatrix`, `policyDefinition`, `policy` |
+ * | credentials | `bearerToken`, `apiKey`, `authorizationHeader`, `hostileAuthorizationHeader`, `jwtShaped`, `hostileJwt` |
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { chatshipperPolicy } from '@scopeladder/core';
+ * import { arbitraries } from '@scopeladder/testing';
+ *
+ * fc.assert(fc.property(arbitraries.principal(chatshipperPolicy, { unknownScopes: true }), (principal) =>
+ *   chatshipperPolicy.can(principal, 'create', 'Service') === principal.scopes.includes('admin'),
+ * ));
+ * ```
+ */
+export const arbitraries = Object.freeze({
+  scopeToken,
+  scope,
+  unknownScope,
+  hostileScope,
+  scopeList,
+  scopeString,
+  hostileScopeString,
+  principalId,
+  otherId,
+  principal,
+  action,
+  unknownAction,
+  resourceType,
+  unknownResourceType,
+  subjectInstance,
+  target,
+  ladder,
+  monotoneMatrix,
+  policyDefinition,
+  policy,
+  bearerToken,
+  apiKey,
+  authorizationHeader,
+  hostileAuthorizationHeader,
+  jwtShaped,
+  hostileJwt,
+});

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import type { Principal } from '@scopeladder/core';
+import { otherId, principal as principalArbitrary } from './arbitraries/principals.js';
+import { checkPolicy } from './lib/check-policy.js';
+import { fieldsOption } from './lib/field-options.js';
+import { attempt, decide, describeCell, describePrincipal, enumerateCells, show } from './lib/probe.js';
+import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
+import type { PolicyUnderTest } from './policy-under-test.js';
+
+const NAME = 'assertCascadeMonotonic';
+
+/** Options of {@link assertCascadeMonotonic}. */
+export interface AssertCascadeMonotonicOptions extends InvariantOptions {
+  /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
+  readonly fields?: readonly string[] | undefined;
+}
+
+/**
+ * Asserts that scopes cascade: granting a principal one more scope never takes a permission
+ * away. For random principals (any subset of the ladder, unknown scopes mixed in) and a random
+ * extra scope, every decision of the policy — each resource × action, on the type, on the
+ * principal's own record and on another's, whole-record and per protected field — that was
+ * allowed stays allowed; `canEvery` too, when the policy has it.
+ *
+ * Throws a {@link PolicyAssertionError} naming the first decision lost, the shrunk principal and
+ * the `{ seed, path }` that replays it.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperPolicy } from '@scopeladder/core';
+ * import { assertCascadeMonotonic } from '@scopeladder/testing';
+ *
+ * it('a higher scope never loses a permission', () => assertCascadeMonotonic(chatshipperPolicy));
+ * ```
+ */
+export function assertCascadeMonotonic(policy: PolicyUnderTest, options: AssertCascadeMonotonicOptions = {}): void {
+  checkPolicy(NAME, policy);
+  checkInvariantOptions(NAME, options);
+  const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
+  const scopes = policy.ladder.scopes;
+  const cases = principalArbitrary(scopes, { unknownScopes: true }).chain((who) =>
+    fc.record({ principal: fc.constant(who), extra: fc.constantFrom(...scopes), other: otherId(who.id) }),
+  );
+  runProperty(
+    NAME,
+    'a higher scope must never lose a permission (scopes cascade).',
+    cases,
+    ({ principal, extra, other }) => {
+      const higher: Principal = { ...principal, scopes: [...principal.scopes, extra] };
+      for (const cell of cells) {
+        if (decide(policy, principal, cell, other) && !decide(policy, higher, cell, other)) {
+          violation(
+            `${describePrincipal(principal)} may ${describeCell(cell, principal, other)},\n` +
+              `but with ${show(extra)} added (scopes ${show(higher.scopes)}) it may not.`,
+          );
+        }
+      }
+      const canEvery = policy.canEvery;
+      if (canEvery === undefined) return;
+      for (const resource of policy.resources) {
+        for (const action of policy.actions) {
+          const low = attempt(`policy.canEvery(${show(action)}, ${show(resource)})`, () => canEvery.call(policy, principal, action, resource));
+          const high = attempt(`policy.canEvery(${show(action)}, ${show(resource)})`, () => canEvery.call(policy, higher, action, resource));
+          if (low && !high) {
+            violation(
+              `${describePrincipal(principal)} may ${show(action)} every ${resource} (canEvery),\n` +
+                `but with ${show(extra)} added (scopes ${show(higher.scopes)}) it may not.`,
+            );
+          }
+        }
+      }
+    },
+    options,
+  );
+}

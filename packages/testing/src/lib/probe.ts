@@ -1,0 +1,102 @@
+import { subject, type Principal } from '@scopeladder/core';
+import type { PolicyUnderTest } from '../policy-under-test.js';
+import { violation } from './run-property.js';
+
+/** How a check names its subject: the bare type, the principal's own record, or someone else's. */
+export type TargetKind = 'type' | 'own' | 'other';
+
+/** One question to a policy, for a principal chosen later (internal). */
+export interface Cell {
+  readonly resource: string;
+  readonly action: string;
+  readonly kind: TargetKind;
+  readonly field?: string | undefined;
+}
+
+/** Every (resource, action, kind, field) combination of a policy (internal). */
+export function enumerateCells(
+  policy: PolicyUnderTest,
+  options: { readonly fields?: readonly string[] | undefined; readonly kinds?: readonly TargetKind[] | undefined } = {},
+): Cell[] {
+  const kinds = options.kinds ?? ['type', 'own', 'other'];
+  const fields: (string | undefined)[] = [undefined, ...(options.fields ?? [])];
+  const cells: Cell[] = [];
+  for (const resource of policy.resources) {
+    for (const action of policy.actions) {
+      for (const kind of kinds) {
+        for (const field of fields) cells.push(field === undefined ? { resource, action, kind } : { resource, action, kind, field });
+      }
+    }
+  }
+  return cells;
+}
+
+/**
+ * The subject of a check: a type string, or a fresh instance tagged with CASL's `subject()`.
+ * Both instances carry the principal's organization (when it has one), so only the id tells
+ * "own" from "other" (internal).
+ */
+export function targetOf(resource: string, kind: TargetKind, principal: Principal, otherId: string): string | object {
+  if (kind === 'type') return resource;
+  const organization = typeof principal.organization === 'string' ? { organization: principal.organization } : {};
+  return subject(resource, { id: kind === 'own' ? principal.id : otherId, ...organization });
+}
+
+/** Asks `policy.can`, turning a throw or a non-boolean answer into a violation (internal). */
+export function decide(policy: PolicyUnderTest, principal: Principal, cell: Cell, otherId: string): boolean {
+  const target = targetOf(cell.resource, cell.kind, principal, otherId);
+  let answer: unknown;
+  try {
+    answer = cell.field === undefined ? policy.can(principal, cell.action, target) : policy.can(principal, cell.action, target, cell.field);
+  } catch (error) {
+    violation(`policy.can threw on ${describeCheck(principal, cell, otherId)}: ${describeError(error)}. A decision must deny, never throw.`);
+  }
+  if (typeof answer !== 'boolean') {
+    violation(`policy.can answered ${show(answer)} (not a boolean) on ${describeCheck(principal, cell, otherId)}.`);
+  }
+  return answer;
+}
+
+/** Calls `fn`, turning a throw into a violation that names `what` (internal). */
+export function attempt<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    return violation(`${what} threw: ${describeError(error)}.`);
+  }
+}
+
+/** `principal { id: "…", scopes: [...] }` (internal). */
+export function describePrincipal(principal: Principal): string {
+  return `principal { id: ${show(principal.id)}, scopes: ${show(principal.scopes)} }`;
+}
+
+/** `update User#"…" (another's record) field "role"` (internal). */
+export function describeCell(cell: Cell, principal: Principal, otherId: string): string {
+  const target =
+    cell.kind === 'type'
+      ? `${cell.resource} (type)`
+      : cell.kind === 'own'
+        ? `${cell.resource} ${show(principal.id)} (its own record)`
+        : `${cell.resource} ${show(otherId)} (another's record)`;
+  return `${show(cell.action)} on ${target}${cell.field === undefined ? '' : ` field ${show(cell.field)}`}`;
+}
+
+/** Principal and cell together (internal). */
+export function describeCheck(principal: Principal, cell: Cell, otherId: string): string {
+  return `${describePrincipal(principal)} doing ${describeCell(cell, principal, otherId)}`;
+}
+
+/** A JSON-ish rendering safe for any value (internal). */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : show(error);
+}
