@@ -4,7 +4,14 @@ import { createConnection } from './lib/connection.js';
 import { COLLECTION_CREATE, COLLECTION_DELETE, COLLECTION_LIST, COLLECTION_UPDATE } from './lib/scripts.js';
 import { assertText } from './lib/validate.js';
 
-/** Options of {@link createRedisCollection}: exactly one of `client` or `url`, and a `name`. */
+/**
+ * Options of {@link createRedisCollection}: exactly one of `client` or `url`, and a `name`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisCollectionOptions<Contact> = { client: redis, prefix: 'myapp:', name: 'contacts' };
+ * ```
+ */
 export interface RedisCollectionOptions<T extends { readonly id: string }> {
   /** An ioredis client to share (recommended: one client for the token store and every collection). */
   readonly client?: Redis | undefined;
@@ -26,19 +33,44 @@ export interface RedisCollectionOptions<T extends { readonly id: string }> {
   readonly commandTimeoutMs?: number | undefined;
 }
 
-/** The result of {@link RedisCollection.create}. */
+/**
+ * The result of {@link RedisCollection.create}.
+ *
+ * @example
+ * ```ts
+ * const result = await users.create(user);
+ * if (result.status === 'conflict') throw new Error(`${result.index} already taken`);
+ * ```
+ */
 export type CollectionCreateResult<T> =
   | { readonly status: 'created'; readonly document: T }
   /** `index` is `"id"` when the id is taken, else the unique index whose value is taken. */
   | { readonly status: 'conflict'; readonly index: string };
 
-/** The result of {@link RedisCollection.update}. */
+/**
+ * The result of {@link RedisCollection.update}.
+ *
+ * @example
+ * ```ts
+ * const result = await users.update(id, (user) => ({ ...user, role: 'agent' }));
+ * if (result.status === 'not_found') return notFound();
+ * ```
+ */
 export type CollectionUpdateResult<T> =
   | { readonly status: 'updated'; readonly document: T }
   | { readonly status: 'not_found' }
   | { readonly status: 'conflict'; readonly index: string };
 
-/** A collection of JSON documents in Redis, shared by every instance of a service. */
+/**
+ * A collection of JSON documents in Redis, shared by every instance of a service.
+ *
+ * @example
+ * ```ts
+ * const contacts: RedisCollection<Contact> = createRedisCollection({ client: redis, name: 'contacts' });
+ * await contacts.create({ id: '65f0c0ffee0000000000beef', name: 'Ada' });
+ * const page = await contacts.list({ offset: 0, limit: 20 });
+ * ```
+ */
 export interface RedisCollection<T extends { readonly id: string }> {
   readonly name: string;
   /** The document with this id, or `null`. */

@@ -21,7 +21,14 @@ import {
 } from './lib/scripts.js';
 import { assertDuration, assertStringArray, assertText, assertTime } from './lib/validate.js';
 
-/** Options of {@link createRedisStore}: exactly one of `client` or `url`. */
+/**
+ * Options of {@link createRedisStore}: exactly one of `client` or `url`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { url: 'redis://127.0.0.1:6379', prefix: 'myapp:', commandTimeoutMs: 500 };
+ * ```
+ */
 export interface RedisStoreOptions {
   /**
    * An ioredis client to share with the application. The store never closes it and never
@@ -51,7 +58,16 @@ export interface RedisStoreOptions {
   readonly expiryGraceMs?: number | undefined;
 }
 
-/** A {@link TokenStore} on Redis, plus lifecycle. */
+/**
+ * A {@link TokenStore} on Redis, plus lifecycle.
+ *
+ * @example
+ * ```ts
+ * const store: RedisTokenStore = createRedisStore({ url: process.env.REDIS_URL! });
+ * app.get('/healthz', async (_req, res) => res.status((await store.ping()) ? 200 : 503).end());
+ * process.on('SIGTERM', () => void store.close());
+ * ```
+ */
 export interface RedisTokenStore extends TokenStore {
   /** The key prefix in use. */
   readonly prefix: string;
