@@ -249,6 +249,13 @@ describe('Redis behaviour', () => {
     expect(await clientA.ping()).toBe('PONG');
   });
 
+  it('adds no listener per store to a shared client', () => {
+    storeWith('listeners-0');
+    const before = clientA.listenerCount('ready') + clientA.listenerCount('error');
+    for (let i = 1; i <= 20; i += 1) storeWith(`listeners-${i}`);
+    expect(clientA.listenerCount('ready') + clientA.listenerCount('error')).toBe(before);
+  });
+
   it('waits for a lazy shared client to connect', async () => {
     const lazy = new Redis(TEST_REDIS_URL, { lazyConnect: true });
     try {

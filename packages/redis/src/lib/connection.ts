@@ -78,6 +78,41 @@ function ownedClientOptions(commandTimeoutMs: number, extra: RedisOptions | unde
   };
 }
 
+/** What the store knows about a client's connection history. */
+interface Readiness {
+  /** Whether the client was ever ready: after that, "not ready" means an outage. */
+  everReady: boolean;
+  /** Resolves at the first `ready`. */
+  readonly firstReady: Promise<void>;
+}
+
+/**
+ * One record (and one `ready` listener) per client, however many stores and collections share
+ * it, so a shared client never collects listeners.
+ */
+const readiness = new WeakMap<Redis, Readiness>();
+
+function readinessOf(client: Redis): Readiness {
+  let state = readiness.get(client);
+  if (!state) {
+    let markReady: () => void = () => {};
+    const created: Readiness = {
+      everReady: client.status === 'ready',
+      firstReady: new Promise<void>((resolve) => {
+        markReady = resolve;
+      }),
+    };
+    if (created.everReady) markReady();
+    client.on('ready', () => {
+      created.everReady = true;
+      markReady();
+    });
+    readiness.set(client, created);
+    state = created;
+  }
+  return state;
+}
+
 /**
  * Wraps a client with bounded, fail-closed execution:
  * - while the client is not ready after having been ready once (an outage), commands fail at
@@ -95,20 +130,12 @@ export function createConnection(options: ConnectionOptions): Connection {
   const onError = (): void => {};
   if (owned) client.on('error', onError);
 
-  let everReady = client.status === 'ready';
+  const state = readinessOf(client);
   let closed = false;
-  let firstReady: Promise<void> | undefined;
-  const onReady = (): void => {
-    everReady = true;
-  };
-  client.on('ready', onReady);
 
   function waitForFirstReady(): Promise<void> {
     if (client.status === 'wait') client.connect().catch(() => {});
-    firstReady ??= new Promise<void>((resolve) => {
-      client.once('ready', () => resolve());
-    });
-    return firstReady;
+    return state.firstReady;
   }
 
   function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
@@ -135,7 +162,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     const deadline = Date.now() + timeoutMs;
     try {
       if (client.status !== 'ready') {
-        if (everReady || client.status === 'end' || client.status === 'close') {
+        if (state.everReady || client.status === 'end' || client.status === 'close') {
           throw unavailable(new Error(`connection ${client.status}`));
         }
         await withDeadline(waitForFirstReady(), deadline);
@@ -164,15 +191,12 @@ export function createConnection(options: ConnectionOptions): Connection {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    client.off('ready', onReady);
     if (!owned) return;
     try {
       if (client.status === 'ready') await client.quit();
       else client.disconnect();
     } catch {
       client.disconnect();
-    } finally {
-      client.off('error', onError);
     }
   }
 
