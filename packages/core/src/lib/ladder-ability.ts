@@ -1,56 +1,61 @@
-// A real @casl/ability MongoAbility (same class, same options as `createMongoAbility`) that
+// The ability a policy hands out for a principal: an object whose prototype chain is CASL's
+// `Ability` (so `instanceof Ability` holds and every CASL helper accepts it) that
 //  - answers the common checks from the policy's precomputed tables (the fast path), and
-//  - indexes its rules lazily, on the first call that needs CASL's own machinery.
-// Both paths are property-tested to agree with a plain `createMongoAbility(rulesFor(p))`.
-import {
-  Ability,
-  fieldPatternMatcher,
-  mongoQueryMatcher,
-  type AbilityTuple,
-  type MongoQuery,
-  type Subject,
-} from '@casl/ability';
-import type { PolicyRawRule } from '../policy-types.js';
+//  - delegates everything else to a real `createMongoAbility(rules)`, built on first need.
+// Constructing one costs a few fields instead of indexing every rule, which is what makes
+// `abilityFor()` cheap for a new principal. Both paths are property-tested to agree with a plain
+// `createMongoAbility(policy.rulesFor(principal))`, and a test fails if CASL grows a public method
+// this class does not cover.
+import { Ability, createMongoAbility, type AnyMongoAbility, type Subject } from '@casl/ability';
 import { CODE_ALL, CODE_NONE, rulesAt, type CompiledPolicy } from './compile-policy.js';
 import { canInstanceFast } from './decide.js';
 import { taggedTypeOf } from './subject-type.js';
 
-const OPTIONS = Object.freeze({ conditionsMatcher: mongoQueryMatcher, fieldMatcher: fieldPatternMatcher });
-const NO_RULES: PolicyRawRule[] = [];
-
-type Base = Ability<AbilityTuple, MongoQuery>;
-// CASL's public methods, called with plain arguments (their overloads are generic tuples).
+type Row = CompiledPolicy['codes'][number];
+// CASL's methods, called with plain arguments (their declared overloads are generic tuples).
 type Loose = (...args: unknown[]) => unknown;
+
+/** The public methods of CASL's `Ability` that {@link LadderAbility} implements itself. */
+export const DELEGATED_MEMBERS = Object.freeze([
+  'can',
+  'cannot',
+  'relevantRuleFor',
+  'possibleRulesFor',
+  'rulesFor',
+  'actionsFor',
+  'detectSubjectType',
+  'on',
+  'update',
+  'rules',
+]);
 
 /**
  * The ability of one principal at one level of one policy. Immutable: `update()` throws, because
  * abilities are cached and shared by every request of the same principal.
  */
-export class LadderAbility extends Ability<AbilityTuple, MongoQuery> {
+export class LadderAbility {
   readonly #compiled: CompiledPolicy;
   readonly #level: number;
   readonly #id: string | null;
-  #indexed = false;
+  #inner: AnyMongoAbility | null = null;
 
   constructor(compiled: CompiledPolicy, level: number, id: string | null) {
-    super(NO_RULES, OPTIONS);
     this.#compiled = compiled;
     this.#level = level;
     this.#id = id;
   }
 
-  #index(): void {
-    if (this.#indexed) return;
-    this.#indexed = true;
-    // No listener can exist yet (`on()` indexes first), so this emits to no one.
-    (Ability.prototype.update as Loose).call(this, rulesAt(this.#compiled, this.#level, this.#id));
+  #ability(): AnyMongoAbility {
+    if (this.#inner === null) {
+      this.#inner = createMongoAbility([...rulesAt(this.#compiled, this.#level, this.#id)]);
+    }
+    return this.#inner;
   }
 
-  override can(...args: Parameters<Base['can']>): boolean;
-  override can(action: string, subject?: Subject, field?: string): boolean {
+  can(action: string, subject?: Subject, field?: string): boolean {
     if (typeof action === 'string' && (!field || typeof field === 'string')) {
       if (typeof subject === 'string') {
-        const row = (this.#compiled.codes[this.#level] as CompiledPolicy['codes'][number])[action];
+        const row = (this.#compiled.codes[this.#level] as Row)[action];
         if (row === undefined) return false;
         const code = row[subject];
         if (code === CODE_ALL) return true;
@@ -65,44 +70,55 @@ export class LadderAbility extends Ability<AbilityTuple, MongoQuery> {
         }
       }
     }
-    this.#index();
-    return (super.can as Loose)(action, subject, field) as boolean;
+    return (this.#ability().can as Loose).call(this.#inner, action, subject, field) as boolean;
   }
 
-  override get rules(): Base['rules'] {
-    this.#index();
-    return super.rules;
+  cannot(action: string, subject?: Subject, field?: string): boolean {
+    return !this.can(action, subject, field);
   }
 
-  override relevantRuleFor(...args: Parameters<Base['relevantRuleFor']>): ReturnType<Base['relevantRuleFor']> {
-    this.#index();
-    return super.relevantRuleFor(...args);
+  relevantRuleFor(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.relevantRuleFor as Loose).apply(inner, args);
   }
 
-  override possibleRulesFor(...args: Parameters<Base['possibleRulesFor']>): ReturnType<Base['possibleRulesFor']> {
-    this.#index();
-    return super.possibleRulesFor(...args);
+  possibleRulesFor(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.possibleRulesFor as Loose).apply(inner, args);
   }
 
-  override rulesFor(...args: Parameters<Base['rulesFor']>): ReturnType<Base['rulesFor']> {
-    this.#index();
-    return super.rulesFor(...args);
+  rulesFor(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.rulesFor as Loose).apply(inner, args);
   }
 
-  override actionsFor(...args: Parameters<Base['actionsFor']>): ReturnType<Base['actionsFor']> {
-    this.#index();
-    return super.actionsFor(...args);
+  actionsFor(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.actionsFor as Loose).apply(inner, args);
   }
 
-  override on(...args: Parameters<Base['on']>): ReturnType<Base['on']> {
-    this.#index();
-    return super.on(...args);
+  detectSubjectType(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.detectSubjectType as Loose).apply(inner, args);
   }
 
-  override update(): never {
+  on(...args: unknown[]): unknown {
+    const inner = this.#ability();
+    return (inner.on as Loose).apply(inner, args);
+  }
+
+  get rules(): AnyMongoAbility['rules'] {
+    return this.#ability().rules;
+  }
+
+  update(): never {
     throw new TypeError(
       'scopeladder: abilities from a policy are cached and shared, so they cannot be updated; ' +
         'build a separate one with createMongoAbility(policy.rulesFor(principal))',
     );
   }
 }
+
+// Make every LadderAbility an `Ability` (and so a MongoAbility) for `instanceof` and for CASL's
+// helpers. Done once, when this module is evaluated, on this module's own class.
+Object.setPrototypeOf(LadderAbility.prototype, Ability.prototype);

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chatshipperLadder, defineLadder } from './index.js';
+
+describe('defineLadder', () => {
+  const ladder = defineLadder(['guest', 'agent', 'bot', 'admin'] as const);
+
+  it('orders scopes lowest first and ranks them', () => {
+    expect(ladder.scopes).toEqual(['guest', 'agent', 'bot', 'admin']);
+    expect(ladder.rank('guest')).toBe(0);
+    expect(ladder.rank('admin')).toBe(3);
+    expect(ladder.rank('root')).toBe(-1);
+    expect(ladder.rank('Admin')).toBe(-1);
+  });
+
+  it('expands a scope to itself and every lower one', () => {
+    expect(ladder.expand('bot')).toEqual(['guest', 'agent', 'bot']);
+    expect(ladder.expand('guest')).toEqual(['guest']);
+    expect(ladder.expand('nope')).toEqual([]);
+    expect(ladder.expandAll(['agent', 'nope', 'guest'])).toEqual(['guest', 'agent']);
+    expect(ladder.expandAll([])).toEqual([]);
+  });
+
+  it('finds the highest scope, ignoring unknown ones', () => {
+    expect(ladder.highest(['agent', 'bot', 'guest'])).toBe('bot');
+    expect(ladder.highest(['x', 'agent'])).toBe('agent');
+    expect(ladder.highest(['x'])).toBeNull();
+    expect(ladder.highestRank(['x', 'admin'])).toBe(3);
+  });
+
+  it('compares and checks satisfaction', () => {
+    expect(ladder.compare('guest', 'admin')).toBeLessThan(0);
+    expect(ladder.compare('admin', 'guest')).toBeGreaterThan(0);
+    expect(ladder.compare('bot', 'bot')).toBe(0);
+    expect(ladder.satisfies(['bot'], 'agent')).toBe(true);
+    expect(ladder.satisfies(['agent'], 'bot')).toBe(false);
+    expect(ladder.satisfies(['nope'], 'guest')).toBe(false);
+    expect(ladder.has('bot')).toBe(true);
+    expect(ladder.has('Bot')).toBe(false);
+    expect(ladder.has(42)).toBe(false);
+  });
+
+  it('never throws on junk input', () => {
+    const junk = [undefined, null, 42, {}, ['bot'], Symbol('x')] as unknown as string[];
+    for (const value of junk) {
+      expect(ladder.rank(value)).toBe(-1);
+      expect(ladder.expand(value)).toEqual([]);
+      expect(ladder.has(value)).toBe(false);
+    }
+    expect(ladder.highest(junk)).toBeNull();
+    expect(ladder.highest(null as unknown as string[])).toBeNull();
+    expect(ladder.satisfies(['admin'], 'nope' as 'admin')).toBe(false);
+  });
+
+  it('is immutable', () => {
+    expect(Object.isFrozen(ladder)).toBe(true);
+    expect(Object.isFrozen(ladder.scopes)).toBe(true);
+    expect(Object.isFrozen(ladder.expand('bot'))).toBe(true);
+  });
+
+  it('rejects bad definitions with a TypeError', () => {
+    expect(() => defineLadder([])).toThrow(TypeError);
+    expect(() => defineLadder(['a', 'a'])).toThrow(/appears twice/);
+    expect(() => defineLadder(['a b'])).toThrow(/scopes\[0\]/);
+    expect(() => defineLadder(['ok', 'quo"te'])).toThrow(/scopes\[1\]/);
+    expect(() => defineLadder(['back\\slash'])).toThrow(TypeError);
+    expect(() => defineLadder([''])).toThrow(TypeError);
+    expect(() => defineLadder('guest' as unknown as string[])).toThrow(TypeError);
+  });
+
+  it('is what the ChatShipper ladder is', () => {
+    expect(chatshipperLadder.scopes).toEqual(['guest', 'agent', 'bot', 'admin']);
+  });
+
+  it('property: expand(s) is the prefix up to s, and expandAll is the expansion of the highest', () => {
+    const names = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9:._-]{0,8}$/), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(names, fc.array(fc.string({ maxLength: 6 }), { maxLength: 6 }), (scopes, extra) => {
+        const l = defineLadder(scopes);
+        scopes.forEach((scope, index) => {
+          expect(l.expand(scope)).toEqual(scopes.slice(0, index + 1));
+          expect(l.rank(scope)).toBe(index);
+        });
+        const held = [...extra, ...scopes.filter((_, index) => index % 2 === 0)];
+        const top = l.highest(held);
+        expect(l.expandAll(held)).toEqual(top === null ? [] : l.expand(top));
+        for (const scope of scopes) expect(l.satisfies(held, scope)).toBe(top !== null && l.rank(top) >= l.rank(scope));
+      }),
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_SCOPE_LENGTH, defineLadder, formatScope, isScopeladderError, parseScope } from './index.js';
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return isScopeladderError(error) ? error.code : `not a ScopeladderError: ${String(error)}`;
+  }
+}
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const tokenChar = fc.constantFrom(
+  ...Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).filter((c) => c !== '"' && c !== '\\'),
+);
+const token = fc.string({ unit: tokenChar, minLength: 1, maxLength: 12 });
+
+describe('parseScope', () => {
+  it('parses a space-delimited claim against the ChatShipper ladder by default', () => {
+    expect(parseScope('admin')).toEqual({ tokens: ['admin'], scopes: ['admin'], unknown: [], highest: 'admin' });
+    expect(parseScope('agent bot agent x:read')).toEqual({
+      tokens: ['agent', 'bot', 'x:read'],
+      scopes: ['agent', 'bot'],
+      unknown: ['x:read'],
+      highest: 'bot',
+    });
+  });
+
+  it('accepts an array of tokens (API keys) and collapses duplicates', () => {
+    expect(parseScope(['bot', 'bot', 'guest'])).toEqual({
+      tokens: ['bot', 'guest'],
+      scopes: ['bot', 'guest'],
+      unknown: [],
+      highest: 'bot',
+    });
+  });
+
+  it('is case-sensitive: unknown tokens are reported and grant nothing', () => {
+    const result = parseScope('Admin ADMIN root');
+    expect(result.scopes).toEqual([]);
+    expect(result.unknown).toEqual(['Admin', 'ADMIN', 'root']);
+    expect(result.highest).toBeNull();
+  });
+
+  it('uses the given ladder', () => {
+    const ladder = defineLadder(['read', 'write'] as const);
+    expect(parseScope('write admin', { ladder })).toEqual({
+      tokens: ['write', 'admin'],
+      scopes: ['write'],
+      unknown: ['admin'],
+      highest: 'write',
+    });
+  });
+
+  it('accepts every character of the grammar', () => {
+    const all = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i))
+      .filter((c) => c !== '"' && c !== '\\')
+      .join('');
+    expect(parseScope(all).tokens).toEqual([all]);
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['a leading space', ' admin'],
+    ['a trailing space', 'admin '],
+    ['a double space', 'agent  bot'],
+    ['a tab', 'agent\tbot'],
+    ['a newline', 'agent\nbot'],
+    ['a double quote', 'agent "bot"'],
+    ['a backslash', 'agent\\bot'],
+    ['a non-ASCII character', 'agént'],
+    ['a control character', 'agent\u0000'],
+    ['DEL', 'agent\u007f'],
+    ['a number', 42],
+    ['null', null],
+    ['undefined', undefined],
+    ['an object', { scope: 'admin' }],
+    ['an empty array', []],
+    ['an array with a non-string', ['bot', 1]],
+    ['an array with an empty token', ['bot', '']],
+    ['an array with a space inside a token', ['agent bot']],
+    ['an over-long claim', 'a'.repeat(DEFAULT_MAX_SCOPE_LENGTH + 1)],
+    ['an over-long array', Array.from({ length: DEFAULT_MAX_SCOPE_LENGTH + 1 }, () => 'a')],
+    ['an array whose joined form is over-long', ['a'.repeat(600), 'b'.repeat(600)]],
+  ])('rejects %s with ERR_SCOPE_MALFORMED', (_, claim) => {
+    expect(codeOf(() => parseScope(claim))).toBe('ERR_SCOPE_MALFORMED');
+  });
+
+  it('honours maxLength and never echoes the claim in its message', () => {
+    expect(parseScope('agent bot', { maxLength: 9 }).tokens).toEqual(['agent', 'bot']);
+    expect(codeOf(() => parseScope('agent bot', { maxLength: 8 }))).toBe('ERR_SCOPE_MALFORMED');
+    let caught: unknown;
+    try {
+      parseScope('secret-looking\u0000value');
+    } catch (error) {
+      caught = error;
+    }
+    expect(isScopeladderError(caught)).toBe(true);
+    expect((caught as Error).message).not.toContain('secret-looking');
+  });
+
+  it('rejects bad options with a TypeError', () => {
+    expect(() => parseScope('bot', { maxLength: 0 })).toThrow(TypeError);
+    expect(() => parseScope('bot', { maxLength: 1.5 })).toThrow(TypeError);
+    expect(() => parseScope('bot', { ladder: {} as never })).toThrow(TypeError);
+  });
+
+  it('property: round-trips canonical claims (formatScope ∘ parseScope is the identity)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(token, { minLength: 1, maxLength: 10 }), (tokens) => {
+        const claim = tokens.join(' ');
+        const parsed = parseScope(claim);
+        expect(parsed.tokens).toEqual(tokens);
+        expect(formatScope(parsed.tokens)).toBe(claim);
+        expect(parseScope(tokens).tokens).toEqual(tokens);
+        expect([...parsed.scopes, ...parsed.unknown].sort()).toEqual([...tokens].sort());
+      }),
+    );
+  });
+
+  it('property: any string either parses into grammar tokens or fails with ERR_SCOPE_MALFORMED', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (claim) => {
+        let result;
+        try {
+          result = parseScope(claim);
+        } catch (error) {
+          expect(isScopeladderError(error) && error.code).toBe('ERR_SCOPE_MALFORMED');
+          return;
+        }
+        expect(claim.split(' ').filter((part, i, all) => all.indexOf(part) === i)).toEqual(result.tokens);
+        for (const t of result.tokens) expect(t).toMatch(/^[\x21\x23-\x5b\x5d-\x7e]+$/);
+      }),
+    );
+  });
+});
