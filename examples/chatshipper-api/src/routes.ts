@@ -1,6 +1,7 @@
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import { createResourceHandlers } from './handlers/resources.js';
 import { createUserHandlers } from './handlers/users.js';
+import { isId } from './lib/ids.js';
 import { RESOURCE_PATHS, RESOURCE_TYPES, type Action, type ResourceType } from './resources.js';
 import type { ResourceRepository, UserRepository } from './storage/types.js';
 
@@ -32,10 +33,16 @@ export interface ApiRoute {
   readonly action: Action;
   readonly subjectType: ResourceType;
   /**
-   * `/:id` routes are guarded on the instance `subject(type, { id })` (before any lookup), so
-   * the policy's "(self)" rows apply and a denial never reveals whether the id exists.
+   * `/:id` routes are guarded on the loaded record (so the policy's "(self)" rows apply);
+   * other routes on the whole type. Create and update also have the body's fields checked.
    */
   readonly byId: boolean;
+  /**
+   * For `/:id` routes: loads the record the adapter's guard authorizes against (`load` option),
+   * or `null` when there is none (the guard then answers 404 to those who may act on every
+   * record of the type, and the denial to everyone else).
+   */
+  readonly load: ((id: string | undefined) => Promise<object | null>) | undefined;
   readonly handle: ApiHandler;
 }
 
@@ -53,7 +60,8 @@ export interface ApiDependencies {
 /**
  * Every route of the ChatShipper API surface, framework-independent: for each resource,
  * list / fetch / create / update / delete. The framework files mount these behind the
- * adapter's authentication and guards; decisions come from the policy only.
+ * adapter's guards (`action`, `subjectType`, `load`); every decision, field checks included,
+ * is the policy's, made in the guard before the handler runs.
  *
  * @example
  * ```ts
@@ -65,12 +73,18 @@ export function createRoutes(deps: ApiDependencies): readonly ApiRoute[] {
   for (const type of RESOURCE_TYPES) {
     const base = RESOURCE_PATHS[type];
     const handlers = type === 'User' ? createUserHandlers(deps) : createResourceHandlers(deps, type);
+    const load = async (id: string | undefined): Promise<object | null> => {
+      if (!isId(id)) return null;
+      return type === 'User' ? deps.users.findById(id) : deps.resources.get(type, id);
+    };
+    const byType = { subjectType: type, byId: false, load: undefined } as const;
+    const byId = { subjectType: type, byId: true, load } as const;
     routes.push(
-      { method: 'GET', path: base, action: 'list', subjectType: type, byId: false, handle: handlers.list },
-      { method: 'GET', path: `${base}/:id`, action: 'fetch', subjectType: type, byId: true, handle: handlers.fetch },
-      { method: 'POST', path: base, action: 'create', subjectType: type, byId: false, handle: handlers.create },
-      { method: 'PATCH', path: `${base}/:id`, action: 'update', subjectType: type, byId: true, handle: handlers.update },
-      { method: 'DELETE', path: `${base}/:id`, action: 'delete', subjectType: type, byId: true, handle: handlers.delete },
+      { method: 'GET', path: base, action: 'list', ...byType, handle: handlers.list },
+      { method: 'GET', path: `${base}/:id`, action: 'fetch', ...byId, handle: handlers.fetch },
+      { method: 'POST', path: base, action: 'create', ...byType, handle: handlers.create },
+      { method: 'PATCH', path: `${base}/:id`, action: 'update', ...byId, handle: handlers.update },
+      { method: 'DELETE', path: `${base}/:id`, action: 'delete', ...byId, handle: handlers.delete },
     );
   }
   return routes;

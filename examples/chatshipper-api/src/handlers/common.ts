@@ -1,4 +1,4 @@
-import { ScopeladderError, subject } from '@scopeladder/core';
+import { ScopeladderError } from '@scopeladder/core';
 import { isId } from '../lib/ids.js';
 import type { ResourceType } from '../resources.js';
 import type { ApiDependencies, ApiRequest } from '../routes.js';
@@ -23,19 +23,4 @@ export async function callerOrganization(deps: ApiDependencies, request: ApiRequ
   const { principal } = request.auth;
   if (typeof principal.organization === 'string') return principal.organization;
   return (await deps.users.findById(principal.id))?.organization;
-}
-
-/**
- * Asks the policy whether the caller may update these fields of this instance (e.g. a user
- * may update its own record but not its own `role`). Throws the policy's denial.
- */
-export function authorizeUpdateFields(
-  deps: ApiDependencies,
-  request: ApiRequest,
-  type: ResourceType,
-  id: string,
-  fields: readonly string[],
-): void {
-  if (fields.length === 0) return;
-  deps.auth.policy.authorize(request.auth.principal, 'update', subject(type, { id }), [...fields]);
 }

@@ -2,7 +2,7 @@ import { newId } from '../lib/ids.js';
 import { rejectFields, requireObjectBody } from '../lib/body.js';
 import type { ResourceType } from '../resources.js';
 import type { ApiDependencies, ResourceHandlers } from '../routes.js';
-import { authorizeUpdateFields, callerOrganization, notFound, requireId } from './common.js';
+import { callerOrganization, notFound, requireId } from './common.js';
 
 /** Fields only the server sets on a resource. */
 const SERVER_FIELDS = ['id', 'organization'] as const;
@@ -37,7 +37,6 @@ export function createResourceHandlers(deps: ApiDependencies, type: ResourceType
       const id = requireId(request);
       const body = requireObjectBody(request.body);
       rejectFields(body, SERVER_FIELDS);
-      authorizeUpdateFields(deps, request, type, id, Object.keys(body));
       const updated = await deps.resources.update(type, id, body);
       if (!updated) throw notFound(type);
       return { status: 200, body: updated };

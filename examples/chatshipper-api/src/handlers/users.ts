@@ -4,7 +4,7 @@ import { newId } from '../lib/ids.js';
 import { toPublicUser } from '../lib/public-user.js';
 import type { ApiDependencies, ResourceHandlers } from '../routes.js';
 import type { StoredUser, UserPatch } from '../storage/types.js';
-import { authorizeUpdateFields, callerOrganization, notFound, requireId } from './common.js';
+import { callerOrganization, notFound, requireId } from './common.js';
 
 /** Fields a client may never send on a user: the server sets them, or they are secrets. */
 const SERVER_FIELDS = ['id', 'organization', 'kind', 'passwordHash', 'apiToken', 'apiKey'] as const;
@@ -46,13 +46,14 @@ function readProfile(body: JsonObject): Record<string, unknown> {
 }
 
 /**
- * The handlers of `/v2/users`. Answers carry `id`, `email`, `role`, `organization` (and
+ * The handlers of `/v2/users` (authorization has already happened in the adapter's guard). Answers carry `id`, `email`, `role`, `organization` (and
  * `kind`, plus any profile fields) and never a password, a hash or a key digest.
  *
  * - `POST` takes `{ email, password, role }`; `role: "bot"` creates a bot user whose API key is
  *   answered once as `apiToken` (a bot's password is optional: without one it cannot log in).
- * - `PATCH` asks the policy about every field sent, so a user may update its own record but
- *   not raise its own role. A bot's new role applies to its key on the next request.
+ * - `PATCH`: the guard has asked the policy about every field sent, so a user may update its
+ *   own record but not its own role. A bot's new role applies to its key on the next request
+ *   (the auth service re-reads the directory on every API-key request).
  * - `DELETE` removes the user and revokes its API keys at once.
  *
  * @example
@@ -105,8 +106,6 @@ export function createUserHandlers(deps: ApiDependencies): ResourceHandlers {
       const id = requireId(request);
       const body = requireObjectBody(request.body);
       rejectFields(body, SERVER_FIELDS);
-      // The policy decides per field: e.g. "(self)" may change email and password, not role.
-      authorizeUpdateFields(deps, request, 'User', id, Object.keys(body));
       const patch: UserPatch = {
         ...(body['email'] === undefined ? {} : { email: readEmail(body['email']) }),
         ...(body['role'] === undefined ? {} : { role: readRole(body['role'], deps.roles) }),

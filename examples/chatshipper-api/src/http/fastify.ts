@@ -1,0 +1,81 @@
+import scopeladder from '@scopeladder/fastify';
+import Fastify from 'fastify';
+import { describeError, BODY_LIMIT_BYTES, NO_STORE, hasBody, routeNotFound } from './shared.js';
+import type { CreateFrameworkServer, FrameworkServer } from './types.js';
+
+/**
+ * The API on Fastify 5: the adapter plugin (token routes, error handler, guards from route
+ * config), and one route per `ApiRoute` with `config.scopeladder = { action, subject, load }`.
+ * Only guarded routes authenticate, so unknown routes answer 404 as on Express and Koa.
+ */
+export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
+  await app.register(scopeladder, {
+    service,
+    authenticate: 'guarded',
+    onError: (error) => logger.error(`unexpected error: ${describeError(error)}`),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    logger.request({
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+      principalId: request.auth?.principal.id,
+    });
+  });
+
+  app.get('/health', { config: { scopeladder: false } }, async (_request, reply) => {
+    return reply.header('cache-control', NO_STORE).send(health());
+  });
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      config: {
+        scopeladder: {
+          action: route.action,
+          subject: route.subjectType,
+          ...(route.load ? { load: (request) => route.load?.(request.params['id']) ?? null } : {}),
+        },
+      },
+      handler: async (request, reply) => {
+        const auth = request.auth;
+        if (!auth) throw new Error('guard did not authenticate');
+        const answer = await route.handle({
+          auth,
+          params: request.params as Record<string, string>,
+          body: request.body,
+        });
+        reply.code(answer.status).header('cache-control', NO_STORE);
+        return hasBody(answer) ? reply.send(answer.body) : reply.send();
+      },
+    });
+  }
+
+  app.setNotFoundHandler(() => {
+    throw routeNotFound();
+  });
+
+  await app.ready();
+  const server: FrameworkServer = {
+    async listen(port, host) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      return { host: address.address, port: address.port };
+    },
+    async close(graceMs) {
+      const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+      timer.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+  return server;
+};

@@ -1,0 +1,74 @@
+import { bodyParser } from '@koa/bodyparser';
+import { Router } from '@koa/router';
+import { createKoaAuth } from '@scopeladder/koa';
+import Koa from 'koa';
+import { createNodeServer } from './node-server.js';
+import { BODY_LIMIT_BYTES, NO_STORE, describeError, hasBody, routeNotFound } from './shared.js';
+import type { CreateFrameworkServer } from './types.js';
+
+/**
+ * The API on Koa 3 with @koa/router: the adapter's error middleware first, the token routes,
+ * @koa/bodyparser (JSON only), one guarded route per `ApiRoute`
+ * (`auth.authorize(action, subject, { load })`).
+ */
+export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
+  const auth = createKoaAuth({
+    service,
+    onError: (error) => logger.error(`unexpected error: ${describeError(error)}`),
+  });
+  const app = new Koa();
+  // Errors are answered by the adapter and reported through onError; keep Koa's default
+  // listener from printing them a second time.
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      logger.request({
+        method: ctx.method,
+        url: ctx.originalUrl,
+        status: ctx.status,
+        durationMs: performance.now() - started,
+        principalId: ctx.state.auth?.principal.id,
+      });
+    }
+  });
+  app.use(auth.errorHandler);
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/health') return next();
+    ctx.set('cache-control', NO_STORE);
+    ctx.body = health();
+  });
+  app.use(auth.tokenRoutes());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT_BYTES, encoding: 'utf-8' }));
+
+  const router = new Router();
+  for (const route of routes) {
+    const guard = auth.authorize(route.action, route.subjectType, {
+      ...(route.load ? { load: (ctx) => route.load?.(ctx.params['id']) ?? null } : {}),
+    });
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    router[method](route.path, guard, async (ctx) => {
+      const authContext = ctx.state.auth;
+      if (!authContext) throw new Error('guard did not authenticate');
+      // @koa/bodyparser leaves `{}` when there was no JSON body; the handlers want `undefined`.
+      const request = ctx.request as { body?: unknown; rawBody?: string };
+      const answer = await route.handle({
+        auth: authContext,
+        params: ctx.params,
+        body: request.rawBody === undefined ? undefined : request.body,
+      });
+      ctx.set('cache-control', NO_STORE);
+      ctx.status = answer.status;
+      if (hasBody(answer)) ctx.body = answer.body;
+    });
+  }
+  app.use(router.routes());
+  app.use(() => {
+    throw routeNotFound();
+  });
+
+  return createNodeServer(app.callback());
+};

@@ -1,0 +1,23 @@
+import type { AuthService } from '@scopeladder/tokens';
+import type { Logger } from '../log.js';
+import type { ApiRoute } from '../routes.js';
+
+/** What every framework file gets: the same routes, the same auth service, the same logger. */
+export interface FrameworkAppOptions {
+  readonly auth: AuthService;
+  readonly routes: readonly ApiRoute[];
+  readonly logger: Logger;
+  /** The body of `GET /health` (no authentication). */
+  readonly health: () => Readonly<Record<string, unknown>>;
+}
+
+/** A listening (or ready to listen) HTTP server, whatever the framework. */
+export interface FrameworkServer {
+  /** Starts listening; resolves the bound address (with the real port when `port` was 0). */
+  listen(port: number, host: string): Promise<{ host: string; port: number }>;
+  /** Stops accepting connections, lets in-flight requests finish (for up to `graceMs`), then closes. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** A framework file's one export. */
+export type CreateFrameworkServer = (options: FrameworkAppOptions) => Promise<FrameworkServer>;

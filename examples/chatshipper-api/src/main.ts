@@ -1,0 +1,60 @@
+import { startChatshipperServer, type ChatshipperServer } from './app.js';
+import { formatBanner } from './banner.js';
+import { ConfigError, parseConfig } from './config.js';
+import { createLogger } from './log.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.error(`chatshipper-api: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+
+  let server: ChatshipperServer;
+  try {
+    server = await startChatshipperServer({ config, logger });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error(`chatshipper-api: could not start: ${reason}`);
+    process.exitCode = 1;
+    return;
+  }
+  logger.info(formatBanner({ config, address: server.address, storage: server.storage }));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.info(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal} received: closing (in-flight requests get up to ${SHUTDOWN_GRACE_MS / 1000}s)`);
+    server.close(SHUTDOWN_GRACE_MS).then(
+      () => {
+        logger.info('chatshipper-api stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`chatshipper-api: error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  // Never a stack with secrets: the message only.
+  process.stderr.write(`chatshipper-api: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
