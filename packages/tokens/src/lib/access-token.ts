@@ -93,6 +93,7 @@ export async function verifyAccessToken(
   const key = await keyFor(settings, encodedHeader);
 
   let payload: JWTPayload;
+  let expired = false;
   try {
     ({ payload } = await jwtVerify(token, key, {
       algorithms: [settings.keyRing.algorithm],
@@ -106,17 +107,20 @@ export async function verifyAccessToken(
     }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
-      if (!allowExpired) fail('ERR_TOKEN_EXPIRED', 'The access token expired');
       // The signature was verified before any claim was checked, and `typ`/`iss`/`aud`/presence
-      // checks ran before `exp`: the payload is authentic. The rest is checked below.
+      // checks ran before `exp`: the payload is authentic. Its types are checked below, so a
+      // malformed token is reported as invalid rather than expired.
       payload = error.payload;
+      expired = true;
     } else if (error instanceof joseErrors.JOSEError) {
       invalid();
     } else {
       throw error;
     }
   }
-  return checkClaims(settings, payload, nowMs);
+  const claims = checkClaims(settings, payload, nowMs);
+  if (expired && !allowExpired) fail('ERR_TOKEN_EXPIRED', 'The access token expired');
+  return claims;
 }
 
 async function keyFor(settings: AccessTokenSettings, encodedHeader: string) {

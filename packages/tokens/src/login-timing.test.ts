@@ -1,0 +1,39 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// Count the scrypt derivations login performs: an unknown email must cost the same as a wrong
+// password (one derivation at the configured cost); a throttled attempt costs none.
+const derivations: { N: number; r: number; p: number }[] = [];
+vi.mock('./lib/scrypt.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./lib/scrypt.js')>();
+  return {
+    ...original,
+    verifyScrypt: async (parsed: Parameters<typeof original.verifyScrypt>[0], password: string) => {
+      derivations.push({ N: parsed.N, r: parsed.r, p: parsed.p });
+      return original.verifyScrypt(parsed, password);
+    },
+  };
+});
+
+const { PASSWORD, expectCode, setup } = await import('./test-fixtures.js');
+
+describe('login does the same password work whether or not the email exists', () => {
+  it('derives once, at the configured cost, for a wrong password, an unknown email and a passwordless user', async () => {
+    const { auth } = await setup({ passwordHashOptions: { N: 1024, r: 8, p: 1 } });
+    for (const email of ['agent@example.com', 'nobody@example.com', 'bot@example.com']) {
+      derivations.length = 0;
+      await expectCode(auth.login({ email, password: 'wrong password' }), 'ERR_INVALID_CREDENTIALS');
+      expect(derivations, email).toEqual([{ N: 1024, r: 8, p: 1 }]);
+    }
+    derivations.length = 0;
+    await auth.login({ email: 'agent@example.com', password: PASSWORD });
+    expect(derivations).toEqual([{ N: 1024, r: 8, p: 1 }]);
+  });
+
+  it('does no password work for a throttled attempt', async () => {
+    const { auth } = await setup({ throttle: { maxAttemptsPerEmail: 1 } });
+    await expectCode(auth.login({ email: 'agent@example.com', password: 'x' }), 'ERR_INVALID_CREDENTIALS');
+    derivations.length = 0;
+    await expectCode(auth.login({ email: 'agent@example.com', password: 'x' }), 'ERR_LOGIN_THROTTLED');
+    expect(derivations).toEqual([]);
+  });
+});
