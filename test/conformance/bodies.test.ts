@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from './fixtures/adapters.js';
+import { BODY_LIMIT } from './fixtures/app-kit.js';
+import { startSession, type Session } from './fixtures/session.js';
+import { ROLES } from './fixtures/world.js';
+
+const JSON_TYPE = [['content-type', 'application/json']] as const;
+
+function expectClientError(reply: { status: number; json: unknown; text: string; headers: Record<string, unknown> }): void {
+  expect(reply.status, reply.text).toBeGreaterThanOrEqual(400);
+  expect(reply.status, reply.text).toBeLessThan(500);
+  expect(String(reply.headers['content-type'])).toMatch(/^application\/json/);
+  expect(reply.json).toMatchObject({ code: expect.stringMatching(/^ERR_/), message: expect.any(String) });
+}
+
+describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
+  let session: Session;
+  beforeAll(async () => {
+    session = await startSession(adapter);
+  });
+  afterAll(async () => {
+    await session.close();
+  });
+
+  describe('malformed and oversized bodies → 4xx JSON, never 500', () => {
+    it.each([['{"name": '], ['{name: 1}'], ['[1, 2'], ['\u0000'], ['{"a":1}}']])('malformed JSON %j on a resource route', async (body) => {
+      const reply = await session.as('admin', '/v2/conversations', { method: 'POST', headers: JSON_TYPE, body });
+      expectClientError(reply);
+      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+      expect(reply.status).toBe(400);
+    });
+
+    it('malformed JSON on the token endpoint', async () => {
+      const reply = await session.send('/v2/auth/token', { method: 'POST', headers: JSON_TYPE, body: '{"email": "a@b", ' });
+      expectClientError(reply);
+      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+    });
+
+    it('a body over the application limit on a resource route', async () => {
+      const body = JSON.stringify({ name: 'x'.repeat(BODY_LIMIT * 2) });
+      const reply = await session.as('admin', '/v2/conversations', { method: 'POST', headers: JSON_TYPE, body });
+      expectClientError(reply);
+      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+      expect(reply.json.message).toBe('Request body too large');
+    });
+
+    it('a body over the token endpoint limit (16 KiB)', async () => {
+      const body = JSON.stringify({ email: 'a@example.test', password: 'p'.repeat(20 * 1024) });
+      const reply = await session.send('/v2/auth/token', { method: 'POST', headers: JSON_TYPE, body });
+      expectClientError(reply);
+      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+    });
+
+    it('an unsupported media type on the token endpoint', async () => {
+      const reply = await session.send('/v2/auth/token', { method: 'POST', headers: [['content-type', 'text/plain']], body: 'hello' });
+      expectClientError(reply);
+    });
+
+    it('a JSON array as the body of an update', async () => {
+      const reply = await session.as('admin', `/v2/users/${session.world.other.id}`, { method: 'PATCH', json: ['role'] });
+      expectClientError(reply);
+      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+    });
+
+    it('the error never echoes the body', async () => {
+      const body = '{"password": "hunter2-secret", ';
+      const reply = await session.send('/v2/auth/token', { method: 'POST', headers: JSON_TYPE, body });
+      expect(reply.text).not.toContain('hunter2');
+    });
+  });
+
+  describe('field safety: PATCH /v2/users/:id checks the body fields', () => {
+    it.each(ROLES)('%s may change its own name', async (role) => {
+      const { id } = session.world.users[role];
+      const reply = await session.as(role, `/v2/users/${id}`, { method: 'PATCH', json: { name: `${role} renamed` } });
+      expect(reply.status, reply.text).toBe(200);
+      expect(session.world.resources.get('User', id)?.name).toBe(`${role} renamed`);
+    });
+
+    it.each(['guest', 'agent', 'bot'] as const)('%s may not change its own role, nor role with other fields', async (role) => {
+      const { id } = session.world.users[role];
+      for (const json of [{ role: 'admin' }, { name: 'sneaky', role: 'admin' }, { organization: 'another' }]) {
+        const reply = await session.as(role, `/v2/users/${id}`, { method: 'PATCH', json });
+        expect(reply.status, reply.text).toBe(403);
+        expect(reply.json.code).toBe('ERR_INSUFFICIENT_SCOPE');
+        expect(reply.json.requiredScope).toBe('admin');
+      }
+      expect(session.world.resources.get('User', id)).toMatchObject({ role });
+      expect(session.world.resources.get('User', id)?.name).not.toBe('sneaky');
+    });
+
+    it('a guest may not change the name of another user', async () => {
+      const reply = await session.as('guest', `/v2/users/${session.world.other.id}`, { method: 'PATCH', json: { name: 'x' } });
+      expect(reply.status).toBe(403);
+    });
+
+    it("an admin may change anyone's role, its own included", async () => {
+      const other = await session.as('admin', `/v2/users/${session.world.other.id}`, { method: 'PATCH', json: { role: 'agent' } });
+      expect(other.status).toBe(200);
+      expect(other.json.role).toBe('agent');
+      const own = await session.as('admin', `/v2/users/${session.world.users.admin.id}`, { method: 'PATCH', json: { role: 'admin' } });
+      expect(own.status).toBe(200);
+    });
+
+    it('GET of one\'s own record and of another\'s (the "(self)" rows)', async () => {
+      const { guest } = session.world.users;
+      const own = await session.as('guest', `/v2/users/${guest.id}`);
+      expect(own.status).toBe(200);
+      expect(own.json).toMatchObject({ id: guest.id, email: guest.email });
+      expect((await session.as('guest', `/v2/users/${session.world.other.id}`)).status).toBe(403);
+    });
+  });
+});
