@@ -1,0 +1,153 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
+import express from 'express';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createExpressAuth } from './index.js';
+
+const ADMIN = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', email: 'ada@example.test', password: 'ada-password-0123' };
+const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
+let service: AuthService;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  const fast = { N: 1024, r: 1, p: 1 };
+  service = createAuthService({
+    directory: createMemoryDirectory([
+      { id: ADMIN.id, email: ADMIN.email, role: 'admin', passwordHash: await hashPassword(ADMIN.password, fast) },
+      { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
+    ]),
+    keys: { algorithm: 'HS256', secret: 'express-unit-secret-express-unit-secret-0123' },
+    passwordHashOptions: fast,
+    throttle: false,
+  });
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+async function serve(app: express.Express): Promise<string> {
+  const server = createServer(app);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function login(url: string, path = '/v2/auth/token', user = ADMIN): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+}
+
+describe('createExpressAuth', () => {
+  it('refuses misuse at construction with a TypeError', () => {
+    expect(() => createExpressAuth(undefined as never)).toThrow(TypeError);
+    expect(() => createExpressAuth({ service: {} as AuthService })).toThrow(TypeError);
+    expect(() => createExpressAuth({ service, onError: 'log' as never })).toThrow(TypeError);
+    const auth = createExpressAuth({ service });
+    expect(() => auth.authorize('', 'User')).toThrow(TypeError);
+    expect(() => auth.authorize('fetch', '')).toThrow(TypeError);
+    expect(() => auth.authorize('fetch', 'User', { load: 'id' as never })).toThrow(TypeError);
+    expect(() => auth.authorize('update', 'User', { fields: 'body' as never })).toThrow(TypeError);
+    expect(() => auth.tokenRoutes({ path: 'token' })).toThrow(TypeError);
+    expect(() => auth.tokenRoutes({ bodyLimit: 0 })).toThrow(TypeError);
+  });
+
+  it('uses a body the application already parsed, and mounts under a prefix', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(express.json());
+    app.use('/v2/auth', auth.tokenRoutes({ path: '/token' }));
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const reply = await login(url);
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { scope: string }).scope).toBe('admin');
+    expect((await fetch(`${url}/v2/auth/other`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('leaves other methods on the token path to the application', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(auth.tokenRoutes());
+    app.put('/v2/auth/token', (_req, res) => {
+      res.status(405).json({ app: true });
+    });
+    const url = await serve(app);
+    expect(await (await fetch(`${url}/v2/auth/token`, { method: 'PUT' })).json()).toEqual({ app: true });
+  });
+
+  it('authorize(): explicit fields, fields: false, and the loaded record on req.auth.resource', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(auth.tokenRoutes(), express.json());
+    const own = (req: express.Request) => ({ id: String(req.params.id) });
+    app.patch('/strict/:id', auth.authorize('update', 'User', { load: own, fields: ['role'] }), (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.patch('/loose/:id', auth.authorize('update', 'User', { load: own, fields: false }), (req, res) => {
+      res.json({ resource: req.auth?.resource });
+    });
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const { token } = (await (await login(url, undefined, GUEST)).json()) as { token: string };
+    const patch = (path: string) =>
+      fetch(`${url}${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'admin' }),
+      });
+    const strict = await patch(`/strict/${GUEST.id}`);
+    expect(strict.status, await strict.clone().text()).toBe(403);
+    const loose = await patch(`/loose/${GUEST.id}`);
+    expect(loose.status).toBe(200);
+    expect(await loose.json()).toEqual({ resource: { id: GUEST.id } });
+  });
+
+  it('does not tag or mutate the record the loader returns (frozen records work)', async () => {
+    const auth = createExpressAuth({ service });
+    const record = Object.freeze({ id: GUEST.id, name: 'Gina' });
+    const app = express();
+    app.use(auth.tokenRoutes());
+    app.get('/users/:id', auth.authorize('fetch', 'User', { load: () => record }), (req, res) => {
+      res.json({ same: req.auth?.resource === record });
+    });
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const { token } = (await (await login(url, undefined, GUEST)).json()) as { token: string };
+    const reply = await fetch(`${url}/users/${GUEST.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await reply.json()).toEqual({ same: true });
+    expect(Object.getOwnPropertyNames(record)).toEqual(['id', 'name']);
+  });
+
+  it('passes errors to an error handler mounted after the response started', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.get('/stream', (_req, res, next) => {
+      res.write('partial');
+      next(new Error('late'));
+    });
+    const seen: unknown[] = [];
+    app.use(auth.errorHandler);
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      seen.push(error);
+      res.end();
+    });
+    const url = await serve(app);
+    expect(await (await fetch(`${url}/stream`)).text()).toBe('partial');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('toHttpError: core answer for scopeladder errors, framework 4xx → ERR_INVALID_REQUEST, others 500', () => {
+    const auth = createExpressAuth({ service });
+    expect(auth.toHttpError(Object.assign(new Error('x'), { status: 413, type: 'entity.too.large' })).body).toEqual({
+      code: 'ERR_INVALID_REQUEST',
+      message: 'Request body too large',
+    });
+    expect(auth.toHttpError(Object.assign(new Error('x'), { statusCode: 404 })).status).toBe(404);
+    expect(auth.toHttpError(new Error('boom')).status).toBe(500);
+    expect(auth.toHttpError('not an error').status).toBe(500);
+  });
+});

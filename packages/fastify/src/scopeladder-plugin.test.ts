@@ -1,0 +1,131 @@
+import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import scopeladder, { scopeladderPlugin } from './index.js';
+
+const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
+let service: AuthService;
+let guestToken: string;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  const fast = { N: 1024, r: 1, p: 1 };
+  service = createAuthService({
+    directory: createMemoryDirectory([
+      { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
+    ]),
+    keys: { algorithm: 'HS256', secret: 'fastify-unit-secret-fastify-unit-secret-0123' },
+    passwordHashOptions: fast,
+    throttle: false,
+  });
+  guestToken = (await service.login({ email: GUEST.email, password: GUEST.password })).token;
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+function make(): FastifyInstance {
+  const app = Fastify();
+  apps.push(app);
+  return app;
+}
+
+describe('@scopeladder/fastify', () => {
+  it('exports the plugin as default and by name', () => {
+    expect(scopeladder).toBe(scopeladderPlugin);
+  });
+
+  it('refuses misuse with a TypeError when the app loads', async () => {
+    await expect(make().register(scopeladder, { service: {} as AuthService }).ready()).rejects.toThrow(TypeError);
+    await expect(make().register(scopeladder, { service, authenticate: 'some' as never }).ready()).rejects.toThrow(TypeError);
+    await expect(make().register(scopeladder, { service, tokenRoutes: { path: 'x' } }).ready()).rejects.toThrow(TypeError);
+  });
+
+  it('refuses a malformed route guard at startup', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    expect(() => app.get('/x', { config: { scopeladder: { action: 'list' } as never } }, async () => 'x')).toThrow(TypeError);
+    expect(() => app.get('/y', { config: { scopeladder: 'yes' as never } }, async () => 'y')).toThrow(TypeError);
+  });
+
+  it("authenticate: 'guarded' authenticates only routes with a guard or `true`", async () => {
+    const app = make();
+    await app.register(scopeladder, { service, authenticate: 'guarded', tokenRoutes: false });
+    app.get('/open', async (request) => ({ auth: request.auth }));
+    app.get('/who', { config: { scopeladder: true } }, async (request) => ({ id: request.auth?.principal.id }));
+    app.get('/guarded', { config: { scopeladder: { action: 'list', subject: 'User' } } }, async () => []);
+    expect((await app.inject('/open')).json()).toEqual({ auth: null });
+    expect((await app.inject('/who')).statusCode).toBe(401);
+    const who = await app.inject({ url: '/who', headers: { authorization: `Bearer ${guestToken}` } });
+    expect(who.json()).toEqual({ id: GUEST.id });
+    const guarded = await app.inject({ url: '/guarded', headers: { authorization: `Bearer ${guestToken}` } });
+    expect(guarded.statusCode).toBe(403);
+    expect(guarded.json()).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', requiredScope: 'bot' });
+    expect((await app.inject({ method: 'POST', url: '/v2/auth/token' })).statusCode).toBe(404);
+  });
+
+  it('sees two Authorization headers through inject too', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    app.get('/who', async (request) => ({ id: request.auth?.principal.id }));
+    // Node types say one string; light-my-request sends each array item as its own header line.
+    const headers = { authorization: [`Bearer ${guestToken}`, `Bearer ${guestToken}`] } as unknown as Record<string, string>;
+    const reply = await app.inject({ url: '/who', headers });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().code).toBe('ERR_AUTH_MALFORMED');
+  });
+
+  it('errorHandler: false leaves the error handler to the application, with toHttpError to hand', async () => {
+    const app = make();
+    await app.register(scopeladder, { service, errorHandler: false });
+    app.setErrorHandler((error, _request, reply) => {
+      const answer = app.scopeladder.toHttpError(error);
+      return reply.code(answer.status).headers(answer.headers).send({ mine: true, ...answer.body });
+    });
+    app.get('/who', async () => 'x');
+    const reply = await app.inject('/who');
+    expect(reply.statusCode).toBe(401);
+    expect(reply.headers['www-authenticate']).toBe('Bearer realm="scopeladder"');
+    expect(reply.json()).toMatchObject({ mine: true, code: 'ERR_AUTH_REQUIRED' });
+  });
+
+  it('a guard without load refuses in onRequest, before the body is parsed', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    let parsed = false;
+    app.addContentTypeParser('application/x-test', { parseAs: 'string' }, (_request, body, done) => {
+      parsed = true;
+      done(null, body);
+    });
+    app.post('/contacts', { config: { scopeladder: { action: 'create', subject: 'Contact' } } }, async () => 'created');
+    const reply = await app.inject({
+      method: 'POST',
+      url: '/contacts',
+      headers: { authorization: `Bearer ${guestToken}`, 'content-type': 'application/x-test' },
+      payload: 'body',
+    });
+    expect(reply.statusCode).toBe(403);
+    expect(parsed).toBe(false);
+  });
+
+  it('the token routes keep their form parser to themselves', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    app.post('/echo', { config: { scopeladder: false } }, async (request) => request.body);
+    const form = await app.inject({
+      method: 'POST',
+      url: '/v2/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=${encodeURIComponent(GUEST.email)}&password=${GUEST.password}`,
+    });
+    expect(form.statusCode).toBe(200);
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=1',
+    });
+    expect(elsewhere.statusCode).toBe(400);
+    expect(elsewhere.json().code).toBe('ERR_INVALID_REQUEST');
+  });
+});

@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { Router } from '@koa/router';
+import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
+import Koa from 'koa';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createKoaAuth } from './index.js';
+
+const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
+let service: AuthService;
+let guestToken: string;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  const fast = { N: 1024, r: 1, p: 1 };
+  service = createAuthService({
+    directory: createMemoryDirectory([
+      { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
+    ]),
+    keys: { algorithm: 'HS256', secret: 'koa-unit-secret-koa-unit-secret-koa-unit-0123' },
+    passwordHashOptions: fast,
+    throttle: false,
+  });
+  guestToken = (await service.login({ email: GUEST.email, password: GUEST.password })).token;
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+async function serve(app: Koa): Promise<string> {
+  const server = createServer(app.callback());
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('createKoaAuth', () => {
+  it('refuses misuse at construction with a TypeError', () => {
+    expect(() => createKoaAuth(null as never)).toThrow(TypeError);
+    expect(() => createKoaAuth({ service: { authenticate: () => null } as never })).toThrow(TypeError);
+    expect(() => createKoaAuth({ service, onError: 1 as never })).toThrow(TypeError);
+    const auth = createKoaAuth({ service });
+    expect(() => auth.authorize('list', undefined as never)).toThrow(TypeError);
+    expect(() => auth.authorize('update', 'User', { fields: 42 as never })).toThrow(TypeError);
+    expect(() => auth.tokenRoutes({ path: '' })).toThrow(TypeError);
+    expect(() => auth.tokenRoutes({ bodyLimit: 1.5 })).toThrow(TypeError);
+  });
+
+  it('uses a body a parser already read (here: a hand-rolled one)', async () => {
+    const auth = createKoaAuth({ service });
+    const app = new Koa();
+    app.use(auth.errorHandler);
+    app.use(async (ctx, next) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+      (ctx.request as { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString() || 'null');
+      await next();
+    });
+    app.use(auth.tokenRoutes());
+    const url = await serve(app);
+    const reply = await fetch(`${url}/v2/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: GUEST.email, password: GUEST.password }),
+    });
+    expect(reply.status).toBe(200);
+  });
+
+  it('sets ctx.state.auth and the loaded record; the loader sees router params', async () => {
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    router.get('/users/:id', auth.authorize('fetch', 'User', { load: (ctx) => ({ id: ctx.params.id, seen: true }) }), (ctx) => {
+      ctx.body = { principal: ctx.state.auth?.principal.id, resource: ctx.state.auth?.resource };
+    });
+    const app = new Koa();
+    app.use(auth.errorHandler).use(router.routes());
+    const url = await serve(app);
+    const headers = { authorization: `Bearer ${guestToken}` };
+    const own = await fetch(`${url}/users/${GUEST.id}`, { headers });
+    expect(await own.json()).toEqual({ principal: GUEST.id, resource: { id: GUEST.id, seen: true } });
+    const other = await fetch(`${url}/users/cccccccccccccccccccccccc`, { headers });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+  });
+
+  it('reports 5xx errors to Koa\'s own error event by default', async () => {
+    const auth = createKoaAuth({ service });
+    const app = new Koa();
+    const seen: unknown[] = [];
+    app.silent = true;
+    app.on('error', (error: unknown) => seen.push(error));
+    app.use(auth.errorHandler).use(() => {
+      throw new Error('kaputt');
+    });
+    const url = await serve(app);
+    const reply = await fetch(url);
+    expect(reply.status).toBe(500);
+    expect(await reply.json()).toEqual({ code: 'ERR_INTERNAL', message: 'Internal error' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a Koa ctx.throw(404) stays a 404 and a ctx.throw(400) a 400, both as JSON', async () => {
+    const auth = createKoaAuth({ service });
+    const app = new Koa();
+    app.use(auth.errorHandler).use((ctx) => {
+      ctx.throw(ctx.path === '/missing' ? 404 : 400, 'details that stay private');
+    });
+    const url = await serve(app);
+    const missing = await fetch(`${url}/missing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ code: 'ERR_NOT_FOUND', message: 'Not found' });
+    const bad = await fetch(`${url}/bad`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).not.toContain('private');
+  });
+});
