@@ -20,10 +20,26 @@ import { refresh } from './operations/refresh.js';
 import { revokeApiKey } from './operations/revoke-api-key.js';
 import { revokeApiKeysOfUser } from './operations/revoke-api-keys-of-user.js';
 
-/** A duration: whole seconds, or a string such as `'90s'`, `'15m'`, `'24h'`, `'30d'`, `'2w'`. */
+/**
+ * A duration: whole seconds, or a string such as `'90s'`, `'15m'`, `'24h'`, `'30d'`, `'2w'`.
+ *
+ * @example
+ * ```ts
+ * const ttl: Duration = process.env.ACCESS_TOKEN_TTL ?? '24h';
+ * ```
+ */
 export type Duration = number | string;
 
-/** Failed-login throttling: fixed windows per email and per source, counted in the store. */
+/**
+ * Login throttling: fixed windows per email and per source, counted in the store. Every attempt
+ * is counted before the password is checked (so a burst of concurrent guesses cannot slip
+ * through); a successful login resets its email's count, not its source's.
+ *
+ * @example
+ * ```ts
+ * const throttle: LoginThrottleOptions = { maxAttemptsPerEmail: 5, maxAttemptsPerSource: 50, window: '15m' };
+ * ```
+ */
 export interface LoginThrottleOptions {
   /** Login attempts per email per window. Default 10. A success resets the email's count. */
   readonly maxAttemptsPerEmail?: number | undefined;
@@ -33,7 +49,21 @@ export interface LoginThrottleOptions {
   readonly window?: Duration | undefined;
 }
 
-/** Options of {@link createAuthService}. */
+/**
+ * Options of {@link createAuthService}. Only `directory` and `keys` are required.
+ *
+ * @example
+ * ```ts
+ * const options: AuthServiceOptions = {
+ *   directory,
+ *   keys: { algorithm: 'HS256', secret: process.env.JWT_SECRET! },
+ *   issuer: 'https://api.example.com',
+ *   audience: 'chatshipper-api',
+ *   accessTokenTtl: '24h',
+ *   expiredTokenStatus: 403,
+ * };
+ * ```
+ */
 export interface AuthServiceOptions {
   /** Where users live (required). Re-read on every refresh and every API-key request. */
   readonly directory: UserDirectory;

@@ -1,7 +1,15 @@
 import { ScopeladderError } from '@scopeladder/core';
 import type { UserDirectory, UserRecord } from './directory.js';
 
-/** The in-memory directory: a {@link UserDirectory} with helpers to change it. */
+/**
+ * The in-memory directory: a {@link UserDirectory} with helpers to change it.
+ *
+ * @example
+ * ```ts
+ * const directory: MemoryUserDirectory = createMemoryDirectory();
+ * directory.add({ id: '5f0c8a1e9b3d2c4a6e8f0a1c', email: 'bot@example.com', role: 'bot', kind: 'bot' });
+ * ```
+ */
 export interface MemoryUserDirectory extends UserDirectory {
   /**
    * Adds a user. Throws `ERR_INVALID_REQUEST` when the id or the email (case-insensitive) is

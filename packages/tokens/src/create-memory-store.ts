@@ -7,7 +7,14 @@ import type {
   TokenStore,
 } from './store.js';
 
-/** Options of {@link createMemoryStore}. */
+/**
+ * Options of {@link createMemoryStore}.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore({ maxEntries: 10_000 } satisfies MemoryStoreOptions);
+ * ```
+ */
 export interface MemoryStoreOptions {
   /**
    * The most records each kind (refresh tokens, revocations, API keys, throttle counters) may
@@ -18,7 +25,15 @@ export interface MemoryStoreOptions {
   readonly maxEntries?: number | undefined;
 }
 
-/** The in-memory store: a {@link TokenStore} plus introspection for tests and metrics. */
+/**
+ * The in-memory store: a {@link TokenStore} plus introspection for tests and metrics.
+ *
+ * @example
+ * ```ts
+ * const store: MemoryTokenStore = createMemoryStore();
+ * store.size().refreshTokens; // 0
+ * ```
+ */
 export interface MemoryTokenStore extends TokenStore {
   /** How many records the store holds now, per kind. */
   size(): {

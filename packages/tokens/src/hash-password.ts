@@ -7,7 +7,14 @@ import {
   validScryptParameters,
 } from './lib/scrypt.js';
 
-/** Options of {@link hashPassword}: scrypt cost parameters. */
+/**
+ * Options of {@link hashPassword}: scrypt cost parameters.
+ *
+ * @example
+ * ```ts
+ * await hashPassword(password, { N: 2 ** 17 }); // OWASP's 128 MiB setting
+ * ```
+ */
 export interface HashPasswordOptions {
   /** CPU/memory cost, a power of two in [2^10, 2^20]. Default 2^15 (32 MiB with `r = 8`). */
   readonly N?: number | undefined;

@@ -1,6 +1,14 @@
 import type { HttpErrorOptions, MongoAbility, Policy, Principal } from '@scopeladder/core';
 
-/** What `login` and `refresh` answer: exactly the ChatShipper token response. */
+/**
+ * What `login` and `refresh` answer: exactly the ChatShipper token response.
+ *
+ * @example
+ * ```ts
+ * const response: TokenResponse = await auth.login({ email, password });
+ * // { tokenType: 'Bearer', token: 'eyJ…', refreshToken: '5f0c…a1b.9c2e…', user: '5f0c…a1b', scope: 'admin' }
+ * ```
+ */
 export interface TokenResponse {
   readonly tokenType: 'Bearer';
   /** The access token (a JWT). */
@@ -42,7 +50,16 @@ export type AuthenticatedToken =
       readonly keyId: string;
     };
 
-/** The result of {@link AuthService.authenticate}: who acts, what they may do, and how they proved it. */
+/**
+ * The result of {@link AuthService.authenticate}: who acts, what they may do, and how they proved it.
+ *
+ * @example
+ * ```ts
+ * const { principal, ability, token } = await auth.authenticate(req.headers.authorization);
+ * if (token.kind === 'apiKey') log.info({ bot: principal.id, key: token.keyId });
+ * ability.can('list', 'Conversation');
+ * ```
+ */
 export interface AuthContext {
   readonly principal: Principal;
   /** The CASL ability of the principal, from the service's policy. */
@@ -60,6 +77,16 @@ export interface CreateApiKeyResult {
 
 /**
  * The auth service the adapters and applications use. Created by `createAuthService`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   req.auth = await auth.authenticate(req.headers.authorization);
+ * } catch (error) {
+ *   const { status, headers, body } = httpErrorFor(error, auth.http);
+ *   res.writeHead(status, headers).end(JSON.stringify(body));
+ * }
+ * ```
  * Every method rejects only with `ScopeladderError`s (codes from core), never with anything else.
  */
 export interface AuthService {

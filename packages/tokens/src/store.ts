@@ -60,7 +60,17 @@ export interface ThrottleState {
   readonly resetAt: number;
 }
 
-/** Storage for refresh families, revocations, API keys and login throttling. */
+/**
+ * Storage for refresh families, revocations, API keys and login throttling.
+ *
+ * @example
+ * ```ts
+ * import { createAuthService, createMemoryStore, type TokenStore } from '@scopeladder/tokens';
+ *
+ * const store: TokenStore = createMemoryStore(); // or createRedisStore(...) from @scopeladder/redis
+ * const auth = createAuthService({ directory, store, keys });
+ * ```
+ */
 export interface TokenStore {
   /** Stores a fresh refresh token (first of a family, at login). */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;

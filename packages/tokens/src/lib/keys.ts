@@ -1,15 +1,34 @@
 import { KeyObject, createPrivateKey, createPublicKey, webcrypto, type JsonWebKey } from 'node:crypto';
 
-/** The algorithms access tokens may be signed with. Nothing else is ever accepted. */
+/**
+ * The algorithms access tokens may be signed with. Nothing else is ever accepted.
+ *
+ * @example
+ * ```ts
+ * const algorithm: SigningAlgorithm = 'EdDSA';
+ * ```
+ */
 export type SigningAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
 
 /**
  * A key as the options accept it: a Node `KeyObject`, a WebCrypto `CryptoKey`, a JWK object, or
  * a PEM string (PKCS#8 private key, SPKI public key).
+ *
+ * @example
+ * ```ts
+ * const key: KeyInput = readFileSync('signing-key.pem', 'utf8');
+ * ```
  */
 export type KeyInput = KeyObject | webcrypto.CryptoKey | JsonWebKey | string;
 
-/** HS256 signing: one shared secret of at least 32 bytes. */
+/**
+ * HS256 signing: one shared secret of at least 32 bytes.
+ *
+ * @example
+ * ```ts
+ * const keys: HmacKeysOptions = { algorithm: 'HS256', secret: process.env.JWT_SECRET! };
+ * ```
+ */
 export interface HmacKeysOptions {
   readonly algorithm: 'HS256';
   /** At least 32 bytes (a string counts its UTF-8 bytes). Generate with `randomBytes(32)`. */
@@ -18,7 +37,14 @@ export interface HmacKeysOptions {
   readonly kid?: string | undefined;
 }
 
-/** One key of an asymmetric key set. */
+/**
+ * One key of an asymmetric key set.
+ *
+ * @example
+ * ```ts
+ * const entry: AsymmetricKeyEntry = { kid: '2026-01', privateKey: pkcs8Pem }; // public key derived
+ * ```
+ */
 export interface AsymmetricKeyEntry {
   /** Unique key id, written into the `kid` header; tokens are verified only by the key with their kid. */
   readonly kid: string;
@@ -28,7 +54,22 @@ export interface AsymmetricKeyEntry {
   readonly publicKey?: KeyInput | undefined;
 }
 
-/** EdDSA (Ed25519) or ES256 (P-256) signing with a rotating key set. */
+/**
+ * EdDSA (Ed25519) or ES256 (P-256) signing with a rotating key set.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPairSync } from 'node:crypto';
+ *
+ * const keys: AsymmetricKeysOptions = {
+ *   algorithm: 'EdDSA',
+ *   keys: [
+ *     { kid: '2026-02', ...generateKeyPairSync('ed25519') },      // signs new tokens
+ *     { kid: '2026-01', publicKey: previousPublicKeyPem },          // still verifies older ones
+ *   ],
+ * };
+ * ```
+ */
 export interface AsymmetricKeysOptions {
   readonly algorithm: 'EdDSA' | 'ES256';
   /**
@@ -38,7 +79,14 @@ export interface AsymmetricKeysOptions {
   readonly keys: readonly AsymmetricKeyEntry[];
 }
 
-/** The `keys` option of `createAuthService`. */
+/**
+ * The `keys` option of `createAuthService`.
+ *
+ * @example
+ * ```ts
+ * const keys: SigningKeysOptions = { algorithm: 'HS256', secret: randomBytes(32) };
+ * ```
+ */
 export type SigningKeysOptions = HmacKeysOptions | AsymmetricKeysOptions;
 
 /** A verification key, ready for jose. */

@@ -1,6 +1,13 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 
-/** A source of cryptographically secure random bytes (injectable for deterministic tests). */
+/**
+ * A source of cryptographically secure random bytes (injectable for deterministic tests).
+ *
+ * @example
+ * ```ts
+ * const random: RandomSource = (size) => crypto.getRandomValues(new Uint8Array(size));
+ * ```
+ */
 export type RandomSource = (size: number) => Uint8Array;
 
 /** The default random source: `node:crypto`'s `randomBytes`. */

@@ -76,7 +76,14 @@ async function verifySession(context: ServiceContext, token: string, nowMs: numb
 async function authenticateApiKey(context: ServiceContext, apiKey: string): Promise<AuthContext> {
   const digest = sha256Hex(apiKey);
   const record = await callStore(() => context.store.findApiKey(digest));
-  if (record === null || typeof record.digest !== 'string' || !constantTimeEqual(record.digest, digest)) {
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    typeof record.digest !== 'string' ||
+    !constantTimeEqual(record.digest, digest) ||
+    typeof record.userId !== 'string' ||
+    !Array.isArray(record.scopes)
+  ) {
     fail('ERR_API_KEY_INVALID', 'Invalid API key');
   }
   // Live: the bot is read on every request, so deleting it or changing its role acts at once.

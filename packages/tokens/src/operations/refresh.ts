@@ -25,11 +25,20 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
   const { store } = context;
 
   const current = await callStore(() => store.findRefreshToken(digest));
-  if (current === null || !constantTimeEqual(current.digest, digest) || current.userId !== parsed.userId) invalid();
+  if (
+    typeof current !== 'object' ||
+    current === null ||
+    typeof current.digest !== 'string' ||
+    !constantTimeEqual(current.digest, digest) ||
+    current.userId !== parsed.userId ||
+    typeof current.familyId !== 'string'
+  ) {
+    invalid();
+  }
 
   const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs);
   const result = await callStore(() => store.rotateRefreshToken(digest, next.record, nowMs));
-  switch (result.status) {
+  switch (result?.status) {
     case 'rotated':
       break;
     case 'reused':
