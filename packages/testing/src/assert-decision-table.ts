@@ -52,7 +52,7 @@ export function compareWithTable(
   const actual = computeDecisionTable(policy, options);
   let table;
   try {
-    table = parseTable(expected, format);
+    table = parseTable(expected, format, actual.fields);
   } catch (error) {
     throw new TypeError(`${assertion}: cannot read the expected ${format} decision table: ${error instanceof Error ? error.message : String(error)}`);
   }

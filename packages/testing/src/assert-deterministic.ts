@@ -4,7 +4,7 @@ import { principalId } from './arbitraries/principals.js';
 import { hostileScope, unknownScope } from './arbitraries/scopes.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCheck, enumerateCells, show, targetOf, type Cell } from './lib/probe.js';
+import { attempt, decide, describeCheck, show, targetOf, type Cell, type TargetKind } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -14,9 +14,11 @@ const NAME = 'assertDeterministic';
 export interface AssertDeterministicOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;
-  /** How many questions one run asks, in sequence. Default 40. */
+  /** How many questions one run asks, in sequence (each about a type, an own and another's record). Default 40. */
   readonly questions?: number | undefined;
 }
+
+const KINDS: readonly TargetKind[] = ['type', 'own', 'other'];
 
 interface Question {
   readonly principal: Principal;
@@ -49,25 +51,37 @@ export function assertDeterministic(policy: PolicyUnderTest, options: AssertDete
   checkInvariantOptions(NAME, options);
   const questions = options.questions ?? 40;
   if (!Number.isSafeInteger(questions) || questions < 1) throw new TypeError(`${NAME}: options.questions must be a positive integer`);
-  const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
+  const fields = fieldsOption(NAME, options.fields, policy);
   const scopes = policy.ladder.scopes;
   const scopeArray = fc.array(
     fc.oneof({ arbitrary: fc.constantFrom(...scopes), weight: 4 }, unknownScope(scopes), hostileScope(scopes)),
     { maxLength: 4 },
   );
+  const field =
+    fields.length === 0
+      ? fc.constant(undefined)
+      : fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.constantFrom(...fields), weight: 1 });
   const cases = fc
     .tuple(principalId(), principalId(), principalId())
     .chain((ids) =>
       fc.array(
         fc.record({
-          principal: fc.record({ id: fc.constantFrom(...ids), scopes: scopeArray }),
-          cell: fc.constantFrom(...cells),
+          principal: fc.record({ id: fc.constantFrom(...ids), scopes: scopeArray }).map((value): Principal => ({ ...value })),
+          resource: fc.constantFrom(...policy.resources),
+          action: fc.constantFrom(...policy.actions),
+          field,
           other: fc.constantFrom(...ids, 'ffffffffffffffffffffffff'),
         }),
-        { minLength: 1, maxLength: questions },
+        { minLength: Math.min(questions, 10), maxLength: questions },
       ),
     )
-    .map((list) => list.filter((question) => question.other !== question.principal.id) as Question[]);
+    .map((list) =>
+      list
+        .filter((question) => question.other !== question.principal.id)
+        .flatMap(({ principal, resource, action, field: name, other }) =>
+          KINDS.map((kind): Question => ({ principal, cell: { resource, action, kind, field: name }, other })),
+        ),
+    );
 
   runProperty(
     NAME,

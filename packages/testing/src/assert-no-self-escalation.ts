@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { otherId, principal as principalArbitrary } from './arbitraries/principals.js';
-import { WRITE_ACTIONS } from './lib/defaults.js';
 import { checkPolicy } from './lib/check-policy.js';
-import { fieldsOption } from './lib/field-options.js';
+import { PROTECTED_FIELDS, WRITE_ACTIONS } from './lib/defaults.js';
 import { attempt, decide, describeCell, describePrincipal, targetOf, type Cell } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
@@ -11,7 +10,12 @@ const NAME = 'assertNoSelfEscalation';
 
 /** Options of {@link assertNoSelfEscalation}. */
 export interface AssertNoSelfEscalationOptions extends InvariantOptions {
-  /** The protected fields. Default: `DEFAULT_PROTECTED_FIELDS` (`role`, `scopes`, `organization`, `apiToken`). */
+  /**
+   * The fields to protect on every resource and write action. Default: `DEFAULT_PROTECTED_FIELDS`
+   * (`role`, `scopes`, `organization`, `apiToken`). The fields the policy itself declares
+   * protected for a cell (`policy.protectedFields`) are always checked on that cell too; pass
+   * `[]` to check only those.
+   */
   readonly fields?: readonly string[] | undefined;
   /** The write actions to check. Default: those of `create` and `update` the policy has. */
   readonly actions?: readonly string[] | undefined;
@@ -24,7 +28,8 @@ export interface AssertNoSelfEscalationOptions extends InvariantOptions {
  * every write action and every protected field, a principal may write a protected field of its
  * own record only if it may write that field on anybody's record — so a guest updating "its own
  * user details" cannot set its own `role`, `scopes`, `organization` or API token. Checked through
- * `can` and, when present, `abilityFor().can`.
+ * `can` and, when present, `abilityFor().can`. The protected fields are `options.fields` (default
+ * `DEFAULT_PROTECTED_FIELDS`) on every cell, plus what `policy.protectedFields` declares per cell.
  *
  * @example
  * ```ts
@@ -38,7 +43,7 @@ export interface AssertNoSelfEscalationOptions extends InvariantOptions {
 export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertNoSelfEscalationOptions = {}): void {
   checkPolicy(NAME, policy);
   checkInvariantOptions(NAME, options);
-  const fields = fieldsOption(NAME, options.fields, policy);
+  const fieldsFor = protectedFieldsOf(policy, options.fields);
   const actions = listOption('actions', options.actions, policy.actions.filter((action) => WRITE_ACTIONS.includes(action)));
   const resources = listOption('resources', options.resources, policy.resources);
   if (actions.length === 0) {
@@ -55,7 +60,7 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
       const ability = policy.abilityFor === undefined ? undefined : attempt('policy.abilityFor', () => policy.abilityFor?.(principal));
       for (const resource of resources) {
         for (const action of actions) {
-          for (const field of fields) {
+          for (const field of fieldsFor(resource, action)) {
             const own: Cell = { resource, action, kind: 'own', field };
             const foreign: Cell = { resource, action, kind: 'other', field };
             const onForeign = decide(policy, principal, foreign, other);
@@ -79,6 +84,24 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
     },
     options,
   );
+}
+
+function protectedFieldsOf(
+  policy: PolicyUnderTest,
+  given: readonly string[] | undefined,
+): (resource: string, action: string) => readonly string[] {
+  if (given !== undefined && (!Array.isArray(given) || !given.every((field) => typeof field === 'string' && field.length > 0))) {
+    throw new TypeError(`${NAME}: options.fields must be an array of non-empty field names`);
+  }
+  const everywhere = given ?? PROTECTED_FIELDS;
+  const declared = policy.protectedFields;
+  return (resource, action) => {
+    if (declared === undefined) return everywhere;
+    const names = attempt(`policy.protectedFields(${JSON.stringify(action)}, ${JSON.stringify(resource)})`, () =>
+      declared.call(policy, action, resource),
+    );
+    return [...new Set([...everywhere, ...(Array.isArray(names) ? names.filter((name) => typeof name === 'string') : [])])];
+  };
 }
 
 function listOption(name: string, value: readonly string[] | undefined, fallback: readonly string[]): readonly string[] {

@@ -14,12 +14,16 @@ import type { Principal } from '@scopeladder/core';
  * @example
  * ```ts
  * import { chatshipperPolicy } from '@scopeladder/core';
- * import type { PolicyUnderTest } from '@scopeladder/testing';
+ * import { assertPolicyInvariants, type PolicyUnderTest } from '@scopeladder/testing';
  *
- * const cached: PolicyUnderTest = {
- *   ...chatshipperPolicy,
- *   can: (principal, action, target, field) => myCache.decide(principal, action, target, field),
+ * // A decision point in front of the policy (a cache, a remote PDP…), tested like the policy.
+ * const viaCache: PolicyUnderTest = {
+ *   ladder: chatshipperPolicy.ladder,
+ *   resources: chatshipperPolicy.resources,
+ *   actions: chatshipperPolicy.actions,
+ *   can: (principal, action, target, field) => decisionCache.can(principal, action, target, field),
  * };
+ * assertPolicyInvariants(viaCache);
  * ```
  */
 export interface PolicyUnderTest {

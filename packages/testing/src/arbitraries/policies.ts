@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { definePolicy, type Matrix, type MatrixCell, type Policy } from '@scopeladder/core';
+import { matching } from '../lib/memo.js';
 import { scopesOf, type ScopeSource } from '../lib/scope-source.js';
 import { scopeToken } from './scopes.js';
 
@@ -105,7 +106,7 @@ export function policyDefinition(options: PolicyDefinitionOptions = {}): fc.Arbi
           .map(([action]) => [resource, action] as const),
       );
       if (options.fields === false || selfCells.length === 0) return fc.constant<GeneratedPolicyDefinition>({ scopes, matrix });
-      const protectedNames = fc.uniqueArray(fc.stringMatching(/^[a-z][A-Za-z0-9_$-]{0,8}$/), { minLength: 1, maxLength: 3 });
+      const protectedNames = fc.uniqueArray(matching(/^[a-z][A-Za-z0-9_$-]{0,8}$/), { minLength: 1, maxLength: 3 });
       return fc.subarray(selfCells).chain((chosen) =>
         fc.tuple(...chosen.map(() => protectedNames)).map((lists): GeneratedPolicyDefinition => {
           if (chosen.length === 0) return { scopes, matrix };
@@ -157,14 +158,14 @@ function matrixCell(scopes: readonly string[]): fc.Arbitrary<MatrixCell> {
 
 function resourceName(): fc.Arbitrary<string> {
   return fc.oneof(
-    { arbitrary: fc.stringMatching(/^[A-Z][A-Za-z0-9_]{0,11}$/), weight: 5 },
+    { arbitrary: matching(/^[A-Z][A-Za-z0-9_]{0,11}$/), weight: 5 },
     { arbitrary: fc.constantFrom('Object', 'Function', 'Array', 'Constructor', 'Prototype'), weight: 1 },
   );
 }
 
 function actionName(): fc.Arbitrary<string> {
   return fc.oneof(
-    { arbitrary: fc.stringMatching(/^[a-z][A-Za-z0-9_]{0,11}$/), weight: 5 },
+    { arbitrary: matching(/^[a-z][A-Za-z0-9_]{0,11}$/), weight: 5 },
     { arbitrary: fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'), weight: 1 },
   ).filter((name) => name !== 'manage' && name !== 'all');
 }

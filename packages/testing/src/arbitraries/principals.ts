@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Principal } from '@scopeladder/core';
+import { matching } from '../lib/memo.js';
 import { scopesOf, type ScopeSource } from '../lib/scope-source.js';
 import { hostileScope, unknownScope } from './scopes.js';
 
@@ -24,7 +25,7 @@ export interface PrincipalArbitraryOptions {
  * ```
  */
 export function principalId(): fc.Arbitrary<string> {
-  return fc.stringMatching(/^[0-9a-f]{24}$/);
+  return matching(/^[0-9a-f]{24}$/);
 }
 
 /**
@@ -89,7 +90,7 @@ export function principal(source: ScopeSource, options: PrincipalArbitraryOption
       },
       { requiredKeys: ['id', 'scopes'] },
     )
-    .map((value): Principal => value);
+    .map((value): Principal => ({ ...value }));
 }
 
 function insertAt(granted: readonly string[], strange: readonly string[], at: number): string[] {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { matching } from '../lib/memo.js';
 import { SCOPE_TOKEN, SCOPE_VALUE, TRAP_NAMES, scopesOf, withoutKnown, type ScopeSource } from '../lib/scope-source.js';
 
 const TOKEN_CHARS: string[] = [];
@@ -26,7 +27,7 @@ export interface ScopeListOptions {
  */
 export function scopeToken(): fc.Arbitrary<string> {
   return fc.oneof(
-    { arbitrary: fc.stringMatching(/^[a-z][a-z0-9_.:-]{0,11}$/), weight: 4 },
+    { arbitrary: matching(/^[a-z][a-z0-9_.:-]{0,11}$/), weight: 4 },
     { arbitrary: fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 16 }), weight: 2 },
     { arbitrary: fc.constantFrom(...TRAP_NAMES), weight: 1 },
   );

@@ -73,18 +73,24 @@ export function describePrincipal(principal: Principal): string {
 
 /** `update User#"…" (another's record) field "role"` (internal). */
 export function describeCell(cell: Cell, principal: Principal, otherId: string): string {
+  const type = name(cell.resource);
   const target =
     cell.kind === 'type'
-      ? `${cell.resource} (type)`
+      ? `${type} (type)`
       : cell.kind === 'own'
-        ? `${cell.resource} ${show(principal.id)} (its own record)`
-        : `${cell.resource} ${show(otherId)} (another's record)`;
+        ? `${type} ${show(principal.id)} (its own record)`
+        : `${type} ${show(otherId)} (another's record)`;
   return `${show(cell.action)} on ${target}${cell.field === undefined ? '' : ` field ${show(cell.field)}`}`;
 }
 
 /** Principal and cell together (internal). */
 export function describeCheck(principal: Principal, cell: Cell, otherId: string): string {
   return `${describePrincipal(principal)} doing ${describeCell(cell, principal, otherId)}`;
+}
+
+/** A resource name as is when it is a plain identifier, else quoted (internal). */
+export function name(value: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(value) ? value : show(value);
 }
 
 /** A JSON-ish rendering safe for any value (internal). */

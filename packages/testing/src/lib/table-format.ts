@@ -63,8 +63,12 @@ export function detectFormat(text: string): DecisionTableFormat {
   return 'text';
 }
 
-/** Reads a rendered table back; throws an `Error` saying which line is wrong (internal). */
-export function parseTable(text: string, format: DecisionTableFormat): DecisionTable {
+/**
+ * Reads a rendered table back; throws an `Error` saying which line is wrong. In text and
+ * markdown, a third header cell `field` means a field column unless `fields` says otherwise
+ * (a ladder whose lowest scope is named "field" is then read correctly) (internal).
+ */
+export function parseTable(text: string, format: DecisionTableFormat, fields?: boolean): DecisionTable {
   if (format === 'json') return parseJson(text);
   const lines = text.split(/\r?\n/);
   const tableLines =
@@ -82,16 +86,18 @@ export function parseTable(text: string, format: DecisionTableFormat): DecisionT
   const [head, ...rest] = tableLines;
   if (head === undefined) throw new Error('the table is empty');
   const header = split(head.line);
-  const fields = header[2] === 'field';
   if (header[0] !== 'resource' || header[1] !== 'action') throw new Error(`line ${head.number}: the header must start with "resource" and "action"`);
-  const scopes = header.slice(fields ? 3 : 2);
-  if (scopes.length === 0) throw new Error(`line ${head.number}: the header names no scope`);
   const body = format === 'markdown' ? rest.filter(({ line }) => !/^\|(\s*:?-{3,}:?\s*\|)+$/.test(line)) : rest;
+  // A third column named "field" holding something other than cells is a field column, whatever the hint.
+  const thirdHoldsFields = body.some(({ line }) => !(CELLS as readonly string[]).includes(split(line)[2] ?? '-'));
+  const hasFields = header[2] === 'field' && (fields !== false || thirdHoldsFields);
+  const scopes = header.slice(hasFields ? 3 : 2);
+  if (scopes.length === 0) throw new Error(`line ${head.number}: the header names no scope`);
   const rows = body.map(({ line, number }): DecisionTableRow => {
     const cells = split(line);
     if (cells.length !== header.length) throw new Error(`line ${number}: expected ${header.length} columns, found ${cells.length}`);
     const [resource = '', action = '', ...others] = cells;
-    const field = fields ? others.shift() : undefined;
+    const field = hasFields ? others.shift() : undefined;
     return {
       resource,
       action,
@@ -99,7 +105,7 @@ export function parseTable(text: string, format: DecisionTableFormat): DecisionT
       cells: Object.fromEntries(scopes.map((scope, index) => [scope, readCell(others[index], number)])),
     };
   });
-  return { scopes, fields, rows };
+  return { scopes, fields: hasFields, rows };
 }
 
 function parseJson(text: string): DecisionTable {
