@@ -11,7 +11,14 @@ import { defineLadder, type Ladder } from './define-ladder.js';
  */
 export const chatshipperScopes = Object.freeze(['guest', 'agent', 'bot', 'admin'] as const);
 
-/** A ChatShipper scope: `'guest' | 'agent' | 'bot' | 'admin'`. */
+/**
+ * A ChatShipper scope: `'guest' | 'agent' | 'bot' | 'admin'`.
+ *
+ * @example
+ * ```ts
+ * const scope: ChatShipperScope = 'bot';
+ * ```
+ */
 export type ChatShipperScope = (typeof chatshipperScopes)[number];
 
 /**

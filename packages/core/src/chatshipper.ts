@@ -55,13 +55,34 @@ export const chatshipperFields = {
   },
 } as const;
 
-/** A ChatShipper resource type, e.g. `'User'`. */
+/**
+ * A ChatShipper resource type, e.g. `'User'`.
+ *
+ * @example
+ * ```ts
+ * const resource: ChatShipperResource = 'KnowledgeItem';
+ * ```
+ */
 export type ChatShipperResource = MatrixResource<typeof chatshipperMatrix>;
 
-/** A ChatShipper action: `'list' | 'fetch' | 'create' | 'update' | 'delete'`. */
+/**
+ * A ChatShipper action: `'list' | 'fetch' | 'create' | 'update' | 'delete'`.
+ *
+ * @example
+ * ```ts
+ * const action: ChatShipperAction = 'fetch';
+ * ```
+ */
 export type ChatShipperAction = MatrixAction<typeof chatshipperMatrix>;
 
-/** The type of {@link chatshipperPolicy}. */
+/**
+ * The type of {@link chatshipperPolicy}.
+ *
+ * @example
+ * ```ts
+ * function guard(policy: ChatShipperPolicy) { policy.authorize(principal, 'list', 'User'); }
+ * ```
+ */
 export type ChatShipperPolicy = Policy<ChatShipperScope, ChatShipperResource, ChatShipperAction>;
 
 /**

@@ -3,10 +3,28 @@ import { compilePolicy } from './lib/compile-policy.js';
 import { LadderPolicy } from './lib/policy.js';
 import type { FieldRules, Matrix, MatrixAction, MatrixResource, Policy } from './policy-types.js';
 
-/** The default {@link PolicyDefinition.cacheSize}. */
+/**
+ * The default {@link PolicyDefinition.cacheSize}.
+ *
+ * @example
+ * ```ts
+ * definePolicy({ scopes, matrix, cacheSize: DEFAULT_ABILITY_CACHE_SIZE * 10 });
+ * ```
+ */
 export const DEFAULT_ABILITY_CACHE_SIZE = 1000;
 
-/** What {@link definePolicy} takes. */
+/**
+ * What {@link definePolicy} takes.
+ *
+ * @example
+ * ```ts
+ * const definition = {
+ *   scopes: ['member', 'owner'],
+ *   matrix: { Post: { edit: { any: 'owner', self: 'member' } } },
+ *   selfField: 'authorId',
+ * } as const satisfies PolicyDefinition<'member' | 'owner', Matrix<'member' | 'owner'>>;
+ * ```
+ */
 export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
   /** The scopes, lowest first (each includes every lower one), or a ladder from `defineLadder`. */
   readonly scopes: readonly S[] | Ladder<S>;

@@ -3,10 +3,24 @@ import type { Ladder } from './define-ladder.js';
 import { ScopeladderError } from './errors.js';
 import { SCOPE_TOKEN, SCOPE_TOKEN_ILLEGAL } from './lib/scope-grammar.js';
 
-/** The default {@link ParseScopeOptions.maxLength}: 1024 characters. */
+/**
+ * The default {@link ParseScopeOptions.maxLength}: 1024 characters.
+ *
+ * @example
+ * ```ts
+ * parseScope(claim, { maxLength: DEFAULT_MAX_SCOPE_LENGTH * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_SCOPE_LENGTH = 1024;
 
-/** Options of {@link parseScope}. */
+/**
+ * Options of {@link parseScope}.
+ *
+ * @example
+ * ```ts
+ * const options: ParseScopeOptions<'read' | 'write'> = { ladder: defineLadder(['read', 'write']), maxLength: 256 };
+ * ```
+ */
 export interface ParseScopeOptions<S extends string = ChatShipperScope> {
   /**
    * The ladder that decides which tokens are known scopes. Default: the ChatShipper ladder
@@ -20,7 +34,15 @@ export interface ParseScopeOptions<S extends string = ChatShipperScope> {
   readonly maxLength?: number | undefined;
 }
 
-/** What {@link parseScope} found in a claim. */
+/**
+ * What {@link parseScope} found in a claim.
+ *
+ * @example
+ * ```ts
+ * const { scopes, unknown, highest }: ParseScopeResult = parseScope('agent x:read');
+ * // scopes ['agent'], unknown ['x:read'], highest 'agent'
+ * ```
+ */
 export interface ParseScopeResult<S extends string = ChatShipperScope> {
   /** Every distinct token, in first-seen order (duplicates collapse). */
   readonly tokens: readonly string[];

@@ -43,10 +43,24 @@ export type Matrix<S extends string = string> = {
   readonly [resource: string]: { readonly [action: string]: MatrixCell<S> };
 };
 
-/** The resource names of a matrix type. */
+/**
+ * The resource names of a matrix type.
+ *
+ * @example
+ * ```ts
+ * type R = MatrixResource<typeof chatshipperMatrix>; // 'Organization' | … | 'Service'
+ * ```
+ */
 export type MatrixResource<M> = Extract<keyof M, string>;
 
-/** The action names of a matrix type (the union over its resources). */
+/**
+ * The action names of a matrix type (the union over its resources).
+ *
+ * @example
+ * ```ts
+ * type A = MatrixAction<typeof chatshipperMatrix>; // 'list' | 'fetch' | 'create' | 'update' | 'delete'
+ * ```
+ */
 export type MatrixAction<M> = { [R in keyof M]: Extract<keyof M[R], string> }[keyof M];
 
 /**
@@ -78,18 +92,47 @@ export type FieldRules<M> = {
   readonly [R in keyof M]?: { readonly [A in keyof M[R]]?: FieldRule };
 };
 
-/** A tagged resource instance, as made by `subject('User', { id })`. */
+/**
+ * A tagged resource instance, as made by `subject('User', { id })`.
+ *
+ * @example
+ * ```ts
+ * const target: SubjectInstance<'User'> = subject('User', { id: '5f0c8a1e9b3d2c4a6e8f0a1b' });
+ * ```
+ */
 export type SubjectInstance<R extends string = string> = ForcedSubject<R>;
 
-/** What a check is about: a resource type (`'User'`) or a tagged instance (`subject('User', { id })`). */
+/**
+ * What a check is about: a resource type (`'User'`) or a tagged instance (`subject('User', { id })`).
+ *
+ * @example
+ * ```ts
+ * const targets: PolicyTarget<'User'>[] = ['User', subject('User', { id: 'u1' })];
+ * ```
+ */
 export type PolicyTarget<R extends string = string> = R | SubjectInstance<R>;
 
-/** The CASL ability type a policy builds for a principal. */
+/**
+ * The CASL ability type a policy builds for a principal.
+ *
+ * @example
+ * ```ts
+ * const ability: PolicyAbility<ChatShipperAction, ChatShipperResource> = chatshipperPolicy.abilityFor(principal);
+ * ```
+ */
 export type PolicyAbility<A extends string = string, R extends string = string> = MongoAbility<
   [A, R | SubjectInstance<R>]
 >;
 
-/** A raw CASL rule as {@link Policy.rulesFor} returns it: JSON-safe, loadable by `createMongoAbility`. */
+/**
+ * A raw CASL rule as {@link Policy.rulesFor} returns it: JSON-safe, loadable by `createMongoAbility`.
+ *
+ * @example
+ * ```ts
+ * const rules: PolicyRawRule[] = chatshipperPolicy.rulesFor(principal);
+ * const browserAbility = createMongoAbility(rules);
+ * ```
+ */
 export type PolicyRawRule = RawRuleOf<MongoAbility>;
 
 /**
@@ -146,7 +189,14 @@ export interface Decision<S extends string = string> {
   readonly conditional: boolean;
 }
 
-/** Options of {@link Policy.explain}. */
+/**
+ * Options of {@link Policy.explain}.
+ *
+ * @example
+ * ```ts
+ * policy.explain(principal, 'fetch', 'User', undefined, { every: true }); // the route-guard answer
+ * ```
+ */
 export interface ExplainOptions {
   /**
    * For a type target: decide for every instance (like {@link Policy.canEvery}, what route guards
@@ -156,7 +206,15 @@ export interface ExplainOptions {
   readonly every?: boolean | undefined;
 }
 
-/** Options of {@link Policy.requiredScope}. */
+/**
+ * Options of {@link Policy.requiredScope}.
+ *
+ * @example
+ * ```ts
+ * chatshipperPolicy.requiredScope('update', 'User', { self: true });                // 'guest'
+ * chatshipperPolicy.requiredScope('update', 'User', { self: true, field: 'role' }); // 'admin'
+ * ```
+ */
 export interface RequiredScopeOptions {
   /** Ask about the principal's own record (the "(self)" rows). Default `false`. */
   readonly self?: boolean | undefined;

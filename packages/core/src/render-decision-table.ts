@@ -1,6 +1,13 @@
 import type { DecisionRow, Policy } from './policy-types.js';
 
-/** Options of {@link renderDecisionTable}. */
+/**
+ * Options of {@link renderDecisionTable}.
+ *
+ * @example
+ * ```ts
+ * renderDecisionTable(policy, { format: 'text', allowed: 'yes', denied: 'no' });
+ * ```
+ */
 export interface RenderDecisionTableOptions {
   /** `'markdown'` (a GitHub table) or `'text'` (aligned columns for a terminal). Default `'markdown'`. */
   readonly format?: 'markdown' | 'text' | undefined;
