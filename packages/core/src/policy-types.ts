@@ -149,6 +149,11 @@ export type PolicyRawRule = RawRuleOf<MongoAbility>;
  * | `unknown_action` | the action is not in the policy |
  * | `unknown_subject` | the subject type is not in the policy, or could not be detected |
  * | `invalid_field` | the field is not a string |
+ *
+ * @example
+ * ```ts
+ * const reason: DecisionReason = chatshipperPolicy.explain(guest, 'list', 'User').reason; // 'insufficient_scope'
+ * ```
  */
 export type DecisionReason =
   | 'granted'
@@ -225,6 +230,13 @@ export interface RequiredScopeOptions {
 /**
  * One row of {@link Policy.decisionTable}: who may do `action` to `resource` (to their own record
  * when `self`). The same data `docs/matrix.md` is generated from.
+ *
+ * @example
+ * ```ts
+ * const row: DecisionRow = chatshipperPolicy.decisionTable()[0]!;
+ * // { resource: 'Organization', action: 'list', self: false, requiredScope: 'bot',
+ * //   allowed: { guest: false, agent: false, bot: true, admin: true } }
+ * ```
  */
 export interface DecisionRow<S extends string = string, R extends string = string, A extends string = string> {
   readonly resource: R;
