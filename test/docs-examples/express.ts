@@ -1,0 +1,98 @@
+// A complete Express 5 app secured by scopeladder. Run it: `pnpm tsx test/docs-examples/express.ts`
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { createExpressAuth } from '@scopeladder/express';
+import { ScopeladderError } from '@scopeladder/core';
+import {
+  createAuthService,
+  createMemoryDirectory,
+  hashPassword,
+  type AuthService,
+  type MemoryUserDirectory,
+  type UserRecord,
+} from '@scopeladder/tokens';
+import express, { type Express, type Request } from 'express';
+
+export interface ExampleOptions {
+  readonly adminEmail: string;
+  readonly adminPassword: string;
+  readonly jwtSecret: string; // ≥ 32 bytes
+}
+
+// What the API shows of a user: never the password hash.
+const publicUser = ({ id, email, role, organization }: UserRecord) => ({ id, email, role, organization });
+const newId = () => randomBytes(12).toString('hex');
+
+// The body of POST /v2/users: the role must be a scope of the policy's ladder.
+function readNewUser(body: unknown, service: AuthService) {
+  const { email, password, role } = (body ?? {}) as Record<string, unknown>;
+  if (typeof email !== 'string' || typeof password !== 'string' || !service.policy.ladder.has(role)) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email, password, role }');
+  }
+  return { email, password, role };
+}
+
+export interface ExampleApp {
+  readonly app: Express;
+  readonly service: AuthService;
+  readonly directory: MemoryUserDirectory;
+}
+
+export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
+  // 1. Users and the auth service (in memory here; @scopeladder/redis shares state between instances).
+  const directory = createMemoryDirectory([
+    { id: newId(), email: options.adminEmail, role: 'admin', passwordHash: await hashPassword(options.adminPassword) },
+  ]);
+  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
+  const auth = createExpressAuth({ service });
+  const conversations = new Map<string, { id: string; topic: string }>();
+
+  const app = express();
+  app.use(express.json({ limit: '64kb' }));
+  app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true }); // mounted before `authenticate`: public
+  });
+  app.use('/v2', auth.authenticate); // every other /v2 route needs a bearer token
+
+  // Type-level guards: the principal must be allowed on every record of the type.
+  app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (_req, res) => {
+    res.json([...conversations.values()]);
+  });
+  app.post('/v2/conversations', auth.authorize('create', 'Conversation'), (req, res) => {
+    const conversation = { id: newId(), topic: String(req.body?.topic ?? '') };
+    conversations.set(conversation.id, conversation);
+    res.status(201).json(conversation);
+  });
+  app.post('/v2/users', auth.authorize('create', 'User'), async (req, res) => {
+    const { email, password, role } = readNewUser(req.body, service);
+    const passwordHash = await hashPassword(password);
+    res.status(201).json(publicUser(directory.add({ id: newId(), email, role, passwordHash })));
+  });
+
+  // Instance guards: `load` finds the record, so the "(self)" rule applies, and for PATCH the
+  // body's fields are checked too (a guest may change its own email, never its own role).
+  const loadUser = (req: Request) => directory.findById(String(req.params.id));
+  app.get('/v2/users/:id', auth.authorize('fetch', 'User', { load: loadUser }), (req, res) => {
+    res.json(publicUser(req.auth?.resource as UserRecord));
+  });
+  app.patch('/v2/users/:id', auth.authorize('update', 'User', { load: loadUser }), (req, res) => {
+    const { email, role } = req.body ?? {};
+    const updated = directory.update(String(req.params.id), { ...(email ? { email } : {}), ...(role ? { role } : {}) });
+    res.json(publicUser(updated as UserRecord));
+  });
+
+  app.use(auth.errorHandler); // last: core's status, WWW-Authenticate and JSON { code, message }
+  return { app, service, directory };
+}
+
+// Started directly (not imported by the docs test): listen on PORT, print the admin's login.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const adminPassword = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const { app } = await createApp({ adminEmail: 'admin@example.com', adminPassword, jwtSecret });
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, '127.0.0.1', () => {
+    console.log(`http://127.0.0.1:${port} — log in as admin@example.com / ${adminPassword}`);
+  });
+}

@@ -1,0 +1,100 @@
+// A complete Fastify 5 app secured by scopeladder. Run it: `pnpm tsx test/docs-examples/fastify.ts`
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import scopeladder, { type ScopeladderGuardRequest } from '@scopeladder/fastify';
+import { ScopeladderError } from '@scopeladder/core';
+import {
+  createAuthService,
+  createMemoryDirectory,
+  hashPassword,
+  type AuthService,
+  type MemoryUserDirectory,
+  type UserRecord,
+} from '@scopeladder/tokens';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+export interface ExampleOptions {
+  readonly adminEmail: string;
+  readonly adminPassword: string;
+  readonly jwtSecret: string; // ≥ 32 bytes
+}
+
+// What the API shows of a user: never the password hash.
+const publicUser = ({ id, email, role, organization }: UserRecord) => ({ id, email, role, organization });
+const newId = () => randomBytes(12).toString('hex');
+
+// The body of POST /v2/users: the role must be a scope of the policy's ladder.
+function readNewUser(body: unknown, service: AuthService) {
+  const { email, password, role } = (body ?? {}) as Record<string, unknown>;
+  if (typeof email !== 'string' || typeof password !== 'string' || !service.policy.ladder.has(role)) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email, password, role }');
+  }
+  return { email, password, role };
+}
+
+export interface ExampleApp {
+  readonly app: FastifyInstance;
+  readonly service: AuthService;
+  readonly directory: MemoryUserDirectory;
+}
+
+export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
+  // 1. Users and the auth service (in memory here; @scopeladder/redis shares state between instances).
+  const directory = createMemoryDirectory([
+    { id: newId(), email: options.adminEmail, role: 'admin', passwordHash: await hashPassword(options.adminPassword) },
+  ]);
+  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
+  const conversations = new Map<string, { id: string; topic: string }>();
+
+  const app = Fastify({ bodyLimit: 64 * 1024 });
+  // request.auth, an onRequest hook (every route authenticates unless it opts out),
+  // route-config guards, POST/GET/DELETE /v2/auth/token and an error handler.
+  await app.register(scopeladder, { service });
+
+  app.get('/health', { config: { scopeladder: false } }, async () => ({ ok: true })); // public
+
+  // Type-level guards: the principal must be allowed on every record of the type.
+  app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async () => [
+    ...conversations.values(),
+  ]);
+  app.post<{ Body: { topic?: string } }>(
+    '/v2/conversations',
+    { config: { scopeladder: { action: 'create', subject: 'Conversation' } } },
+    async (request, reply) => {
+      const conversation = { id: newId(), topic: String(request.body?.topic ?? '') };
+      conversations.set(conversation.id, conversation);
+      return reply.code(201).send(conversation);
+    },
+  );
+  app.post('/v2/users', { config: { scopeladder: { action: 'create', subject: 'User' } } }, async (request, reply) => {
+    const { email, password, role } = readNewUser(request.body, service);
+    const passwordHash = await hashPassword(password);
+    return reply.code(201).send(publicUser(directory.add({ id: newId(), email, role, passwordHash })));
+  });
+
+  // Instance guards: `load` finds the record, so the "(self)" rule applies, and for PATCH the
+  // body's fields are checked too (a guest may change its own email, never its own role).
+  const loadUser = (request: ScopeladderGuardRequest) => directory.findById(String(request.params.id));
+  app.get('/v2/users/:id', { config: { scopeladder: { action: 'fetch', subject: 'User', load: loadUser } } }, async (request) =>
+    publicUser(request.auth?.resource as UserRecord),
+  );
+  app.patch<{ Params: { id: string }; Body: { email?: string; role?: string } }>(
+    '/v2/users/:id',
+    { config: { scopeladder: { action: 'update', subject: 'User', load: loadUser } } },
+    async (request) => {
+      const { email, role } = request.body ?? {};
+      const updated = directory.update(request.params.id, { ...(email ? { email } : {}), ...(role ? { role } : {}) });
+      return publicUser(updated as UserRecord);
+    },
+  );
+  return { app, service, directory };
+}
+
+// Started directly (not imported by the docs test): listen on PORT, print the admin's login.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const adminPassword = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const { app } = await createApp({ adminEmail: 'admin@example.com', adminPassword, jwtSecret });
+  const url = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 3000) });
+  console.log(`${url} — log in as admin@example.com / ${adminPassword}`);
+}

@@ -1,0 +1,108 @@
+// A complete Koa 3 app secured by scopeladder. Run it: `pnpm tsx test/docs-examples/koa.ts`
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { bodyParser } from '@koa/bodyparser';
+import { Router } from '@koa/router';
+import { createKoaAuth, type KoaGuardContext } from '@scopeladder/koa';
+import { ScopeladderError } from '@scopeladder/core';
+import {
+  createAuthService,
+  createMemoryDirectory,
+  hashPassword,
+  type AuthService,
+  type MemoryUserDirectory,
+  type UserRecord,
+} from '@scopeladder/tokens';
+import Koa from 'koa';
+
+export interface ExampleOptions {
+  readonly adminEmail: string;
+  readonly adminPassword: string;
+  readonly jwtSecret: string; // ≥ 32 bytes
+}
+
+type Body = Record<string, string | undefined> | undefined;
+
+// What the API shows of a user: never the password hash.
+const publicUser = ({ id, email, role, organization }: UserRecord) => ({ id, email, role, organization });
+const newId = () => randomBytes(12).toString('hex');
+
+// The body of POST /v2/users: the role must be a scope of the policy's ladder.
+function readNewUser(body: unknown, service: AuthService) {
+  const { email, password, role } = (body ?? {}) as Record<string, unknown>;
+  if (typeof email !== 'string' || typeof password !== 'string' || !service.policy.ladder.has(role)) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email, password, role }');
+  }
+  return { email, password, role };
+}
+
+export interface ExampleApp {
+  readonly app: Koa;
+  readonly service: AuthService;
+  readonly directory: MemoryUserDirectory;
+}
+
+export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
+  // 1. Users and the auth service (in memory here; @scopeladder/redis shares state between instances).
+  const directory = createMemoryDirectory([
+    { id: newId(), email: options.adminEmail, role: 'admin', passwordHash: await hashPassword(options.adminPassword) },
+  ]);
+  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
+  const auth = createKoaAuth({ service });
+  const conversations = new Map<string, { id: string; topic: string }>();
+
+  const open = new Router();
+  open.get('/health', (ctx) => {
+    ctx.body = { ok: true }; // on a router without `authenticate`: public
+  });
+
+  const api = new Router({ prefix: '/v2' });
+  api.use(auth.authenticate); // every route of this router needs a bearer token
+
+  // Type-level guards: the principal must be allowed on every record of the type.
+  api.get('/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
+    ctx.body = [...conversations.values()];
+  });
+  api.post('/conversations', auth.authorize('create', 'Conversation'), (ctx) => {
+    const conversation = { id: newId(), topic: String((ctx.request.body as Body)?.topic ?? '') };
+    conversations.set(conversation.id, conversation);
+    ctx.status = 201;
+    ctx.body = conversation;
+  });
+  api.post('/users', auth.authorize('create', 'User'), async (ctx) => {
+    const { email, password, role } = readNewUser(ctx.request.body, service);
+    const passwordHash = await hashPassword(password);
+    ctx.status = 201;
+    ctx.body = publicUser(directory.add({ id: newId(), email, role, passwordHash }));
+  });
+
+  // Instance guards: `load` finds the record, so the "(self)" rule applies, and for PATCH the
+  // body's fields are checked too (a guest may change its own email, never its own role).
+  const loadUser = (ctx: KoaGuardContext) => directory.findById(String(ctx.params.id));
+  api.get('/users/:id', auth.authorize('fetch', 'User', { load: loadUser }), (ctx) => {
+    ctx.body = publicUser(ctx.state.auth?.resource as UserRecord);
+  });
+  api.patch('/users/:id', auth.authorize('update', 'User', { load: loadUser }), (ctx) => {
+    const { email, role } = (ctx.request.body as Body) ?? {};
+    const updated = directory.update(String(ctx.params.id), { ...(email ? { email } : {}), ...(role ? { role } : {}) });
+    ctx.body = publicUser(updated as UserRecord);
+  });
+
+  const app = new Koa();
+  app.use(auth.errorHandler); // first: answers every error below with core's status and JSON
+  app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
+  app.use(bodyParser({ jsonLimit: '64kb' }));
+  app.use(open.routes()).use(api.routes());
+  return { app, service, directory };
+}
+
+// Started directly (not imported by the docs test): listen on PORT, print the admin's login.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const adminPassword = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const { app } = await createApp({ adminEmail: 'admin@example.com', adminPassword, jwtSecret });
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, '127.0.0.1', () => {
+    console.log(`http://127.0.0.1:${port} — log in as admin@example.com / ${adminPassword}`);
+  });
+}
