@@ -3,12 +3,10 @@
 // decision table, never from a copy.
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { chatshipperPolicy, type DecisionRow } from '@scopeladder/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Answer, type RequestOptions } from './http-client.js';
-import { PACKAGE_DIR, runToExit, startServerProcess, type ServerProcess } from './server-process.js';
+import { buildServer, runToExit, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
 const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
@@ -49,6 +47,7 @@ interface Servers {
 }
 
 const servers = new Map<Framework, Servers>();
+let build: Build;
 /** Every secret the servers handed out or were given, to prove none reaches a log line. */
 const secrets = new Set<string>([PASSWORD]);
 
@@ -78,14 +77,13 @@ function base64url(value: string | Buffer): string {
 
 beforeAll(async () => {
   // Build once, the way `pnpm start` does (a single tsup bundle, a fraction of a second).
-  const tsup = createRequire(import.meta.url).resolve('tsup/dist/cli-default.js');
-  execFileSync(process.execPath, [tsup, '--silent'], { cwd: PACKAGE_DIR, stdio: 'pipe' });
+  build = buildServer();
 
   await Promise.all(
     FRAMEWORKS.map(async (framework) => {
       const [main, shortTtl] = await Promise.all([
-        startServerProcess({ PORT: '0', FRAMEWORK: framework }),
-        startServerProcess({
+        startServerProcess(build.main, { PORT: '0', FRAMEWORK: framework }),
+        startServerProcess(build.main, {
           PORT: '0',
           FRAMEWORK: framework,
           ACCESS_TOKEN_TTL: `${SHORT_TTL_SECONDS}s`,
@@ -113,11 +111,12 @@ afterAll(async () => {
     main.child.kill('SIGKILL');
     shortTtl.child.kill('SIGKILL');
   }
+  build?.remove();
 });
 
 describe('startup configuration', () => {
   it('refuses to start on invalid configuration, naming every bad variable and no secret', async () => {
-    const result = await runToExit({ FRAMEWORK: 'hapi', PORT: 'x', JWT_SECRET: 'too-short-secret' });
+    const result = await runToExit(build.main, { FRAMEWORK: 'hapi', PORT: 'x', JWT_SECRET: 'too-short-secret' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('FRAMEWORK must be one of express, fastify, koa');
     expect(result.stderr).toContain('PORT must be');
@@ -127,7 +126,7 @@ describe('startup configuration', () => {
   });
 
   it('refuses REDIS_URL clearly instead of silently keeping state in memory', async () => {
-    const result = await runToExit({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:1' });
+    const result = await runToExit(build.main, { PORT: '0', REDIS_URL: 'redis://127.0.0.1:1' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('REDIS_URL');
   });

@@ -1,10 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package folder (examples/chatshipper-api). */
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-/** The built entry point, as `pnpm start` runs it. */
-export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** A bundle built for one test file. */
+export interface Build {
+  /** The built entry point (`main.js`), as `pnpm start` runs `dist/main.js`. */
+  readonly main: string;
+  remove(): void;
+}
+
+/**
+ * Builds the server with the package's own tsup config, into a fresh folder under the package's
+ * `node_modules/.cache` (so the frameworks resolve exactly as from `dist/`, and test files
+ * running in parallel never clean each other's output). Well under a second.
+ */
+export function buildServer(): Build {
+  const cache = join(PACKAGE_DIR, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const outDir = mkdtempSync(join(cache, 'chatshipper-api-test-'));
+  const tsup = createRequire(import.meta.url).resolve('tsup/dist/cli-default.js');
+  execFileSync(process.execPath, [tsup, '--silent', '--out-dir', outDir], { cwd: PACKAGE_DIR, stdio: 'pipe' });
+  return { main: join(outDir, 'main.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+}
 
 /** A server started as its own process, the way a user starts it. */
 export interface ServerProcess {
@@ -20,11 +42,11 @@ export interface ServerProcess {
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /**
- * Runs `node dist/main.js` with `env` (plus PATH only: nothing leaks in from the test's
+ * Runs `node <main>` (the built `dist/main.js`) with `env` (plus PATH only: nothing leaks in from the test's
  * environment) and resolves once it prints where it listens.
  */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export function startServerProcess(main: string, env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [main], {
     cwd: PACKAGE_DIR,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,8 +90,12 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 15_0
 }
 
 /** Runs the server with `env` and resolves its exit and output, for configurations that must not start. */
-export function runToExit(env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN], {
+export function runToExit(
+  main: string,
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [main], {
     cwd: PACKAGE_DIR,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
