@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { matching } from '../lib/memo.js';
+import { anyChar, matching } from '../lib/memo.js';
 import { SCOPE_TOKEN, SCOPE_VALUE, TRAP_NAMES, scopesOf, withoutKnown, type ScopeSource } from '../lib/scope-source.js';
 
 const TOKEN_CHARS: string[] = [];
@@ -120,7 +120,7 @@ export function hostileScope(source: ScopeSource): fc.Arbitrary<string> {
     ]),
     ...scopes.flatMap((low) => scopes.map((high) => `${low} ${high}`)),
   ].filter((value) => !SCOPE_TOKEN.test(value));
-  const random = fc.string({ unit: 'binary', maxLength: 16 }).filter((value) => !SCOPE_TOKEN.test(value));
+  const random = fc.string({ unit: anyChar(), maxLength: 16 }).filter((value) => !SCOPE_TOKEN.test(value));
   return fc.oneof({ arbitrary: fc.constantFrom(...crafted), weight: 3 }, { arbitrary: random, weight: 1 });
 }
 
@@ -194,7 +194,7 @@ export function hostileScopeString(source: ScopeSource): fc.Arbitrary<string> {
         const position = at % (joined.length + 1);
         return `${joined.slice(0, position)}${char}${joined.slice(position)}`;
       }),
-    fc.string({ unit: 'binary', maxLength: 24 }),
+    fc.string({ unit: anyChar(), maxLength: 24 }),
   );
   return shaped.filter((claim) => !SCOPE_VALUE.test(claim));
 }
