@@ -23,6 +23,14 @@ describe('formatBanner', () => {
     expect(banner).not.toContain(config.jwtSecret);
   });
 
+  it('says when it is bound to every interface', () => {
+    const config = parseConfig({});
+    const banner = formatBanner({ config, address: { host: '0.0.0.0', port: 80 }, storage: 'memory' });
+    expect(banner).toContain('listening on http://127.0.0.1:80');
+    expect(banner).toContain('bound to:    http://0.0.0.0:80 (every interface)');
+    expect(formatBanner({ config, address, storage: 'memory' })).not.toContain('bound to');
+  });
+
   it('never prints a password or a secret that came from the environment', () => {
     const config = parseConfig({ ADMIN_PASSWORD: 'my-own-password', JWT_SECRET: 's'.repeat(40) });
     const banner = formatBanner({ config, address, storage: 'memory' });

@@ -45,8 +45,10 @@ export function formatBanner(input: BannerInput): string {
   const base = baseUrlFor(input.address);
   const password = config.admin.generatedPassword ? config.admin.password : '<ADMIN_PASSWORD>';
   const login = JSON.stringify({ email: config.admin.email, password });
+  const bound = `http://${input.address.host.includes(':') ? `[${input.address.host}]` : input.address.host}:${input.address.port}`;
   const lines = [
     `chatshipper-api listening on ${base} (framework: ${config.framework}, storage: ${input.storage}, access tokens live ${config.accessTokenTtlText})`,
+    ...(bound === base ? [] : [`  bound to:    ${bound} (every interface)`]),
     `  health:      ${base}/health`,
     `  admin email: ${config.admin.email}${config.admin.generatedEmail ? ' (default)' : ''}`,
     `  admin password: ${config.admin.generatedPassword ? `${config.admin.password} (generated; set ADMIN_PASSWORD to choose one)` : '(from ADMIN_PASSWORD)'}`,
