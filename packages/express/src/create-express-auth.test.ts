@@ -140,6 +140,22 @@ describe('createExpressAuth', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('never trusts a req.auth set by someone else (another library uses the same name)', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use((req, _res, next) => {
+      req.auth = { principal: { id: ADMIN.id, scopes: ['admin'] } } as never;
+      next();
+    });
+    app.get('/services', auth.authorize('list', 'Service'), (_req, res) => {
+      res.json([]);
+    });
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const reply = await fetch(`${url}/services`);
+    expect(reply.status).toBe(401);
+  });
+
   it('toHttpError: core answer for scopeladder errors, framework 4xx → ERR_INVALID_REQUEST, others 500', () => {
     const auth = createExpressAuth({ service });
     expect(auth.toHttpError(Object.assign(new Error('x'), { status: 413, type: 'entity.too.large' })).body).toEqual({

@@ -83,9 +83,14 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
       console.error('[scopeladder] unhandled error answered with a 5xx:', error);
     });
 
+  // What this instance authenticated, per request. `req.auth` is output only: another library
+  // may set a property of that name, and a guard must never trust it.
+  const authenticated = new WeakMap<Request, RequestAuth>();
   async function ensureAuth(req: Request): Promise<RequestAuth> {
-    if (req.auth !== undefined) return req.auth;
+    const known = authenticated.get(req);
+    if (known !== undefined) return known;
     const context = await service.authenticate(readAuthorization(req));
+    authenticated.set(req, context);
     req.auth = context;
     return context;
   }

@@ -64,6 +64,20 @@ describe('@scopeladder/fastify', () => {
     expect((await app.inject({ method: 'POST', url: '/v2/auth/token' })).statusCode).toBe(404);
   });
 
+  it('never trusts a request.auth assigned by other code', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    app.addHook('preHandler', async (request) => {
+      request.auth = { principal: { id: GUEST.id, scopes: ['admin'] } } as never;
+    });
+    app.get('/services', { config: { scopeladder: { action: 'list', subject: 'Service' } } }, async () => []);
+    app.get('/users/:id', { config: { scopeladder: { action: 'update', subject: 'User', load: () => ({ id: 'cccccccccccccccccccccccc' }) } } }, async () => 'x');
+    expect((await app.inject('/services')).statusCode).toBe(401);
+    const headers = { authorization: `Bearer ${guestToken}` };
+    expect((await app.inject({ url: '/services', headers })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/users/x', headers })).statusCode).toBe(403);
+  });
+
   it('sees two Authorization headers through inject too', async () => {
     const app = make();
     await app.register(scopeladder, { service });

@@ -7,6 +7,7 @@ import { readRefreshToken, readTokenRequest } from './lib/shared/read-token-requ
 import { assertGuardSpec, precheckGuard, runGuard } from './lib/shared/run-guard.js';
 import { toScopeladderError } from './lib/shared/to-scopeladder-error.js';
 import type {
+  RequestAuth,
   ScopeladderFastifyOptions,
   ScopeladderGuardRequest,
   ScopeladderRouteConfig,
@@ -126,18 +127,25 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     assertRouteConfig(route.config?.scopeladder, `route ${String(route.method)} ${route.url}`);
   });
 
+  // What the plugin authenticated, per request. `request.auth` is output only: a guard never
+  // trusts a value some other code assigned to it.
+  const authenticated = new WeakMap<FastifyRequest, RequestAuth>();
+
   fastify.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config.scopeladder;
     if (config === false || (config === undefined && mode === 'guarded')) return;
     const auth = await service.authenticate(readAuthorization(request.raw));
+    authenticated.set(request, auth);
     request.auth = auth;
     if (isGuard(config)) await precheckGuard(auth, service.policy, config);
   });
 
   fastify.addHook('preHandler', async (request) => {
     const config = request.routeOptions.config.scopeladder;
-    const auth = request.auth;
-    if (!isGuard(config) || auth === null) return;
+    const auth = authenticated.get(request);
+    if (!isGuard(config)) return;
+    // A guarded route always authenticates in onRequest; fail closed should that ever not hold.
+    if (auth === undefined) throw new TypeError('@scopeladder/fastify: a guarded route was not authenticated');
     const guardRequest = request as ScopeladderGuardRequest;
     const resource = await runGuard(auth, service.policy, config, guardRequest, request.body);
     if (config.load !== undefined) request.auth = { ...auth, resource };

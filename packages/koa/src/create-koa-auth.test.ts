@@ -83,6 +83,24 @@ describe('createKoaAuth', () => {
     expect(other.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
   });
 
+  it('never trusts a ctx.state.auth set by other middleware', async () => {
+    const auth = createKoaAuth({ service });
+    const app = new Koa();
+    app.use(auth.errorHandler);
+    app.use(async (ctx, next) => {
+      ctx.state.auth = { principal: { id: GUEST.id, scopes: ['admin'] } } as never;
+      await next();
+    });
+    app.use(auth.authorize('list', 'Service'));
+    app.use((ctx) => {
+      ctx.body = [];
+    });
+    const url = await serve(app);
+    expect((await fetch(url)).status).toBe(401);
+    const asGuest = await fetch(url, { headers: { authorization: `Bearer ${guestToken}` } });
+    expect(asGuest.status).toBe(403);
+  });
+
   it('reports 5xx errors to Koa\'s own error event by default', async () => {
     const auth = createKoaAuth({ service });
     const app = new Koa();

@@ -83,10 +83,14 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
       ctx.app.emit('error', error, ctx);
     });
 
+  // What this instance authenticated, per request. `ctx.state.auth` is output only: other
+  // middleware may set it, and a guard must never trust it.
+  const authenticated = new WeakMap<object, RequestAuth>();
   async function ensureAuth(ctx: ParameterizedContext): Promise<RequestAuth> {
-    const current = ctx.state.auth;
-    if (current !== undefined) return current;
+    const known = authenticated.get(ctx);
+    if (known !== undefined) return known;
     const context = await service.authenticate(readAuthorization(ctx.req));
+    authenticated.set(ctx, context);
     ctx.state.auth = context;
     return context;
   }
