@@ -5,7 +5,17 @@ import { createLogger } from './log.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** A closed stdout/stderr (`pnpm start | head`) must not crash the server: drop the lines. */
+function ignoreBrokenPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  ignoreBrokenPipes();
   const logger = createLogger();
   let config;
   try {
