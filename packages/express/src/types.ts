@@ -6,6 +6,13 @@ import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
 /**
  * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}
  * (`principal`, `ability`, `token`) and, after a guard with `load`, the authorized record.
+ *
+ * @example
+ * ```ts
+ * app.get('/v2/me', auth.authenticate, (req, res) => {
+ *   res.json({ id: req.auth?.principal.id, scopes: req.auth?.principal.scopes });
+ * });
+ * ```
  */
 export interface RequestAuth extends AuthContext {
   /** The record a guard with `load` authorized against. Absent otherwise. */
@@ -22,7 +29,14 @@ declare global {
   }
 }
 
-/** Options of {@link createExpressAuth}. */
+/**
+ * Options of {@link createExpressAuth}.
+ *
+ * @example
+ * ```ts
+ * const auth = createExpressAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * ```
+ */
 export interface ExpressAuthOptions {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
   readonly service: AuthService;
@@ -33,7 +47,14 @@ export interface ExpressAuthOptions {
   readonly onError?: ((error: unknown, req: Request) => void) | undefined;
 }
 
-/** Options of {@link ExpressAuth.tokenRoutes}. */
+/**
+ * Options of {@link ExpressAuth.tokenRoutes}.
+ *
+ * @example
+ * ```ts
+ * app.use('/v2/auth', auth.tokenRoutes({ path: '/token', bodyLimit: 8 * 1024 }));
+ * ```
+ */
 export interface ExpressTokenRoutesOptions {
   /** The path of the token endpoint, relative to where the middleware is mounted. Default `/v2/auth/token`. */
   readonly path?: string | undefined;
@@ -41,13 +62,38 @@ export interface ExpressTokenRoutesOptions {
   readonly bodyLimit?: number | undefined;
 }
 
-/** Options of {@link ExpressAuth.authorize}: `load` a record to authorize against, and `fields`. */
+/**
+ * Options of {@link ExpressAuth.authorize}: `load` a record to authorize against, and `fields`.
+ *
+ * @example
+ * ```ts
+ * const options: ExpressAuthorizeOptions<User> = { load: (req) => users.get(String(req.params.id)), fields: ['name'] };
+ * app.patch('/v2/users/:id', auth.authorize('update', 'User', options), handler);
+ * ```
+ */
 export type ExpressAuthorizeOptions<Resource = unknown> = GuardOptions<Request, Resource>;
 
-/** Which fields a guard checks; see the `fields` option of {@link ExpressAuth.authorize}. */
+/**
+ * Which fields a guard checks; see the `fields` option of {@link ExpressAuth.authorize}.
+ *
+ * @example
+ * ```ts
+ * const fields: ExpressFieldsOption = (req) => Object.keys(req.body?.changes ?? {});
+ * ```
+ */
 export type ExpressFieldsOption = FieldsOption<Request>;
 
-/** What {@link createExpressAuth} returns: middleware to mount, and one translation helper. */
+/**
+ * What {@link createExpressAuth} returns: middleware to mount, and one translation helper.
+ *
+ * @example
+ * ```ts
+ * const auth: ExpressAuth = createExpressAuth({ service });
+ * app.use(auth.tokenRoutes());
+ * app.get('/v2/conversations', auth.authorize('list', 'Conversation'), handler);
+ * app.use(auth.errorHandler);
+ * ```
+ */
 export interface ExpressAuth {
   /**
    * Authenticates the request from its `Authorization` header(s) and sets `req.auth`. Mount it

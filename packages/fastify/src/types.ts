@@ -7,16 +7,35 @@ import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
  * What `request.auth` holds once a request is authenticated: the auth service's
  * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
  * authorized record.
+ *
+ * @example
+ * ```ts
+ * app.get('/v2/me', { config: { scopeladder: true } }, async (request) => ({ id: request.auth?.principal.id }));
+ * ```
  */
 export interface RequestAuth extends AuthContext {
   /** The record a guard with `load` authorized against. Absent otherwise. */
   readonly resource?: unknown;
 }
 
-/** The request a route guard's `load` and `fields` receive (route params as strings). */
+/**
+ * The request a route guard's `load` and `fields` receive (route params as strings).
+ *
+ * @example
+ * ```ts
+ * const loadUser = (request: ScopeladderGuardRequest) => users.get(String(request.params.id));
+ * ```
+ */
 export type ScopeladderGuardRequest = FastifyRequest<{ Params: Record<string, string> }>;
 
-/** Which fields a guard checks; see {@link ScopeladderRouteGuard.fields}. */
+/**
+ * Which fields a guard checks; see {@link ScopeladderRouteGuard.fields}.
+ *
+ * @example
+ * ```ts
+ * const fields: ScopeladderFieldsOption = (request) => Object.keys((request.body as object | undefined) ?? {});
+ * ```
+ */
 export type ScopeladderFieldsOption = FieldsOption<ScopeladderGuardRequest>;
 
 /**
@@ -25,6 +44,12 @@ export type ScopeladderFieldsOption = FieldsOption<ScopeladderGuardRequest>;
  * `onRequest`, before the body is read); with `load` the check runs on the loaded record
  * (in `preHandler`) and the record is set on `request.auth.resource`. For `create`/`update`
  * the body's fields are checked too.
+ *
+ * @example
+ * ```ts
+ * const guard: ScopeladderRouteGuard = { action: 'update', subject: 'User', load: loadUser };
+ * app.patch('/v2/users/:id', { config: { scopeladder: guard } }, handler);
+ * ```
  */
 export interface ScopeladderRouteGuard<Resource = unknown> extends GuardOptions<ScopeladderGuardRequest, Resource> {
   /** The action, e.g. `"update"`. */
@@ -36,10 +61,23 @@ export interface ScopeladderRouteGuard<Resource = unknown> extends GuardOptions<
 /**
  * The `scopeladder` route config: a guard; `true` (authenticate, no guard); or `false` (a
  * public route: never authenticated). Routes without it follow the plugin's `authenticate`.
+ *
+ * @example
+ * ```ts
+ * app.get('/health', { config: { scopeladder: false } }, handler); // public
+ * app.get('/v2/me', { config: { scopeladder: true } }, handler); // authenticated, no guard
+ * ```
  */
 export type ScopeladderRouteConfig = boolean | ScopeladderRouteGuard;
 
-/** What the plugin decorates the Fastify instance with, as `fastify.scopeladder`. */
+/**
+ * What the plugin decorates the Fastify instance with, as `fastify.scopeladder`.
+ *
+ * @example
+ * ```ts
+ * const { status, body } = app.scopeladder.toHttpError(error);
+ * ```
+ */
 export interface ScopeladderFastifyDecorator {
   /** The auth service the plugin was registered with. */
   readonly service: AuthService;
@@ -47,7 +85,14 @@ export interface ScopeladderFastifyDecorator {
   toHttpError(error: unknown): HttpErrorResult;
 }
 
-/** Options of the token routes. */
+/**
+ * Options of the token routes.
+ *
+ * @example
+ * ```ts
+ * await app.register(scopeladder, { service, tokenRoutes: { path: '/api/token' } });
+ * ```
+ */
 export interface ScopeladderTokenRoutesOptions {
   /** The path of the token endpoint. Default `/v2/auth/token`. */
   readonly path?: string | undefined;
@@ -55,7 +100,14 @@ export interface ScopeladderTokenRoutesOptions {
   readonly bodyLimit?: number | undefined;
 }
 
-/** Options of the plugin. */
+/**
+ * Options of the plugin.
+ *
+ * @example
+ * ```ts
+ * await app.register(scopeladder, { service, authenticate: 'guarded', errorHandler: false });
+ * ```
+ */
 export interface ScopeladderFastifyOptions {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
   readonly service: AuthService;

@@ -7,6 +7,13 @@ import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
  * What `ctx.state.auth` holds once a request is authenticated: the auth service's
  * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
  * authorized record.
+ *
+ * @example
+ * ```ts
+ * router.get('/v2/me', auth.authenticate, (ctx) => {
+ *   ctx.body = { id: ctx.state.auth?.principal.id };
+ * });
+ * ```
  */
 export interface RequestAuth extends AuthContext {
   /** The record a guard with `load` authorized against. Absent otherwise. */
@@ -20,10 +27,24 @@ declare module 'koa' {
   }
 }
 
-/** The context a guard's `load` and `fields` receive: Koa's, with `@koa/router`'s `params`. */
+/**
+ * The context a guard's `load` and `fields` receive: Koa's, with `@koa/router`'s `params`.
+ *
+ * @example
+ * ```ts
+ * const loadUser = (ctx: KoaGuardContext) => users.get(String(ctx.params.id));
+ * ```
+ */
 export type KoaGuardContext = ParameterizedContext & { readonly params: Record<string, string> };
 
-/** Options of {@link createKoaAuth}. */
+/**
+ * Options of {@link createKoaAuth}.
+ *
+ * @example
+ * ```ts
+ * const auth = createKoaAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * ```
+ */
 export interface KoaAuthOptions {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
   readonly service: AuthService;
@@ -34,7 +55,14 @@ export interface KoaAuthOptions {
   readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined;
 }
 
-/** Options of {@link KoaAuth.tokenRoutes}. */
+/**
+ * Options of {@link KoaAuth.tokenRoutes}.
+ *
+ * @example
+ * ```ts
+ * app.use(auth.tokenRoutes({ path: '/api/token', bodyLimit: 8 * 1024 }));
+ * ```
+ */
 export interface KoaTokenRoutesOptions {
   /** The path of the token endpoint (`ctx.path`). Default `/v2/auth/token`. */
   readonly path?: string | undefined;
@@ -42,13 +70,36 @@ export interface KoaTokenRoutesOptions {
   readonly bodyLimit?: number | undefined;
 }
 
-/** Options of {@link KoaAuth.authorize}: `load` a record to authorize against, and `fields`. */
+/**
+ * Options of {@link KoaAuth.authorize}: `load` a record to authorize against, and `fields`.
+ *
+ * @example
+ * ```ts
+ * const options: KoaAuthorizeOptions<User> = { load: (ctx) => users.get(String(ctx.params.id)) };
+ * router.patch('/v2/users/:id', auth.authorize('update', 'User', options), handler);
+ * ```
+ */
 export type KoaAuthorizeOptions<Resource = unknown> = GuardOptions<KoaGuardContext, Resource>;
 
-/** Which fields a guard checks; see the `fields` option of {@link KoaAuth.authorize}. */
+/**
+ * Which fields a guard checks; see the `fields` option of {@link KoaAuth.authorize}.
+ *
+ * @example
+ * ```ts
+ * const fields: KoaFieldsOption = ['name', 'email'];
+ * ```
+ */
 export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
 
-/** What {@link createKoaAuth} returns: middleware to mount, and one translation helper. */
+/**
+ * What {@link createKoaAuth} returns: middleware to mount, and one translation helper.
+ *
+ * @example
+ * ```ts
+ * const auth: KoaAuth = createKoaAuth({ service });
+ * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(bodyParser()).use(router.routes());
+ * ```
+ */
 export interface KoaAuth {
   /**
    * Answers every error thrown below it with core's answer (status, `WWW-Authenticate`,
