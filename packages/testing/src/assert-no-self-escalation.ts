@@ -67,7 +67,8 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
             if (decide(policy, principal, own, other) && !onForeign) {
               violation(
                 `${describePrincipal(principal)} may ${describeCell(own, principal, other)},\n` +
-                  'but may not on someone else\'s record: it can change its own protected field (self-escalation).',
+                  'but may not on someone else\'s record: it can change its own protected field (self-escalation).\n' +
+                  `Protect it in the policy (fields: { ${resource}: { ${action}: { protected: [...] } } }), or, if it is not sensitive, pass the fields you do protect: { fields: [...] }.`,
               );
             }
             if (ability === undefined) continue;
