@@ -9,7 +9,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertCascadeMonotonic';
 
-/** Options of {@link assertCascadeMonotonic}. */
+/**
+ * Options of {@link assertCascadeMonotonic}.
+ *
+ * @example
+ * ```ts
+ * assertCascadeMonotonic(policy, { numRuns: 500, fields: ['role', 'plan'] });
+ * ```
+ */
 export interface AssertCascadeMonotonicOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;

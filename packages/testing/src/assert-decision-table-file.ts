@@ -1,19 +1,34 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareWithTable, mismatch } from './assert-decision-table.js';
 import type { DecisionTableOptions } from './compute-decision-table.js';
 import { decisionTable } from './decision-table.js';
 import { PolicyAssertionError } from './errors.js';
+import { compareWithTable, mismatch } from './lib/compare-table.js';
 import type { DecisionTableFormat } from './lib/table-format.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertDecisionTableFile';
 
-/** The environment variable that turns on update mode: `SCOPELADDER_UPDATE=1`. */
+/**
+ * The environment variable that turns on update mode: `SCOPELADDER_UPDATE=1`.
+ *
+ * @example
+ * ```ts
+ * // SCOPELADDER_UPDATE=1 npx vitest run  → rewrites the committed decision tables
+ * process.env[UPDATE_ENV]; // '1' in update mode
+ * ```
+ */
 export const UPDATE_ENV = 'SCOPELADDER_UPDATE';
 
-/** Options of {@link assertDecisionTableFile}. */
+/**
+ * Options of {@link assertDecisionTableFile}.
+ *
+ * @example
+ * ```ts
+ * assertDecisionTableFile(policy, 'test/policy.decisions.json', { fields: ['role'], update: process.env.CI === undefined });
+ * ```
+ */
 export interface AssertDecisionTableFileOptions extends DecisionTableOptions {
   /** The file's format. Default: from its extension (`.json` → json, `.md` → markdown, else text). */
   readonly format?: DecisionTableFormat | undefined;
@@ -24,7 +39,15 @@ export interface AssertDecisionTableFileOptions extends DecisionTableOptions {
   readonly update?: boolean | undefined;
 }
 
-/** What {@link assertDecisionTableFile} did. */
+/**
+ * What {@link assertDecisionTableFile} did.
+ *
+ * @example
+ * ```ts
+ * const { status } = assertDecisionTableFile(policy, 'policy.decisions.md');
+ * if (status === 'created') console.log('review and commit policy.decisions.md');
+ * ```
+ */
 export interface AssertDecisionTableFileResult {
   /** The absolute path of the file. */
   readonly path: string;

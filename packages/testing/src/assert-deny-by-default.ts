@@ -11,7 +11,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertDenyByDefault';
 
-/** Options of {@link assertDenyByDefault}. */
+/**
+ * Options of {@link assertDenyByDefault}.
+ *
+ * @example
+ * ```ts
+ * assertDenyByDefault(policy, { numRuns: 300, fields: ['role'] });
+ * ```
+ */
 export interface AssertDenyByDefaultOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;

@@ -10,7 +10,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertDeterministic';
 
-/** Options of {@link assertDeterministic}. */
+/**
+ * Options of {@link assertDeterministic}.
+ *
+ * @example
+ * ```ts
+ * assertDeterministic(policy, { questions: 100, numRuns: 50 });
+ * ```
+ */
 export interface AssertDeterministicOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;

@@ -8,7 +8,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertNoSelfEscalation';
 
-/** Options of {@link assertNoSelfEscalation}. */
+/**
+ * Options of {@link assertNoSelfEscalation}.
+ *
+ * @example
+ * ```ts
+ * assertNoSelfEscalation(policy, { fields: ['role', 'plan'], actions: ['update', 'patch'], resources: ['Account'] });
+ * ```
+ */
 export interface AssertNoSelfEscalationOptions extends InvariantOptions {
   /**
    * The fields to protect on every resource and write action. Default: `DEFAULT_PROTECTED_FIELDS`

@@ -10,7 +10,14 @@ import { checkPolicy } from './lib/check-policy.js';
 import type { InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
-/** The invariants {@link assertPolicyInvariants} runs, by name. */
+/**
+ * The invariants {@link assertPolicyInvariants} runs, by name.
+ *
+ * @example
+ * ```ts
+ * assertPolicyInvariants(policy, { skip: ['rulesSurviveJson'] satisfies PolicyInvariant[] });
+ * ```
+ */
 export type PolicyInvariant =
   | 'cascadeMonotonic'
   | 'denyByDefault'
@@ -20,7 +27,14 @@ export type PolicyInvariant =
   | 'deterministic'
   | 'rulesSurviveJson';
 
-/** Options of {@link assertPolicyInvariants}. */
+/**
+ * Options of {@link assertPolicyInvariants}.
+ *
+ * @example
+ * ```ts
+ * assertPolicyInvariants(policy, { numRuns: 200, fields: ['role', 'plan'], skip: ['deterministic'] });
+ * ```
+ */
 export interface AssertPolicyInvariantsOptions extends InvariantOptions {
   /** Fields checked by every invariant that checks fields. Default: `DEFAULT_PROTECTED_FIELDS` plus the policy's protected fields. */
   readonly fields?: readonly string[] | undefined;

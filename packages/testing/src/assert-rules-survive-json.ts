@@ -9,12 +9,26 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertRulesSurviveJson';
 
-/** An ability built from JSON rules: what a browser holds. */
+/**
+ * An ability built from JSON rules: what a browser holds.
+ *
+ * @example
+ * ```ts
+ * const client: ClientAbility = createMongoAbility(JSON.parse(rulesJson));
+ * ```
+ */
 export interface ClientAbility {
   can(action: string, target: string | object, field?: string): boolean;
 }
 
-/** Options of {@link assertRulesSurviveJson}. */
+/**
+ * Options of {@link assertRulesSurviveJson}.
+ *
+ * @example
+ * ```ts
+ * assertRulesSurviveJson(policy, { createAbility: (rules) => createMongoAbility(rules as never, { anyAction: 'manage' }) });
+ * ```
+ */
 export interface AssertRulesSurviveJsonOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;

@@ -7,7 +7,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertSelfIsolation';
 
-/** Options of {@link assertSelfIsolation}. */
+/**
+ * Options of {@link assertSelfIsolation}.
+ *
+ * @example
+ * ```ts
+ * assertSelfIsolation(policy, { numRuns: 1000 });
+ * ```
+ */
 export type AssertSelfIsolationOptions = InvariantOptions;
 
 /**

@@ -10,7 +10,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 const NAME = 'assertUnknownScopesGrantNothing';
 
-/** Options of {@link assertUnknownScopesGrantNothing}. */
+/**
+ * Options of {@link assertUnknownScopesGrantNothing}.
+ *
+ * @example
+ * ```ts
+ * assertUnknownScopesGrantNothing(policy, { hostile: false });
+ * ```
+ */
 export interface AssertUnknownScopesGrantNothingOptions extends InvariantOptions {
   /** Fields to check besides whole-record decisions. Default: `DEFAULT_PROTECTED_FIELDS`. */
   readonly fields?: readonly string[] | undefined;

@@ -13,10 +13,22 @@ import type { PolicyUnderTest } from './policy-under-test.js';
  * | `self` | allowed on the principal's own record only |
  * | `-` | denied |
  * | `other` | allowed on other records but not on its own (almost always a bug) |
+ *
+ * @example
+ * ```ts
+ * computeDecisionTable(chatshipperPolicy).rows[0]?.cells.bot; // '+'
+ * ```
  */
 export type DecisionCell = '+' | 'self' | '-' | 'other';
 
-/** One row of a {@link DecisionTable}: a resource × action (× field), and a cell per scope. */
+/**
+ * One row of a {@link DecisionTable}: a resource × action (× field), and a cell per scope.
+ *
+ * @example
+ * ```ts
+ * const row: DecisionTableRow = { resource: 'User', action: 'update', field: 'role', cells: { guest: '-', admin: '+' } };
+ * ```
+ */
 export interface DecisionTableRow {
   readonly resource: string;
   readonly action: string;
@@ -26,7 +38,15 @@ export interface DecisionTableRow {
   readonly cells: Readonly<Record<string, DecisionCell>>;
 }
 
-/** What a policy decides, per scope, for every resource × action: the data behind `decisionTable()`. */
+/**
+ * What a policy decides, per scope, for every resource × action: the data behind `decisionTable()`.
+ *
+ * @example
+ * ```ts
+ * const { scopes, rows } = computeDecisionTable(chatshipperPolicy);
+ * rows.filter((row) => row.cells[scopes[0] ?? ''] !== '-'); // what the lowest scope may do
+ * ```
+ */
 export interface DecisionTable {
   /** The ladder's scopes, lowest first: the columns. */
   readonly scopes: readonly string[];
@@ -36,7 +56,14 @@ export interface DecisionTable {
   readonly rows: readonly DecisionTableRow[];
 }
 
-/** Options of {@link computeDecisionTable} (and of `decisionTable`, `assertDecisionTable*`). */
+/**
+ * Options of {@link computeDecisionTable} (and of `decisionTable`, `assertDecisionTable*`).
+ *
+ * @example
+ * ```ts
+ * computeDecisionTable(chatshipperPolicy, { fields: ['role', 'organization'] });
+ * ```
+ */
 export interface DecisionTableOptions {
   /**
    * Fields to probe, e.g. `['role', 'scopes']`. A field row is added under a resource × action

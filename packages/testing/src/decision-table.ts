@@ -4,7 +4,14 @@ import type { PolicyUnderTest } from './policy-under-test.js';
 
 export type { DecisionTableFormat } from './lib/table-format.js';
 
-/** Options of {@link decisionTable}. */
+/**
+ * Options of {@link decisionTable}.
+ *
+ * @example
+ * ```ts
+ * decisionTable(chatshipperPolicy, { format: 'json', fields: ['role'] });
+ * ```
+ */
 export interface DecisionTableRenderOptions extends DecisionTableOptions {
   /** `markdown` (default; reads well in a pull request), `text` (aligned columns) or `json`. */
   readonly format?: DecisionTableFormat | undefined;

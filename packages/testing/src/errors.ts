@@ -1,4 +1,11 @@
-/** What a failed {@link PolicyAssertionError} carries besides its message. */
+/**
+ * What a failed {@link PolicyAssertionError} carries besides its message.
+ *
+ * @example
+ * ```ts
+ * const error = new PolicyAssertionError('assertX failed: …', { assertion: 'assertX', violation: '…' });
+ * ```
+ */
 export interface PolicyAssertionDetails {
   /** The assertion that failed, e.g. `"assertCascadeMonotonic"`. */
   readonly assertion: string;

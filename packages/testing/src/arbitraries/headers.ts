@@ -3,16 +3,37 @@ import type { ErrorCode } from '@scopeladder/core';
 import { matching } from '../lib/memo.js';
 import { hostileJwt, jwtShaped } from './jwt.js';
 
-/** Options of {@link authorizationHeader}. */
+/**
+ * Options of {@link authorizationHeader}.
+ *
+ * @example
+ * ```ts
+ * const headers = arbitraries.authorizationHeader({ token: fc.constantFrom(adminToken, botKey) });
+ * ```
+ */
 export interface AuthorizationHeaderOptions {
   /** The tokens to wrap. Default: {@link apiKey}, {@link jwtShaped} and {@link bearerToken} values. */
   readonly token?: fc.Arbitrary<string> | undefined;
 }
 
-/** Which rule a hostile `Authorization` value breaks. */
+/**
+ * Which rule a hostile `Authorization` value breaks.
+ *
+ * @example
+ * ```ts
+ * fc.sample(arbitraries.hostileAuthorizationHeader(), 5).map((h) => h.kind); // ['scheme', 'missing', 'token', …]
+ * ```
+ */
 export type HostileAuthorizationKind = 'missing' | 'scheme' | 'malformed' | 'token';
 
-/** A hostile `Authorization` value and the answers an authenticator may give it. */
+/**
+ * A hostile `Authorization` value and the answers an authenticator may give it.
+ *
+ * @example
+ * ```ts
+ * const sample: HostileAuthorization = { value: 'Bearer  abc', kind: 'malformed', expectedCodes: ['ERR_AUTH_MALFORMED'] };
+ * ```
+ */
 export interface HostileAuthorization {
   /**
    * The raw value, as a framework hands it over: `undefined` (absent), a string, or an array

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { matching } from '../lib/memo.js';
 import { base64url } from '../lib/base64url.js';
 
-/** Options of {@link jwtShaped}. */
+/**
+ * Options of {@link jwtShaped}.
+ *
+ * @example
+ * ```ts
+ * const forged = arbitraries.jwtShaped({ payload: fc.constant({ sub: admin.id, scope: 'admin', exp: 4_000_000_000 }) });
+ * ```
+ */
 export interface JwtShapedOptions {
   /** JOSE headers to encode. Default: `{ alg: HS256 | RS256 | ES256 | EdDSA, typ: "JWT" }`. */
   readonly header?: fc.Arbitrary<Record<string, unknown>> | undefined;

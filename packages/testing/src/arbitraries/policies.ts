@@ -4,7 +4,14 @@ import { matching } from '../lib/memo.js';
 import { scopesOf, type ScopeSource } from '../lib/scope-source.js';
 import { scopeToken } from './scopes.js';
 
-/** Options of {@link ladder}. */
+/**
+ * Options of {@link ladder}.
+ *
+ * @example
+ * ```ts
+ * const short = arbitraries.ladder({ minLength: 2, maxLength: 3 });
+ * ```
+ */
 export interface LadderArbitraryOptions {
   /** Fewest scopes. Default 1. */
   readonly minLength?: number | undefined;
@@ -12,7 +19,14 @@ export interface LadderArbitraryOptions {
   readonly maxLength?: number | undefined;
 }
 
-/** Options of {@link monotoneMatrix}. */
+/**
+ * Options of {@link monotoneMatrix}.
+ *
+ * @example
+ * ```ts
+ * const matrices = arbitraries.monotoneMatrix(['reader', 'owner'], { resources: ['Note'], actions: ['read', 'write'] });
+ * ```
+ */
 export interface MonotoneMatrixOptions {
   /** The resource names. Default: 1 to 4 random names (`[A-Z][A-Za-z0-9_]*`). */
   readonly resources?: fc.Arbitrary<readonly string[]> | readonly string[] | undefined;
@@ -20,13 +34,27 @@ export interface MonotoneMatrixOptions {
   readonly actions?: fc.Arbitrary<readonly string[]> | readonly string[] | undefined;
 }
 
-/** Options of {@link policyDefinition} and {@link policy}. */
+/**
+ * Options of {@link policyDefinition} and {@link policy}.
+ *
+ * @example
+ * ```ts
+ * const small = arbitraries.policyDefinition({ maxLength: 3, fields: false });
+ * ```
+ */
 export interface PolicyDefinitionOptions extends LadderArbitraryOptions, MonotoneMatrixOptions {
   /** Also generate protected fields on cells that have a self grant. Default `true`. */
   readonly fields?: boolean | undefined;
 }
 
-/** A generated input for `definePolicy`. */
+/**
+ * A generated input for `definePolicy`.
+ *
+ * @example
+ * ```ts
+ * const definition: GeneratedPolicyDefinition = { scopes: ['a', 'b'], matrix: { Note: { read: 'a', write: { any: 'b', self: 'a' } } } };
+ * ```
+ */
 export interface GeneratedPolicyDefinition {
   readonly scopes: readonly string[];
   readonly matrix: Matrix;

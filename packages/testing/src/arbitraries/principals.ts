@@ -4,7 +4,14 @@ import { matching } from '../lib/memo.js';
 import { scopesOf, type ScopeSource } from '../lib/scope-source.js';
 import { hostileScope, unknownScope } from './scopes.js';
 
-/** Options of {@link principal}. */
+/**
+ * Options of {@link principal}.
+ *
+ * @example
+ * ```ts
+ * const admins = arbitraries.principal(chatshipperPolicy, { scopes: fc.constant(['admin']), unknownScopes: true });
+ * ```
+ */
 export interface PrincipalArbitraryOptions {
   /** The ids to use. Default: {@link principalId} (24 hex characters). */
   readonly id?: fc.Arbitrary<string> | undefined;

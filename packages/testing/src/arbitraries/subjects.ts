@@ -3,16 +3,39 @@ import { subject, type Principal } from '@scopeladder/core';
 import { TRAP_NAMES, withoutKnown } from '../lib/scope-source.js';
 import { otherId } from './principals.js';
 
-/** What {@link action}, {@link resourceType} and {@link target} read from a policy. */
+/**
+ * What {@link action}, {@link resourceType} and {@link target} read from a policy.
+ *
+ * @example
+ * ```ts
+ * const vocabulary: PolicyVocabulary = { resources: ['Note'], actions: ['read', 'write'] };
+ * ```
+ */
 export interface PolicyVocabulary {
   readonly resources: readonly string[];
   readonly actions: readonly string[];
 }
 
-/** Which record a generated instance is. */
+/**
+ * Which record a generated instance is.
+ *
+ * @example
+ * ```ts
+ * const theirs = arbitraries.subjectInstance('User', me, 'other' satisfies Ownership);
+ * ```
+ */
 export type Ownership = 'own' | 'other';
 
-/** A generated subject of a check, with what it stands for. */
+/**
+ * A generated subject of a check, with what it stands for.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraries.target(chatshipperPolicy, guest), (t: GeneratedTarget) =>
+ *   t.kind !== 'other' || !chatshipperPolicy.can(guest, 'update', t.subject as never),
+ * ));
+ * ```
+ */
 export interface GeneratedTarget {
   /** The resource type. */
   readonly resource: string;

@@ -4,6 +4,11 @@ import { PolicyAssertionError } from '../errors.js';
 /**
  * Options shared by every property-based assertion. Unset values fall back to fast-check's
  * global configuration (`fc.configureGlobal`), then to its defaults (100 runs, a random seed).
+ *
+ * @example
+ * ```ts
+ * assertSelfIsolation(policy, { seed: -1900775989, path: '48:0:0:1' }); // replay a printed failure
+ * ```
  */
 export interface InvariantOptions {
   /** How many random cases to try. Default: fast-check's (100). */

@@ -1,6 +1,13 @@
 /**
  * Where an arbitrary takes its scopes from: a policy (`policy.ladder.scopes`), a ladder
  * (`ladder.scopes`), or the ordered scope names themselves, lowest first.
+ *
+ * @example
+ * ```ts
+ * arbitraries.scope(chatshipperPolicy);
+ * arbitraries.scope(chatshipperLadder);
+ * arbitraries.scope(['reader', 'writer']);
+ * ```
  */
 export type ScopeSource =
   | readonly string[]

@@ -1,6 +1,13 @@
 import type { DecisionCell, DecisionTable, DecisionTableRow } from '../compute-decision-table.js';
 
-/** The three renderings of a decision table. */
+/**
+ * The three renderings of a decision table.
+ *
+ * @example
+ * ```ts
+ * decisionTable(policy, { format: 'text' satisfies DecisionTableFormat });
+ * ```
+ */
 export type DecisionTableFormat = 'markdown' | 'text' | 'json';
 
 const CELLS: readonly DecisionCell[] = ['+', 'self', '-', 'other'];
