@@ -52,5 +52,8 @@ describe('assertCascadeMonotonic', () => {
     expect(() => assertCascadeMonotonic(chatshipperPolicy, { fields: [''] })).toThrow(TypeError);
     expect(() => assertCascadeMonotonic({} as never)).toThrow(/expected a policy/);
     expect(() => assertCascadeMonotonic({ ...wrapPolicy(), can: 'yes' } as never)).toThrow(/policy.can is not a function/);
+    expect(() => assertCascadeMonotonic({ ...wrapPolicy(), actions: [] })).toThrow(/policy.actions is not a non-empty/);
+    expect(() => assertCascadeMonotonic({ ...wrapPolicy(), ladder: { scopes: [] } })).toThrow(/policy.ladder.scopes is empty/);
+    expect(() => assertCascadeMonotonic({ ...wrapPolicy(), explain: 1 } as never)).toThrow(/policy.explain is not a function/);
   });
 });

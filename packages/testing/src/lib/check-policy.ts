@@ -10,8 +10,8 @@ export function checkPolicy(assertion: string, policy: unknown): asserts policy 
   const ladder = p.ladder as { scopes?: unknown } | undefined;
   if (typeof ladder !== 'object' || ladder === null || !isStringArray(ladder.scopes)) fail('policy.ladder.scopes is not a string array');
   if ((ladder as { scopes: string[] }).scopes.length === 0) fail('policy.ladder.scopes is empty');
-  if (!isStringArray(p.resources)) fail('policy.resources is not a string array');
-  if (!isStringArray(p.actions)) fail('policy.actions is not a string array');
+  if (!isStringArray(p.resources) || p.resources.length === 0) fail('policy.resources is not a non-empty string array');
+  if (!isStringArray(p.actions) || p.actions.length === 0) fail('policy.actions is not a non-empty string array');
   if (typeof p.can !== 'function') fail('policy.can is not a function');
   for (const optional of ['canEvery', 'explain', 'abilityFor', 'rulesFor'] as const) {
     if (p[optional] !== undefined && typeof p[optional] !== 'function') fail(`policy.${optional} is not a function`);
