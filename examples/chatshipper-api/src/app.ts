@@ -1,22 +1,23 @@
-import { chatshipperPolicy } from '@scopeladder/core';
-import { createAuthService, createMemoryStore, hashPassword, type AuthService } from '@scopeladder/tokens';
+import { chatshipperPolicy, isScopeladderError } from '@scopeladder/core';
+import { createAuthService, hashPassword, type AuthService } from '@scopeladder/tokens';
+import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap.js';
 import type { Framework, ServerConfig } from './config.js';
-import type { CreateFrameworkServer, FrameworkServer } from './http/types.js';
-import { newId } from './lib/ids.js';
+import type { CreateFrameworkServer, FrameworkServer, HealthAnswer } from './http/types.js';
 import type { Logger } from './log.js';
 import { createRoutes } from './routes.js';
-import { createMemoryResourceRepository, createMemoryUserRepository } from './storage/memory.js';
-import type { ResourceRepository, UserRepository } from './storage/types.js';
+import { createMemoryStorage } from './storage/memory.js';
+import { openRedisStorage } from './storage/redis-storage.js';
+import type { Storage } from './storage/types.js';
 
 /** The running server. */
 export interface ChatshipperServer {
   readonly address: { readonly host: string; readonly port: number };
   readonly framework: Framework;
-  /** Where state lives: `"memory"`. */
+  /** Where state lives, for the banner: `memory`, or `redis at redis://host:port (prefix "…")`. */
   readonly storage: string;
-  /** The bootstrap admin's id and organization. */
-  readonly admin: { readonly id: string; readonly organization: string };
-  /** Graceful stop (in-flight requests get up to `graceMs`). */
+  /** The bootstrap admin, and whether this start created it or found it (another instance made it). */
+  readonly admin: BootstrapAdmin;
+  /** Graceful stop (in-flight requests get up to `graceMs`), then the storage's connections close. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -43,24 +44,21 @@ async function loadFramework(framework: Framework): Promise<CreateFrameworkServe
   }
 }
 
-/** State behind small interfaces: memory now; a Redis implementation slots in here. */
-interface Storage {
-  readonly name: string;
-  readonly users: UserRepository;
-  readonly resources: ResourceRepository;
-  readonly tokenStore: ReturnType<typeof createMemoryStore>;
+/**
+ * Where state lives: in memory by default; with `REDIS_URL`, every piece of it (tokens, users,
+ * resources) in Redis, shared by every instance.
+ */
+async function createStorage(config: ServerConfig, logger: Logger): Promise<Storage> {
+  if (config.redisUrl === undefined) return createMemoryStorage();
+  return openRedisStorage({ url: config.redisUrl, prefix: config.redisPrefix, logger });
 }
 
-function createStorage(config: ServerConfig): Storage {
-  if (config.redisUrl !== undefined) {
-    throw new Error('REDIS_URL is set, but this server does not support Redis storage yet; unset REDIS_URL to keep state in memory');
+/** A start-up failure worth a clear line: Redis went away between connecting and bootstrapping. */
+function describeStartError(error: unknown, storage: Storage): unknown {
+  if (isScopeladderError(error) && error.code === 'ERR_STORE_UNAVAILABLE') {
+    return new Error(`the storage (${storage.description}) is unavailable`);
   }
-  return {
-    name: 'memory',
-    users: createMemoryUserRepository(),
-    resources: createMemoryResourceRepository(),
-    tokenStore: createMemoryStore(),
-  };
+  return error;
 }
 
 /**
@@ -76,7 +74,16 @@ function createStorage(config: ServerConfig): Storage {
  */
 export async function startChatshipperServer(options: StartChatshipperServerOptions): Promise<ChatshipperServer> {
   const { config, logger } = options;
-  const storage = createStorage(config);
+  const storage = await createStorage(config, logger);
+  try {
+    return await startOn(storage, config, logger);
+  } catch (error) {
+    await storage.close();
+    throw describeStartError(error, storage);
+  }
+}
+
+async function startOn(storage: Storage, config: ServerConfig, logger: Logger): Promise<ChatshipperServer> {
   const auth: AuthService = createAuthService({
     policy: chatshipperPolicy,
     directory: storage.users,
@@ -89,7 +96,27 @@ export async function startChatshipperServer(options: StartChatshipperServerOpti
     realm: REALM,
   });
 
-  const admin = await bootstrap(storage, config);
+  const bootstrap = (): Promise<BootstrapAdmin> =>
+    ensureBootstrapAdmin({
+      users: storage.users,
+      resources: storage.resources,
+      email: config.admin.email,
+      password: config.admin.password,
+      hashPassword: (password) => hashPassword(password),
+    });
+  const admin = await bootstrap();
+  // A Redis that restarted without persistence comes back empty: create the admin again, so
+  // the deployment can be logged in to without restarting every instance.
+  storage.onRecovered(() => {
+    bootstrap().then(
+      (again) => {
+        if (again.created) logger.info('storage: the bootstrap admin was missing after the outage and was created again');
+      },
+      (error: unknown) => {
+        logger.error(`storage: could not check the bootstrap admin after the outage: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  });
 
   const routes = createRoutes({
     auth,
@@ -99,26 +126,30 @@ export async function startChatshipperServer(options: StartChatshipperServerOpti
     hashPassword: (password) => hashPassword(password),
   });
   const startedAt = Date.now();
+  const health = async (): Promise<HealthAnswer> => {
+    const check = await storage.check();
+    return {
+      status: check.ok ? 200 : 503,
+      body: {
+        status: check.ok ? 'ok' : 'unavailable',
+        framework: config.framework,
+        storage: storage.name,
+        ...check.details,
+        uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      },
+    };
+  };
   const createServer = await loadFramework(config.framework);
-  const server: FrameworkServer = await createServer({
-    auth,
-    routes,
-    logger,
-    health: () => ({
-      status: 'ok',
-      framework: config.framework,
-      storage: storage.name,
-      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
-    }),
-  });
+  const server: FrameworkServer = await createServer({ auth, routes, logger, health });
   const address = await server.listen(config.port, config.host);
   let closing: Promise<void> | undefined;
   return {
     address,
     framework: config.framework,
-    storage: storage.name,
+    storage: storage.description,
     admin,
-    close: (graceMs = 10_000) => (closing ??= server.close(graceMs)),
+    // HTTP first (requests in flight still need the storage), then the storage's connections.
+    close: (graceMs = 10_000) => (closing ??= server.close(graceMs).finally(() => storage.close())),
   };
 }
 
@@ -128,22 +159,4 @@ export async function startChatshipperServer(options: StartChatshipperServerOpti
  */
 export function clockToleranceFor(ttlSeconds: number): number {
   return Math.min(5, Math.floor(ttlSeconds / 10));
-}
-
-/** Creates the root organization and the bootstrap admin in it. */
-async function bootstrap(storage: Storage, config: ServerConfig): Promise<{ id: string; organization: string }> {
-  const organization = newId();
-  await storage.resources.create('Organization', { id: organization, organization: undefined, name: 'ChatShipper', level: 1 });
-  const id = newId();
-  const created = await storage.users.create({
-    id,
-    email: config.admin.email,
-    role: 'admin',
-    kind: 'user',
-    organization,
-    passwordHash: await hashPassword(config.admin.password),
-    profile: { name: 'Bootstrap admin' },
-  });
-  if (!created) throw new Error('Could not create the bootstrap admin');
-  return { id, organization };
 }

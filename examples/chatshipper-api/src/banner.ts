@@ -7,11 +7,23 @@ export interface BannerInput {
   readonly address: { readonly host: string; readonly port: number };
   /** Where state lives, e.g. `"memory"`. */
   readonly storage: string;
+  /**
+   * What the bootstrap found: `created: false` when the admin already existed (another instance
+   * on the same Redis made it). Then its password was not changed, so a generated one is not
+   * printed. Default: created, with role `admin`.
+   */
+  readonly admin?: { readonly created: boolean; readonly role: string } | undefined;
 }
 
 /** Quotes a string for a POSIX shell. */
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function adminPasswordLine(config: BannerInput['config'], created: boolean): string {
+  if (!created) return '(unchanged: this admin already existed in the shared storage)';
+  if (config.admin.generatedPassword) return `${config.admin.password} (generated; set ADMIN_PASSWORD to choose one)`;
+  return '(from ADMIN_PASSWORD)';
 }
 
 /**
@@ -43,7 +55,9 @@ export function baseUrlFor(address: { readonly host: string; readonly port: numb
 export function formatBanner(input: BannerInput): string {
   const { config } = input;
   const base = baseUrlFor(input.address);
-  const password = config.admin.generatedPassword ? config.admin.password : '<ADMIN_PASSWORD>';
+  const created = input.admin?.created ?? true;
+  const showPassword = config.admin.generatedPassword && created;
+  const password = showPassword ? config.admin.password : '<ADMIN_PASSWORD>';
   const login = JSON.stringify({ email: config.admin.email, password });
   const bound = `http://${input.address.host.includes(':') ? `[${input.address.host}]` : input.address.host}:${input.address.port}`;
   const lines = [
@@ -51,8 +65,11 @@ export function formatBanner(input: BannerInput): string {
     ...(bound === base ? [] : [`  bound to:    ${bound} (every interface)`]),
     `  health:      ${base}/health`,
     `  admin email: ${config.admin.email}${config.admin.generatedEmail ? ' (default)' : ''}`,
-    `  admin password: ${config.admin.generatedPassword ? `${config.admin.password} (generated; set ADMIN_PASSWORD to choose one)` : '(from ADMIN_PASSWORD)'}`,
+    `  admin password: ${adminPasswordLine(config, created)}`,
   ];
+  if (input.admin !== undefined && input.admin.role !== 'admin') {
+    lines.push(`  note: that user exists with role "${input.admin.role}", not "admin"; it was left unchanged.`);
+  }
   if (config.generatedJwtSecret) {
     lines.push('  JWT_SECRET is not set: a random signing key was generated, so tokens end with this process.');
   }

@@ -26,6 +26,8 @@ export interface ServerConfig {
   readonly generatedJwtSecret: boolean;
   /** `REDIS_URL`, when set (validated as a `redis:` / `rediss:` URL). */
   readonly redisUrl: string | undefined;
+  /** `REDIS_PREFIX`: put before every Redis key, so several deployments can share one Redis. */
+  readonly redisPrefix: string;
 }
 
 /** Thrown by {@link parseConfig} with every problem found, each naming its variable. */
@@ -48,6 +50,9 @@ export interface ParseConfigOptions {
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@chatshipper.example';
+/** The default `REDIS_PREFIX`. */
+export const DEFAULT_REDIS_PREFIX = 'chatshipper:';
+const REDIS_PREFIX = /^[\x21-\x7e]{1,64}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const MIN_SECRET_BYTES = 32;
 const MIN_PASSWORD_LENGTH = 8;
@@ -129,6 +134,17 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     }
     // The URL may hold a password: do not echo it.
     if (!ok) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+    // Every instance must verify the tokens the others sign: a per-process key cannot work.
+    if (generatedJwtSecret) {
+      problems.push(
+        `JWT_SECRET must be set when REDIS_URL is set: every instance signs and verifies tokens with it, so give them all the same secret (at least ${MIN_SECRET_BYTES} bytes)`,
+      );
+    }
+  }
+
+  const redisPrefix = present(env['REDIS_PREFIX']) ? env['REDIS_PREFIX'] : DEFAULT_REDIS_PREFIX;
+  if (!REDIS_PREFIX.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX must be 1 to 64 printable characters without spaces');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -142,5 +158,6 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     jwtSecret,
     generatedJwtSecret,
     redisUrl,
+    redisPrefix,
   };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  logger.info(formatBanner({ config, address: server.address, storage: server.storage }));
+  logger.info(formatBanner({ config, address: server.address, storage: server.storage, admin: server.admin }));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

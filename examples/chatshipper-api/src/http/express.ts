@@ -2,7 +2,7 @@ import { createExpressAuth } from '@scopeladder/express';
 import express, { type Request, type Response } from 'express';
 import type { ApiRoute } from '../routes.js';
 import { createNodeServer } from './node-server.js';
-import { BODY_LIMIT_BYTES, NO_STORE, describeError, hasBody, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { CreateFrameworkServer } from './types.js';
 export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
   const auth = createExpressAuth({
     service,
-    onError: (error) => logger.error(`unexpected error: ${describeError(error)}`),
+    onError: reportServerError(logger),
   });
   const app = express();
   app.disable('x-powered-by');
@@ -31,8 +31,10 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
     next();
   });
 
-  app.get('/health', (_req, res) => {
-    res.set('cache-control', NO_STORE).json(health());
+  app.get('/health', (_req, res, next) => {
+    health().then((answer) => {
+      res.status(answer.status).set('cache-control', NO_STORE).json(answer.body);
+    }, next);
   });
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(auth.tokenRoutes());

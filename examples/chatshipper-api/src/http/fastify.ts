@@ -1,6 +1,6 @@
 import scopeladder from '@scopeladder/fastify';
 import Fastify from 'fastify';
-import { describeError, BODY_LIMIT_BYTES, NO_STORE, hasBody, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer, FrameworkServer } from './types.js';
 
 /**
@@ -13,7 +13,7 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
   await app.register(scopeladder, {
     service,
     authenticate: 'guarded',
-    onError: (error) => logger.error(`unexpected error: ${describeError(error)}`),
+    onError: reportServerError(logger),
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -27,7 +27,8 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
   });
 
   app.get('/health', { config: { scopeladder: false } }, async (_request, reply) => {
-    return reply.header('cache-control', NO_STORE).send(health());
+    const answer = await health();
+    return reply.code(answer.status).header('cache-control', NO_STORE).send(answer.body);
   });
 
   for (const route of routes) {

@@ -3,7 +3,7 @@ import { Router } from '@koa/router';
 import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
-import { BODY_LIMIT_BYTES, NO_STORE, describeError, hasBody, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ import type { CreateFrameworkServer } from './types.js';
 export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
   const auth = createKoaAuth({
     service,
-    onError: (error) => logger.error(`unexpected error: ${describeError(error)}`),
+    onError: reportServerError(logger),
   });
   const app = new Koa();
   // Errors are answered by the adapter and reported through onError; keep Koa's default
@@ -38,8 +38,10 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
   app.use(auth.errorHandler);
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' || ctx.path !== '/health') return next();
+    const answer = await health();
     ctx.set('cache-control', NO_STORE);
-    ctx.body = health();
+    ctx.status = answer.status;
+    ctx.body = answer.body;
   });
   app.use(auth.tokenRoutes());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT_BYTES, encoding: 'utf-8' }));

@@ -1,4 +1,5 @@
-import { ScopeladderError } from '@scopeladder/core';
+import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
+import type { Logger } from '../log.js';
 import type { ApiResponse } from '../routes.js';
 
 /** `Cache-Control` of every API answer: tokens and user records are not for shared caches. */
@@ -21,4 +22,19 @@ export function hasBody(response: ApiResponse): boolean {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/**
+ * The adapters' `onError` (called for every error answered with a 5xx). The storage being
+ * unavailable (503, Redis away) is expected during an outage: one short line without a stack
+ * (the connection monitor has already said why). Anything else is a bug: its stack.
+ */
+export function reportServerError(logger: Logger): (error: unknown) => void {
+  return (error) => {
+    if (isScopeladderError(error) && error.code === 'ERR_STORE_UNAVAILABLE') {
+      logger.error(`storage unavailable: answered 503 (${error.message})`);
+      return;
+    }
+    logger.error(`unexpected error: ${describeError(error)}`);
+  };
 }

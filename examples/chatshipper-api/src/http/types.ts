@@ -7,8 +7,14 @@ export interface FrameworkAppOptions {
   readonly auth: AuthService;
   readonly routes: readonly ApiRoute[];
   readonly logger: Logger;
-  /** The body of `GET /health` (no authentication). */
-  readonly health: () => Readonly<Record<string, unknown>>;
+  /** The answer of `GET /health` (no authentication): 200 while the storage answers, else 503. */
+  readonly health: () => Promise<HealthAnswer>;
+}
+
+/** What `GET /health` answers. */
+export interface HealthAnswer {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** A listening (or ready to listen) HTTP server, whatever the framework. */

@@ -1,5 +1,29 @@
+import { createMemoryStore } from '@scopeladder/tokens';
 import type { ResourceType } from '../resources.js';
-import type { ResourceDocument, ResourceRepository, StoredUser, UserPatch, UserRepository } from './types.js';
+import { applyUserPatch, mergeResource } from './merge.js';
+import type { ResourceDocument, ResourceRepository, Storage, StoredUser, UserPatch, UserRepository } from './types.js';
+
+/**
+ * The default {@link Storage}: everything in this process's memory, gone when it stops.
+ *
+ * @example
+ * ```ts
+ * const storage = createMemoryStorage();
+ * const auth = createAuthService({ directory: storage.users, store: storage.tokenStore, ... });
+ * ```
+ */
+export function createMemoryStorage(): Storage {
+  return {
+    name: 'memory',
+    description: 'memory',
+    users: createMemoryUserRepository(),
+    resources: createMemoryResourceRepository(),
+    tokenStore: createMemoryStore(),
+    check: async () => ({ ok: true, details: {} }),
+    onRecovered: () => {},
+    close: async () => {},
+  };
+}
 
 /**
  * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered.
@@ -34,7 +58,7 @@ export function createMemoryResourceRepository(): ResourceRepository {
     async update(type, id, patch) {
       const current = table(type).get(id);
       if (!current) return null;
-      const next: ResourceDocument = { ...current, ...patch, id: current.id, organization: current.organization };
+      const next = mergeResource(current, patch);
       table(type).set(id, next);
       return next;
     },
@@ -79,19 +103,12 @@ export function createMemoryUserRepository(): UserRepository {
     async update(id, patch: UserPatch) {
       const current = byId.get(id);
       if (!current) return null;
-      const email = patch.email === undefined ? current.email : patch.email.toLowerCase();
-      if (email !== current.email) {
-        if (idByEmail.has(email)) return 'email_taken';
+      const next = applyUserPatch(current, patch);
+      if (next.email !== current.email) {
+        if (idByEmail.has(next.email)) return 'email_taken';
         idByEmail.delete(current.email);
-        idByEmail.set(email, id);
+        idByEmail.set(next.email, id);
       }
-      const next: StoredUser = {
-        ...current,
-        email,
-        ...(patch.role === undefined ? {} : { role: patch.role }),
-        ...(patch.passwordHash === undefined ? {} : { passwordHash: patch.passwordHash }),
-        profile: patch.profile === undefined ? current.profile : { ...current.profile, ...patch.profile },
-      };
       byId.set(id, next);
       return next;
     },

@@ -1,4 +1,4 @@
-import type { UserDirectory, UserRecord } from '@scopeladder/tokens';
+import type { TokenStore, UserDirectory, UserRecord } from '@scopeladder/tokens';
 import type { ResourceType } from '../resources.js';
 
 /** A JSON object as stored: the client's fields plus the server's `id` and `organization`. */
@@ -9,7 +9,7 @@ export interface ResourceDocument {
 }
 
 /**
- * Where non-user resources live. One implementation per backend (memory now, Redis later);
+ * Where non-user resources live. One implementation per backend (memory, Redis);
  * the handlers only see this interface.
  */
 export interface ResourceRepository {
@@ -53,4 +53,33 @@ export interface UserRepository extends UserDirectory {
   update(id: string, patch: UserPatch): Promise<StoredUser | null | 'email_taken'>;
   /** Deletes a user and resolves the deleted record, or `null`. */
   delete(id: string): Promise<StoredUser | null>;
+}
+
+/** What {@link Storage.check} reports, for `GET /health`. */
+export interface StorageHealth {
+  /** Whether the backend answers now. */
+  readonly ok: boolean;
+  /** Extra fields for the health answer, e.g. `{ redis: 'up' }`. */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/**
+ * Every piece of the server's state behind one object: the users (also the auth service's
+ * directory), the other resources and the token store. In memory (one process) or in Redis
+ * (shared by every instance).
+ */
+export interface Storage {
+  /** `"memory"` or `"redis"`: the health answer's `storage`. */
+  readonly name: 'memory' | 'redis';
+  /** For the banner, without credentials: `memory`, `redis at redis://127.0.0.1:6379 (prefix "chatshipper:")`. */
+  readonly description: string;
+  readonly users: UserRepository;
+  readonly resources: ResourceRepository;
+  readonly tokenStore: TokenStore;
+  /** Whether the backend answers now; never throws. */
+  check(): Promise<StorageHealth>;
+  /** Calls `listener` each time the backend is reachable again after an outage. */
+  onRecovered(listener: () => void): void;
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>;
 }

@@ -1,0 +1,174 @@
+import { createRedisStore } from '@scopeladder/redis';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { createRedisResourceRepository, createRedisUserRepository } from './redis.js';
+import type { Storage } from './types.js';
+
+/** Options of {@link openRedisStorage}. */
+export interface OpenRedisStorageOptions {
+  /** `REDIS_URL`: `redis://[user:password@]host:port[/db]` or `rediss://…`. */
+  readonly url: string;
+  /** `REDIS_PREFIX`: put before every key. */
+  readonly prefix: string;
+  /** Where connection losses and recoveries are reported (never with credentials). */
+  readonly logger: Logger;
+  /** How long start-up waits for Redis before giving up. Default `5000`. */
+  readonly connectTimeoutMs?: number | undefined;
+  /** The longest one Redis call may take before `ERR_STORE_UNAVAILABLE` (503). Default `1000`. */
+  readonly commandTimeoutMs?: number | undefined;
+}
+
+/** Thrown by {@link openRedisStorage} when Redis does not answer at start-up. */
+export class RedisUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * A Redis URL for logs and the banner: scheme, host, port and database, never the user name or
+ * the password.
+ *
+ * @example
+ * ```ts
+ * describeRedisUrl('redis://app:s3cret@cache.internal:6380/2'); // 'redis://cache.internal:6380/2'
+ * ```
+ */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const db = parsed.pathname.length > 1 ? parsed.pathname : '';
+    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${db}`;
+  } catch {
+    return 'redis (unparsable URL)';
+  }
+}
+
+/** The name and message of a connection error: ioredis puts host and port there, never credentials. */
+function reason(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message !== '' ? message : 'unknown error';
+}
+
+/** Resolves at the client's first `ready`, or rejects after `timeoutMs` with the last error seen. */
+function waitForReady(client: Redis, timeoutMs: number, where: string): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let lastError = 'no answer';
+    const onError = (error: unknown): void => {
+      lastError = reason(error);
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onError);
+    };
+    const onReady = (): void => {
+      cleanup();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new RedisUnavailableError(`Redis at ${where} did not answer within ${timeoutMs / 1000}s (${lastError})`));
+    }, timeoutMs);
+    client.on('ready', onReady);
+    client.on('error', onError);
+  });
+}
+
+/**
+ * Opens the shared state of a multi-instance deployment: one ioredis client from `REDIS_URL`,
+ * shared by the token store of `@scopeladder/redis` and the user and resource collections, all
+ * under `prefix`. Resolves once Redis answers (or rejects with {@link RedisUnavailableError}
+ * after `connectTimeoutMs`).
+ *
+ * The client fails fast and never replays: no offline queue (while Redis is away every call
+ * fails at once with `ERR_STORE_UNAVAILABLE`, answered 503), no resending of unanswered commands
+ * after a reconnect (a refresh rotation must never run twice), and reconnection forever (at
+ * most one attempt a second), so the server recovers by itself when Redis returns. Outages and
+ * recoveries are logged once each.
+ *
+ * @example
+ * ```ts
+ * const storage = await openRedisStorage({ url: process.env.REDIS_URL!, prefix: 'chatshipper:', logger });
+ * const auth = createAuthService({ directory: storage.users, store: storage.tokenStore, ... });
+ * // at shutdown, after the HTTP server closed:
+ * await storage.close();
+ * ```
+ */
+export async function openRedisStorage(options: OpenRedisStorageOptions): Promise<Storage> {
+  const { url, prefix, logger } = options;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
+  const where = describeRedisUrl(url);
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+    connectTimeout: Math.max(commandTimeoutMs, 1000),
+  });
+
+  // Connection reports: one line when Redis goes away, one when it is back. (An `error`
+  // listener is required anyway: without one, ioredis prints every failed reconnection.)
+  let everReady = false;
+  let down = false;
+  let closing = false;
+  const recoveredListeners: (() => void)[] = [];
+  client.on('error', (error: unknown) => {
+    if (!everReady || down) return;
+    down = true;
+    logger.error(`redis: connection to ${where} lost (${reason(error)}); requests answer 503 until it is back`);
+  });
+  client.on('close', () => {
+    if (!everReady || down || closing) return;
+    down = true;
+    logger.error(`redis: connection to ${where} lost; requests answer 503 until it is back`);
+  });
+  client.on('ready', () => {
+    if (!everReady) {
+      everReady = true;
+      return;
+    }
+    if (!down) return;
+    down = false;
+    logger.info(`redis: connected to ${where} again`);
+    for (const listener of recoveredListeners) listener();
+  });
+
+  async function close(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    await tokenStore.close();
+    try {
+      if (client.status === 'ready') await client.quit();
+      else client.disconnect();
+    } catch {
+      client.disconnect();
+    }
+  }
+
+  const tokenStore = createRedisStore({ client, prefix, commandTimeoutMs });
+  try {
+    await waitForReady(client, options.connectTimeoutMs ?? 5000, where);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    name: 'redis',
+    description: `redis at ${where} (prefix ${JSON.stringify(prefix)})`,
+    users: createRedisUserRepository({ client, prefix, commandTimeoutMs }),
+    resources: createRedisResourceRepository({ client, prefix, commandTimeoutMs }),
+    tokenStore,
+    async check() {
+      const up = await tokenStore.ping();
+      return { ok: up, details: { redis: up ? 'up' : 'down' } };
+    },
+    onRecovered(listener) {
+      recoveredListeners.push(listener);
+    },
+    close,
+  };
+}

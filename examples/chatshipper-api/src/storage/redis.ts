@@ -1,0 +1,131 @@
+import { ScopeladderError } from '@scopeladder/core';
+import { createRedisCollection, type RedisCollection } from '@scopeladder/redis';
+import type { Redis } from 'ioredis';
+import { isId } from '../lib/ids.js';
+import { RESOURCE_PATHS, RESOURCE_TYPES, type ResourceType } from '../resources.js';
+import { applyUserPatch, mergeResource } from './merge.js';
+import type { ResourceDocument, ResourceRepository, StoredUser, UserRepository } from './types.js';
+
+/** Options of {@link createRedisUserRepository} and {@link createRedisResourceRepository}. */
+export interface RedisRepositoryOptions {
+  /** The shared ioredis client (the same one the token store uses). */
+  readonly client: Redis;
+  /** Put before every key, e.g. `"chatshipper:"`. */
+  readonly prefix: string;
+  /** The longest one Redis call may take before `ERR_STORE_UNAVAILABLE` (503). Default `1000`. */
+  readonly commandTimeoutMs?: number | undefined;
+}
+
+function idCollision(): ScopeladderError {
+  return new ScopeladderError('ERR_INTERNAL', 'A new record got an id that is already in use');
+}
+
+/**
+ * A {@link UserRepository} in Redis (a `createRedisCollection` named `users`, unique on the
+ * lower-cased email), so every instance sees the same users. Email uniqueness and role changes
+ * are atomic across instances. When Redis is unreachable, every call rejects with
+ * `ScopeladderError('ERR_STORE_UNAVAILABLE')`, which the adapters answer with 503.
+ *
+ * @example
+ * ```ts
+ * const users = createRedisUserRepository({ client: redis, prefix: 'chatshipper:' });
+ * const auth = createAuthService({ directory: users, store: createRedisStore({ client: redis }), ... });
+ * ```
+ */
+export function createRedisUserRepository(options: RedisRepositoryOptions): UserRepository {
+  const users: RedisCollection<StoredUser> = createRedisCollection<StoredUser>({
+    client: options.client,
+    prefix: options.prefix,
+    commandTimeoutMs: options.commandTimeoutMs,
+    name: 'users',
+    unique: (user) => ({ email: user.email.toLowerCase() }),
+  });
+  return {
+    async findById(id) {
+      // Ids are only ever 24 hex characters: anything else names no user (and no odd key).
+      return isId(id) ? users.get(id) : null;
+    },
+    async findByEmail(email) {
+      if (typeof email !== 'string' || email === '') return null;
+      return users.findBy('email', email.toLowerCase());
+    },
+    async list() {
+      return users.list();
+    },
+    async create(user) {
+      const result = await users.create({ ...user, email: user.email.toLowerCase() });
+      if (result.status === 'created') return result.document;
+      if (result.index === 'email') return null;
+      throw idCollision();
+    },
+    async update(id, patch) {
+      if (!isId(id)) return null;
+      const result = await users.update(id, (current) => applyUserPatch(current, patch));
+      if (result.status === 'updated') return result.document;
+      if (result.status === 'not_found') return null;
+      return 'email_taken';
+    },
+    async delete(id) {
+      return isId(id) ? users.delete(id) : null;
+    },
+  };
+}
+
+/** The collection name of a resource type: its REST path segment (`Contact` → `contacts`). */
+function collectionName(type: ResourceType): string {
+  return RESOURCE_PATHS[type].slice('/v2/'.length);
+}
+
+/**
+ * A {@link ResourceRepository} in Redis: one `createRedisCollection` per resource type, named
+ * after its path (`contacts`, `knowledgeitems`…), listed in insertion order. Updates are
+ * compare-and-set, so two instances updating one record at once lose no field. Users are not
+ * resources here: they live in {@link createRedisUserRepository}.
+ *
+ * @example
+ * ```ts
+ * const resources = createRedisResourceRepository({ client: redis, prefix: 'chatshipper:' });
+ * await resources.create('Contact', { id: newId(), organization, name: 'Ada' });
+ * ```
+ */
+export function createRedisResourceRepository(options: RedisRepositoryOptions): ResourceRepository {
+  const collections = new Map<ResourceType, RedisCollection<ResourceDocument>>();
+  for (const type of RESOURCE_TYPES) {
+    if (type === 'User') continue;
+    collections.set(
+      type,
+      createRedisCollection<ResourceDocument>({
+        client: options.client,
+        prefix: options.prefix,
+        commandTimeoutMs: options.commandTimeoutMs,
+        name: collectionName(type),
+      }),
+    );
+  }
+  const of = (type: ResourceType): RedisCollection<ResourceDocument> => {
+    const found = collections.get(type);
+    if (!found) throw new TypeError(`createRedisResourceRepository: no collection for ${type} (users live in the UserRepository)`);
+    return found;
+  };
+  return {
+    async list(type) {
+      return of(type).list();
+    },
+    async get(type, id) {
+      return isId(id) ? of(type).get(id) : null;
+    },
+    async create(type, document) {
+      const result = await of(type).create(document);
+      if (result.status === 'created') return result.document;
+      throw idCollision();
+    },
+    async update(type, id, patch) {
+      if (!isId(id)) return null;
+      const result = await of(type).update(id, (current) => mergeResource(current, patch));
+      return result.status === 'updated' ? result.document : null;
+    },
+    async delete(type, id) {
+      return isId(id) ? (await of(type).delete(id)) !== null : false;
+    },
+  };
+}
