@@ -47,4 +47,23 @@ describe('formatBanner', () => {
     const echoed = execFileSync('sh', ['-c', `printf %s ${body}`], { encoding: 'utf8' });
     expect(JSON.parse(echoed)).toEqual({ email: "o'hara@example.com", password: config.admin.password });
   });
+
+  it('names the storage, and never prints a generated password that an existing admin does not have', () => {
+    const config = parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'k'.repeat(32) });
+    const storage = 'redis at redis://127.0.0.1:6379 (prefix "chatshipper:")';
+    const banner = formatBanner({ config, address, storage, admin: { created: false, role: 'admin' } });
+    expect(banner).toContain(`storage: ${storage}`);
+    expect(banner).toContain('admin password: (unchanged: this admin already existed in the shared storage)');
+    expect(banner).not.toContain(config.admin.password);
+    expect(banner).toContain('<ADMIN_PASSWORD>');
+    expect(banner).not.toContain('note:');
+    const created = formatBanner({ config, address, storage, admin: { created: true, role: 'admin' } });
+    expect(created).toContain(config.admin.password);
+  });
+
+  it('warns when the user with the admin email is no longer an admin', () => {
+    const config = parseConfig({ ADMIN_PASSWORD: 'my-own-password' });
+    const banner = formatBanner({ config, address, storage: 'memory', admin: { created: false, role: 'agent' } });
+    expect(banner).toContain('note: that user exists with role "agent", not "admin"');
+  });
 });

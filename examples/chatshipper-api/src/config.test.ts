@@ -24,6 +24,7 @@ describe('parseConfig', () => {
       accessTokenTtlText: '24h',
       generatedJwtSecret: true,
       redisUrl: undefined,
+      redisPrefix: 'chatshipper:',
     });
     expect(config.admin.generatedEmail).toBe(true);
     expect(config.admin.generatedPassword).toBe(true);
@@ -45,6 +46,7 @@ describe('parseConfig', () => {
       ACCESS_TOKEN_TTL: '2s',
       JWT_SECRET: 'x'.repeat(32),
       REDIS_URL: 'redis://127.0.0.1:6379/0',
+      REDIS_PREFIX: 'acme:chat:',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -55,6 +57,7 @@ describe('parseConfig', () => {
       jwtSecret: 'x'.repeat(32),
       generatedJwtSecret: false,
       redisUrl: 'redis://127.0.0.1:6379/0',
+      redisPrefix: 'acme:chat:',
     });
   });
 
@@ -98,9 +101,22 @@ describe('parseConfig', () => {
   });
 
   it('rejects a bad REDIS_URL without echoing it', () => {
-    const problems = problemsOf({ REDIS_URL: 'http://user:hunter2@host' });
+    const problems = problemsOf({ REDIS_URL: 'http://user:hunter2@host', JWT_SECRET: 'k'.repeat(32) });
     expect(problems).toEqual([expect.stringContaining('REDIS_URL')]);
     expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('requires JWT_SECRET with REDIS_URL: instances must verify each other\'s tokens', () => {
+    const problems = problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET must be set when REDIS_URL is set: every instance/)]);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'k'.repeat(32) })).toEqual([]);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'k'.repeat(31) })).toEqual([
+      expect.stringContaining('JWT_SECRET must be at least 32 bytes'),
+    ]);
+  });
+
+  it.each(['has space', 'x'.repeat(65), 'tab\there'])('rejects REDIS_PREFIX=%j', (prefix) => {
+    expect(problemsOf({ REDIS_PREFIX: prefix })).toEqual([expect.stringContaining('REDIS_PREFIX')]);
   });
 
   it('rejects a bad admin email and a short admin password', () => {

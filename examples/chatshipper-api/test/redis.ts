@@ -1,0 +1,122 @@
+/**
+ * Test support for the Redis mode: the Redis the tests run against (a missing one FAILS the
+ * tests, never skips them), unique key prefixes, cleanup, and throw-away redis-server processes.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+/** The Redis of the test run: `REDIS_URL`, else the local default. */
+export const TEST_REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+
+/** A key prefix no other run or test file uses. */
+export function uniquePrefix(label: string): string {
+  return `chatshipper-test:${label}:${Date.now().toString(36)}-${randomBytes(4).toString('hex')}:`;
+}
+
+/**
+ * A client on the test Redis, once it answers. Rejects (failing the test file) when there is no
+ * Redis, with a message that says how to get one.
+ */
+export async function connectTestRedis(url = TEST_REDIS_URL, timeoutMs = 3000): Promise<Redis> {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
+  client.on('error', () => {});
+  const timer = setTimeout(() => client.disconnect(), timeoutMs);
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    throw new Error(
+      `These tests need a Redis at ${url} (set REDIS_URL for another one), e.g. \`redis-server --save "" --appendonly no\`: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+}
+
+/** Every key under `prefix`, sorted (SCAN: tests only; the server never scans). */
+export async function listKeys(client: Redis, prefix: string): Promise<string[]> {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern(prefix), 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) found.add(key);
+  } while (cursor !== '0');
+  return [...found].sort();
+}
+
+/** Deletes every key under `prefix`; resolves how many there were. */
+export async function deleteKeys(client: Redis, prefix: string): Promise<number> {
+  const keys = await listKeys(client, prefix);
+  for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+  return keys.length;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A redis-server process owned by a test. */
+export interface RedisServerProcess {
+  readonly port: number;
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** SIGKILL (no shutdown, no save), resolved once the process has exited. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `redis-server --port <port> --save "" --appendonly no` (nothing on disk: a restart
+ * comes back empty), resolved once it accepts connections. Needs `redis-server` on PATH.
+ */
+export function startRedisServer(port: number): Promise<RedisServerProcess> {
+  const binary = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start on port ${port}: ${output}`));
+    }, 10_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!output.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      resolve({
+        port,
+        url: `redis://127.0.0.1:${port}`,
+        process: child,
+        async kill() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          await exited;
+        },
+      });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}: ${output}`));
+    });
+  });
+}
