@@ -20,6 +20,7 @@
  * | `ERR_SCOPE_MALFORMED` | a scope value does not follow the RFC 6749 §3.3 grammar |
  * | `ERR_SCOPE_NOT_ALLOWED` | an API key asked for a scope above its bot's role (or `admin`) |
  * | `ERR_INVALID_REQUEST` | a request body or parameter is missing or malformed |
+ * | `ERR_PAYLOAD_TOO_LARGE` | a request body is larger than the limit set for it |
  * | `ERR_NOT_FOUND` | allowed, but no such resource |
  * | `ERR_STORE_UNAVAILABLE` | the token store cannot be reached: fail closed |
  * | `ERR_INTERNAL` | anything unexpected; the message never carries details |
@@ -41,6 +42,7 @@ export const ERROR_CODES = [
   'ERR_SCOPE_MALFORMED',
   'ERR_SCOPE_NOT_ALLOWED',
   'ERR_INVALID_REQUEST',
+  'ERR_PAYLOAD_TOO_LARGE',
   'ERR_NOT_FOUND',
   'ERR_STORE_UNAVAILABLE',
   'ERR_INTERNAL',

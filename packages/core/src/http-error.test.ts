@@ -20,6 +20,7 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_SCOPE_MALFORMED: { status: 400, bearer: undefined },
   ERR_SCOPE_NOT_ALLOWED: { status: 400, bearer: undefined },
   ERR_INVALID_REQUEST: { status: 400, bearer: undefined },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, bearer: undefined },
   ERR_NOT_FOUND: { status: 404, bearer: undefined },
   ERR_STORE_UNAVAILABLE: { status: 503, bearer: undefined },
   ERR_INTERNAL: { status: 500, bearer: undefined },

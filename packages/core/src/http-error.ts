@@ -54,6 +54,7 @@ export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Ob
   ERR_SCOPE_MALFORMED: { status: 400, challenge: false, description: 'Malformed scope' },
   ERR_SCOPE_NOT_ALLOWED: { status: 400, challenge: false, description: 'Scope not allowed for this principal' },
   ERR_INVALID_REQUEST: { status: 400, challenge: false, description: 'Invalid request' },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, challenge: false, description: 'Request body too large' },
   ERR_NOT_FOUND: { status: 404, challenge: false, description: 'Not found' },
   ERR_STORE_UNAVAILABLE: { status: 503, challenge: false, description: 'Authentication temporarily unavailable' },
   ERR_INTERNAL: { status: 500, challenge: false, description: 'Internal error' },
