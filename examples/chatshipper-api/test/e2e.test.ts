@@ -125,10 +125,13 @@ describe('startup configuration', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('refuses REDIS_URL clearly instead of silently keeping state in memory', async () => {
-    const result = await runToExit(build.main, { PORT: '0', REDIS_URL: 'redis://127.0.0.1:1' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('REDIS_URL');
+  it('refuses REDIS_URL without JWT_SECRET: instances must share the signing secret', async () => {
+    // (Redis mode itself is tested in multi-instance.test.ts and redis-outage.test.ts.)
+    const result = await runToExit(build.main, { PORT: '0', REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('JWT_SECRET must be set when REDIS_URL is set');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stdout).toBe('');
   });
 });
 
@@ -199,7 +202,8 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('answers /health without authentication', async () => {
       const answer = await call('GET', '/health');
       expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ status: 'ok', framework });
+      expect(answer.body).toMatchObject({ status: 'ok', framework, storage: 'memory' });
+      expect(answer.body.redis).toBeUndefined();
     });
 
     it('creates a user of each role; a bot gets its API key once, as apiToken', async () => {
