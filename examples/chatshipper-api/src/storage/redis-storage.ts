@@ -107,6 +107,9 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
     connectTimeout: Math.max(commandTimeoutMs, 1000),
+    // How long a closing socket may linger (ioredis' default, 2 s, delays the exit after a
+    // failed start).
+    disconnectTimeout: 500,
   });
 
   // Connection reports: one line when Redis goes away, one when it is back. (An `error`
