@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+// Not in core's package.json on purpose: @scopeladder/testing depends on core (a cycle); vitest and tsconfig paths resolve it to sources.
+import { arbitraries } from '@scopeladder/testing';
 import { chatshipperLadder, defineLadder } from './index.js';
 
 describe('defineLadder', () => {
@@ -73,9 +75,17 @@ describe('defineLadder', () => {
   });
 
   it('property: expand(s) is the prefix up to s, and expandAll is the expansion of the highest', () => {
-    const names = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9:._-]{0,8}$/), { minLength: 1, maxLength: 8 });
+    // Ladders with awkward names (`__proto__`, `constructor`, `*`); held scopes mixed with unknown, malformed and any strings.
+    const cases = arbitraries.ladder({ maxLength: 8 }).chain((scopes) =>
+      fc.tuple(
+        fc.constant(scopes),
+        fc.array(fc.oneof(arbitraries.unknownScope(scopes), arbitraries.hostileScope(scopes), fc.string({ maxLength: 6 })), {
+          maxLength: 6,
+        }),
+      ),
+    );
     fc.assert(
-      fc.property(names, fc.array(fc.string({ maxLength: 6 }), { maxLength: 6 }), (scopes, extra) => {
+      fc.property(cases, ([scopes, extra]) => {
         const l = defineLadder(scopes);
         scopes.forEach((scope, index) => {
           expect(l.expand(scope)).toEqual(scopes.slice(0, index + 1));

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_SCOPE_LENGTH, defineLadder, formatScope, isScopeladderError, parseScope } from './index.js';
+// Not in core's package.json on purpose: @scopeladder/testing depends on core (a cycle); vitest and tsconfig paths resolve it to sources.
+import { arbitraries } from '@scopeladder/testing';
+import { DEFAULT_MAX_SCOPE_LENGTH, chatshipperLadder, defineLadder, formatScope, isScopeladderError, parseScope } from './index.js';
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -11,11 +13,12 @@ function codeOf(run: () => unknown): string | undefined {
   }
 }
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const tokenChar = fc.constantFrom(
-  ...Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).filter((c) => c !== '"' && c !== '\\'),
+// RFC 6749 §3.3 scope tokens: the ladder's own, near misses of them, and any token of the grammar.
+const token = fc.oneof(
+  arbitraries.scope(chatshipperLadder),
+  arbitraries.unknownScope(chatshipperLadder),
+  arbitraries.scopeToken(),
 );
-const token = fc.string({ unit: tokenChar, minLength: 1, maxLength: 12 });
 
 describe('parseScope', () => {
   it('parses a space-delimited claim against the ChatShipper ladder by default', () => {
@@ -116,6 +119,33 @@ describe('parseScope', () => {
         expect(formatScope(parsed.tokens)).toBe(claim);
         expect(parseScope(tokens).tokens).toEqual(tokens);
         expect([...parsed.scopes, ...parsed.unknown].sort()).toEqual([...tokens].sort());
+        expect(parsed.scopes.every((scope) => chatshipperLadder.has(scope))).toBe(true);
+        expect(parsed.unknown.some((scope) => chatshipperLadder.has(scope))).toBe(false);
+      }),
+    );
+  });
+
+  it('property: every claim of the ladder parses, and its highest scope is the highest held', () => {
+    fc.assert(
+      fc.property(arbitraries.scopeString(chatshipperLadder, { unknown: true }), (claim) => {
+        const parsed = parseScope(claim);
+        expect(formatScope(parsed.tokens)).toBe([...new Set(claim.split(' '))].join(' '));
+        expect(parsed.highest).toBe(chatshipperLadder.highest(parsed.scopes));
+      }),
+    );
+  });
+
+  it('property: every hostile claim fails with ERR_SCOPE_MALFORMED, and its message never echoes it', () => {
+    fc.assert(
+      fc.property(arbitraries.hostileScopeString(chatshipperLadder), (claim) => {
+        let caught: unknown;
+        try {
+          parseScope(claim);
+        } catch (error) {
+          caught = error;
+        }
+        expect(isScopeladderError(caught) && caught.code).toBe('ERR_SCOPE_MALFORMED');
+        if (claim.length >= 8) expect((caught as Error).message).not.toContain(claim);
       }),
     );
   });

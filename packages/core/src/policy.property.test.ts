@@ -1,130 +1,114 @@
 import { createMongoAbility, subject } from '@casl/ability';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { definePolicy, isScopeladderError, type Matrix, type Policy, type Principal } from './index.js';
+// Not in core's package.json on purpose: @scopeladder/testing depends on core (a cycle); vitest and tsconfig paths resolve it to sources.
+import {
+  DEFAULT_PROTECTED_FIELDS,
+  arbitraries,
+  assertCascadeMonotonic,
+  assertDenyByDefault,
+  assertDeterministic,
+  assertNoSelfEscalation,
+  assertRulesSurviveJson,
+  assertSelfIsolation,
+  assertUnknownScopesGrantNothing,
+  type GeneratedPolicyDefinition,
+  type InvariantOptions,
+  type PolicyVocabulary,
+} from '@scopeladder/testing';
+import { definePolicy, isScopeladderError, type Policy, type Principal } from './index.js';
 
-// ---- Generators: random ladders, monotone matrices, principals and checks --------------------
+// The invariants every policy must keep come from @scopeladder/testing, run over random policies
+// (its `policyDefinition()`: random ladders with awkward scope names, monotone matrices, protected
+// fields). What stays here is core's own contract, which the package cannot express: the fast
+// paths against plain CASL, canEvery/explain/authorize/decisionTable, and all of it on malformed
+// input that a type system forbids (non-string ids, scopes, actions, targets and fields).
 
-const FIELD_POOL = ['role', 'org', 'name'] as const;
-const ID_POOL = ['p1', 'p2'] as const;
-
-interface Definition {
-  scopes: string[];
-  matrix: Record<string, Record<string, unknown>>;
-  fields: Record<string, Record<string, { protected: string[] }>>;
+function build(definition: GeneratedPolicyDefinition): Policy {
+  return definePolicy(definition as never) as unknown as Policy;
 }
 
-const scopeName = fc.stringMatching(/^[a-z][a-z0-9:._-]{0,6}$/).filter((s) => s !== 'nope');
-const resourceName = fc.stringMatching(/^[A-Z][a-z]{0,5}$/);
-const actionName = fc.stringMatching(/^[a-z]{1,6}$/).filter((a) => a !== 'manage' && a !== 'all');
+function vocabularyOf(definition: GeneratedPolicyDefinition): PolicyVocabulary {
+  const resources = Object.keys(definition.matrix);
+  return { resources, actions: Object.keys(definition.matrix[resources[0] as string] as object) };
+}
 
-// A cell over a ladder of `n` scopes: null, a scope, or { any?, self } with self strictly below any.
-const cellArb = (scopes: string[]) => {
-  const n = scopes.length;
+function declaredFields(definition: GeneratedPolicyDefinition): string[] {
+  const names = Object.values(definition.fields ?? {}).flatMap((row) => Object.values(row).flatMap((rule) => rule.protected));
+  return [...new Set(names)];
+}
+
+/** Fields to probe: the usual protected ones, the policy's own, nested paths into them, and an unprotected one. */
+function fieldsToProbe(definition: GeneratedPolicyDefinition): string[] {
+  const protectedNames = [...new Set([...DEFAULT_PROTECTED_FIELDS, ...declaredFields(definition)])];
+  return [...protectedNames, ...protectedNames.map((name) => `${name}.x`), 'unprotected'];
+}
+
+// ---- Inputs: testing's arbitraries, plus the malformed values only core must survive ----------
+
+const junkId = fc.constantFrom<unknown>('', undefined, null, 7, ['x'], { id: 'x' });
+const junkScope = fc.constantFrom<unknown>(3, null, undefined, {}, ['admin']);
+
+/** A principal a type system forbids: a non-string id, or non-string elements among real scopes. */
+const malformedPrincipal = (scopes: readonly string[]) =>
+  fc.record({
+    id: fc.oneof(junkId, arbitraries.principalId()),
+    scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope), { maxLength: 4 }),
+  }) as unknown as fc.Arbitrary<Principal>;
+
+const principalArb = (scopes: readonly string[]) =>
+  fc.oneof(
+    { weight: 8, arbitrary: arbitraries.principal(scopes, { unknownScopes: true, hostileScopes: true }) },
+    { weight: 1, arbitrary: malformedPrincipal(scopes) },
+  );
+
+/** Subjects CASL's conditions could match by accident: the own id inside an array or an object, no id, a wrong type. */
+const malformedTarget = (vocabulary: PolicyVocabulary, principal: Principal) => {
+  const id: unknown = principal.id;
+  const oddId = fc.constantFrom<unknown>(undefined, null, 1, '', [id], ['somebody-else', id], [], { id });
   return fc.oneof(
-    fc.constant(null),
-    fc.integer({ min: 0, max: n - 1 }).map((r) => scopes[r]),
-    fc
-      .tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n }))
-      .filter(([self, any]) => self < any)
-      .map(([self, any]) => (any === n ? { self: scopes[self] } : { any: scopes[any], self: scopes[self] })),
+    fc.constantFrom<unknown>('', {}, { id }, 42, null, undefined),
+    arbitraries.unknownResourceType(vocabulary),
+    fc.tuple(arbitraries.unknownResourceType(vocabulary), fc.constantFrom<unknown>(id, 'somebody-else')).map(([type, value]) =>
+      subject(type, { id: value }),
+    ),
+    fc.tuple(arbitraries.resourceType(vocabulary), oddId).map(([type, value]) => subject(type, { id: value })),
   );
 };
 
-const definitionArb: fc.Arbitrary<Definition> = fc
-  .record({
-    scopes: fc.uniqueArray(scopeName, { minLength: 1, maxLength: 5 }),
-    resources: fc.uniqueArray(resourceName, { minLength: 1, maxLength: 4 }),
-    actions: fc.uniqueArray(actionName, { minLength: 1, maxLength: 4 }),
-  })
-  .chain(({ scopes, resources, actions }) =>
-    fc
-      .array(fc.tuple(cellArb(scopes), fc.subarray([...FIELD_POOL])), {
-        minLength: resources.length * actions.length,
-        maxLength: resources.length * actions.length,
-      })
-      .map((cells) => {
-        const matrix: Definition['matrix'] = {};
-        const fields: Definition['fields'] = {};
-        resources.forEach((resource, r) => {
-          matrix[resource] = {};
-          actions.forEach((action, a) => {
-            const [cell, protectedFields] = cells[r * actions.length + a] as [unknown, string[]];
-            (matrix[resource] as Record<string, unknown>)[action] = cell;
-            if (cell !== null && typeof cell === 'object' && protectedFields.length > 0) {
-              fields[resource] ??= {};
-              (fields[resource] as Record<string, { protected: string[] }>)[action] = { protected: protectedFields };
-            }
-          });
-        });
-        return { scopes, matrix, fields };
-      }),
-  );
+const targetArb = (vocabulary: PolicyVocabulary, principal: Principal): fc.Arbitrary<unknown> =>
+  typeof principal.id === 'string'
+    ? fc.oneof(
+        { weight: 8, arbitrary: arbitraries.target(vocabulary, principal).map((target) => target.subject) },
+        { weight: 2, arbitrary: malformedTarget(vocabulary, principal) },
+      )
+    : malformedTarget(vocabulary, principal);
 
-function build(definition: Definition): Policy {
-  return definePolicy({
-    scopes: definition.scopes,
-    matrix: definition.matrix as Matrix<string>,
-    fields: definition.fields as never,
-  }) as unknown as Policy;
-}
-
-// Biased towards the interesting cases (known names, one's own record, protected fields) so
-// every branch is hit in a few hundred runs; junk still appears in every generator.
-const principalArb = (scopes: string[]) =>
-  fc.record({
-    id: fc.oneof(
-      { weight: 8, arbitrary: fc.constantFrom<unknown>(...ID_POOL) },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>('', undefined, 7) },
-    ),
-    scopes: fc.array(
-      fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom<unknown>(...scopes) },
-        { weight: 1, arbitrary: fc.constantFrom<unknown>('nope', 'ADMIN', 3, null) },
-      ),
-      { maxLength: 3 },
-    ),
-  }) as fc.Arbitrary<Principal>;
-
-const selfValueArb = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom<unknown>(...ID_POOL) },
-  { weight: 2, arbitrary: fc.constantFrom<unknown>(undefined, null, 1, '', ['p1'], ['p2', 'p1'], [], { id: 'p1' }) },
-);
-
-const targetArb = (resources: string[]) =>
+const actionArb = (vocabulary: PolicyVocabulary) =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom<unknown>(...resources) },
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...resources), selfValueArb).map(([type, id]) => subject(type, { id })) },
-    {
-      weight: 1,
-      arbitrary: fc.oneof(
-        fc.constantFrom<unknown>('Nope', '', {}, { id: 'p1' }, 42, null, undefined),
-        selfValueArb.map((id) => subject('Nope', { id })),
-      ),
-    },
+    { weight: 8, arbitrary: arbitraries.action(vocabulary) as fc.Arbitrary<unknown> },
+    { weight: 1, arbitrary: arbitraries.unknownAction(vocabulary) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(42, null, undefined) },
   );
 
-const actionArb = (actions: string[]) =>
+const fieldArb = (definition: GeneratedPolicyDefinition) =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom<unknown>(...actions) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>('nope', '', 'manage', 42) },
+    { weight: 3, arbitrary: fc.constant<unknown>(undefined) },
+    { weight: 4, arbitrary: fc.constantFrom<unknown>(...fieldsToProbe(definition), `${DEFAULT_PROTECTED_FIELDS[0] ?? 'role'}.a.b`) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>('', null, 0, 5) },
   );
-const fieldArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom<unknown>(...FIELD_POOL, 'role.x', 'org.a.b', 'other') },
-  { weight: 3, arbitrary: fc.constant<unknown>(undefined) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>('', null, 0, 5) },
-);
 
-const checkArb = definitionArb.chain((definition) => {
-  const resources = Object.keys(definition.matrix);
-  const actions = Object.keys(definition.matrix[resources[0] as string] as object);
-  return fc.record({
-    definition: fc.constant(definition),
-    principal: principalArb(definition.scopes),
-    action: actionArb(actions),
-    target: targetArb(resources),
-    field: fieldArb,
-  });
+const checkArb = arbitraries.policyDefinition().chain((definition) => {
+  const vocabulary = vocabularyOf(definition);
+  return principalArb(definition.scopes).chain((principal) =>
+    fc.record({
+      definition: fc.constant(definition),
+      principal: fc.constant(principal),
+      action: actionArb(vocabulary),
+      target: targetArb(vocabulary, principal),
+      field: fieldArb(definition),
+    }),
+  );
 });
 
 /** The outcome of a call: its boolean, or 'throws'. */
@@ -138,7 +122,65 @@ function outcome(run: () => boolean): boolean | 'throws' {
 
 const RUNS = { numRuns: 500 };
 
-// ---- Properties ------------------------------------------------------------------------------
+// ---- The invariants of @scopeladder/testing, over random policies ----------------------------
+
+/**
+ * Runs `assertion` on random policies. The outer property hands the inner one its seed, so a
+ * failure prints the definition and seed that replay it.
+ */
+function overRandomPolicies(
+  assertion: (policy: Policy, definition: GeneratedPolicyDefinition, options: Required<Pick<InvariantOptions, 'numRuns' | 'seed'>>) => void,
+  numRuns = 60,
+): void {
+  fc.assert(
+    fc.property(arbitraries.policyDefinition(), fc.integer(), (definition, seed) => {
+      assertion(build(definition), definition, { numRuns: 10, seed });
+    }),
+    { numRuns },
+  );
+}
+
+describe('policy invariants (@scopeladder/testing) over random policies', () => {
+  it('a higher scope never loses a permission (can and canEvery, per field)', () => {
+    overRandomPolicies((policy, definition, options) =>
+      assertCascadeMonotonic(policy, { ...options, fields: fieldsToProbe(definition) }),
+    );
+  });
+
+  it('unknown and malformed scopes never change a decision (can and canEvery)', () => {
+    overRandomPolicies((policy, definition, options) =>
+      assertUnknownScopesGrantNothing(policy, { ...options, fields: fieldsToProbe(definition) }),
+    );
+  });
+
+  it('denies by default: unknown actions and resources, principals without a known scope', () => {
+    overRandomPolicies((policy, definition, options) => assertDenyByDefault(policy, { ...options, fields: fieldsToProbe(definition) }));
+  });
+
+  it('a "(self)" grant reaches only the principal\'s own record', () => {
+    overRandomPolicies((policy, _definition, options) => assertSelfIsolation(policy, options));
+  });
+
+  it('nobody writes a field protected on its own record unless it may write it on any record', () => {
+    overRandomPolicies((policy, _definition, options) =>
+      assertNoSelfEscalation(policy, { ...options, fields: [], actions: policy.actions }),
+    );
+  });
+
+  it('decisions are deterministic: repeated, after other principals, on copies, via can/explain/abilityFor', () => {
+    overRandomPolicies((policy, definition, options) =>
+      assertDeterministic(policy, { ...options, fields: fieldsToProbe(definition), questions: 20 }),
+    );
+  });
+
+  it('rulesFor() is plain JSON and an ability built from it decides like the policy', () => {
+    overRandomPolicies((policy, definition, options) =>
+      assertRulesSurviveJson(policy, { ...options, fields: fieldsToProbe(definition) }),
+    );
+  });
+});
+
+// ---- Core's own contract, on every input (malformed included) --------------------------------
 
 describe('policy properties', () => {
   it('the fast paths agree with plain CASL (createMongoAbility(rulesFor(p))) on every input', () => {
@@ -178,16 +220,17 @@ describe('policy properties', () => {
     );
   });
 
-  it('a higher scope never loses a permission', () => {
+  // assertCascadeMonotonic covers well-formed principals and subjects; this covers malformed ones.
+  it('a higher scope never loses a permission, whatever the subject, action and field', () => {
     fc.assert(
-      fc.property(checkArb, ({ definition, action, target, field }) => {
+      fc.property(checkArb, ({ definition, principal, action, target, field }) => {
         const policy = build(definition);
         let before = false;
         let beforeEvery = false;
         for (const scope of definition.scopes) {
-          const principal = { id: 'p1', scopes: [scope] };
-          const now = policy.can(principal, action as string, target as string, field as string);
-          const nowEvery = policy.canEvery(principal, action as string, target as string, field as string);
+          const holder = { id: principal.id, scopes: [scope] };
+          const now = policy.can(holder, action as string, target as string, field as string);
+          const nowEvery = policy.canEvery(holder, action as string, target as string, field as string);
           if (before) expect(now).toBe(true);
           if (beforeEvery) expect(nowEvery).toBe(true);
           before = now;
@@ -198,24 +241,40 @@ describe('policy properties', () => {
     );
   });
 
-  it('unknown scope tokens never change a decision', () => {
-    const unknownTokens = fc.array(fc.string({ maxLength: 8 }), { minLength: 1, maxLength: 4 });
+  // assertUnknownScopesGrantNothing compares can/canEvery; this also pins explain() and rulesFor().
+  it('unknown scope tokens change neither a decision, nor its explanation, nor the rules', () => {
     fc.assert(
-      fc.property(checkArb, unknownTokens, ({ definition, principal, action, target, field }, extra) => {
-        const policy = build(definition);
-        const unknown = extra.filter((token) => !definition.scopes.includes(token));
-        const widened = { ...principal, scopes: [...unknown, ...principal.scopes, ...unknown] };
-        const a = action as string;
-        const t = target as string;
-        const f = field as string;
-        expect(policy.can(widened, a, t, f)).toBe(policy.can(principal, a, t, f));
-        expect(policy.explain(widened, a, t, f)).toEqual(policy.explain(principal, a, t, f));
-        expect(policy.rulesFor(widened)).toEqual(policy.rulesFor(principal));
-      }),
+      fc.property(
+        checkArb.chain((check) =>
+          fc.record({
+            check: fc.constant(check),
+            extra: fc.array(
+              fc.oneof(
+                arbitraries.unknownScope(check.definition.scopes),
+                arbitraries.hostileScope(check.definition.scopes),
+                fc.string({ maxLength: 8 }),
+              ),
+              { minLength: 1, maxLength: 4 },
+            ),
+          }),
+        ),
+        ({ check: { definition, principal, action, target, field }, extra }) => {
+          const policy = build(definition);
+          const unknown = extra.filter((token) => !definition.scopes.includes(token));
+          const widened = { ...principal, scopes: [...unknown, ...principal.scopes, ...unknown] };
+          const a = action as string;
+          const t = target as string;
+          const f = field as string;
+          expect(policy.can(widened, a, t, f)).toBe(policy.can(principal, a, t, f));
+          expect(policy.explain(widened, a, t, f)).toEqual(policy.explain(principal, a, t, f));
+          expect(policy.rulesFor(widened)).toEqual(policy.rulesFor(principal));
+        },
+      ),
       RUNS,
     );
   });
 
+  // assertDeterministic compares answers within one policy; this compares whole decisions across two.
   it('decisions are deterministic: repeated, and across two policies from the same definition', () => {
     fc.assert(
       fc.property(checkArb, ({ definition, principal, action, target, field }) => {
@@ -262,14 +321,24 @@ describe('policy properties', () => {
     );
   });
 
+  // Found by testing's ladder(), whose scope names include `__proto__`: pinned here.
+  it('decisionTable() keeps scopes named like Object.prototype members', () => {
+    const policy = build({ scopes: ['__proto__', 'constructor'], matrix: { A: { a: { any: 'constructor', self: '__proto__' } } } });
+    const [selfRow, anyRow] = policy.decisionTable();
+    expect(selfRow?.allowed).toEqual({ ['__proto__']: true, constructor: true });
+    expect(Object.keys(selfRow?.allowed ?? {})).toEqual(['__proto__', 'constructor']);
+    expect(anyRow?.allowed['__proto__']).toBe(false);
+    expect(anyRow?.allowed['constructor']).toBe(true);
+  });
+
   it('decisionTable() agrees with the checks, scope by scope', () => {
     fc.assert(
-      fc.property(definitionArb, (definition) => {
+      fc.property(arbitraries.policyDefinition(), arbitraries.principalId(), (definition, id) => {
         const policy = build(definition);
         for (const row of policy.decisionTable()) {
           for (const scope of definition.scopes) {
-            const principal = { id: 'p1', scopes: [scope] };
-            const target = subject(row.resource, { id: row.self ? 'p1' : 'p2' });
+            const principal = { id, scopes: [scope] };
+            const target = subject(row.resource, { id: row.self ? id : `${id}-other` });
             expect(policy.can(principal, row.action, target)).toBe(row.allowed[scope]);
           }
           expect(row.requiredScope).toBe(policy.requiredScope(row.action, row.resource, { self: row.self }));

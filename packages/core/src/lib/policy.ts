@@ -24,10 +24,8 @@ function buildDecisionTable(compiled: CompiledPolicy): readonly DecisionRow[] {
   const { ladder, never } = compiled;
   const rows: DecisionRow[] = [];
   const row = (cell: CompiledCell, self: boolean, required: number): DecisionRow => {
-    const allowed: Record<string, boolean> = {};
-    ladder.scopes.forEach((scope, rank) => {
-      allowed[scope] = rank >= required;
-    });
+    // fromEntries defines own properties: a scope named `__proto__` is a key like any other.
+    const allowed: Record<string, boolean> = Object.fromEntries(ladder.scopes.map((scope, rank) => [scope, rank >= required]));
     return Object.freeze({
       resource: cell.resource,
       action: cell.action,
