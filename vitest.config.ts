@@ -6,7 +6,11 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against sources: no build is needed to test.
-    alias: [{ find: /^@scopeladder\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    // Subpath entry points are listed one by one (the package pattern below only matches `@scopeladder/<pkg>`).
+    alias: [
+      { find: /^@scopeladder\/tokens\/http$/, replacement: `${root}packages/tokens/src/http/index.ts` },
+      { find: /^@scopeladder\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+    ],
   },
   test: {
     include: [

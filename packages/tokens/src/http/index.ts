@@ -1,0 +1,20 @@
+// Public entry point of @scopeladder/tokens/http: the framework-independent HTTP pieces the
+// adapters (@scopeladder/express, @scopeladder/fastify, @scopeladder/koa) are built from. For
+// adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
+export { assertAuthService } from './assert-auth-service.js';
+export { assertGuardSpec } from './assert-guard-spec.js';
+export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
+export { handleTokenRequest } from './handle-token-request.js';
+export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
+export { parseFormBody } from './parse-form-body.js';
+export { precheckGuard } from './precheck-guard.js';
+export { readAuthorization } from './read-authorization.js';
+export type { AuthorizationSource } from './read-authorization.js';
+export { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
+export type { ReadBodyOptions } from './read-body.js';
+export { readRefreshToken } from './read-refresh-token.js';
+export { readTokenRequest } from './read-token-request.js';
+export type { TokenRequest } from './read-token-request.js';
+export { resolveHttpError } from './resolve-http-error.js';
+export { runGuard } from './run-guard.js';
+export { toScopeladderError } from './to-scopeladder-error.js';

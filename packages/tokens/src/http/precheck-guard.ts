@@ -1,0 +1,20 @@
+import type { AuthContext } from '../service-types.js';
+import type { GuardPolicy, GuardSpec } from './guard-types.js';
+
+/**
+ * The check a guard can make before the request body is read: a guard without `load` must at
+ * least be allowed on the whole subject type. Lets an adapter refuse before parsing a body
+ * (Fastify: in `onRequest`); {@link runGuard} still runs the full check afterwards. A guard with
+ * `load` is not checked here: its decision needs the record.
+ *
+ * @example
+ * ```ts
+ * import { precheckGuard } from '@scopeladder/tokens/http';
+ *
+ * const auth = await service.authenticate(readAuthorization(request.raw));
+ * await precheckGuard(auth, service.policy, { action: 'create', subject: 'Contact' }); // throws ERR_INSUFFICIENT_SCOPE for a guest
+ * ```
+ */
+export async function precheckGuard(auth: AuthContext, policy: GuardPolicy, spec: GuardSpec<never>): Promise<void> {
+  if (spec.load === undefined) await policy.authorize(auth.principal, spec.action, spec.subject);
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { isScopeladderError } from '@scopeladder/core';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
+
+/** A request stream with headers, as much of an IncomingMessage as readBody reads. */
+function requestOf(headers: Record<string, string>, chunks: readonly (string | Buffer)[] = []): IncomingMessage & { pulled: number } {
+  let pulled = 0;
+  const stream = Readable.from(
+    (function* () {
+      for (const chunk of chunks) {
+        pulled += 1;
+        yield chunk;
+      }
+    })(),
+  );
+  return Object.assign(stream, {
+    headers,
+    get pulled() {
+      return pulled;
+    },
+  }) as unknown as IncomingMessage & { pulled: number };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    expect(isScopeladderError(error), String(error)).toBe(true);
+    return (error as { code: string }).code;
+  }
+}
+
+const json = (body: string) => requestOf({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, [body]);
+
+describe('readBody', () => {
+  it('reads JSON and forms (repeated fields as arrays)', async () => {
+    await expect(readBody(json('{"email":"a@b","password":"p"}'))).resolves.toEqual({ email: 'a@b', password: 'p' });
+    const form = requestOf({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'transfer-encoding': 'chunked' }, [
+      'refreshToken=a&',
+      'refreshToken=b&x=1',
+    ]);
+    expect(await readBody(form)).toEqual({ refreshToken: ['a', 'b'], x: '1' });
+  });
+
+  it('no body → undefined', async () => {
+    await expect(readBody(requestOf({}))).resolves.toBeUndefined();
+    await expect(readBody(requestOf({ 'content-length': '0', 'content-type': 'application/json' }))).resolves.toBeUndefined();
+  });
+
+  it('uses what a body parser produced once it consumed the stream', async () => {
+    const request = json('{"a":1}');
+    request.resume();
+    await new Promise((resolve) => request.on('end', resolve));
+    await expect(readBody(request, { parsed: { from: 'parser' } })).resolves.toEqual({ from: 'parser' });
+  });
+
+  it('a declared length over the limit → ERR_PAYLOAD_TOO_LARGE without reading', async () => {
+    const request = requestOf({ 'content-type': 'application/json', 'content-length': String(DEFAULT_TOKEN_BODY_LIMIT + 1) }, ['{}']);
+    expect(await codeOf(readBody(request))).toBe('ERR_PAYLOAD_TOO_LARGE');
+    expect(request.pulled).toBe(0);
+  });
+
+  it('a streamed body over the limit → ERR_PAYLOAD_TOO_LARGE, stopping at the limit', async () => {
+    const chunk = Buffer.alloc(10, 'a');
+    const request = requestOf({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Array(100).fill(chunk));
+    expect(await codeOf(readBody(request, { limit: 25 }))).toBe('ERR_PAYLOAD_TOO_LARGE');
+    expect(request.pulled).toBeLessThan(5);
+  });
+
+  it.each([
+    ['malformed JSON', json('{"email": ')],
+    ['another media type', requestOf({ 'content-type': 'text/plain', 'content-length': '5' }, ['hello'])],
+    ['no media type', requestOf({ 'content-length': '2' }, ['{}'])],
+    ['a compressed body', requestOf({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': '2' }, ['{}'])],
+  ])('%s → ERR_INVALID_REQUEST', async (_name, request) => {
+    expect(await codeOf(readBody(request))).toBe('ERR_INVALID_REQUEST');
+  });
+
+  it('never echoes the body in the error', async () => {
+    const error = await readBody(json('{"password": "hunter2", ')).catch((caught: unknown) => caught);
+    expect(String((error as Error).message)).not.toContain('hunter2');
+  });
+});
