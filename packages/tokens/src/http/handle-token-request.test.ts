@@ -81,7 +81,7 @@ describe('handleTokenRequest', () => {
     await expect(auth.authenticate(`Bearer ${token}`)).resolves.toBeDefined();
   });
 
-  it('other methods are not the endpoint's: undefined, nothing read', async () => {
+  it("other methods are not the endpoint's: undefined, nothing read", async () => {
     const { auth } = await setup();
     for (const method of ['PUT', 'PATCH', 'HEAD', 'OPTIONS', 'post']) {
       const request = requestOf({ method, readBody: async () => LOGIN });
