@@ -169,7 +169,7 @@ describe('assertGuardSpec', () => {
   });
 
   it('accepts every valid form', () => {
-    for (const fields of [undefined, false, [], ['name'], () => ['name']]) {
+    for (const fields of [undefined, false, [], ['name'], () => ['name']] as const) {
       expect(() => assertGuardSpec({ action: 'update', subject: 'User', load: () => null, fields }, 'authorize')).not.toThrow();
     }
   });
