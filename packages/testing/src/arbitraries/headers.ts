@@ -94,7 +94,7 @@ export function authorizationHeader(options: AuthorizationHeaderOptions = {}): f
 /**
  * A hostile `Authorization` value with the error codes that correctly reject it: absent or
  * empty, another scheme (`Basic …`, a bare token), `Bearer` with no token, two spaces, extra
- * parts, a tab, several headers, and well-formed headers around forged or garbage tokens. An
+ * parts, a tab, `Bearer:`, several headers, and well-formed headers around forged or garbage tokens. An
  * authenticator must reject every one with a `ScopeladderError` whose code is in
  * `expectedCodes`, and never crash.
  *
@@ -119,7 +119,7 @@ export function hostileAuthorizationHeader(): fc.Arbitrary<HostileAuthorization>
   );
   const scheme = fc.oneof(
     fc
-      .tuple(fc.constantFrom('Basic', 'Digest', 'Token', 'Bearer:', 'Baerer', 'Bearer-Token', 'OAuth', 'MAC', 'DPoP'), token)
+      .tuple(fc.constantFrom('Basic', 'Digest', 'Token', 'Baerer', 'Bearer-Token', 'OAuth', 'MAC', 'DPoP'), token)
       .map(([name, value]) => make('scheme', ['ERR_AUTH_SCHEME'])(`${name} ${value}`)),
     fc.constant(make('scheme', ['ERR_AUTH_SCHEME'])('Basic dXNlcjpwYXNzd29yZA==')),
     token.map(make('scheme', ['ERR_AUTH_SCHEME', 'ERR_AUTH_MALFORMED'])),
@@ -131,6 +131,9 @@ export function hostileAuthorizationHeader(): fc.Arbitrary<HostileAuthorization>
     fc.tuple(token, token).map(([a, b]) => make('malformed', ['ERR_AUTH_MALFORMED'])(`Bearer ${a}, Bearer ${b}`)),
     fc.tuple(token, token).map(([a, b]) => make('malformed', ['ERR_AUTH_MALFORMED'])([`Bearer ${a}`, `Bearer ${b}`])),
     token.map((value) => make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_AUTH_SCHEME'])(`Bearer\t${value}`)),
+    // ':' is no tchar (RFC 9110 §5.6.2), so "Bearer:" is no auth-scheme: malformed credentials (400
+    // invalid_request). A server that reads the scheme up to the first space sees an unknown scheme.
+    token.map((value) => make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_AUTH_SCHEME'])(`Bearer: ${value}`)),
     token.map((value) =>
       make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value} `),
     ),
