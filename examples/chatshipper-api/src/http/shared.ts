@@ -28,6 +28,11 @@ export function describeError(error: unknown): string {
  * The adapters' `onError` (called for every error answered with a 5xx). The storage being
  * unavailable (503, Redis away) is expected during an outage: one short line without a stack
  * (the connection monitor has already said why). Anything else is a bug: its stack.
+ *
+ * @example
+ * ```ts
+ * const auth = createExpressAuth({ service, onError: reportServerError(logger) });
+ * ```
  */
 export function reportServerError(logger: Logger): (error: unknown) => void {
   return (error) => {

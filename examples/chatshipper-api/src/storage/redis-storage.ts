@@ -18,7 +18,19 @@ export interface OpenRedisStorageOptions {
   readonly commandTimeoutMs?: number | undefined;
 }
 
-/** Thrown by {@link openRedisStorage} when Redis does not answer at start-up. */
+/**
+ * Thrown by {@link openRedisStorage} when Redis does not answer at start-up. Its message names
+ * the host and port, never the credentials.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await openRedisStorage({ url, prefix, logger });
+ * } catch (error) {
+ *   if (error instanceof RedisUnavailableError) process.exitCode = 1;
+ * }
+ * ```
+ */
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
     super(message);
