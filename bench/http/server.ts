@@ -10,7 +10,18 @@ if (id === undefined || secret === undefined || process.send === undefined) {
   process.exit(2);
 }
 const server = await startCase(id, secret);
+// CPU time the server spends between 'cpu-start' and 'cpu-stop' (user + system, µs): divided by
+// the requests served, it is the server's cost per request whether or not the client saturated it.
+let cpuStart = process.cpuUsage();
 process.on('message', (message) => {
-  if (message === 'stop') void server.close().then(() => process.exit(0));
+  if (message === 'cpu-start') {
+    cpuStart = process.cpuUsage();
+    process.send?.({ cpu: 'started' });
+  } else if (message === 'cpu-stop') {
+    const used = process.cpuUsage(cpuStart);
+    process.send?.({ cpuMicros: used.user + used.system });
+  } else if (message === 'stop') {
+    void server.close().then(() => process.exit(0));
+  }
 });
 process.send({ port: server.port });

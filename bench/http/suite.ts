@@ -24,6 +24,9 @@ export interface HttpCaseResult {
   /** Mean req/s of each round. */
   readonly roundsRps: readonly number[];
   readonly medianRps: number;
+  /** Server CPU time (user + system) per request during the measured load, µs: each round, and the median. */
+  readonly roundsCpuMicros: readonly number[];
+  readonly medianCpuMicros: number;
   /** Median over rounds of the p50 / p99 latency (ms). */
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
@@ -86,6 +89,19 @@ async function expectStatus(url: string, authorization: string | undefined, stat
   if (status === 200 && text !== JSON.stringify(BODY)) throw new Error(`http: ${what}: unexpected body ${text.slice(0, 200)}`);
 }
 
+function ask<T>(child: Child, message: string, accept: (reply: unknown) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (reply: unknown) => {
+      const value = accept(reply);
+      if (value === undefined) return;
+      child.process.off('message', listener);
+      resolve(value);
+    };
+    child.process.on('message', listener);
+    child.process.send(message);
+  });
+}
+
 function load(url: string, authorization: string, connections: number, seconds: number): Promise<autocannon.Result> {
   return autocannon({ url, connections, duration: seconds, pipelining: 1, headers: { authorization } });
 }
@@ -100,7 +116,7 @@ export async function runHttpSuite(options: HttpOptions): Promise<HttpSuiteResul
   const agent = `Bearer ${(await issuer.login({ email: USERS.agent.email, password: PASSWORD })).token}`;
   const guest = `Bearer ${(await issuer.login({ email: USERS.guest.email, password: PASSWORD })).token}`;
 
-  const rounds = new Map<string, autocannon.Result[]>(cases.map((c) => [c.id, []]));
+  const rounds = new Map<string, { result: autocannon.Result; cpuPerRequest: number }[]>(cases.map((c) => [c.id, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (const httpCase of cases) {
       const child = await startServer(httpCase.id, secret);
@@ -114,12 +130,15 @@ export async function runHttpSuite(options: HttpOptions): Promise<HttpSuiteResul
           await expectStatus(url, guest, 403, `${httpCase.id} with a guest token`);
         }
         if (options.warmupSeconds > 0) await load(url, agent, options.connections, options.warmupSeconds);
+        await ask(child, 'cpu-start', (reply) => ((reply as { cpu?: string }).cpu === 'started' ? true : undefined));
         const result = await load(url, agent, options.connections, options.durationSeconds);
+        const cpuMicros = await ask(child, 'cpu-stop', (reply) => (reply as { cpuMicros?: number }).cpuMicros);
         if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
           throw new Error(`http: ${httpCase.id}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts under load`);
         }
-        rounds.get(httpCase.id)!.push(result);
-        log(`  round ${round + 1}/${options.rounds} ${httpCase.id}: ${Math.round(result.requests.average)} req/s`);
+        const cpuPerRequest = cpuMicros / Math.max(1, result.requests.total);
+        rounds.get(httpCase.id)!.push({ result, cpuPerRequest });
+        log(`  round ${round + 1}/${options.rounds} ${httpCase.id}: ${Math.round(result.requests.average)} req/s, server CPU ${cpuPerRequest.toFixed(1)} µs/request`);
       } finally {
         await stopServer(child);
       }
@@ -129,11 +148,14 @@ export async function runHttpSuite(options: HttpOptions): Promise<HttpSuiteResul
   return {
     options: rest,
     results: cases.map((httpCase) => {
-      const results = rounds.get(httpCase.id)!;
+      const measured = rounds.get(httpCase.id)!;
+      const results = measured.map((m) => m.result);
       return {
         httpCase,
         roundsRps: results.map((r) => r.requests.average),
         medianRps: median(results.map((r) => r.requests.average)),
+        roundsCpuMicros: measured.map((m) => m.cpuPerRequest),
+        medianCpuMicros: median(measured.map((m) => m.cpuPerRequest)),
         latencyP50Ms: median(results.map((r) => r.latency.p50)),
         latencyP99Ms: median(results.map((r) => r.latency.p99)),
         requests: results.reduce((n, r) => n + r.requests.total, 0),
