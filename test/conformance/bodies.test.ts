@@ -36,19 +36,29 @@ describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
       expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
     });
 
-    it('a body over the application limit on a resource route', async () => {
+    it("a body over the application's parser limit on a resource route → 413 ERR_PAYLOAD_TOO_LARGE", async () => {
       const body = JSON.stringify({ name: 'x'.repeat(BODY_LIMIT * 2) });
       const reply = await session.as('admin', '/v2/conversations', { method: 'POST', headers: JSON_TYPE, body });
       expectClientError(reply);
-      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
-      expect(reply.json.message).toBe('Request body too large');
+      expect(reply.status).toBe(413);
+      expect(reply.json).toEqual({ code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' });
+      expect(reply.headers['www-authenticate']).toBeUndefined();
     });
 
-    it('a body over the token endpoint limit (16 KiB)', async () => {
+    it('a body over the token endpoint limit (16 KiB) → 413 ERR_PAYLOAD_TOO_LARGE', async () => {
       const body = JSON.stringify({ email: 'a@example.test', password: 'p'.repeat(20 * 1024) });
       const reply = await session.send('/v2/auth/token', { method: 'POST', headers: JSON_TYPE, body });
       expectClientError(reply);
-      expect(reply.json.code).toBe('ERR_INVALID_REQUEST');
+      expect(reply.status).toBe(413);
+      expect(reply.json).toEqual({ code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' });
+    });
+
+    it('a form body over the token endpoint limit → 413 ERR_PAYLOAD_TOO_LARGE', async () => {
+      const body = `refreshToken=${'r'.repeat(20 * 1024)}`;
+      const headers = [['content-type', 'application/x-www-form-urlencoded']] as const;
+      const reply = await session.send('/v2/auth/token', { method: 'POST', headers, body });
+      expect(reply.status, reply.text).toBe(413);
+      expect(reply.json.code).toBe('ERR_PAYLOAD_TOO_LARGE');
     });
 
     it('an unsupported media type on the token endpoint', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADAPTERS } from './fixtures/adapters.js';
 import { SECRET_DETAIL } from './fixtures/app-kit.js';
 import { startSession, type Session } from './fixtures/session.js';
@@ -34,6 +34,29 @@ describe.each(ADAPTERS)('error handling and route selection on $name', (adapter)
     expect(reply.text).not.toContain(SECRET_DETAIL);
     expect(session.world.reported.length).toBe(before + 1);
     expect(String(session.world.reported.at(-1))).toContain(SECRET_DETAIL);
+  });
+
+  it("an application's own error with status 409 reaches the framework's error handling: 409, no stack", async () => {
+    const before = session.world.reported.length;
+    // Express's default handler logs each error it answers (outside NODE_ENV=test), just after
+    // answering: wait for that line, which shows the error reached it, and keep it out of the output.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const reply = await session.send('/v2/conflict');
+      expect(reply.status, reply.text).toBe(409);
+      // Not rewritten into one of scopeladder's answers…
+      expect(reply.json?.code).toBeUndefined();
+      // …and the framework's own answer shows no stack.
+      expect(reply.text).not.toMatch(/\bat .*\(|\.ts:\d+/);
+      expect(reply.text).not.toContain('ConflictError');
+      expect(session.world.reported.length).toBe(before);
+      if (adapter.name.startsWith('express')) {
+        // Express 5 logs the error, Express 4 its stack: both start "ConflictError: <message>".
+        await vi.waitFor(() => expect(String(logged.mock.calls[0]?.[0])).toMatch(/^ConflictError: Conversation already closed/));
+      }
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('4xx answers are not reported to onError', async () => {

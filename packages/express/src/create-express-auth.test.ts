@@ -156,14 +156,36 @@ describe('createExpressAuth', () => {
     expect(reply.status).toBe(401);
   });
 
-  it('toHttpError: core answer for scopeladder errors, framework 4xx → ERR_INVALID_REQUEST, others 500', () => {
+  it('toHttpError: core answer for scopeladder errors and translated parse errors, 500 for others', () => {
     const auth = createExpressAuth({ service });
-    expect(auth.toHttpError(Object.assign(new Error('x'), { status: 413, type: 'entity.too.large' })).body).toEqual({
-      code: 'ERR_INVALID_REQUEST',
-      message: 'Request body too large',
-    });
+    const tooLarge = auth.toHttpError(Object.assign(new Error('x'), { status: 413, type: 'entity.too.large' }));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toEqual({ code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' });
+    expect(auth.toHttpError(Object.assign(new Error('x'), { status: 400, type: 'entity.parse.failed' })).body.code).toBe('ERR_INVALID_REQUEST');
     expect(auth.toHttpError(Object.assign(new Error('x'), { statusCode: 404 })).status).toBe(404);
     expect(auth.toHttpError(new Error('boom')).status).toBe(500);
     expect(auth.toHttpError('not an error').status).toBe(500);
+  });
+
+  it("passes an application's own 4xx error on to the next error handler, unchanged and unreported", async () => {
+    const reported: unknown[] = [];
+    const auth = createExpressAuth({ service, onError: (error) => reported.push(error) });
+    const app = express();
+    const conflict = Object.assign(new Error('Conversation already closed'), { status: 409 });
+    app.get('/conflict', () => {
+      throw conflict;
+    });
+    app.use(auth.errorHandler);
+    const seen: unknown[] = [];
+    app.use((error: { status: number; message: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      seen.push(error);
+      res.status(error.status).json({ mine: error.message });
+    });
+    const url = await serve(app);
+    const reply = await fetch(`${url}/conflict`);
+    expect(reply.status).toBe(409);
+    expect(await reply.json()).toEqual({ mine: 'Conversation already closed' });
+    expect(seen).toEqual([conflict]);
+    expect(reported).toEqual([]);
   });
 });

@@ -1,11 +1,18 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AuthService, TokenResponse } from '@scopeladder/tokens';
+import {
+  assertAdapterOptions,
+  assertGuardSpec,
+  handleTokenRequest,
+  readAuthorization,
+  readBody,
+  resolveHttpError,
+  resolveTokenRoutesOptions,
+  runGuard,
+  toScopeladderError,
+  type GuardSpec,
+  type TokenEndpointAnswer,
+} from '@scopeladder/tokens/http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { DEFAULT_TOKEN_BODY_LIMIT, bodyOf } from './lib/shared/read-body.js';
-import { readAuthorization } from './lib/shared/read-authorization.js';
-import { readRefreshToken, readTokenRequest } from './lib/shared/read-token-request.js';
-import { assertGuardSpec, runGuard, type GuardSpec } from './lib/shared/run-guard.js';
-import { toScopeladderError } from './lib/shared/to-scopeladder-error.js';
 import type {
   ExpressAuth,
   ExpressAuthOptions,
@@ -14,35 +21,10 @@ import type {
   RequestAuth,
 } from './types.js';
 
-function assertService(service: unknown): asserts service is AuthService {
-  const candidate = service as Partial<AuthService> | undefined;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.authenticate !== 'function' ||
-    typeof candidate.login !== 'function' ||
-    typeof candidate.refresh !== 'function' ||
-    typeof candidate.policy !== 'object'
-  ) {
-    throw new TypeError('createExpressAuth: options.service must be an AuthService (createAuthService from @scopeladder/tokens)');
-  }
-}
-
-function queryValues(req: Request, name: string): string[] {
-  const url = req.originalUrl || req.url;
-  const index = url.indexOf('?');
-  return index === -1 ? [] : new URLSearchParams(url.slice(index + 1)).getAll(name);
-}
-
-function sendTokens(res: Response, tokens: TokenResponse): void {
-  // RFC 6749 §5.1: token answers must not be cached.
-  res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).status(200).json(tokens);
-}
-
-function bearerTokenOf(authorization: string | readonly string[] | undefined): string {
-  // Only called after the service accepted this exact value: one header, `Bearer <token>`.
-  const value = typeof authorization === 'string' ? authorization : '';
-  return value.slice(value.indexOf(' ') + 1);
+function send(res: Response, answer: TokenEndpointAnswer): void {
+  res.status(answer.status).set(answer.headers);
+  if (answer.body === undefined) res.end();
+  else res.json(answer.body);
 }
 
 /**
@@ -71,12 +53,8 @@ function bearerTokenOf(authorization: string | readonly string[] | undefined): s
  * ```
  */
 export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createExpressAuth: options are required');
+  assertAdapterOptions(options, 'createExpressAuth');
   const { service } = options;
-  assertService(service);
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new TypeError('createExpressAuth: onError must be a function');
-  }
   const report =
     options.onError ??
     ((error: unknown) => {
@@ -117,57 +95,33 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
   }
 
   function tokenRoutes(routeOptions: ExpressTokenRoutesOptions = {}): RequestHandler {
-    const path = routeOptions.path ?? '/v2/auth/token';
-    const limit = routeOptions.bodyLimit ?? DEFAULT_TOKEN_BODY_LIMIT;
-    if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError('tokenRoutes: path must start with "/"');
-    if (!Number.isSafeInteger(limit) || limit <= 0) throw new TypeError('tokenRoutes: bodyLimit must be a positive integer');
-
-    const post = async (req: Request, res: Response): Promise<void> => {
-      const request = readTokenRequest(await bodyOf(req, req.body, limit));
-      const context = { source: req.ip };
-      const tokens =
-        request.kind === 'login'
-          ? await service.login(request.input, context)
-          : await service.refresh(request.refreshToken, context);
-      sendTokens(res, tokens);
-    };
-    const get = async (req: Request, res: Response): Promise<void> => {
-      const values = queryValues(req, 'refreshToken');
-      const refreshToken = readRefreshToken(values.length === 1 ? values[0] : values);
-      sendTokens(res, await service.refresh(refreshToken, { source: req.ip }));
-    };
-    const remove = async (req: Request, res: Response): Promise<void> => {
-      const authorization = readAuthorization(req);
-      await service.authenticate(authorization);
-      await service.logout(bearerTokenOf(authorization));
-      res.set('cache-control', 'no-store').status(204).end();
-    };
-    const handlers: Readonly<Record<string, (req: Request, res: Response) => Promise<void>>> = {
-      POST: post,
-      GET: get,
-      DELETE: remove,
-    };
+    const { path, bodyLimit: limit } = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes');
 
     return (req, res, next) => {
-      const handler = req.path === path ? handlers[req.method] : undefined;
-      if (handler === undefined) {
+      if (req.path !== path) {
         next();
         return;
       }
-      handler(req, res).catch(next);
+      handleTokenRequest(service, {
+        method: req.method,
+        url: req.originalUrl || req.url,
+        authorization: readAuthorization(req),
+        source: req.ip,
+        readBody: () => readBody(req, { limit, parsed: req.body }),
+      }).then((answer) => (answer === undefined ? next() : send(res, answer)), next);
     };
   }
 
-  function toHttpError(error: unknown): HttpErrorResult {
-    return httpErrorFor(toScopeladderError(error), service.http);
-  }
+  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
 
   const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-    if (res.headersSent) {
+    // Not ours to answer: a response already under way, or an error the application gave its
+    // own 4xx status. Express's next error handler (or its default one) takes it, unchanged.
+    const answer = res.headersSent ? undefined : resolveHttpError(error, service.http);
+    if (answer === undefined) {
       next(error);
       return;
     }
-    const answer = toHttpError(error);
     if (answer.status >= 500) report(error, req);
     res.status(answer.status).set(answer.headers).json(answer.body);
   };

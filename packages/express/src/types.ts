@@ -1,7 +1,7 @@
 import type { HttpErrorResult } from '@scopeladder/core';
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
+import type { FieldsOption, GuardOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}

@@ -103,6 +103,36 @@ describe('@scopeladder/fastify', () => {
     expect(reply.json()).toMatchObject({ mine: true, code: 'ERR_AUTH_REQUIRED' });
   });
 
+  it("throws an application's own 4xx error on to the parent handler (Fastify's default), unreported", async () => {
+    const reported: unknown[] = [];
+    const app = make();
+    await app.register(scopeladder, { service, onError: (error) => reported.push(error) });
+    app.get('/conflict', { config: { scopeladder: false } }, async () => {
+      throw Object.assign(new Error('Conversation already closed'), { statusCode: 409 });
+    });
+    app.get('/boom', { config: { scopeladder: false } }, async () => {
+      throw new Error('kaputt');
+    });
+    const conflict = await app.inject('/conflict');
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'Conversation already closed' });
+    expect(reported).toEqual([]);
+    const boom = await app.inject('/boom');
+    expect(boom.statusCode).toBe(500);
+    expect(boom.json()).toEqual({ code: 'ERR_INTERNAL', message: 'Internal error' });
+    expect(reported).toHaveLength(1);
+  });
+
+  it('an oversized body → 413 ERR_PAYLOAD_TOO_LARGE', async () => {
+    const app = Fastify({ bodyLimit: 64 });
+    apps.push(app);
+    await app.register(scopeladder, { service });
+    app.post('/echo', { config: { scopeladder: false } }, async (request) => request.body);
+    const reply = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'x'.repeat(100) } });
+    expect(reply.statusCode).toBe(413);
+    expect(reply.json()).toEqual({ code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' });
+  });
+
   it('a guard without load refuses in onRequest, before the body is parsed', async () => {
     const app = make();
     await app.register(scopeladder, { service });

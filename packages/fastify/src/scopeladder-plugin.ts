@@ -1,11 +1,19 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AuthService, TokenResponse } from '@scopeladder/tokens';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '@scopeladder/tokens';
+import {
+  assertAdapterOptions,
+  assertGuardSpec,
+  handleTokenRequest,
+  parseFormBody,
+  precheckGuard,
+  readAuthorization,
+  resolveHttpError,
+  resolveTokenRoutesOptions,
+  runGuard,
+  toScopeladderError,
+} from '@scopeladder/tokens/http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { readAuthorization } from './lib/shared/read-authorization.js';
-import { readRefreshToken, readTokenRequest } from './lib/shared/read-token-request.js';
-import { assertGuardSpec, precheckGuard, runGuard } from './lib/shared/run-guard.js';
-import { toScopeladderError } from './lib/shared/to-scopeladder-error.js';
 import type {
   RequestAuth,
   ScopeladderFastifyOptions,
@@ -14,22 +22,6 @@ import type {
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,
 } from './types.js';
-
-const DEFAULT_TOKEN_BODY_LIMIT = 16 * 1024;
-
-function assertService(service: unknown): asserts service is AuthService {
-  const candidate = service as Partial<AuthService> | undefined;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.authenticate !== 'function' ||
-    typeof candidate.login !== 'function' ||
-    typeof candidate.refresh !== 'function' ||
-    typeof candidate.policy !== 'object'
-  ) {
-    throw new TypeError('@scopeladder/fastify: options.service must be an AuthService (createAuthService from @scopeladder/tokens)');
-  }
-}
 
 function isGuard(config: ScopeladderRouteConfig | undefined): config is ScopeladderRouteGuard {
   return typeof config === 'object' && config !== null;
@@ -43,75 +35,43 @@ function assertRouteConfig(config: unknown, where: string): void {
   assertGuardSpec(config as ScopeladderRouteGuard, where);
 }
 
-function sendTokens(reply: FastifyReply, tokens: TokenResponse): FastifyReply {
-  // RFC 6749 §5.1: token answers must not be cached.
-  return reply.code(200).headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(tokens);
-}
-
-function bearerTokenOf(authorization: string | readonly string[] | undefined): string {
-  // Only called after the service accepted this exact value: one header, `Bearer <token>`.
-  const value = typeof authorization === 'string' ? authorization : '';
-  return value.slice(value.indexOf(' ') + 1);
-}
-
-function queryValues(request: FastifyRequest, name: string): string[] {
-  const url = request.url;
-  const index = url.indexOf('?');
-  return index === -1 ? [] : new URLSearchParams(url.slice(index + 1)).getAll(name);
-}
-
 function registerTokenRoutes(fastify: FastifyInstance, service: AuthService, options: ScopeladderTokenRoutesOptions): void {
-  const path = options.path ?? '/v2/auth/token';
-  const bodyLimit = options.bodyLimit ?? DEFAULT_TOKEN_BODY_LIMIT;
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError('tokenRoutes: path must start with "/"');
-  if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) throw new TypeError('tokenRoutes: bodyLimit must be a positive integer');
+  const { path, bodyLimit } = resolveTokenRoutesOptions(options, '@scopeladder/fastify: tokenRoutes');
   const config = { scopeladder: false } as const;
 
   // Encapsulated, so the form parser added here never clashes with the application's.
   void fastify.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) {
       scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_request, text, done) => {
-        const form: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-        for (const [key, value] of new URLSearchParams(String(text))) {
-          const previous = form[key];
-          form[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-        }
-        done(null, form);
+        done(null, parseFormBody(String(text)));
       });
     }
-    scope.post(path, { config, bodyLimit }, async (request, reply) => {
-      const tokenRequest = readTokenRequest(request.body);
-      const context = { source: request.ip };
-      return sendTokens(
-        reply,
-        tokenRequest.kind === 'login'
-          ? await service.login(tokenRequest.input, context)
-          : await service.refresh(tokenRequest.refreshToken, context),
-      );
-    });
-    scope.get(path, { config }, async (request, reply) => {
-      const values = queryValues(request, 'refreshToken');
-      const refreshToken = readRefreshToken(values.length === 1 ? values[0] : values);
-      return sendTokens(reply, await service.refresh(refreshToken, { source: request.ip }));
-    });
-    scope.delete(path, { config }, async (request, reply) => {
-      const authorization = readAuthorization(request.raw);
-      await service.authenticate(authorization);
-      await service.logout(bearerTokenOf(authorization));
-      return reply.code(204).header('cache-control', 'no-store').send();
+    scope.route({
+      method: ['POST', 'GET', 'DELETE'],
+      url: path,
+      config,
+      bodyLimit,
+      handler: async (request, reply) => {
+        const answer = await handleTokenRequest(service, {
+          method: request.method,
+          url: request.url,
+          authorization: readAuthorization(request.raw),
+          source: request.ip,
+          readBody: async () => request.body,
+        });
+        // HEAD (the route Fastify adds for GET) is not the endpoint's, as on the other adapters.
+        if (answer === undefined) return reply.callNotFound();
+        return reply.code(answer.status).headers(answer.headers).send(answer.body);
+      },
     });
   });
 }
 
 const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, options) => {
-  if (typeof options !== 'object' || options === null) throw new TypeError('@scopeladder/fastify: options are required');
+  assertAdapterOptions(options, '@scopeladder/fastify');
   const { service } = options;
-  assertService(service);
   const mode = options.authenticate ?? 'all';
   if (mode !== 'all' && mode !== 'guarded') throw new TypeError('@scopeladder/fastify: authenticate must be "all" or "guarded"');
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new TypeError('@scopeladder/fastify: onError must be a function');
-  }
   const report =
     options.onError ??
     ((error: unknown, request: FastifyRequest) => {
@@ -157,7 +117,10 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
 
   if (options.errorHandler !== false) {
     fastify.setErrorHandler((error, request, reply) => {
-      const answer = toHttpError(error);
+      // An error the application gave its own 4xx status is not ours to answer: thrown on,
+      // unchanged, to the parent error handler (Fastify's default answers with its statusCode).
+      const answer = resolveHttpError(error, service.http);
+      if (answer === undefined) throw error;
       if (answer.status >= 500) report(error, request);
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });

@@ -1,7 +1,7 @@
 import type { HttpErrorResult } from '@scopeladder/core';
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
-import type { FieldsOption, GuardOptions } from './lib/shared/run-guard.js';
+import type { FieldsOption, GuardOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `request.auth` holds once a request is authenticated: the auth service's

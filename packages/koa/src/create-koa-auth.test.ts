@@ -117,18 +117,47 @@ describe('createKoaAuth', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('a Koa ctx.throw(404) stays a 404 and a ctx.throw(400) a 400, both as JSON', async () => {
-    const auth = createKoaAuth({ service });
+  it("a ctx.throw(404) becomes ERR_NOT_FOUND; an application's own ctx.throw(409) is left to Koa, unreported", async () => {
+    const reported: unknown[] = [];
+    const auth = createKoaAuth({ service, onError: (error) => reported.push(error) });
     const app = new Koa();
     app.use(auth.errorHandler).use((ctx) => {
-      ctx.throw(ctx.path === '/missing' ? 404 : 400, 'details that stay private');
+      ctx.throw(ctx.path === '/missing' ? 404 : 409, 'Conversation already closed');
     });
     const url = await serve(app);
     const missing = await fetch(`${url}/missing`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ code: 'ERR_NOT_FOUND', message: 'Not found' });
-    const bad = await fetch(`${url}/bad`);
-    expect(bad.status).toBe(400);
-    expect(await bad.text()).not.toContain('private');
+    // Koa's own ctx.onerror answers: the status, and the message http-errors marks as exposed.
+    const conflict = await fetch(`${url}/conflict`);
+    expect(conflict.status).toBe(409);
+    expect(await conflict.text()).toBe('Conversation already closed');
+    expect(reported).toEqual([]);
+  });
+
+  it("rethrows an application's own 4xx error to the error middleware around it, unchanged", async () => {
+    const auth = createKoaAuth({ service });
+    const app = new Koa();
+    const conflict = Object.assign(new Error('x'), { status: 409 });
+    const seen: unknown[] = [];
+    app
+      .use(async (ctx, next) => {
+        try {
+          await next();
+        } catch (error) {
+          seen.push(error);
+          ctx.status = 409;
+          ctx.body = { mine: true };
+        }
+      })
+      .use(auth.errorHandler)
+      .use(() => {
+        throw conflict;
+      });
+    const url = await serve(app);
+    const reply = await fetch(url);
+    expect(reply.status).toBe(409);
+    expect(await reply.json()).toEqual({ mine: true });
+    expect(seen).toEqual([conflict]);
   });
 });

@@ -1,11 +1,17 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AuthService, TokenResponse } from '@scopeladder/tokens';
+import {
+  assertAdapterOptions,
+  assertGuardSpec,
+  handleTokenRequest,
+  readAuthorization,
+  readBody,
+  resolveHttpError,
+  resolveTokenRoutesOptions,
+  runGuard,
+  toScopeladderError,
+  type GuardSpec,
+} from '@scopeladder/tokens/http';
 import type { Middleware, ParameterizedContext } from 'koa';
-import { DEFAULT_TOKEN_BODY_LIMIT, bodyOf } from './lib/shared/read-body.js';
-import { readAuthorization } from './lib/shared/read-authorization.js';
-import { readRefreshToken, readTokenRequest } from './lib/shared/read-token-request.js';
-import { assertGuardSpec, runGuard, type GuardSpec } from './lib/shared/run-guard.js';
-import { toScopeladderError } from './lib/shared/to-scopeladder-error.js';
 import type {
   KoaAuth,
   KoaAuthOptions,
@@ -14,33 +20,6 @@ import type {
   KoaTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
-
-function assertService(service: unknown): asserts service is AuthService {
-  const candidate = service as Partial<AuthService> | undefined;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.authenticate !== 'function' ||
-    typeof candidate.login !== 'function' ||
-    typeof candidate.refresh !== 'function' ||
-    typeof candidate.policy !== 'object'
-  ) {
-    throw new TypeError('createKoaAuth: options.service must be an AuthService (createAuthService from @scopeladder/tokens)');
-  }
-}
-
-function sendTokens(ctx: ParameterizedContext, tokens: TokenResponse): void {
-  // RFC 6749 §5.1: token answers must not be cached.
-  ctx.set({ 'cache-control': 'no-store', pragma: 'no-cache' });
-  ctx.status = 200;
-  ctx.body = tokens;
-}
-
-function bearerTokenOf(authorization: string | readonly string[] | undefined): string {
-  // Only called after the service accepted this exact value: one header, `Bearer <token>`.
-  const value = typeof authorization === 'string' ? authorization : '';
-  return value.slice(value.indexOf(' ') + 1);
-}
 
 function parsedBodyOf(ctx: ParameterizedContext): unknown {
   return (ctx.request as { body?: unknown }).body;
@@ -71,12 +50,8 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  * ```
  */
 export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createKoaAuth: options are required');
+  assertAdapterOptions(options, 'createKoaAuth');
   const { service } = options;
-  assertService(service);
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new TypeError('createKoaAuth: onError must be a function');
-  }
   const report =
     options.onError ??
     ((error: unknown, ctx: ParameterizedContext) => {
@@ -116,53 +91,34 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
   }
 
   function tokenRoutes(routeOptions: KoaTokenRoutesOptions = {}): Middleware {
-    const path = routeOptions.path ?? '/v2/auth/token';
-    const limit = routeOptions.bodyLimit ?? DEFAULT_TOKEN_BODY_LIMIT;
-    if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError('tokenRoutes: path must start with "/"');
-    if (!Number.isSafeInteger(limit) || limit <= 0) throw new TypeError('tokenRoutes: bodyLimit must be a positive integer');
-
-    const handlers: Readonly<Record<string, (ctx: ParameterizedContext) => Promise<void>>> = {
-      POST: async (ctx) => {
-        const request = readTokenRequest(await bodyOf(ctx.req, parsedBodyOf(ctx), limit));
-        const context = { source: ctx.ip };
-        sendTokens(
-          ctx,
-          request.kind === 'login'
-            ? await service.login(request.input, context)
-            : await service.refresh(request.refreshToken, context),
-        );
-      },
-      GET: async (ctx) => {
-        const values = new URLSearchParams(ctx.querystring).getAll('refreshToken');
-        const refreshToken = readRefreshToken(values.length === 1 ? values[0] : values);
-        sendTokens(ctx, await service.refresh(refreshToken, { source: ctx.ip }));
-      },
-      DELETE: async (ctx) => {
-        const authorization = readAuthorization(ctx.req);
-        await service.authenticate(authorization);
-        await service.logout(bearerTokenOf(authorization));
-        ctx.set('cache-control', 'no-store');
-        ctx.status = 204;
-      },
-    };
+    const { path, bodyLimit: limit } = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes');
 
     return async (ctx, next) => {
-      const handler = ctx.path === path ? handlers[ctx.method] : undefined;
-      if (handler === undefined) return next();
-      await handler(ctx);
+      if (ctx.path !== path) return next();
+      const answer = await handleTokenRequest(service, {
+        method: ctx.method,
+        url: ctx.url,
+        authorization: readAuthorization(ctx.req),
+        source: ctx.ip,
+        readBody: () => readBody(ctx.req, { limit, parsed: parsedBodyOf(ctx) }),
+      });
+      if (answer === undefined) return next();
+      ctx.set(answer.headers);
+      ctx.status = answer.status;
+      if (answer.body !== undefined) ctx.body = answer.body;
     };
   }
 
-  function toHttpError(error: unknown): HttpErrorResult {
-    return httpErrorFor(toScopeladderError(error), service.http);
-  }
+  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
 
   const errorHandler: Middleware = async (ctx, next) => {
     try {
       await next();
     } catch (error) {
-      if (ctx.headerSent || !ctx.writable) throw error;
-      const answer = toHttpError(error);
+      // Not ours to answer: a response already under way, or an error the application gave its
+      // own 4xx status. Rethrown unchanged, for the middleware above or Koa's own ctx.onerror.
+      const answer = ctx.headerSent || !ctx.writable ? undefined : resolveHttpError(error, service.http);
+      if (answer === undefined) throw error;
       if (answer.status >= 500) report(error, ctx);
       ctx.status = answer.status;
       ctx.set(answer.headers);

@@ -1,7 +1,8 @@
 // Public entry point of @scopeladder/tokens/http: the framework-independent HTTP pieces the
 // adapters (@scopeladder/express, @scopeladder/fastify, @scopeladder/koa) are built from. For
 // adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
-export { assertAuthService } from './assert-auth-service.js';
+export { assertAdapterOptions } from './assert-adapter-options.js';
+export type { AdapterOptions } from './assert-adapter-options.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
 export { handleTokenRequest } from './handle-token-request.js';
@@ -16,5 +17,7 @@ export { readRefreshToken } from './read-refresh-token.js';
 export { readTokenRequest } from './read-token-request.js';
 export type { TokenRequest } from './read-token-request.js';
 export { resolveHttpError } from './resolve-http-error.js';
+export { resolveTokenRoutesOptions } from './resolve-token-routes-options.js';
+export type { ResolvedTokenRoutesOptions, TokenRoutesOptions } from './resolve-token-routes-options.js';
 export { runGuard } from './run-guard.js';
 export { toScopeladderError } from './to-scopeladder-error.js';

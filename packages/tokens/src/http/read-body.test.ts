@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { isScopeladderError } from '@scopeladder/core';
 import { describe, expect, it } from 'vitest';
+import { expectCode } from '../test-fixtures.js';
 import { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
 
 /** A request stream with headers, as much of an IncomingMessage as readBody reads. */
@@ -21,16 +21,6 @@ function requestOf(headers: Record<string, string>, chunks: readonly (string | B
       return pulled;
     },
   }) as unknown as IncomingMessage & { pulled: number };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    expect(isScopeladderError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
 }
 
 const json = (body: string) => requestOf({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, [body]);
@@ -59,14 +49,14 @@ describe('readBody', () => {
 
   it('a declared length over the limit → ERR_PAYLOAD_TOO_LARGE without reading', async () => {
     const request = requestOf({ 'content-type': 'application/json', 'content-length': String(DEFAULT_TOKEN_BODY_LIMIT + 1) }, ['{}']);
-    expect(await codeOf(readBody(request))).toBe('ERR_PAYLOAD_TOO_LARGE');
+    await expectCode(readBody(request), 'ERR_PAYLOAD_TOO_LARGE');
     expect(request.pulled).toBe(0);
   });
 
   it('a streamed body over the limit → ERR_PAYLOAD_TOO_LARGE, stopping at the limit', async () => {
     const chunk = Buffer.alloc(10, 'a');
     const request = requestOf({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Array(100).fill(chunk));
-    expect(await codeOf(readBody(request, { limit: 25 }))).toBe('ERR_PAYLOAD_TOO_LARGE');
+    await expectCode(readBody(request, { limit: 25 }), 'ERR_PAYLOAD_TOO_LARGE');
     expect(request.pulled).toBeLessThan(5);
   });
 
@@ -76,7 +66,7 @@ describe('readBody', () => {
     ['no media type', requestOf({ 'content-length': '2' }, ['{}'])],
     ['a compressed body', requestOf({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': '2' }, ['{}'])],
   ])('%s → ERR_INVALID_REQUEST', async (_name, request) => {
-    expect(await codeOf(readBody(request))).toBe('ERR_INVALID_REQUEST');
+    await expectCode(readBody(request), 'ERR_INVALID_REQUEST');
   });
 
   it('never echoes the body in the error', async () => {

@@ -1,5 +1,6 @@
-import { chatshipperPolicy, isScopeladderError, type Principal } from '@scopeladder/core';
+import { chatshipperPolicy, type Principal } from '@scopeladder/core';
 import { describe, expect, it } from 'vitest';
+import { expectCode } from '../test-fixtures.js';
 import type { AuthContext } from '../service-types.js';
 import { assertGuardSpec } from './assert-guard-spec.js';
 import type { GuardSpec } from './guard-types.js';
@@ -29,16 +30,6 @@ const users: Record<string, { id: string; name: string; role: string }> = {
 };
 const loadUser = (request: FakeRequest) => users[request.id];
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    expect(isScopeladderError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
-}
-
 describe('runGuard: type-level checks (no load)', () => {
   const list: GuardSpec<FakeRequest> = { action: 'list', subject: 'Conversation' };
 
@@ -53,9 +44,7 @@ describe('runGuard: type-level checks (no load)', () => {
 
   it('a type-level check of an instance-only (self) row is refused', async () => {
     // "Fetch user details (self)": a guest may fetch its own record, never "every user".
-    expect(await codeOf(runGuard(guest, policy, { action: 'fetch', subject: 'User' }, { id: 'guest-id' }, undefined))).toBe(
-      'ERR_INSUFFICIENT_SCOPE',
-    );
+    await expectCode(runGuard(guest, policy, { action: 'fetch', subject: 'User' }, { id: 'guest-id' }, undefined), 'ERR_INSUFFICIENT_SCOPE');
   });
 });
 
@@ -64,7 +53,7 @@ describe('runGuard: instance checks (load)', () => {
 
   it('applies the self rule to the loaded record and resolves it', async () => {
     await expect(runGuard(guest, policy, fetchUser, { id: 'guest-id' }, undefined)).resolves.toBe(users['guest-id']);
-    expect(await codeOf(runGuard(guest, policy, fetchUser, { id: 'other-id' }, undefined))).toBe('ERR_INSUFFICIENT_SCOPE');
+    await expectCode(runGuard(guest, policy, fetchUser, { id: 'other-id' }, undefined), 'ERR_INSUFFICIENT_SCOPE');
     await expect(runGuard(bot, policy, fetchUser, { id: 'other-id' }, undefined)).resolves.toBe(users['other-id']);
   });
 
@@ -85,14 +74,14 @@ describe('runGuard: a missing record', () => {
   const fetchUser: GuardSpec<FakeRequest> = { action: 'fetch', subject: 'User', load: loadUser };
 
   it('is ERR_NOT_FOUND for a principal allowed on every record of the type', async () => {
-    expect(await codeOf(runGuard(bot, policy, fetchUser, { id: 'missing' }, undefined))).toBe('ERR_NOT_FOUND');
+    await expectCode(runGuard(bot, policy, fetchUser, { id: 'missing' }, undefined), 'ERR_NOT_FOUND');
     const nullLoader: GuardSpec<FakeRequest> = { action: 'fetch', subject: 'User', load: () => null };
-    expect(await codeOf(runGuard(admin, policy, nullLoader, { id: 'missing' }, undefined))).toBe('ERR_NOT_FOUND');
+    await expectCode(runGuard(admin, policy, nullLoader, { id: 'missing' }, undefined), 'ERR_NOT_FOUND');
   });
 
   it('is the denial for anyone else, so a 404 never reveals whether a record exists', async () => {
-    expect(await codeOf(runGuard(guest, policy, fetchUser, { id: 'missing' }, undefined))).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect(await codeOf(runGuard(guest, policy, fetchUser, { id: 'other-id' }, undefined))).toBe('ERR_INSUFFICIENT_SCOPE');
+    await expectCode(runGuard(guest, policy, fetchUser, { id: 'missing' }, undefined), 'ERR_INSUFFICIENT_SCOPE');
+    await expectCode(runGuard(guest, policy, fetchUser, { id: 'other-id' }, undefined), 'ERR_INSUFFICIENT_SCOPE');
   });
 });
 
@@ -111,7 +100,7 @@ describe('runGuard: fields', () => {
 
   it('an update body that is not a plain object is ERR_INVALID_REQUEST', async () => {
     for (const body of [['role'], 'role', 42, null]) {
-      expect(await codeOf(runGuard(admin, policy, updateUser, self, body))).toBe('ERR_INVALID_REQUEST');
+      await expectCode(runGuard(admin, policy, updateUser, self, body), 'ERR_INVALID_REQUEST');
     }
   });
 
@@ -127,13 +116,9 @@ describe('runGuard: fields', () => {
 
   it('fields: false checks none; an array or a function names them', async () => {
     await expect(runGuard(guest, policy, { ...updateUser, fields: false }, self, { role: 'admin' })).resolves.toBeDefined();
-    expect(await codeOf(runGuard(guest, policy, { ...updateUser, fields: ['role'] }, self, { name: 'G' }))).toBe(
-      'ERR_INSUFFICIENT_SCOPE',
-    );
+    await expectCode(runGuard(guest, policy, { ...updateUser, fields: ['role'] }, self, { name: 'G' }), 'ERR_INSUFFICIENT_SCOPE');
     const fromRequest: GuardSpec<FakeRequest> = { ...updateUser, fields: (request) => Object.keys(request.body as object) };
-    expect(await codeOf(runGuard(guest, policy, fromRequest, { id: 'guest-id', body: { role: 1 } }, { name: 'G' }))).toBe(
-      'ERR_INSUFFICIENT_SCOPE',
-    );
+    await expectCode(runGuard(guest, policy, fromRequest, { id: 'guest-id', body: { role: 1 } }, { name: 'G' }), 'ERR_INSUFFICIENT_SCOPE');
     await expect(runGuard(guest, policy, { ...updateUser, fields: () => undefined }, self, { role: 'admin' })).resolves.toBeDefined();
   });
 
@@ -145,7 +130,7 @@ describe('runGuard: fields', () => {
 
 describe('precheckGuard', () => {
   it('refuses a guard without load before any body is read', async () => {
-    expect(await codeOf(precheckGuard(guest, policy, { action: 'create', subject: 'Contact' }))).toBe('ERR_INSUFFICIENT_SCOPE');
+    await expectCode(precheckGuard(guest, policy, { action: 'create', subject: 'Contact' }), 'ERR_INSUFFICIENT_SCOPE');
     await expect(precheckGuard(bot, policy, { action: 'create', subject: 'Contact' })).resolves.toBeUndefined();
   });
 

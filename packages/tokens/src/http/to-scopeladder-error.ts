@@ -48,11 +48,12 @@ function translationOf(error: object, status: number): Translation | undefined {
  * `ScopeladderError` core's table answers, with a fixed message (the framework's own may echo
  * request content):
  *
- * | thrown by the framework | becomes |
- * |---|---|
- * | a body over the parser's limit (body-parser / raw-body `entity.too.large`, `FST_ERR_CTP_BODY_TOO_LARGE`) | `ERR_PAYLOAD_TOO_LARGE` (413) |
- * | malformed JSON or form, bad charset or encoding, length mismatch (the other body-parser / raw-body `type`s, `FST_ERR_CTP_*` codes, co-body's parse errors), `FST_ERR_VALIDATION` | `ERR_INVALID_REQUEST` (400) |
- * | any error whose `status`/`statusCode` is 404 | `ERR_NOT_FOUND` (404) |
+ * - a body over the parser's limit (body-parser / raw-body `type: 'entity.too.large'`, Fastify's
+ *   `FST_ERR_CTP_BODY_TOO_LARGE`) → `ERR_PAYLOAD_TOO_LARGE` (413);
+ * - malformed JSON or form, an unsupported charset, encoding or media type, a length mismatch
+ *   (the other body-parser / raw-body `type`s, Fastify's `FST_ERR_CTP_*` codes and
+ *   `FST_ERR_VALIDATION`, co-body's parse errors) → `ERR_INVALID_REQUEST` (400);
+ * - any error whose `status`/`statusCode` is 404 → `ERR_NOT_FOUND` (404).
  *
  * A marker counts only on an error carrying a 4xx `status`/`statusCode`. Everything else is
  * returned unchanged: a `ScopeladderError`; an application's own error, with or without a status
@@ -65,7 +66,8 @@ function translationOf(error: object, status: number): Translation | undefined {
  * import { toScopeladderError } from '@scopeladder/tokens/http';
  *
  * // express.json() refused a 2 MB body:
- * httpErrorFor(toScopeladderError(error)); // { status: 413, body: { code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' } }
+ * httpErrorFor(toScopeladderError(error));
+ * // { status: 413, headers: {…}, body: { code: 'ERR_PAYLOAD_TOO_LARGE', message: 'Request body too large' } }
  * ```
  */
 export function toScopeladderError(error: unknown): unknown {
