@@ -9,9 +9,6 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runAuthSuite } from './auth/suite.js';
-import { runDecisionSuite } from './decision/suite.js';
-import { runHttpSuite } from './http/suite.js';
 import { machineInfo, packageVersions } from './lib/machine.js';
 import { renderReport } from './lib/report.js';
 
@@ -64,9 +61,11 @@ const machine = machineInfo();
 log(`scopeladder bench — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(' ')}${quick ? ' (quick run)' : ''}`);
 if (!machine.exposeGc) log('note: run with node --expose-gc (as `pnpm bench` does) so mitata can collect garbage between measurements');
 
-const decision = suites.includes('decision') ? await runDecisionSuite({ ...micro, log }) : undefined;
-const auth = suites.includes('auth') ? await runAuthSuite({ ...micro, log }) : undefined;
-const httpResult = suites.includes('http') ? await runHttpSuite({ ...http, log }) : undefined;
+// Each suite is imported only when it runs, so one suite's dependencies (say, an adapter being
+// rebuilt) never stop another.
+const decision = suites.includes('decision') ? await (await import('./decision/suite.js')).runDecisionSuite({ ...micro, log }) : undefined;
+const auth = suites.includes('auth') ? await (await import('./auth/suite.js')).runAuthSuite({ ...micro, log }) : undefined;
+const httpResult = suites.includes('http') ? await (await import('./http/suite.js')).runHttpSuite({ ...http, log }) : undefined;
 
 const report = renderReport({
   command: ['pnpm bench', ...process.argv.slice(2)].join(' '),
