@@ -119,10 +119,16 @@ export interface ExpressAuth {
   tokenRoutes(options?: ExpressTokenRoutesOptions): RequestHandler;
   /**
    * The error handler: writes core's answer for the error (status, `WWW-Authenticate`,
-   * `Cache-Control`, JSON `{code, message, …}`). Mount it last; an error handler of the
-   * application mounted before it sees every error first and may answer or call `next(err)`.
+   * `Cache-Control`, JSON `{code, message, …}`); a body over the parser's limit is
+   * `413 ERR_PAYLOAD_TOO_LARGE`, and an unknown error the generic `500 ERR_INTERNAL`. An error of
+   * the application's own with an explicit 4xx `status`/`statusCode` (other than 404) is passed
+   * on unchanged with `next(err)`. Mount it last; an error handler of the application mounted
+   * before it sees every error first and may answer or call `next(err)`.
    */
   readonly errorHandler: ErrorRequestHandler;
-  /** The answer the error handler would write for `error`: for an application's own handler. */
+  /**
+   * Core's answer for `error`, as the error handler writes it: for an application's own handler.
+   * For an error the handler passes on (the application's own 4xx), this is the generic 500.
+   */
   toHttpError(error: unknown): HttpErrorResult;
 }

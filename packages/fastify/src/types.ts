@@ -81,7 +81,10 @@ export type ScopeladderRouteConfig = boolean | ScopeladderRouteGuard;
 export interface ScopeladderFastifyDecorator {
   /** The auth service the plugin was registered with. */
   readonly service: AuthService;
-  /** The answer the plugin's error handler writes for `error`: for an application's own handler. */
+  /**
+   * Core's answer for `error`, as the plugin's error handler writes it: for an application's own
+   * handler. For an error it throws on (the application's own 4xx), this is the generic 500.
+   */
   toHttpError(error: unknown): HttpErrorResult;
 }
 
@@ -120,8 +123,11 @@ export interface ScopeladderFastifyOptions {
   /** Registers `POST|GET|DELETE /v2/auth/token`. `false` to leave them out. Default `true`. */
   readonly tokenRoutes?: boolean | ScopeladderTokenRoutesOptions | undefined;
   /**
-   * Sets an error handler that answers every error with core's answer. Default `true`.
-   * `false` to keep your own (use `fastify.scopeladder.toHttpError` in it).
+   * Sets an error handler that answers errors with core's answer (a body over `bodyLimit`:
+   * `413 ERR_PAYLOAD_TOO_LARGE`; an unknown error: the generic `500 ERR_INTERNAL`). An error of
+   * the application's own with an explicit 4xx `statusCode`/`status` (other than 404) is thrown on
+   * unchanged, to the parent (or Fastify's default) error handler. Default `true`. `false` to keep
+   * your own (use `fastify.scopeladder.toHttpError` in it).
    */
   readonly errorHandler?: boolean | undefined;
   /** Called with every error answered with a 5xx. Default: `request.log.error`. */

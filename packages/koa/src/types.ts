@@ -103,8 +103,11 @@ export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
 export interface KoaAuth {
   /**
    * Answers every error thrown below it with core's answer (status, `WWW-Authenticate`,
-   * `Cache-Control`, JSON `{code, message, …}`). Mount it first; an error middleware of the
-   * application mounted after it sees errors first and may answer or rethrow.
+   * `Cache-Control`, JSON `{code, message, …}`); a body over the parser's limit is
+   * `413 ERR_PAYLOAD_TOO_LARGE`, an unknown error the generic `500 ERR_INTERNAL`. An error of the
+   * application's own with an explicit 4xx `status` (other than 404) is rethrown unchanged, for
+   * Koa's own handling. Mount it first; an error middleware of the application mounted after it
+   * sees errors first and may answer or rethrow.
    */
   readonly errorHandler: Middleware;
   /**
@@ -125,6 +128,9 @@ export interface KoaAuth {
    * Reads JSON or form bodies itself unless a body parser already did.
    */
   tokenRoutes(options?: KoaTokenRoutesOptions): Middleware;
-  /** The answer the error handler would write for `error`: for an application's own handler. */
+  /**
+   * Core's answer for `error`, as the error middleware writes it: for an application's own
+   * handler. For an error it rethrows (the application's own 4xx), this is the generic 500.
+   */
   toHttpError(error: unknown): HttpErrorResult;
 }
