@@ -2,9 +2,9 @@
 // Prints the ChatShipper decision table, computed by @scopeladder/core from its policy data.
 // Runs against the TypeScript sources through tsx, so it works right after `pnpm install`
 // (no build needed):
-//   pnpm start                          aligned text
-//   pnpm start -- --format=markdown     a markdown table (docs/matrix.md is generated separately)
-//   pnpm start -- --format=json         policy.decisionTable() as JSON
+//   pnpm matrix                          aligned text
+//   pnpm matrix --format=markdown       a markdown table (docs/matrix.md is generated separately)
+//   pnpm matrix --format=json           policy.decisionTable() as JSON
 import { tsImport } from 'tsx/esm/api';
 
 const { chatshipperPolicy, renderDecisionTable } = await tsImport('../packages/core/src/index.ts', import.meta.url);
