@@ -100,7 +100,10 @@ export interface AuthServiceOptions {
   readonly throttle?: LoginThrottleOptions | false | undefined;
   /** The scrypt cost of stored password hashes, spent on unknown emails too. Default: `hashPassword`'s. */
   readonly passwordHashOptions?: HashPasswordOptions | undefined;
-  /** Verified-token cache size (tokens), or `0` to turn caching off. Default 10 000. */
+  /**
+   * Verified-token cache size (tokens), or `0` to turn caching off. Default 10 000. Tokens unused
+   * the longest are evicted first (in two generations: at least the half most recently used stays).
+   */
   readonly verifiedTokenCacheSize?: number | undefined;
   /** Random bytes. Default `node:crypto` `randomBytes`. Only tests should replace it. */
   readonly random?: RandomSource | undefined;
@@ -153,7 +156,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     http,
     login: (input, request) => guard(() => login(context, input, request)),
     refresh: (refreshToken) => guard(() => refresh(context, refreshToken)),
-    authenticate: (authorization) => guard(() => authenticate(context, authorization)),
+    // Rejects only with ScopeladderErrors by itself (the hot path skips one async layer).
+    authenticate: (authorization) => authenticate(context, authorization),
     logout: (accessToken) => guard(() => logout(context, accessToken)),
     createApiKey: (botUserId, scopes) => guard(() => createApiKey(context, botUserId, scopes)),
     revokeApiKey: (keyId) => guard(() => revokeApiKey(context, keyId)),

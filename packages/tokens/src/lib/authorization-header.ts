@@ -43,3 +43,27 @@ export function parseAuthorizationHeader(value: unknown, maxLength: number): str
   if (credential.length > maxLength) fail('ERR_TOKEN_INVALID', 'Invalid access token');
   return credential;
 }
+
+const BEARER_LENGTH = 'Bearer '.length;
+
+/**
+ * The credential of a `Bearer <credential>` header value (scheme in any case, one space), with
+ * NO check of the credential: only for looking it up among credentials that were fully checked
+ * before (the verified-token cache). `undefined` when the value does not start that way.
+ */
+export function bearerCredentialUnchecked(header: string): string | undefined {
+  if (
+    header.length <= BEARER_LENGTH ||
+    header.charCodeAt(6) !== 0x20 ||
+    // `| 0x20` lowercases an ASCII letter; for each letter below only it and its capital match.
+    (header.charCodeAt(0) | 0x20) !== 0x62 || // b
+    (header.charCodeAt(1) | 0x20) !== 0x65 || // e
+    (header.charCodeAt(2) | 0x20) !== 0x61 || // a
+    (header.charCodeAt(3) | 0x20) !== 0x72 || // r
+    (header.charCodeAt(4) | 0x20) !== 0x65 || // e
+    (header.charCodeAt(5) | 0x20) !== 0x72 // r
+  ) {
+    return undefined;
+  }
+  return header.slice(BEARER_LENGTH);
+}

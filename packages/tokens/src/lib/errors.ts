@@ -14,9 +14,14 @@ export async function guard<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (isScopeladderError(error)) throw error;
-    throw new ScopeladderError('ERR_INTERNAL', 'Internal error', { cause: error });
+    throw internalFailure(error);
   }
+}
+
+/** What {@link guard} rejects with for `error`: the error itself when ours, else `ERR_INTERNAL`. */
+export function internalFailure(error: unknown): ScopeladderError {
+  if (isScopeladderError(error)) return error;
+  return new ScopeladderError('ERR_INTERNAL', 'Internal error', { cause: error });
 }
 
 /**
@@ -27,9 +32,14 @@ export async function callStore<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (isScopeladderError(error)) throw error;
-    throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is unavailable', { cause: error });
+    throw storeFailure(error);
   }
+}
+
+/** What {@link callStore} rejects with for `error`: the error itself when ours, else `ERR_STORE_UNAVAILABLE`. */
+export function storeFailure(error: unknown): ScopeladderError {
+  if (isScopeladderError(error)) return error;
+  return new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is unavailable', { cause: error });
 }
 
 /**

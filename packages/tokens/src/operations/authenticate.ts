@@ -1,10 +1,10 @@
 import type { MongoAbility, Principal } from '@scopeladder/core';
 import type { AuthContext, AuthenticatedToken } from '../service-types.js';
 import { isJwtShaped, verifyAccessToken } from '../lib/access-token.js';
-import { parseAuthorizationHeader } from '../lib/authorization-header.js';
+import { bearerCredentialUnchecked, parseAuthorizationHeader } from '../lib/authorization-header.js';
 import { now, type ServiceContext } from '../lib/context.js';
 import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
-import { callStore, fail } from '../lib/errors.js';
+import { callStore, fail, guard, internalFailure, storeFailure } from '../lib/errors.js';
 import { effectiveApiKeyScopes, scopesOfClaim } from '../lib/scopes.js';
 import { isApiKeyShaped, isHexOnly } from '../lib/secrets.js';
 import { findUserById } from '../lib/users.js';
@@ -17,37 +17,85 @@ interface VerifiedSession {
 
 /**
  * `AuthService.authenticate`: an `Authorization` header value → who acts and what they may do.
+ * Rejects only with `ScopeladderError`s (anything else becomes `ERR_INTERNAL`), never throws.
  *
  * The credential's shape decides how it is checked: 32 lowercase hex characters are a bot API
  * key, three base64url segments a JWT access token. Other hex-only strings are malformed API keys
  * (`ERR_API_KEY_INVALID`); anything else is `ERR_TOKEN_INVALID`.
+ *
+ * The common case — a client sending again a token it sent before — is answered from the
+ * verified-token cache without parsing the header: the cache holds only credentials that passed
+ * every check (header syntax, shape, size, signature, claims), so finding `Bearer <credential>`
+ * there proves all of them again. Then only the expiry and the revocation checks run.
  */
-export async function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext> {
+export function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext> {
+  try {
+    const { cache } = context;
+    if (cache !== null && typeof authorization === 'string') {
+      const token = bearerCredentialUnchecked(authorization);
+      const entry = token === undefined ? undefined : cache.get(token);
+      if (entry !== undefined) {
+        const nowMs = now(context);
+        if (entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
+        cache.delete(token as string);
+        // Expired: the full checks give the precise answer (ERR_TOKEN_EXPIRED).
+        return guard(() => authenticateFully(context, authorization, nowMs));
+      }
+    }
+  } catch (error) {
+    return Promise.reject(internalFailure(error));
+  }
+  return guard(() => authenticateFully(context, authorization, undefined));
+}
+
+async function authenticateFully(context: ServiceContext, authorization: unknown, knownNowMs: number | undefined): Promise<AuthContext> {
   const credential = parseAuthorizationHeader(authorization, context.tokens.maxTokenLength);
   if (isApiKeyShaped(credential)) return authenticateApiKey(context, credential);
-  if (isJwtShaped(credential)) return authenticateAccessToken(context, credential);
+  if (isJwtShaped(credential)) return authenticateAccessToken(context, credential, knownNowMs ?? now(context));
   if (isHexOnly(credential)) fail('ERR_API_KEY_INVALID', 'Invalid API key');
   fail('ERR_TOKEN_INVALID', 'Invalid access token');
 }
 
-async function authenticateAccessToken(context: ServiceContext, token: string): Promise<AuthContext> {
-  const nowMs = now(context);
-  const cached = context.cache?.get(token, nowMs)?.value as VerifiedSession | undefined;
-  const session = cached ?? (await verifySession(context, token, nowMs));
-  // Revocation is never cached: logout and refresh-reuse take effect on the next request.
+async function authenticateAccessToken(context: ServiceContext, token: string, nowMs: number): Promise<AuthContext> {
+  const { cache } = context;
+  const entry = cache?.get(token);
+  if (entry !== undefined && entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
+  if (entry !== undefined) cache?.delete(token);
+  const session = await verifySession(context, token, nowMs);
+  const result = await checkNotRevoked(context, session, nowMs);
+  cache?.set(token, { expiresAtMs: (session.token.expiresAt + context.tokens.toleranceSeconds) * 1000, value: session });
+  return result;
+}
+
+/**
+ * Revocation is never cached: logout and refresh-reuse take effect on the next request. Both
+ * store questions are asked at once; the result rejects only with `ScopeladderError`s (a store
+ * failure is `ERR_STORE_UNAVAILABLE`, fail closed).
+ */
+function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowMs: number): Promise<AuthContext> {
+  const { store } = context;
   const { jti, familyId } = session.token;
-  const [tokenRevoked, familyRevoked] = await Promise.all([
-    callStore(() => context.store.isAccessTokenRevoked(jti, nowMs)),
-    callStore(() => context.store.isFamilyRevoked(familyId, nowMs)),
-  ]);
-  if (tokenRevoked || familyRevoked) fail('ERR_TOKEN_REVOKED', 'The access token was revoked');
-  if (cached === undefined) {
-    context.cache?.set(token, {
-      expiresAtMs: (session.token.expiresAt + context.tokens.toleranceSeconds) * 1000,
-      value: session,
-    });
+  let tokenRevoked: Promise<boolean>;
+  let familyRevoked: Promise<boolean>;
+  try {
+    tokenRevoked = store.isAccessTokenRevoked(jti, nowMs);
+  } catch (error) {
+    tokenRevoked = Promise.reject(error);
   }
-  return { principal: session.principal, ability: session.ability, token: session.token };
+  try {
+    familyRevoked = store.isFamilyRevoked(familyId, nowMs);
+  } catch (error) {
+    familyRevoked = Promise.reject(error);
+  }
+  return Promise.all([tokenRevoked, familyRevoked]).then(
+    (revoked) => {
+      if (revoked[0] || revoked[1]) fail('ERR_TOKEN_REVOKED', 'The access token was revoked');
+      return { principal: session.principal, ability: session.ability, token: session.token };
+    },
+    (error: unknown) => {
+      throw storeFailure(error);
+    },
+  );
 }
 
 async function verifySession(context: ServiceContext, token: string, nowMs: number): Promise<VerifiedSession> {
