@@ -2,17 +2,17 @@ import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
 import {
   assertAdapterOptions,
   assertGuardSpec,
+  decideGuard,
   handleTokenRequest,
   readAuthorization,
   readBody,
   resolveHttpError,
   resolveTokenRoutesOptions,
-  runGuard,
   toScopeladderError,
   type GuardSpec,
   type TokenEndpointAnswer,
 } from '@scopeladder/tokens/http';
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {
   ExpressAuth,
   ExpressAuthOptions,
@@ -61,20 +61,43 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
       console.error('[scopeladder] unhandled error answered with a 5xx:', error);
     });
 
-  // What this instance authenticated, per request. `req.auth` is output only: another library
-  // may set a property of that name, and a guard must never trust it.
-  const authenticated = new WeakMap<Request, RequestAuth>();
-  async function ensureAuth(req: Request): Promise<RequestAuth> {
-    const known = authenticated.get(req);
-    if (known !== undefined) return known;
-    const context = await service.authenticate(readAuthorization(req));
-    authenticated.set(req, context);
-    req.auth = context;
-    return context;
+  // What this instance authenticated, per request, under a symbol only this instance holds.
+  // `req.auth` is output only: another library may set a property of that name, and a guard
+  // must never trust it. (A property, not a WeakMap: one plain store per request.)
+  const AUTHENTICATED: unique symbol = Symbol('@scopeladder/express: authenticated');
+  type MarkedRequest = Request & { [AUTHENTICATED]?: RequestAuth };
+
+  // Sets what a request authenticated as (and, after a guard with `load`, `req.auth` alone with
+  // the record). False after `next(error)` if that failed (e.g. `req.auth` made read-only).
+  function remember(req: Request, auth: RequestAuth, next: NextFunction, output: RequestAuth = auth): boolean {
+    try {
+      if (output === auth) (req as MarkedRequest)[AUTHENTICATED] = auth;
+      req.auth = output;
+      return true;
+    } catch (error) {
+      next(error);
+      return false;
+    }
+  }
+
+  // The service's answer; `undefined` after `next(error)` for a service that throws instead of rejecting.
+  function authenticateRequest(req: Request, next: NextFunction): Promise<RequestAuth> | undefined {
+    try {
+      return service.authenticate(readAuthorization(req));
+    } catch (error) {
+      next(error);
+      return undefined;
+    }
   }
 
   const authenticate: RequestHandler = (req, _res, next) => {
-    ensureAuth(req).then(() => next(), next);
+    if ((req as MarkedRequest)[AUTHENTICATED] !== undefined) {
+      next();
+      return;
+    }
+    authenticateRequest(req, next)?.then((auth) => {
+      if (remember(req, auth, next)) next();
+    }, next);
   };
 
   function authorize<Resource = unknown>(
@@ -84,13 +107,35 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
   ): RequestHandler {
     const spec: GuardSpec<Request, Resource> = { ...guardOptions, action, subject: subjectType };
     assertGuardSpec(spec, 'authorize');
+
+    // The guard, then `next()`: synchronously when the decision needs no promise (no `load`).
+    function guardThenNext(req: Request, auth: RequestAuth, next: NextFunction): void {
+      let pending: Promise<unknown> | undefined;
+      try {
+        pending = decideGuard(auth, service.policy, spec, req, req.body);
+      } catch (error) {
+        next(error);
+        return;
+      }
+      if (pending === undefined) {
+        next();
+        return;
+      }
+      pending.then((resource) => {
+        if (spec.load !== undefined && !remember(req, auth, next, { ...auth, resource })) return;
+        next();
+      }, next);
+    }
+
     return (req, _res, next) => {
-      const run = async (): Promise<void> => {
-        const auth = await ensureAuth(req);
-        const resource = await runGuard(auth, service.policy, spec, req, req.body);
-        if (spec.load !== undefined) req.auth = { ...auth, resource };
-      };
-      run().then(() => next(), next);
+      const known = (req as MarkedRequest)[AUTHENTICATED];
+      if (known !== undefined) {
+        guardThenNext(req, known, next);
+        return;
+      }
+      authenticateRequest(req, next)?.then((auth) => {
+        if (remember(req, auth, next)) guardThenNext(req, auth, next);
+      }, next);
     };
   }
 

@@ -3,16 +3,17 @@ import type { AuthService } from '@scopeladder/tokens';
 import {
   assertAdapterOptions,
   assertGuardSpec,
+  decideGuard,
+  decidePrecheck,
   handleTokenRequest,
+  isPrecheckComplete,
   parseFormBody,
-  precheckGuard,
   readAuthorization,
   resolveHttpError,
   resolveTokenRoutesOptions,
-  runGuard,
   toScopeladderError,
 } from '@scopeladder/tokens/http';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import type {
   RequestAuth,
@@ -22,6 +23,8 @@ import type {
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,
 } from './types.js';
+
+const NOTHING_LEFT = Symbol('nothing left');
 
 function isGuard(config: ScopeladderRouteConfig | undefined): config is ScopeladderRouteGuard {
   return typeof config === 'object' && config !== null;
@@ -87,28 +90,96 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     assertRouteConfig(route.config?.scopeladder, `route ${String(route.method)} ${route.url}`);
   });
 
-  // What the plugin authenticated, per request. `request.auth` is output only: a guard never
-  // trusts a value some other code assigned to it.
-  const authenticated = new WeakMap<FastifyRequest, RequestAuth>();
+  // Per request, under symbols only this registration holds (declared as request decorators, so
+  // every request object has the same shape): what the plugin authenticated — `request.auth` is
+  // output only, a guard never trusts a value some other code assigned to it — and what is left
+  // for `preHandler` once `onRequest` has run.
+  const AUTHENTICATED = Symbol('@scopeladder/fastify: authenticated');
+  const REMAINING = Symbol('@scopeladder/fastify: remaining guard');
+  type MarkedRequest = FastifyRequest & {
+    [AUTHENTICATED]: RequestAuth | null;
+    // null: onRequest has not run; NOTHING_LEFT; or the guard whose full check is still due.
+    [REMAINING]: ScopeladderRouteGuard | typeof NOTHING_LEFT | null;
+  };
+  fastify.decorateRequest(AUTHENTICATED, null);
+  fastify.decorateRequest(REMAINING, null);
 
-  fastify.addHook('onRequest', async (request) => {
+  // Hooks with `done` rather than async functions: the common case (a type-level guard, which
+  // the precheck decides completely) needs one promise only, the service's.
+  fastify.addHook('onRequest', (request: FastifyRequest, _reply, done: HookHandlerDoneFunction) => {
+    const marked = request as MarkedRequest;
     const config = request.routeOptions.config.scopeladder;
-    if (config === false || (config === undefined && mode === 'guarded')) return;
-    const auth = await service.authenticate(readAuthorization(request.raw));
-    authenticated.set(request, auth);
-    request.auth = auth;
-    if (isGuard(config)) await precheckGuard(auth, service.policy, config);
+    if (config === false || (config === undefined && mode === 'guarded')) {
+      marked[REMAINING] = NOTHING_LEFT;
+      done();
+      return;
+    }
+    let authenticating: Promise<RequestAuth>;
+    try {
+      authenticating = service.authenticate(readAuthorization(request.raw));
+    } catch (error) {
+      done(error as Error); // a service that throws instead of rejecting
+      return;
+    }
+    authenticating.then((auth) => {
+      let pending: Promise<undefined> | undefined;
+      try {
+        marked[AUTHENTICATED] = auth;
+        request.auth = auth;
+        if (isGuard(config)) {
+          // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
+          pending = decidePrecheck(auth, service.policy, config);
+          marked[REMAINING] = isPrecheckComplete(config) ? NOTHING_LEFT : config;
+        } else {
+          marked[REMAINING] = NOTHING_LEFT;
+        }
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (pending === undefined) done();
+      else pending.then(() => done(), done);
+    }, done);
   });
 
-  fastify.addHook('preHandler', async (request) => {
-    const config = request.routeOptions.config.scopeladder;
-    const auth = authenticated.get(request);
-    if (!isGuard(config)) return;
-    // A guarded route always authenticates in onRequest; fail closed should that ever not hold.
-    if (auth === undefined) throw new TypeError('@scopeladder/fastify: a guarded route was not authenticated');
-    const guardRequest = request as ScopeladderGuardRequest;
-    const resource = await runGuard(auth, service.policy, config, guardRequest, request.body);
-    if (config.load !== undefined) request.auth = { ...auth, resource };
+  fastify.addHook('preHandler', (request: FastifyRequest, _reply, done: HookHandlerDoneFunction) => {
+    const marked = request as MarkedRequest;
+    const remaining = marked[REMAINING];
+    if (remaining === NOTHING_LEFT) {
+      done();
+      return;
+    }
+    const auth = marked[AUTHENTICATED];
+    if (remaining === null || auth === null) {
+      // onRequest did not run to its end for this request. A guarded route always does; fail
+      // closed should that ever not hold.
+      if (isGuard(request.routeOptions.config.scopeladder)) {
+        done(new TypeError('@scopeladder/fastify: a guarded route was not authenticated'));
+      } else {
+        done();
+      }
+      return;
+    }
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = decideGuard(auth, service.policy, remaining, request as ScopeladderGuardRequest, request.body);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (pending === undefined) {
+      done();
+      return;
+    }
+    pending.then((resource) => {
+      try {
+        if (remaining.load !== undefined) request.auth = { ...auth, resource };
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
+    }, done);
   });
 
   if (options.tokenRoutes !== false) {

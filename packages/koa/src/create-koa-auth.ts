@@ -2,16 +2,16 @@ import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
 import {
   assertAdapterOptions,
   assertGuardSpec,
+  decideGuard,
   handleTokenRequest,
   readAuthorization,
   readBody,
   resolveHttpError,
   resolveTokenRoutesOptions,
-  runGuard,
   toScopeladderError,
   type GuardSpec,
 } from '@scopeladder/tokens/http';
-import type { Middleware, ParameterizedContext } from 'koa';
+import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type {
   KoaAuth,
   KoaAuthOptions,
@@ -58,21 +58,29 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
       ctx.app.emit('error', error, ctx);
     });
 
-  // What this instance authenticated, per request. `ctx.state.auth` is output only: other
-  // middleware may set it, and a guard must never trust it.
-  const authenticated = new WeakMap<object, RequestAuth>();
-  async function ensureAuth(ctx: ParameterizedContext): Promise<RequestAuth> {
-    const known = authenticated.get(ctx);
-    if (known !== undefined) return known;
-    const context = await service.authenticate(readAuthorization(ctx.req));
-    authenticated.set(ctx, context);
-    ctx.state.auth = context;
-    return context;
+  // What this instance authenticated, per request, under a symbol only this instance holds.
+  // `ctx.state.auth` is output only: other middleware may set it, and a guard must never trust
+  // it. (A property, not a WeakMap: one plain store per request.)
+  const AUTHENTICATED: unique symbol = Symbol('@scopeladder/koa: authenticated');
+  type MarkedContext = ParameterizedContext & { [AUTHENTICATED]?: RequestAuth };
+
+  function authenticateRequest(ctx: ParameterizedContext): Promise<RequestAuth> {
+    let authenticating: Promise<RequestAuth>;
+    try {
+      authenticating = service.authenticate(readAuthorization(ctx.req));
+    } catch (error) {
+      return Promise.reject(error); // a service that throws instead of rejecting
+    }
+    return authenticating.then((auth) => {
+      (ctx as MarkedContext)[AUTHENTICATED] = auth;
+      ctx.state.auth = auth;
+      return auth;
+    });
   }
 
-  const authenticate: Middleware = async (ctx, next) => {
-    await ensureAuth(ctx);
-    await next();
+  const authenticate: Middleware = (ctx, next) => {
+    if ((ctx as MarkedContext)[AUTHENTICATED] !== undefined) return next();
+    return authenticateRequest(ctx).then(() => next());
   };
 
   function authorize<Resource = unknown>(
@@ -82,11 +90,26 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
   ): Middleware {
     const spec: GuardSpec<KoaGuardContext, Resource> = { ...guardOptions, action, subject: subjectType };
     assertGuardSpec(spec, 'authorize');
-    return async (ctx, next) => {
-      const auth = await ensureAuth(ctx);
-      const resource = await runGuard(auth, service.policy, spec, ctx as KoaGuardContext, parsedBodyOf(ctx));
-      if (spec.load !== undefined) ctx.state.auth = { ...auth, resource };
-      await next();
+
+    // The guard, then `next()`: without a promise of its own when the decision needs none (no
+    // `load`). A denial is thrown; the callers turn it into a rejection.
+    function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth, next: Next): Promise<unknown> {
+      const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, parsedBodyOf(ctx));
+      if (pending === undefined) return next();
+      return pending.then((resource) => {
+        if (spec.load !== undefined) ctx.state.auth = { ...auth, resource };
+        return next();
+      });
+    }
+
+    return (ctx, next) => {
+      const known = (ctx as MarkedContext)[AUTHENTICATED];
+      if (known === undefined) return authenticateRequest(ctx).then((auth) => guardThenNext(ctx, auth, next));
+      try {
+        return guardThenNext(ctx, known, next);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
   }
 

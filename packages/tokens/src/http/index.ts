@@ -4,10 +4,13 @@
 export { assertAdapterOptions } from './assert-adapter-options.js';
 export type { AdapterOptions } from './assert-adapter-options.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
+export { decideGuard } from './decide-guard.js';
+export { decidePrecheck } from './decide-precheck.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
 export { handleTokenRequest } from './handle-token-request.js';
 export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
 export { parseFormBody } from './parse-form-body.js';
+export { isPrecheckComplete } from './is-precheck-complete.js';
 export { precheckGuard } from './precheck-guard.js';
 export { readAuthorization } from './read-authorization.js';
 export type { AuthorizationSource } from './read-authorization.js';

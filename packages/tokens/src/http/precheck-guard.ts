@@ -1,11 +1,13 @@
 import type { AuthContext } from '../service-types.js';
+import { decidePrecheck } from './decide-precheck.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 
 /**
  * The check a guard can make before the request body is read: a guard without `load` must at
  * least be allowed on the whole subject type. Lets an adapter refuse before parsing a body
- * (Fastify: in `onRequest`); {@link runGuard} still runs the full check afterwards. A guard with
- * `load` is not checked here: its decision needs the record.
+ * (Fastify: in `onRequest`); {@link runGuard} still runs the full check afterwards, unless
+ * {@link isPrecheckComplete} says this check was all of it. A guard with `load` is not checked
+ * here: its decision needs the record. {@link decidePrecheck} is the same without a promise.
  *
  * @example
  * ```ts
@@ -16,5 +18,5 @@ import type { GuardPolicy, GuardSpec } from './guard-types.js';
  * ```
  */
 export async function precheckGuard(auth: AuthContext, policy: GuardPolicy, spec: GuardSpec<never>): Promise<void> {
-  if (spec.load === undefined) await policy.authorize(auth.principal, spec.action, spec.subject);
+  await decidePrecheck(auth, policy, spec);
 }

@@ -8,6 +8,8 @@ describe('readAuthorization', () => {
     expect(readAuthorization({ rawHeaders: ['Host', 'x', 'Accept', '*/*'] })).toBeUndefined();
     expect(readAuthorization({ rawHeaders: ['Host', 'x', 'Authorization', 'Bearer  a b '] })).toBe('Bearer  a b ');
     expect(readAuthorization({ rawHeaders: ['authorization', ''] })).toBe('');
+    // Other names of the same length are not it.
+    expect(readAuthorization({ rawHeaders: ['Cache-Control', 'no-cache', 'Authorisation', 'Bearer x', 'authorizatio', 'y'] })).toBeUndefined();
   });
 
   it('duplicates → every value, in order, whatever the name case', () => {

@@ -12,6 +12,8 @@ export interface AuthorizationSource {
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
 }
 
+const AUTHORIZATION = 'authorization';
+
 /**
  * Every `Authorization` header of a request, exactly as sent: `undefined` when absent, the value
  * when sent once, and all values when sent several times. Node's `req.headers.authorization`
@@ -29,12 +31,17 @@ export interface AuthorizationSource {
 export function readAuthorization(source: AuthorizationSource): string | readonly string[] | undefined {
   const raw = source.rawHeaders;
   if (raw !== undefined && raw.length > 0) {
-    const values: string[] = [];
+    let first: string | undefined;
+    let values: string[] | undefined;
     for (let index = 0; index + 1 < raw.length; index += 2) {
-      if (raw[index]?.toLowerCase() === 'authorization') values.push(raw[index + 1] ?? '');
+      const name = raw[index];
+      // The length first: most header names are not 13 characters long.
+      if (name?.length !== AUTHORIZATION.length || name.toLowerCase() !== AUTHORIZATION) continue;
+      const value = raw[index + 1] ?? '';
+      if (first === undefined) first = value;
+      else (values ??= [first]).push(value);
     }
-    if (values.length === 0) return undefined;
-    return values.length === 1 ? values[0] : values;
+    return values ?? first;
   }
   return source.headers?.authorization;
 }

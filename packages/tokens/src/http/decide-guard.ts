@@ -1,0 +1,39 @@
+import { authorizeNow, fieldsToCheck } from '../lib/guard-decision.js';
+import type { AuthContext } from '../service-types.js';
+import type { GuardPolicy, GuardSpec } from './guard-types.js';
+import { runGuard } from './run-guard.js';
+
+/**
+ * {@link runGuard}'s decision, made at once when it can be: for a guard without `load` whose
+ * policy answers synchronously (core's policies do), it returns `undefined` when allowed and
+ * THROWS the denial (or `ERR_INVALID_REQUEST` for a body that is not an object) synchronously.
+ * Otherwise — a guard with `load`, or a policy that returned a promise — it returns a promise
+ * exactly as {@link runGuard} would (resolving the record, or `undefined`).
+ *
+ * For adapters on the request path: no promise, no extra turn of the event loop for the common
+ * type-level guard. Call it inside the `try` (or promise callback) that hands errors to the
+ * framework.
+ *
+ * @example
+ * ```ts
+ * import { decideGuard } from '@scopeladder/tokens/http';
+ *
+ * try {
+ *   const pending = decideGuard(auth, service.policy, spec, req, req.body);
+ *   if (pending === undefined) return next(); // allowed, synchronously
+ *   pending.then((record) => next(), next);
+ * } catch (error) {
+ *   next(error); // e.g. ERR_INSUFFICIENT_SCOPE
+ * }
+ * ```
+ */
+export function decideGuard<Request>(
+  auth: AuthContext,
+  policy: GuardPolicy,
+  spec: GuardSpec<Request>,
+  request: Request,
+  body: unknown,
+): Promise<unknown> | undefined {
+  if (spec.load !== undefined) return runGuard(auth, policy, spec, request, body);
+  return authorizeNow(policy, auth.principal, spec.action, spec.subject, fieldsToCheck(spec, request, body));
+}

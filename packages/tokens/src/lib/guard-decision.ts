@@ -1,0 +1,60 @@
+import { subject } from '@scopeladder/core';
+import type { GuardPolicy, GuardSpec } from '../http/guard-types.js';
+import { fail } from './errors.js';
+import { isPlainObject } from './plain-object.js';
+
+const BODY_FIELD_ACTIONS: ReadonlySet<string> = new Set(['create', 'update']);
+
+/** The fields a guard checks for this request and body (`undefined`: none). */
+export function fieldsToCheck<Request>(spec: GuardSpec<Request>, request: Request, body: unknown): readonly string[] | undefined {
+  const option = spec.fields;
+  let fields: readonly string[] | undefined;
+  if (option === false) return undefined;
+  if (typeof option === 'function') fields = option(request);
+  else if (option !== undefined) fields = option;
+  else if (BODY_FIELD_ACTIONS.has(spec.action) && body !== undefined) {
+    if (!isPlainObject(body)) fail('ERR_INVALID_REQUEST', 'Expected a JSON object body');
+    fields = Object.keys(body);
+  }
+  return fields === undefined || fields.length === 0 ? undefined : fields;
+}
+
+/** Whether {@link fieldsToCheck} is `undefined` whatever the request and body. */
+export function checksNoFields(spec: GuardSpec<never>): boolean {
+  const option = spec.fields;
+  if (option === false) return true;
+  if (Array.isArray(option)) return option.length === 0;
+  return option === undefined && !BODY_FIELD_ACTIONS.has(spec.action);
+}
+
+// A copy keeps the caller's record untouched (CASL tags the object it is given) and works
+// for frozen records; the prototype is kept so getters of model classes still work.
+export function tagRecord(type: string, record: unknown) {
+  if (typeof record !== 'object' || record === null) {
+    throw new TypeError(`scopeladder guard: load() must resolve an object, null or undefined for ${type}`);
+  }
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(record) as object | null) as Record<string, unknown>, record);
+  return subject(type, copy);
+}
+
+const settled = (): undefined => undefined;
+
+/**
+ * `policy.authorize(…)`: throws the denial synchronously. Core's policies answer synchronously
+ * (`undefined`); should a policy return a promise, it is returned, resolving `undefined`.
+ */
+type AuthorizeParameters = Parameters<GuardPolicy['authorize']>;
+
+export function authorizeNow(
+  policy: GuardPolicy,
+  principal: AuthorizeParameters[0],
+  action: AuthorizeParameters[1],
+  target: AuthorizeParameters[2],
+  fields?: AuthorizeParameters[3],
+): Promise<undefined> | undefined {
+  const result: unknown = policy.authorize(principal, action, target, fields);
+  if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
+    return Promise.resolve(result).then(settled);
+  }
+  return undefined;
+}
