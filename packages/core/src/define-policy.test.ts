@@ -10,6 +10,7 @@ import {
   ScopeladderError,
   type Matrix,
   type Policy,
+  type PolicyAbility,
 } from './index.js';
 
 const SELF = 'u-self';
@@ -163,6 +164,48 @@ describe('type-level vs instance checks', () => {
     expect(p.protectedFields('fetch', 'Nope')).toEqual([]);
   });
 
+  it('names of Object.prototype members are ordinary names: known ones decide like CASL, unknown ones deny', () => {
+    const policy = definePolicy({
+      scopes: ['__proto__', 'constructor', 'toString'],
+      matrix: {
+        constructor: { hasOwnProperty: '__proto__', valueOf: { any: 'toString', self: 'constructor' }, toString: null },
+        toString: { hasOwnProperty: 'toString', valueOf: 'constructor', toString: '__proto__' },
+      },
+    }) as unknown as Policy;
+    const traps = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'prototype'];
+    const principals = [
+      ...[['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty'], ['valueOf', 'prototype'], []].map((scopes) => ({ id: SELF, scopes })),
+      { id: 'constructor', scopes: ['constructor'] },
+    ];
+    let allowed = 0;
+    for (const principal of principals) {
+      const plain = createMongoAbility(policy.rulesFor(principal));
+      const ability = policy.abilityFor(principal);
+      for (const action of traps) {
+        for (const type of traps) {
+          for (const target of [type, subject(type, { id: principal.id }), subject(type, { id: OTHER })]) {
+            const expected = plain.can(action, target as never);
+            if (expected) allowed++;
+            expect(policy.can(principal, action, target as never)).toBe(expected);
+            expect(ability.can(action as never, target as never)).toBe(expected);
+            expect(policy.explain(principal, action, target as never).allowed).toBe(expected);
+            if (!['constructor', 'toString'].includes(type) || !['hasOwnProperty', 'valueOf', 'toString'].includes(action)) {
+              expect(expected).toBe(false);
+              expect(policy.canEvery(principal, action, type)).toBe(false);
+            }
+          }
+        }
+      }
+    }
+    expect(allowed).toBeGreaterThan(20); // the known names do grant
+    // Scopes outside the ladder grant nothing, whatever they are called.
+    expect(policy.rulesFor({ id: SELF, scopes: ['hasOwnProperty', 'valueOf', 'prototype'] })).toEqual([]);
+    expect(policy.can({ id: SELF, scopes: ['__proto__'] }, 'hasOwnProperty', 'constructor')).toBe(true);
+    expect(policy.can({ id: SELF, scopes: ['__proto__'] }, 'valueOf', subject('constructor', { id: SELF }))).toBe(false);
+    expect(policy.can({ id: SELF, scopes: ['constructor'] }, 'valueOf', subject('constructor', { id: SELF }))).toBe(true);
+    expect(policy.canEvery({ id: SELF, scopes: ['toString'] }, 'valueOf', 'constructor')).toBe(true);
+  });
+
   it('detects the type of untagged class instances like CASL does', () => {
     class User {
       constructor(readonly id: string) {}
@@ -308,12 +351,22 @@ describe('abilities', () => {
     expect([...names].sort()).toEqual([...DELEGATED_MEMBERS].sort());
   });
 
-  it('are cached: a repeated principal costs no rebuild, even as a new object', () => {
-    const first = chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] });
-    expect(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] })).toBe(first);
-    expect(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent', 'guest'] })).toBe(first);
-    expect(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['bot'] })).not.toBe(first);
-    expect(chatshipperPolicy.abilityFor({ id: 'someone-else', scopes: ['agent'] })).not.toBe(first);
+  // The CASL ability behind an ability (its rule index, the expensive part) is what is cached: a
+  // rule object CASL hands out is the same only when it comes from the same CASL ability.
+  const ruleOf = (ability: unknown, action = 'fetch', id = 'cache-me') =>
+    (ability as PolicyAbility).relevantRuleFor(action, subject('User', { id }));
+
+  it('are cached: a repeated principal costs no rebuild of the CASL ability, even as a new object', () => {
+    const first = ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }));
+    expect(first).not.toBeNull();
+    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }))).toBe(first);
+    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent', 'guest'] }))).toBe(first);
+    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['bot'] }))).not.toBe(first);
+    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'someone-else', scopes: ['agent'] }), 'fetch', 'someone-else')).not.toBe(first);
+    // Once built, an ability keeps its CASL ability.
+    const ability = chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['guest'] });
+    expect(ruleOf(ability)).toBe(ruleOf(ability));
+    expect(ability.rules).toBe(ability.rules);
     // Admins have no self rules: they all share one ability.
     expect(chatshipperPolicy.abilityFor({ id: 'a', scopes: ['admin'] })).toBe(chatshipperPolicy.abilityFor({ id: 'b', scopes: ['admin'] }));
   });
@@ -325,12 +378,15 @@ describe('abilities', () => {
       cacheSize: 4,
     });
     const first = policy.abilityFor({ id: 'p0', scopes: ['guest'] });
-    for (let i = 1; i < 20; i++) policy.abilityFor({ id: `p${i}`, scopes: ['guest'] });
+    const rule = ruleOf(first, 'fetch', 'p0');
+    expect(ruleOf(policy.abilityFor({ id: 'p0', scopes: ['guest'] }), 'fetch', 'p0')).toBe(rule);
+    for (let i = 1; i < 20; i++) ruleOf(policy.abilityFor({ id: `p${i}`, scopes: ['guest'] }), 'fetch', `p${i}`);
     const again = policy.abilityFor({ id: 'p0', scopes: ['guest'] });
-    expect(again).not.toBe(first);
+    expect(ruleOf(again, 'fetch', 'p0')).not.toBe(rule);
     expect(again.can('fetch', subject('User', { id: 'p0' }))).toBe(true);
     expect(first.can('fetch', subject('User', { id: 'p0' }))).toBe(true);
     expect(again.can('fetch', subject('User', { id: 'p1' }))).toBe(false);
+    expect(createMongoAbility(again.rules).can('fetch', subject('User', { id: 'p0' }))).toBe(true);
   });
 
   it('are immutable: update() throws', () => {

@@ -39,9 +39,11 @@ export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
   /** The instance property self grants compare with `principal.id`. Default `'id'`. */
   readonly selfField?: string | undefined;
   /**
-   * How many per-principal abilities {@link Policy.abilityFor} keeps per scope level (oldest
-   * evicted first). Principals without self rules share one ability per level and cost no entry.
-   * Default {@link DEFAULT_ABILITY_CACHE_SIZE}.
+   * How many per-principal CASL abilities (rule indexes, built the first time a CASL method of an
+   * ability from {@link Policy.abilityFor} needs one) the policy keeps per scope level, oldest
+   * evicted first; a repeated principal reuses its entry instead of rebuilding it. Checks answered
+   * from the policy's tables (`can` on a type or a tagged record) need no entry. Principals without
+   * self rules share one ability per level and cost no entry. Default {@link DEFAULT_ABILITY_CACHE_SIZE}.
    */
   readonly cacheSize?: number | undefined;
 }

@@ -296,7 +296,13 @@ export interface Policy<S extends string = string, R extends string = string, A 
    * array requires every field.
    */
   authorize(principal: Principal, action: A, target: PolicyTarget<R>, field?: string | readonly string[]): void;
-  /** A real, cached, immutable `@casl/ability` `MongoAbility` for the principal. */
+  /**
+   * A real, immutable `@casl/ability` `MongoAbility` for the principal. Cheap to ask for: the common
+   * checks are answered from the policy's tables, and the CASL rule index behind it is built only
+   * when a CASL method needs it, then cached per principal (id and level) in the policy, so a
+   * repeated principal never rebuilds it. Principals without self rules share one ability per level;
+   * others get a new, light object on each call (compare abilities by their answers, not identity).
+   */
   abilityFor(principal: Principal): PolicyAbility<A, R>;
   /** The principal's rules, JSON-safe: a browser loads them with `createMongoAbility(rules)`. */
   rulesFor(principal: Principal): PolicyRawRule[];

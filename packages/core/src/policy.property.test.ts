@@ -120,6 +120,16 @@ function outcome(run: () => boolean): boolean | 'throws' {
   }
 }
 
+/** Which rule CASL finds relevant: none, a regular or an inverted one, or 'throws'. */
+function ruleOutcome(run: () => { readonly inverted: boolean } | null): string {
+  try {
+    const rule = run();
+    return rule === null ? 'none' : rule.inverted ? 'inverted' : 'regular';
+  } catch {
+    return 'throws';
+  }
+}
+
 const RUNS = { numRuns: 500 };
 
 // ---- The invariants of @scopeladder/testing, over random policies ----------------------------
@@ -200,6 +210,52 @@ describe('policy properties', () => {
         expect(policy.explain(principal, a, t, f).allowed).toBe(allowed);
       }),
       RUNS,
+    );
+  });
+
+  // The property above builds one policy per check, so every abilityFor() there starts with an
+  // empty cache. Here many principals share one policy with a tiny cache: the CASL abilities
+  // behind the abilities are built, found again (same id, same or other level), and evicted.
+  it('abilities of many principals on one policy (CASL cache hits, misses, evictions) agree with plain CASL', () => {
+    const sharedIdPrincipal = (scopes: readonly string[]) =>
+      fc.record({
+        id: fc.constantFrom('p1', 'p2', 'p3'),
+        scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope), { maxLength: 3 }),
+      }) as unknown as fc.Arbitrary<Principal>;
+    const callsArb = arbitraries.policyDefinition().chain((definition) => {
+      const vocabulary = vocabularyOf(definition);
+      const call = sharedIdPrincipal(definition.scopes).chain((principal) =>
+        fc.record({
+          principal: fc.constant(principal),
+          action: actionArb(vocabulary),
+          target: targetArb(vocabulary, principal),
+          field: fieldArb(definition),
+        }),
+      );
+      return fc.record({
+        definition: fc.constant(definition),
+        cacheSize: fc.integer({ min: 1, max: 4 }),
+        calls: fc.array(call, { minLength: 1, maxLength: 25 }),
+      });
+    });
+    fc.assert(
+      fc.property(callsArb, ({ definition, cacheSize, calls }) => {
+        const policy = build({ ...definition, cacheSize } as GeneratedPolicyDefinition);
+        for (const { principal, action, target, field } of calls) {
+          const rules = policy.rulesFor(principal);
+          const plain = createMongoAbility(rules);
+          const ability = policy.abilityFor(principal);
+          const a = action as string;
+          const t = target as string;
+          const f = field as string;
+          expect(outcome(() => ability.can(a, t, f))).toBe(outcome(() => plain.can(a, t, f)));
+          // Through the CASL ability itself (built or taken from the cache).
+          expect(ability.rules).toEqual(rules);
+          expect(ruleOutcome(() => ability.relevantRuleFor(a, t, f))).toBe(ruleOutcome(() => plain.relevantRuleFor(a, t, f)));
+          expect(policy.can(principal, a, t, f)).toBe(outcome(() => plain.can(a, t, f)) === true);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -53,18 +53,18 @@ export function isSelf(selfField: string, id: string, target: object): boolean {
 /**
  * The instance check shared by the policy and its abilities. Returns `undefined` when the answer
  * needs CASL's condition matcher (the self value is not a string), so an ability can defer to CASL.
- * `field` must already be normalised: `undefined` or a non-empty string.
+ * `codes` is `compiled.codes[level]`. `field` must already be normalised: `undefined` or a non-empty string.
  */
 export function canInstanceFast(
   compiled: CompiledPolicy,
-  level: number,
+  codes: CompiledPolicy['codes'][number],
   id: string | null,
   action: string,
   type: string,
   target: object,
   field: string | undefined,
 ): boolean | undefined {
-  const row = (compiled.codes[level] as CompiledPolicy['codes'][number])[action];
+  const row = codes[action];
   if (row === undefined) return false;
   const code = row[type];
   if (code === undefined || code === CODE_NONE) return false;
@@ -78,6 +78,27 @@ export function canInstanceFast(
     return !(cell.matchProtected as (f: string) => boolean)(field);
   }
   return true;
+}
+
+/**
+ * The policy's instance check, from the cell and the principal's rank (level - 1): the same
+ * answers as {@link canInstanceFast} (its codes are these comparisons, precomputed per level).
+ * Returns `undefined` when the self value is not a string (CASL's condition matcher decides).
+ */
+export function canCellFast(
+  selfField: string,
+  cell: CompiledCell,
+  rank: number,
+  id: string | null,
+  target: object,
+  field: string | undefined,
+): boolean | undefined {
+  if (rank >= cell.any) return true;
+  if (rank < cell.self || id === null) return false;
+  const value: unknown = (target as Record<string, unknown>)[selfField];
+  if (typeof value !== 'string') return undefined;
+  if (value !== id) return false;
+  return field === undefined || cell.matchProtected === null || !cell.matchProtected(field);
 }
 
 /** The lowest known scope the principal holds at or above `rank`, or `null`. */

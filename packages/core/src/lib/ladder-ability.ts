@@ -3,11 +3,13 @@
 //  - answers the common checks from the policy's precomputed tables (the fast path), and
 //  - delegates everything else to a real `createMongoAbility(rules)`, built on first need.
 // Constructing one costs a few fields instead of indexing every rule, which is what makes
-// `abilityFor()` cheap for a new principal. Both paths are property-tested to agree with a plain
-// `createMongoAbility(policy.rulesFor(principal))`, and a test fails if CASL grows a public method
-// this class does not cover.
-import { Ability, createMongoAbility, type AnyMongoAbility, type Subject } from '@casl/ability';
-import { CODE_ALL, CODE_NONE, rulesAt, type CompiledPolicy } from './compile-policy.js';
+// `abilityFor()` cheap for a new principal; the CASL ability comes from the policy's bounded
+// cache (`CaslAbilityCache`), so a repeated principal does not rebuild it either. Both paths are
+// property-tested to agree with a plain `createMongoAbility(policy.rulesFor(principal))`, and a
+// test fails if CASL grows a public method this class does not cover.
+import { Ability, type AnyMongoAbility, type Subject } from '@casl/ability';
+import type { CaslAbilityCache } from './ability-cache.js';
+import { CODE_ALL, CODE_NONE, type CompiledPolicy } from './compile-policy.js';
 import { canInstanceFast } from './decide.js';
 import { taggedTypeOf } from './subject-type.js';
 
@@ -31,31 +33,34 @@ export const DELEGATED_MEMBERS = Object.freeze([
 
 /**
  * The ability of one principal at one level of one policy. Immutable: `update()` throws, because
- * abilities are cached and shared by every request of the same principal.
+ * the CASL ability inside is cached and shared by every ability of the same principal.
  */
 export class LadderAbility {
   readonly #compiled: CompiledPolicy;
+  /** `compiled.codes[level]`, held directly: the type-level check is two lookups. */
+  readonly #row: Row;
   readonly #level: number;
   readonly #id: string | null;
+  readonly #cache: CaslAbilityCache;
   #inner: AnyMongoAbility | null = null;
 
-  constructor(compiled: CompiledPolicy, level: number, id: string | null) {
+  constructor(compiled: CompiledPolicy, level: number, id: string | null, cache: CaslAbilityCache) {
     this.#compiled = compiled;
+    this.#row = compiled.codes[level] as Row;
     this.#level = level;
     this.#id = id;
+    this.#cache = cache;
   }
 
   #ability(): AnyMongoAbility {
-    if (this.#inner === null) {
-      this.#inner = createMongoAbility([...rulesAt(this.#compiled, this.#level, this.#id)]);
-    }
+    if (this.#inner === null) this.#inner = this.#cache.abilityAt(this.#level, this.#id);
     return this.#inner;
   }
 
   can(action: string, subject?: Subject, field?: string): boolean {
     if (typeof action === 'string' && (!field || typeof field === 'string')) {
       if (typeof subject === 'string') {
-        const row = (this.#compiled.codes[this.#level] as Row)[action];
+        const row = this.#row[action];
         if (row === undefined) return false;
         const code = row[subject];
         if (code === CODE_ALL) return true;
@@ -65,7 +70,7 @@ export class LadderAbility {
       if (typeof subject === 'object' && subject !== null) {
         const type = taggedTypeOf(subject);
         if (type !== undefined) {
-          const answer = canInstanceFast(this.#compiled, this.#level, this.#id, action, type, subject, field || undefined);
+          const answer = canInstanceFast(this.#compiled, this.#row, this.#id, action, type, subject, field || undefined);
           if (answer !== undefined) return answer;
         }
       }

@@ -1,5 +1,5 @@
 // The policy object: fast checks over the compiled tables, explanations, the guard, and a bounded
-// per-policy cache of abilities. Its only mutable state is that cache.
+// per-policy cache of the CASL abilities behind `abilityFor()`. Its only mutable state is that cache.
 import { ScopeladderError, type DenialContext } from '../errors.js';
 import type { Ladder } from '../define-ladder.js';
 import type {
@@ -13,12 +13,11 @@ import type {
   RequiredScopeOptions,
 } from '../policy-types.js';
 import type { Principal } from '../principal.js';
-import { CODE_ALL, CODE_NONE, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
-import { canInstanceFast, explainCheck, idOf, isSelf, levelOf } from './decide.js';
+import { rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
+import { canCellFast, explainCheck, idOf, isSelf, levelOf } from './decide.js';
+import { CaslAbilityCache } from './ability-cache.js';
 import { LadderAbility } from './ladder-ability.js';
 import { detectTypeName } from './subject-type.js';
-
-type Row = CompiledPolicy['codes'][number];
 
 function buildDecisionTable(compiled: CompiledPolicy): readonly DecisionRow[] {
   const { ladder, never } = compiled;
@@ -82,18 +81,10 @@ export class LadderPolicy implements Policy {
   readonly actions: readonly string[];
   readonly selfField: string;
   readonly #compiled: CompiledPolicy;
-  readonly #codes: readonly Row[];
+  readonly #cells: CompiledPolicy['cells'];
   readonly #table: readonly DecisionRow[];
-  /** Entries per generation: two generations together hold at most `cacheSize` abilities. */
-  readonly #generationSize: number;
-  /**
-   * Per level: abilities of principals with self rules, by id, in two generations. A hit in the
-   * old one is promoted; when the young one is full it becomes the old one (the oldest are
-   * dropped). O(1) without iterating a Map, which matters: evicting a Map's oldest key by
-   * iteration costs hundreds of nanoseconds once deletions pile up.
-   */
-  readonly #young: Map<string, LadderAbility>[];
-  readonly #old: Map<string, LadderAbility>[];
+  /** The real CASL abilities behind the per-principal abilities, bounded. */
+  readonly #cache: CaslAbilityCache;
   /** Per level: the one ability shared by principals without self rules (or without an id). */
   readonly #shared: (LadderAbility | undefined)[];
 
@@ -103,44 +94,39 @@ export class LadderPolicy implements Policy {
     this.actions = compiled.actions;
     this.selfField = compiled.selfField;
     this.#compiled = compiled;
-    this.#codes = compiled.codes;
+    this.#cells = compiled.cells;
     this.#table = buildDecisionTable(compiled);
-    this.#generationSize = Math.max(1, Math.floor(cacheSize / 2));
-    this.#young = compiled.codes.map(() => new Map());
-    this.#old = compiled.codes.map(() => new Map());
+    this.#cache = new CaslAbilityCache(compiled, cacheSize);
     this.#shared = compiled.codes.map(() => undefined);
   }
 
   can(principal: Principal, action: string, target: PolicyTarget, field?: string): boolean {
     if (typeof action !== 'string') return false;
     if (field && typeof field !== 'string') return false;
-    const level = levelOf(this.#compiled, principal);
+    const row = this.#cells[action];
+    if (row === undefined) return false;
     if (typeof target === 'string') {
-      const row = (this.#codes[level] as Row)[action];
-      if (row === undefined) return false;
-      const code = row[target];
-      if (code === CODE_ALL) return true;
-      if (code === undefined || code === CODE_NONE) return false;
-      return idOf(principal) !== null;
+      const cell = row[target];
+      if (cell === undefined) return false;
+      const rank = levelOf(this.#compiled, principal) - 1;
+      if (rank >= cell.any) return true;
+      return rank >= cell.self && idOf(principal) !== null;
     }
     if (typeof target !== 'object' || target === null) return false;
     const type = detectTypeName(target);
     if (type === undefined) return false;
+    const cell = row[type];
+    if (cell === undefined) return false;
     const id = idOf(principal);
+    let answer: boolean | undefined;
     try {
-      const answer = canInstanceFast(this.#compiled, level, id, action, type, target, field || undefined);
-      if (answer !== undefined) return answer;
+      answer = canCellFast(this.selfField, cell, levelOf(this.#compiled, principal) - 1, id, target, field || undefined);
     } catch {
       return false;
     }
+    if (answer !== undefined) return answer;
     // The self value is not a string: CASL's matcher decides, exactly as in an ability.
-    return isSelf(this.selfField, id as string, target) && this.#selfFieldOk(action, type, field || undefined);
-  }
-
-  #selfFieldOk(action: string, type: string, field: string | undefined): boolean {
-    if (field === undefined) return true;
-    const cell = (this.#compiled.cells[action] as Record<string, CompiledCell>)[type] as CompiledCell;
-    return cell.matchProtected === null || !cell.matchProtected(field);
+    return isSelf(this.selfField, id as string, target) && (!field || cell.matchProtected === null || !cell.matchProtected(field));
   }
 
   canEvery(principal: Principal, action: string, type: string, field?: string): boolean {
@@ -148,8 +134,8 @@ export class LadderPolicy implements Policy {
     if (field && typeof field !== 'string') return false;
     const name = typeof type === 'string' ? type : detectTypeName(type);
     if (name === undefined) return false;
-    const row = (this.#codes[levelOf(this.#compiled, principal)] as Row)[action];
-    return row !== undefined && row[name] === CODE_ALL;
+    const cell = this.#cells[action]?.[name];
+    return cell !== undefined && levelOf(this.#compiled, principal) - 1 >= cell.any;
   }
 
   explain(
@@ -184,24 +170,13 @@ export class LadderPolicy implements Policy {
     if (id === null || (this.#compiled.selfCells[level] as readonly CompiledCell[]).length === 0) {
       let shared = this.#shared[level];
       if (shared === undefined) {
-        shared = new LadderAbility(this.#compiled, level, null);
+        shared = new LadderAbility(this.#compiled, level, null, this.#cache);
         this.#shared[level] = shared;
       }
       return shared as unknown as PolicyAbility;
     }
-    const young = this.#young[level] as Map<string, LadderAbility>;
-    let ability = young.get(id);
-    if (ability !== undefined) return ability as unknown as PolicyAbility;
-    ability = (this.#old[level] as Map<string, LadderAbility>).get(id) ?? new LadderAbility(this.#compiled, level, id);
-    if (young.size >= this.#generationSize) {
-      this.#old[level] = young;
-      const fresh = new Map<string, LadderAbility>();
-      this.#young[level] = fresh;
-      fresh.set(id, ability);
-    } else {
-      young.set(id, ability);
-    }
-    return ability as unknown as PolicyAbility;
+    // A new wrapper costs less than any lookup; its CASL ability, if ever needed, comes from the cache.
+    return new LadderAbility(this.#compiled, level, id, this.#cache) as unknown as PolicyAbility;
   }
 
   rulesFor(principal: Principal): PolicyRawRule[] {
