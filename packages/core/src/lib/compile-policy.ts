@@ -4,14 +4,12 @@ import { fieldPatternMatcher } from '@casl/ability';
 import { defineLadder, type Ladder } from '../define-ladder.js';
 import type { PolicyRawRule } from '../policy-types.js';
 
-/** Instance code: no rule applies at this level. */
+/** Code: no rule applies at this level. */
 export const CODE_NONE = 0;
-/** Instance code: an unconditional rule applies (every instance, every field). */
+/** Code: an unconditional rule applies (every instance). */
 export const CODE_ALL = 1;
-/** Instance code: only the self rule applies (own record, every field). */
+/** Code: only the self rule applies (one's own record). */
 export const CODE_SELF = 2;
-/** Instance code: only the self rule applies, and some fields are protected from it. */
-export const CODE_SELF_FIELDS = 3;
 
 /** One (resource, action) cell, normalised. Ranks are ladder positions; `never` is `scopes.length`. */
 export interface CompiledCell {
@@ -45,7 +43,7 @@ export interface CompiledPolicy {
   readonly never: number;
   /** scope → level (rank + 1). Level 0 means "no known scope". */
   readonly levels: Readonly<Record<string, number>>;
-  /** `[level]` → action → resource → instance code. */
+  /** `[level]` → action → resource → code (`CODE_*`): the type-level answer at that level. */
   readonly codes: readonly Table<number>[];
   /** action → resource → cell. */
   readonly cells: Table<CompiledCell>;
@@ -108,7 +106,7 @@ function hashTable<V>(entries: Iterable<readonly [string, V]>): Readonly<Record<
 const NO_KEYS: object = Object.freeze(Object.create(null) as object);
 
 /**
- * A fast-properties table: the per-level instance codes an ability holds. Built over
+ * A fast-properties table: the per-level codes an ability holds for its type-level checks. Built over
  * {@link NO_KEYS} rather than with a `null` prototype set afterwards (which gives each table a V8
  * map of its own) so that tables with the same keys in the same order (one action's row at every
  * level) share one map. Beyond ~1000 keys V8 falls back to a dictionary; still correct.
@@ -312,7 +310,7 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
               code = CODE_ALL;
               rules.push(Object.freeze({ action, subject: resource }));
             } else if (rank >= cell.self) {
-              code = cell.ruleFields ? CODE_SELF_FIELDS : CODE_SELF;
+              code = CODE_SELF;
               selfOnly.push(cell);
             }
             return [resource, code] as const;

@@ -2,13 +2,7 @@
 // built from `rulesAt()` answers (property-tested), without building one.
 import { mongoQueryMatcher } from '@casl/ability';
 import type { Decision, DecisionReason } from '../policy-types.js';
-import {
-  CODE_ALL,
-  CODE_NONE,
-  CODE_SELF_FIELDS,
-  type CompiledCell,
-  type CompiledPolicy,
-} from './compile-policy.js';
+import type { CompiledCell, CompiledPolicy } from './compile-policy.js';
 import { detectTypeName } from './subject-type.js';
 
 /** The principal's level: 1 + the rank of its highest known scope; 0 when it holds none. */
@@ -51,39 +45,10 @@ export function isSelf(selfField: string, id: string, target: object): boolean {
 }
 
 /**
- * The instance check shared by the policy and its abilities. Returns `undefined` when the answer
- * needs CASL's condition matcher (the self value is not a string), so an ability can defer to CASL.
- * `codes` is `compiled.codes[level]`. `field` must already be normalised: `undefined` or a non-empty string.
- */
-export function canInstanceFast(
-  compiled: CompiledPolicy,
-  codes: CompiledPolicy['codes'][number],
-  id: string | null,
-  action: string,
-  type: string,
-  target: object,
-  field: string | undefined,
-): boolean | undefined {
-  const row = codes[action];
-  if (row === undefined) return false;
-  const code = row[type];
-  if (code === undefined || code === CODE_NONE) return false;
-  if (code === CODE_ALL) return true;
-  if (id === null) return false;
-  const value: unknown = (target as Record<string, unknown>)[compiled.selfField];
-  if (typeof value !== 'string') return undefined;
-  if (value !== id) return false;
-  if (code === CODE_SELF_FIELDS && field !== undefined) {
-    const cell = (compiled.cells[action] as Record<string, CompiledCell>)[type] as CompiledCell;
-    return !(cell.matchProtected as (f: string) => boolean)(field);
-  }
-  return true;
-}
-
-/**
- * The policy's instance check, from the cell and the principal's rank (level - 1): the same
- * answers as {@link canInstanceFast} (its codes are these comparisons, precomputed per level).
- * Returns `undefined` when the self value is not a string (CASL's condition matcher decides).
+ * The instance check shared by the policy and its abilities, from the cell and the principal's
+ * rank (level - 1). Returns `undefined` when the answer needs CASL's condition matcher (the self
+ * value is not a string), so an ability can defer to CASL. `field` must already be normalised:
+ * `undefined` or a non-empty string. May throw if reading `target[selfField]` throws.
  */
 export function canCellFast(
   selfField: string,

@@ -10,7 +10,7 @@
 import { Ability, type AnyMongoAbility, type Subject } from '@casl/ability';
 import type { CaslAbilityCache } from './ability-cache.js';
 import { CODE_ALL, CODE_NONE, type CompiledPolicy } from './compile-policy.js';
-import { canInstanceFast } from './decide.js';
+import { canCellFast } from './decide.js';
 import { taggedTypeOf } from './subject-type.js';
 
 type Row = CompiledPolicy['codes'][number];
@@ -70,7 +70,9 @@ export class LadderAbility {
       if (typeof subject === 'object' && subject !== null) {
         const type = taggedTypeOf(subject);
         if (type !== undefined) {
-          const answer = canInstanceFast(this.#compiled, this.#row, this.#id, action, type, subject, field || undefined);
+          const cell = this.#compiled.cells[action]?.[type];
+          if (cell === undefined) return false;
+          const answer = canCellFast(this.#compiled.selfField, cell, this.#level - 1, this.#id, subject, field || undefined);
           if (answer !== undefined) return answer;
         }
       }
