@@ -106,10 +106,10 @@ function hashTable<V>(entries: Iterable<readonly [string, V]>): Readonly<Record<
 const NO_KEYS: object = Object.freeze(Object.create(null) as object);
 
 /**
- * A fast-properties table: the per-level codes an ability holds for its type-level checks. Built over
- * {@link NO_KEYS} rather than with a `null` prototype set afterwards (which gives each table a V8
- * map of its own) so that tables with the same keys in the same order (one action's row at every
- * level) share one map. Beyond ~1000 keys V8 falls back to a dictionary; still correct.
+ * A fast-properties table: the per-level codes an ability holds for its type-level checks. Built
+ * over {@link NO_KEYS} rather than with a `null` prototype set afterwards (which gives each table a
+ * V8 map of its own) so that tables with the same keys in the same order (one action's row at
+ * every level) share one map. Beyond ~1000 keys V8 falls back to a dictionary; still correct.
  */
 function fastTable<V>(entries: Iterable<readonly [string, V]>): Readonly<Record<string, V>> {
   const table = Object.create(NO_KEYS) as Record<string, V>;
