@@ -18,7 +18,7 @@ type Row = CompiledPolicy['codes'][number];
 type Loose = (...args: unknown[]) => unknown;
 
 /** The public methods of CASL's `Ability` that {@link LadderAbility} implements itself. */
-export const DELEGATED_MEMBERS = Object.freeze([
+export const DELEGATED_MEMBERS: readonly string[] = Object.freeze([
   'can',
   'cannot',
   'relevantRuleFor',

@@ -2,10 +2,10 @@
 // double quote and backslash. Scope values are case-sensitive and separated by single spaces.
 
 /** Matches one whole scope-token. */
-export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+export const SCOPE_TOKEN: RegExp = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** Matches one character that may not appear in a scope-token. */
-export const SCOPE_TOKEN_ILLEGAL = /[^\x21\x23-\x5b\x5d-\x7e]/;
+export const SCOPE_TOKEN_ILLEGAL: RegExp = /[^\x21\x23-\x5b\x5d-\x7e]/;
 
 /** Whether `value` is a single RFC 6749 scope-token. */
 export function isScopeToken(value: unknown): value is string {
