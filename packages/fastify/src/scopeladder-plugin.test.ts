@@ -172,4 +172,34 @@ describe('@scopeladder/fastify', () => {
     expect(elsewhere.statusCode).toBe(400);
     expect(elsewhere.json().code).toBe('ERR_INVALID_REQUEST');
   });
+  it('decides each guard once per request: one authorization for a type-level guard, one load for a guard with load', async () => {
+    const decisions: string[] = [];
+    const counting: AuthService = {
+      ...service,
+      policy: {
+        ...service.policy,
+        authorize: (principal, action, target, fields) => {
+          decisions.push(`${action} ${typeof target === 'string' ? target : 'record'}`);
+          service.policy.authorize(principal, action, target, fields);
+        },
+      } as AuthService['policy'],
+    };
+    let loads = 0;
+    const app = make();
+    await app.register(scopeladder, { service: counting, tokenRoutes: false });
+    app.get('/conversation', { config: { scopeladder: { action: 'fetch', subject: 'Conversation' } } }, async () => ({}));
+    app.get(
+      '/users/:id',
+      { config: { scopeladder: { action: 'fetch', subject: 'User', load: () => (loads++, { id: GUEST.id }) } } },
+      // The handler sends the request on to the 404 handler: its preHandler hooks run again, the guard must not.
+      async (_request, reply) => reply.callNotFound(),
+    );
+    const headers = { authorization: `Bearer ${guestToken}` };
+    expect((await app.inject({ url: '/conversation', headers })).statusCode).toBe(200);
+    expect(decisions).toEqual(['fetch Conversation']);
+    decisions.length = 0;
+    expect((await app.inject({ url: `/users/${GUEST.id}`, headers })).statusCode).toBe(404);
+    expect(decisions).toEqual(['fetch record']);
+    expect(loads).toBe(1);
+  });
 });

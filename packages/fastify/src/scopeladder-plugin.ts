@@ -24,8 +24,6 @@ import type {
   ScopeladderTokenRoutesOptions,
 } from './types.js';
 
-const NOTHING_LEFT = Symbol('nothing left');
-
 function isGuard(config: ScopeladderRouteConfig | undefined): config is ScopeladderRouteGuard {
   return typeof config === 'object' && config !== null;
 }
@@ -91,18 +89,15 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   });
 
   // Per request, under symbols only this registration holds (declared as request decorators, so
-  // every request object has the same shape): what the plugin authenticated — `request.auth` is
-  // output only, a guard never trusts a value some other code assigned to it — and what is left
-  // for `preHandler` once `onRequest` has run.
+  // every request object has the same shape; cheaper than a WeakMap entry): what the plugin
+  // authenticated — `request.auth` is output only, a guard never trusts a value some other code
+  // assigned to it — and whether onRequest decided everything (no guard, or a guard its precheck
+  // decides completely), so that preHandler has nothing to do.
   const AUTHENTICATED = Symbol('@scopeladder/fastify: authenticated');
-  const REMAINING = Symbol('@scopeladder/fastify: remaining guard');
-  type MarkedRequest = FastifyRequest & {
-    [AUTHENTICATED]: RequestAuth | null;
-    // null: onRequest has not run; NOTHING_LEFT; or the guard whose full check is still due.
-    [REMAINING]: ScopeladderRouteGuard | typeof NOTHING_LEFT | null;
-  };
+  const DECIDED = Symbol('@scopeladder/fastify: decided');
+  type MarkedRequest = FastifyRequest & { [AUTHENTICATED]: RequestAuth | null; [DECIDED]: boolean };
   fastify.decorateRequest(AUTHENTICATED, null);
-  fastify.decorateRequest(REMAINING, null);
+  fastify.decorateRequest(DECIDED, false);
 
   // Hooks with `done` rather than async functions: the common case (a type-level guard, which
   // the precheck decides completely) needs one promise only, the service's.
@@ -110,7 +105,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     const marked = request as MarkedRequest;
     const config = request.routeOptions.config.scopeladder;
     if (config === false || (config === undefined && mode === 'guarded')) {
-      marked[REMAINING] = NOTHING_LEFT;
+      marked[DECIDED] = true;
       done();
       return;
     }
@@ -129,9 +124,9 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
           pending = decidePrecheck(auth, service.policy, config);
-          marked[REMAINING] = isPrecheckComplete(config) ? NOTHING_LEFT : config;
+          if (isPrecheckComplete(config)) marked[DECIDED] = true;
         } else {
-          marked[REMAINING] = NOTHING_LEFT;
+          marked[DECIDED] = true;
         }
       } catch (error) {
         done(error as Error);
@@ -144,25 +139,25 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
 
   fastify.addHook('preHandler', (request: FastifyRequest, _reply, done: HookHandlerDoneFunction) => {
     const marked = request as MarkedRequest;
-    const remaining = marked[REMAINING];
-    if (remaining === NOTHING_LEFT) {
+    if (marked[DECIDED]) {
+      done();
+      return;
+    }
+    // The route's guard, read again: the request may have been sent on to the 404 handler since.
+    const config = request.routeOptions.config.scopeladder;
+    if (!isGuard(config)) {
       done();
       return;
     }
     const auth = marked[AUTHENTICATED];
-    if (remaining === null || auth === null) {
-      // onRequest did not run to its end for this request. A guarded route always does; fail
-      // closed should that ever not hold.
-      if (isGuard(request.routeOptions.config.scopeladder)) {
-        done(new TypeError('@scopeladder/fastify: a guarded route was not authenticated'));
-      } else {
-        done();
-      }
+    // A guarded route always authenticates in onRequest; fail closed should that ever not hold.
+    if (auth === null) {
+      done(new TypeError('@scopeladder/fastify: a guarded route was not authenticated'));
       return;
     }
     let pending: Promise<unknown> | undefined;
     try {
-      pending = decideGuard(auth, service.policy, remaining, request as ScopeladderGuardRequest, request.body);
+      pending = decideGuard(auth, service.policy, config, request as ScopeladderGuardRequest, request.body);
     } catch (error) {
       done(error as Error);
       return;
@@ -173,7 +168,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     pending.then((resource) => {
       try {
-        if (remaining.load !== undefined) request.auth = { ...auth, resource };
+        if (config.load !== undefined) request.auth = { ...auth, resource };
       } catch (error) {
         done(error as Error);
         return;
