@@ -128,6 +128,64 @@ describe('authenticate: access tokens', () => {
     await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_REVOKED');
   });
 
+  it('answers a cached token only in a well-formed header: every other form fails as it did before', async () => {
+    const fixture = await setup();
+    const { token } = await login(fixture);
+    const first = await fixture.auth.authenticate(`Bearer ${token}`); // now cached
+    for (const header of [`bearer ${token}`, `BEARER ${token}`, `bEaReR ${token}`, [`Bearer ${token}`]]) {
+      expect((await fixture.auth.authenticate(header)).principal).toBe(first.principal);
+    }
+    const malformed = [`Bearer  ${token}`, `Bearer ${token} `, `Bearer\t${token}`, ` Bearer ${token}`, `Bearer ${token}\n`, `Bearer,${token}`];
+    for (const header of malformed) await expectCode(fixture.auth.authenticate(header), 'ERR_AUTH_MALFORMED');
+    await expectCode(fixture.auth.authenticate([`Bearer ${token}`, `Bearer ${token}`]), 'ERR_AUTH_MALFORMED');
+    for (const header of [`Basic ${token}`, `Token ${token}`, `Bearer_${token}`, token]) {
+      await expectCode(fixture.auth.authenticate(header), 'ERR_AUTH_SCHEME');
+    }
+    // A prefix or an extension of a cached token is another token.
+    await expectCode(fixture.auth.authenticate(`Bearer ${token.slice(0, -1)}`), 'ERR_TOKEN_INVALID');
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}A`), 'ERR_TOKEN_INVALID');
+  });
+
+  it('reads the clock only for a credential it accepts: a broken clock fails the request, never the header checks', async () => {
+    let broken = false;
+    const clock = () => (broken ? Number.NaN : Date.UTC(2026, 0, 15, 12, 0, 0));
+    const fixture = await setup({ clock });
+    const { token } = await login(fixture);
+    await fixture.auth.authenticate(`Bearer ${token}`); // cached
+    broken = true;
+    await expectCode(fixture.auth.authenticate(`Bearer  ${token}`), 'ERR_AUTH_MALFORMED');
+    await expectCode(fixture.auth.authenticate(`Basic ${token}`), 'ERR_AUTH_SCHEME');
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_INTERNAL');
+  });
+
+  it('fails closed when the store fails on a cache hit, whether it rejects or throws', async () => {
+    const fixture = await setup();
+    const { token } = await login(fixture);
+    await fixture.auth.authenticate(`Bearer ${token}`); // cached
+    const { isAccessTokenRevoked, isFamilyRevoked } = fixture.store;
+    fixture.store.isFamilyRevoked = async () => {
+      throw new Error('connection lost');
+    };
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_STORE_UNAVAILABLE');
+    fixture.store.isFamilyRevoked = isFamilyRevoked;
+    fixture.store.isAccessTokenRevoked = () => {
+      throw new Error('synchronous throw');
+    };
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_STORE_UNAVAILABLE');
+    fixture.store.isAccessTokenRevoked = isAccessTokenRevoked;
+    await expect(fixture.auth.authenticate(`Bearer ${token}`)).resolves.toBeDefined();
+  });
+
+  it('refuses a cached token once its family is revoked (refresh reuse), on every later request', async () => {
+    const fixture = await setup();
+    const { token } = await login(fixture);
+    const { token: jti } = await fixture.auth.authenticate(`Bearer ${token}`);
+    if (jti.kind !== 'jwt') throw new Error('expected a JWT');
+    await fixture.store.revokeFamily(jti.familyId, Date.UTC(2027, 0, 1));
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_REVOKED');
+    await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_REVOKED');
+  });
+
   it('works with the cache turned off', async () => {
     const fixture = await setup({ verifiedTokenCacheSize: 0 });
     const { token } = await login(fixture);
