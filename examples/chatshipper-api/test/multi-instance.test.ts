@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Answer, type RequestOptions } from './http-client.js';
-import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from './redis.js';
+import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
 const PREFIX = uniquePrefix('multi-instance');

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Answer, type RequestOptions } from './http-client.js';
-import { freePort, startRedisServer, type RedisServerProcess } from './redis.js';
+import { freePort, startRedisServer, type RedisServerProcess } from '../../../test/support/redis.js';
 import { buildServer, runToExit, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
 const JWT_SECRET = randomBytes(32).toString('hex');

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../src/index.js';
-import { deleteKeys, uniquePrefix } from '../src/lib/test-redis.js';
+import { deleteKeys, uniquePrefix } from '../../../test/support/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const digest = (): string => createHash('sha256').update(randomBytes(32)).digest('hex');

@@ -7,7 +7,7 @@ import { httpErrorFor, isScopeladderError } from '@scopeladder/core';
 import { type AuthService, createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisTokenStore } from './index.js';
-import { TEST_REDIS_URL, deleteKeys, freePort, startRedisServer, uniquePrefix } from './lib/test-redis.js';
+import { TEST_REDIS_URL, deleteKeys, freePort, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
 
 const secret = randomBytes(32);
 const password = 'correct horse battery staple';

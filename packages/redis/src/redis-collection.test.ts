@@ -2,7 +2,7 @@ import { isScopeladderError } from '@scopeladder/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCollection, type RedisCollection } from './index.js';
-import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from './lib/test-redis.js';
+import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
 
 interface User {
   readonly id: string;

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomDigest } from '../../../test/store-contract/contract.js';
 import { createRedisStore, type RedisTokenStore } from './index.js';
-import { type RedisServerProcess, freePort, startRedisServer } from './lib/test-redis.js';
+import { type RedisServerProcess, freePort, startRedisServer } from '../../../test/support/redis.js';
 
 const HOUR = 3_600_000;
 /** The bound the issue sets for failing closed. */

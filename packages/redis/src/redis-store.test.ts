@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTokenStoreContract, randomDigest } from '../../../test/store-contract/contract.js';
 import { createRedisStore, type RedisTokenStore } from './index.js';
-import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from './lib/test-redis.js';
+import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
 
 const HOUR = 3_600_000;
 const GRACE = 60_000;

@@ -11,7 +11,7 @@ import {
   listKeys,
   startRedisServer,
   uniquePrefix,
-} from '../../test/redis.js';
+} from '../../../../test/support/redis.js';
 import { ensureBootstrapAdmin } from '../bootstrap.js';
 import { newId } from '../lib/ids.js';
 import { createLogger } from '../log.js';

@@ -1,6 +1,7 @@
 /**
- * Test support for the Redis mode: the Redis the tests run against (a missing one FAILS the
- * tests, never skips them), unique key prefixes, cleanup, and throw-away redis-server processes.
+ * Test support shared by the tests of @scopeladder/redis and of the reference server: the Redis
+ * the tests run against (a missing one FAILS the tests, never skips them), unique key prefixes,
+ * cleanup by SCAN (tests only), and throw-away redis-server processes for failure tests.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,7 @@ export const TEST_REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:637
 
 /** A key prefix no other run or test file uses. */
 export function uniquePrefix(label: string): string {
-  return `chatshipper-test:${label}:${Date.now().toString(36)}-${randomBytes(4).toString('hex')}:`;
+  return `scopeladder-test:${label}:${Date.now().toString(36)}-${randomBytes(4).toString('hex')}:`;
 }
 
 /**
