@@ -225,6 +225,19 @@ describe('authenticate: access tokens', () => {
       await expectCode(auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_EXPIRED');
     });
 
+    it('caches a token no longer than accessTokenTtl after its iat, even when its exp is later', async () => {
+      // A 7-day token (e.g. signed before the TTL was shortened) is accepted inside the TTL, and
+      // must then expire on time on the cache-hit path too, as the full check would.
+      const fixture = await setup({ accessTokenTtl: '1h' });
+      const iat = Math.floor(fixture.clock() / 1000);
+      const token = hmacJwt(HS_HEADER, claims(undefined, { iat, exp: iat + 7 * 24 * 3600 }));
+      await expect(fixture.auth.authenticate(`Bearer ${token}`)).resolves.toBeDefined(); // verified and cached
+      fixture.clock.advance(30 * 60 * 1000);
+      await expect(fixture.auth.authenticate(`Bearer ${token}`)).resolves.toBeDefined(); // cache hit
+      fixture.clock.advance(31 * 60 * 1000 + 5_000); // past iat + 1 h + tolerance
+      await expectCode(fixture.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_EXPIRED');
+    });
+
     it('exposes the expired status for the adapters: 403 by default, 401 on request', async () => {
       expect((await setup()).auth.http).toEqual({ realm: 'scopeladder', expiredTokenStatus: 403 });
       expect((await setup({ expiredTokenStatus: 401, realm: 'chatshipper' })).auth.http).toEqual({

@@ -59,6 +59,8 @@ interface CounterEntry {
 
 const DEFAULT_MAX_ENTRIES = 100_000;
 const SWEEP_EVERY = 1_000;
+/** A full store purges at most once per this many ms of the callers' clock when making room. */
+const MAKE_ROOM_PURGE_INTERVAL_MS = 1_000;
 
 /**
  * Creates the in-memory {@link TokenStore}: the default of `createAuthService`, right for one
@@ -111,10 +113,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     if (writes % SWEEP_EVERY === 0) purge(latestNow);
   };
 
-  /** Makes room for one more entry in `map`: purge, then evict the oldest or refuse. */
+  /**
+   * Makes room for one more entry in `map`: purge (a full sweep at most once per second of the
+   * callers' clock, so a full store does not cost a sweep per insert), then evict the oldest or
+   * refuse.
+   */
+  let purgedAt = Number.NEGATIVE_INFINITY;
   const makeRoom = (map: Map<string, unknown>, evict: boolean): void => {
     if (map.size < maxEntries) return;
-    purge(latestNow);
+    if (latestNow - purgedAt >= MAKE_ROOM_PURGE_INTERVAL_MS) {
+      purge(latestNow);
+      purgedAt = latestNow;
+    }
     while (map.size >= maxEntries) {
       if (!evict) {
         throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is full');

@@ -109,6 +109,20 @@ describe('login throttling', () => {
     await attempt(PASSWORD);
   });
 
+  it('refuses a throttled source before it counts anything against an email', async () => {
+    const fixture = await setup({ throttle: { maxAttemptsPerSource: 2, window: '1m' } });
+    const source = { source: '203.0.113.7' };
+    for (let n = 0; n < 2; n++) {
+      await expectCode(fixture.auth.login({ email: `user${n}@example.com`, password: 'x' }, source), 'ERR_INVALID_CREDENTIALS');
+    }
+    const before = fixture.store.size().counters;
+    for (let n = 0; n < 20; n++) {
+      await expectCode(fixture.auth.login({ email: `flood${n}@example.com`, password: 'x' }, source), 'ERR_LOGIN_THROTTLED');
+    }
+    // Only the source's own counter moved: no per-email counter was created by the flood.
+    expect(fixture.store.size().counters).toBe(before);
+  });
+
   it('throttles a source across emails', async () => {
     const fixture = await setup({ throttle: { maxAttemptsPerSource: 5, window: '1m' } });
     const source = { source: '203.0.113.9' };

@@ -14,7 +14,10 @@ export function parseFormBody(text: string): Record<string, string | string[]> {
   const form: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of new URLSearchParams(text)) {
     const previous = form[key];
-    form[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+    // Appending in place: copying the array on every repeat would be quadratic in the body size.
+    if (previous === undefined) form[key] = value;
+    else if (Array.isArray(previous)) previous.push(value);
+    else form[key] = [previous, value];
   }
   return form;
 }

@@ -69,4 +69,9 @@ describe('parseFormBody', () => {
     expect(Object.getPrototypeOf(form)).toBeNull();
     expect({ ...parseFormBody('') }).toEqual({});
   });
+
+  it('collects many repeats of a field in one array (linear, not a copy per repeat)', () => {
+    const form = parseFormBody('a&'.repeat(50_000));
+    expect(form.a).toHaveLength(50_000);
+  });
 });

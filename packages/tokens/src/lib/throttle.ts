@@ -25,18 +25,21 @@ export function loginThrottleKeys(email: string, source: unknown): LoginThrottle
 export async function countLoginAttempt(context: ServiceContext, keys: LoginThrottleKeys, nowMs: number): Promise<void> {
   const { throttle, store } = context;
   if (throttle === null) return;
-  const [byEmail, bySource] = await Promise.all([
-    callStore(() => store.hit(keys.email, throttle.windowMs, nowMs)),
-    keys.source === undefined ? undefined : callStore(() => store.hit(keys.source as string, throttle.windowMs, nowMs)),
-  ]);
-  let resetAt = -1;
-  if (byEmail.count > throttle.maxAttemptsPerEmail) resetAt = byEmail.resetAt;
-  if (bySource !== undefined && bySource.count > throttle.maxAttemptsPerSource) resetAt = Math.max(resetAt, bySource.resetAt);
-  if (resetAt >= 0) {
-    fail('ERR_LOGIN_THROTTLED', 'Too many failed login attempts; try again later', {
-      retryAfter: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)),
-    });
+  // The source first: a source over its limit is refused before it can create or bump any
+  // per-email counter (a throttled client cycling emails would otherwise fill the store).
+  if (keys.source !== undefined) {
+    const source = keys.source;
+    const bySource = await callStore(() => store.hit(source, throttle.windowMs, nowMs));
+    if (bySource.count > throttle.maxAttemptsPerSource) throttled(bySource.resetAt, nowMs);
   }
+  const byEmail = await callStore(() => store.hit(keys.email, throttle.windowMs, nowMs));
+  if (byEmail.count > throttle.maxAttemptsPerEmail) throttled(byEmail.resetAt, nowMs);
+}
+
+function throttled(resetAt: number, nowMs: number): never {
+  fail('ERR_LOGIN_THROTTLED', 'Too many failed login attempts; try again later', {
+    retryAfter: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)),
+  });
 }
 
 /** Clears the email's counter after a successful login. */

@@ -63,7 +63,11 @@ async function authenticateAccessToken(context: ServiceContext, token: string, n
   if (entry !== undefined) cache?.delete(token);
   const session = await verifySession(context, token, nowMs);
   const result = await checkNotRevoked(context, session, nowMs);
-  cache?.set(token, { expiresAtMs: (session.token.expiresAt + context.tokens.toleranceSeconds) * 1000, value: session });
+  // Cached no longer than the full check would accept it: `exp`, and `iat + ttl` (jose's
+  // maxTokenAge), whichever comes first, plus the tolerance.
+  const { expiresAt, issuedAt } = session.token;
+  const { ttlSeconds, toleranceSeconds } = context.tokens;
+  cache?.set(token, { expiresAtMs: (Math.min(expiresAt, issuedAt + ttlSeconds) + toleranceSeconds) * 1000, value: session });
   return result;
 }
 
