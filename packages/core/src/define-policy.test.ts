@@ -431,3 +431,76 @@ describe('abilities', () => {
     }
   });
 });
+
+describe('field names with a line terminator', () => {
+  const BAD_FIELDS = ['role.a\nb', 'organization.\n', 'apiKeys.x\u2028y', 'role.a\rb', 'role.\u2029'];
+
+  it('are denied by can, abilityFor().can, explain, authorize and requiredScope, whoever asks', () => {
+    for (const field of BAD_FIELDS) {
+      for (const principal of [guest, admin]) {
+        expect(chatshipperPolicy.can(principal, 'update', ownUser(), field)).toBe(false);
+        expect(chatshipperPolicy.can(principal, 'update', 'User', field)).toBe(false);
+        expect(chatshipperPolicy.canEvery(principal, 'update', 'User', field)).toBe(false);
+        const ability = chatshipperPolicy.abilityFor(principal);
+        expect(ability.can('update', ownUser(), field)).toBe(false);
+        expect(ability.can('update', 'User', field)).toBe(false);
+        // The CASL fallback (an untagged subject) denies too.
+        expect(ability.can('update', { id: SELF } as never, field)).toBe(false);
+        expect(chatshipperPolicy.explain(principal, 'update', ownUser(), field).reason).toBe('invalid_field');
+        expect(() => chatshipperPolicy.authorize(principal, 'update', ownUser(), ['email', field])).toThrow(ScopeladderError);
+        expect(() => chatshipperPolicy.authorize(principal, 'update', ownUser(), field)).toThrow(ScopeladderError);
+      }
+      expect(chatshipperPolicy.requiredScope('update', 'User', { self: true, field })).toBeNull();
+    }
+    // Unchanged: an ordinary field on one's own record, and the protected sub-paths themselves.
+    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'email')).toBe(true);
+    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'role.a')).toBe(false);
+    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'organization.')).toBe(false);
+    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'roles')).toBe(true);
+    expect(() => chatshipperPolicy.authorize(guest, 'update', ownUser(), ['email', 'role.x'])).toThrow(ScopeladderError);
+  });
+});
+
+describe('the self value is read once', () => {
+  function flipping(): object {
+    let reads = 0;
+    return subject('User', {
+      get id(): unknown {
+        reads += 1;
+        return reads === 1 ? {} : SELF;
+      },
+    });
+  }
+
+  it('decides on the first read, as plain CASL does', () => {
+    const casl = createMongoAbility(chatshipperPolicy.rulesFor(guest));
+    expect(casl.can('update', flipping() as never)).toBe(false);
+    expect(chatshipperPolicy.can(guest, 'update', flipping() as never)).toBe(false);
+    expect(chatshipperPolicy.can(guest, 'update', flipping() as never, 'email')).toBe(false);
+    expect(chatshipperPolicy.abilityFor(guest).can('update', flipping() as never)).toBe(false);
+    expect(chatshipperPolicy.explain(guest, 'update', flipping() as never).allowed).toBe(false);
+  });
+});
+
+describe('shared CASL rules', () => {
+  it('cannot be changed through one principal to affect another', () => {
+    const p = { id: 'p-1', scopes: ['guest'] };
+    const q = { id: 'p-2', scopes: ['guest'] };
+    const nobody = { id: '', scopes: ['guest'] };
+    const before = chatshipperPolicy.abilityFor(q).rules.length;
+    const beforeShared = chatshipperPolicy.abilityFor(nobody).rules.length;
+    const extra = { action: 'delete', subject: 'User' } as never;
+    for (const who of [p, nobody]) {
+      const rules = chatshipperPolicy.abilityFor(who).rules as unknown[];
+      try {
+        rules.push(extra);
+      } catch {
+        // a frozen array: fine
+      }
+    }
+    expect(chatshipperPolicy.abilityFor(q).rules.length).toBe(before);
+    expect(chatshipperPolicy.abilityFor(nobody).rules.length).toBe(beforeShared);
+    expect(chatshipperPolicy.abilityFor({ id: '', scopes: ['guest'] }).rules).not.toContain(extra);
+    expect(Object.isFrozen(chatshipperPolicy.abilityFor(p).rules)).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@
 // is built when a CASL method first needs it, and then shared by every later ability of the same
 // principal (same level and id), so a repeated principal costs no rebuild.
 import { createMongoAbility, type AnyMongoAbility } from '@casl/ability';
+import type { PolicyRawRule } from '../policy-types.js';
 import { rulesAt, type CompiledPolicy } from './compile-policy.js';
 
 /**
@@ -49,6 +50,8 @@ export class CaslAbilityCache {
   }
 
   #build(level: number, id: string | null): AnyMongoAbility {
-    return createMongoAbility([...rulesAt(this.#compiled, level, id)]);
+    // Frozen (rulesAt's own array): CASL hands it back as `.rules`, and this ability is shared by
+    // every principal at this level, so no caller may push onto it.
+    return createMongoAbility(rulesAt(this.#compiled, level, id) as PolicyRawRule[]);
   }
 }

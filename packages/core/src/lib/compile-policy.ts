@@ -1,6 +1,5 @@
 // Validation of a policy definition and its compilation into lookup tables and frozen CASL rules.
 // Everything here runs once, when a policy is defined.
-import { fieldPatternMatcher } from '@casl/ability';
 import { defineLadder, type Ladder } from '../define-ladder.js';
 import type { PolicyRawRule } from '../policy-types.js';
 
@@ -23,7 +22,11 @@ export interface CompiledCell {
   readonly protectedFields: readonly string[];
   /** The `fields` of the inverted CASL rule (names and their sub-paths), or `null`. */
   readonly ruleFields: readonly string[] | null;
-  /** Whether a field is protected (CASL's own field matcher over `ruleFields`), or `null`. */
+  /**
+   * Whether a field is protected: it equals a protected name or starts with one followed by `.`
+   * (exact string comparison, no pattern), or `null` when the cell protects nothing. Field names
+   * containing a line terminator never reach it: they are invalid everywhere ({@link hasLineTerminator}).
+   */
   readonly matchProtected: ((field: string) => boolean) | null;
 }
 
@@ -117,6 +120,26 @@ function fastTable<V>(entries: Iterable<readonly [string, V]>): Readonly<Record<
     Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
   }
   return Object.freeze(table);
+}
+
+// Line terminators: `.` in CASL's field patterns (`role.**` → `role(?:\..*)?`) does not match them,
+// so the documented rules would not protect `role.a\nb`. Such a field name is invalid everywhere.
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/** Whether a field name contains a line terminator (such a name is invalid: every check denies it). */
+export function hasLineTerminator(field: string): boolean {
+  return LINE_TERMINATOR.test(field);
+}
+
+/** `field` is a protected name or one of its sub-paths: exact comparisons, no regular expression. */
+function protectedMatcher(names: readonly string[]): (field: string) => boolean {
+  const prefixes = names.map((name) => `${name}.`);
+  return (field) => {
+    for (let i = 0; i < names.length; i++) {
+      if (field === names[i] || field.startsWith(prefixes[i] as string)) return true;
+    }
+    return false;
+  };
 }
 
 function isLadder(value: unknown): value is Ladder<string> {
@@ -274,7 +297,7 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
           }
           const ruleFields =
             protectedFields.length > 0 ? Object.freeze([...protectedFields, ...protectedFields.map((f) => `${f}.**`)]) : null;
-          const matcher = ruleFields ? fieldPatternMatcher([...ruleFields]) : null;
+          const matcher = protectedFields.length > 0 ? protectedMatcher(protectedFields) : null;
           const cell: CompiledCell = Object.freeze({
             resource,
             action,

@@ -2,7 +2,7 @@
 // built from `rulesAt()` answers (property-tested), without building one.
 import { mongoQueryMatcher } from '@casl/ability';
 import type { Decision, DecisionReason } from '../policy-types.js';
-import type { CompiledCell, CompiledPolicy } from './compile-policy.js';
+import { hasLineTerminator, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
 import { detectTypeName } from './subject-type.js';
 
 /** The principal's level: 1 + the rank of its highest known scope; 0 when it holds none. */
@@ -30,25 +30,39 @@ export function idOf(principal: unknown): string | null {
 }
 
 /**
- * Whether `target` is the principal's own record, with CASL's `{ [selfField]: id }` semantics.
- * A string value is compared directly; anything else goes through CASL's own Mongo matcher, so
- * arrays, RegExps and the like behave exactly as in an ability. Never throws.
+ * Whether a self value read from a target (read once, by the caller) matches `id`, with CASL's
+ * `{ [selfField]: id }` semantics: a string is compared directly; anything else goes through CASL's
+ * own Mongo matcher over a snapshot `{ [selfField]: value }`, so arrays, RegExps and the like behave
+ * exactly as in an ability, and a getter is never read twice. Never throws.
  */
-export function isSelf(selfField: string, id: string, target: object): boolean {
+export function selfValueMatches(selfField: string, id: string, value: unknown): boolean {
+  if (typeof value === 'string') return value === id;
   try {
-    const value: unknown = (target as Record<string, unknown>)[selfField];
-    if (typeof value === 'string') return value === id;
-    return mongoQueryMatcher({ [selfField]: id })(target as Record<string, unknown>);
+    return mongoQueryMatcher({ [selfField]: id })({ [selfField]: value });
   } catch {
     return false;
   }
 }
 
 /**
+ * Whether `target` is the principal's own record, with CASL's `{ [selfField]: id }` semantics
+ * (see {@link selfValueMatches}; the self value is read once). Never throws.
+ */
+export function isSelf(selfField: string, id: string, target: object): boolean {
+  let value: unknown;
+  try {
+    value = (target as Record<string, unknown>)[selfField];
+  } catch {
+    return false;
+  }
+  return selfValueMatches(selfField, id, value);
+}
+
+/**
  * The instance check shared by the policy and its abilities, from the cell and the principal's
- * rank (level - 1). Returns `undefined` when the answer needs CASL's condition matcher (the self
- * value is not a string), so an ability can defer to CASL. `field` must already be normalised:
- * `undefined` or a non-empty string. May throw if reading `target[selfField]` throws.
+ * rank (level - 1). The self value is read once and decided on that snapshot (CASL's matcher when
+ * it is not a string). `field` must already be normalised and valid: `undefined` or a non-empty
+ * string without a line terminator. May throw if reading `target[selfField]` throws.
  */
 export function canCellFast(
   selfField: string,
@@ -57,12 +71,11 @@ export function canCellFast(
   id: string | null,
   target: object,
   field: string | undefined,
-): boolean | undefined {
+): boolean {
   if (rank >= cell.any) return true;
   if (rank < cell.self || id === null) return false;
   const value: unknown = (target as Record<string, unknown>)[selfField];
-  if (typeof value !== 'string') return undefined;
-  if (value !== id) return false;
+  if (value !== id && (typeof value === 'string' || !selfValueMatches(selfField, id, value))) return false;
   return field === undefined || cell.matchProtected === null || !cell.matchProtected(field);
 }
 
@@ -122,6 +135,7 @@ export function explainCheck(
   const cell = subject === '' ? undefined : row[subject];
   if (cell === undefined) return denied(action, subject, field, 'unknown_subject');
   if (rawField && typeof rawField !== 'string') return denied(action, subject, undefined, 'invalid_field');
+  if (field !== undefined && hasLineTerminator(field)) return denied(action, subject, field, 'invalid_field');
 
   const never = compiled.never;
   const rank = levelOf(compiled, principal) - 1;

@@ -13,8 +13,8 @@ import type {
   RequiredScopeOptions,
 } from '../policy-types.js';
 import type { Principal } from '../principal.js';
-import { rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
-import { canCellFast, explainCheck, idOf, isSelf, levelOf } from './decide.js';
+import { hasLineTerminator, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
+import { canCellFast, explainCheck, idOf, levelOf } from './decide.js';
 import { CaslAbilityCache } from './ability-cache.js';
 import { LadderAbility } from './ladder-ability.js';
 import { detectTypeName } from './subject-type.js';
@@ -102,7 +102,7 @@ export class LadderPolicy implements Policy {
 
   can(principal: Principal, action: string, target: PolicyTarget, field?: string): boolean {
     if (typeof action !== 'string') return false;
-    if (field && typeof field !== 'string') return false;
+    if (field && (typeof field !== 'string' || hasLineTerminator(field))) return false;
     const row = this.#cells[action];
     if (row === undefined) return false;
     if (typeof target === 'string') {
@@ -117,21 +117,16 @@ export class LadderPolicy implements Policy {
     if (type === undefined) return false;
     const cell = row[type];
     if (cell === undefined) return false;
-    const id = idOf(principal);
-    let answer: boolean | undefined;
     try {
-      answer = canCellFast(this.selfField, cell, levelOf(this.#compiled, principal) - 1, id, target, field || undefined);
+      return canCellFast(this.selfField, cell, levelOf(this.#compiled, principal) - 1, idOf(principal), target, field || undefined);
     } catch {
       return false;
     }
-    if (answer !== undefined) return answer;
-    // The self value is not a string: CASL's matcher decides, exactly as in an ability.
-    return isSelf(this.selfField, id as string, target) && (!field || cell.matchProtected === null || !cell.matchProtected(field));
   }
 
   canEvery(principal: Principal, action: string, type: string, field?: string): boolean {
     if (typeof action !== 'string') return false;
-    if (field && typeof field !== 'string') return false;
+    if (field && (typeof field !== 'string' || hasLineTerminator(field))) return false;
     const name = typeof type === 'string' ? type : detectTypeName(type);
     if (name === undefined) return false;
     const cell = this.#cells[action]?.[name];
@@ -188,6 +183,7 @@ export class LadderPolicy implements Policy {
     const cell = typeof action === 'string' && typeof type === 'string' ? this.#compiled.cells[action]?.[type] : undefined;
     if (cell === undefined) return null;
     const field = options?.field;
+    if (typeof field === 'string' && hasLineTerminator(field)) return null;
     const fieldProtected = typeof field === 'string' && field !== '' && cell.matchProtected !== null && cell.matchProtected(field);
     const required = options?.self === true && !fieldProtected ? Math.min(cell.self, cell.any) : cell.any;
     return required < this.#compiled.never ? (this.ladder.scopes[required] as string) : null;
