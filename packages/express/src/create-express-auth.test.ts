@@ -106,6 +106,29 @@ describe('createExpressAuth', () => {
     expect(await loose.json()).toEqual({ resource: { id: GUEST.id } });
   });
 
+  it('authorize(): refuses (500, never allows) when the body parser is mounted after the guard', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(auth.tokenRoutes());
+    let called = false;
+    const own = (req: express.Request) => ({ id: String(req.params.id) });
+    app.patch('/users/:id', auth.authorize('update', 'User', { load: own }), express.json(), (_req, res) => {
+      called = true;
+      res.json({ ok: true });
+    });
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const { token } = (await (await login(url, undefined, GUEST)).json()) as { token: string };
+    const reply = await fetch(`${url}/users/${GUEST.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'admin' }),
+    });
+    expect(reply.status).toBe(500);
+    expect(((await reply.json()) as { code: string }).code).toBe('ERR_INTERNAL');
+    expect(called).toBe(false);
+  });
+
   it('does not tag or mutate the record the loader returns (frozen records work)', async () => {
     const auth = createExpressAuth({ service });
     const record = Object.freeze({ id: GUEST.id, name: 'Gina' });

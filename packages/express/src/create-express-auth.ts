@@ -1,6 +1,7 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
 import {
   assertAdapterOptions,
+  assertBodyParsed,
   assertGuardSpec,
   decideGuard,
   handleTokenRequest,
@@ -113,6 +114,7 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
     function guardThenNext(req: Request, auth: RequestAuth, next: NextFunction): void {
       let pending: Promise<unknown> | undefined;
       try {
+        assertBodyParsed(spec, req, req.body, '@scopeladder/express: authorize');
         pending = decideGuard(auth, service.policy, spec, req, req.body);
       } catch (error) {
         next(error);

@@ -67,7 +67,9 @@ describe('@scopeladder/fastify', () => {
   it('never trusts a request.auth assigned by other code', async () => {
     const app = make();
     await app.register(scopeladder, { service });
-    app.addHook('preHandler', async (request) => {
+    // preValidation: between the plugin's onRequest and preHandler, so the guard's second half
+    // (record and fields) runs after the forgery.
+    app.addHook('preValidation', async (request) => {
       request.auth = { principal: { id: GUEST.id, scopes: ['admin'] } } as never;
     });
     app.get('/services', { config: { scopeladder: { action: 'list', subject: 'Service' } } }, async () => []);

@@ -84,9 +84,16 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   fastify.decorate('scopeladder', Object.freeze({ service, toHttpError }));
 
   // A misconfigured guard fails at startup, not on the first request.
+  // Whether a guard's precheck is its whole decision, decided once per route.
+  const precheckComplete = new WeakMap<ScopeladderRouteGuard, boolean>();
   fastify.addHook('onRoute', (route) => {
-    assertRouteConfig(route.config?.scopeladder, `route ${String(route.method)} ${route.url}`);
+    const config: unknown = route.config?.scopeladder;
+    assertRouteConfig(config, `route ${String(route.method)} ${route.url}`);
+    if (isGuard(config as ScopeladderRouteConfig | undefined)) {
+      precheckComplete.set(config as ScopeladderRouteGuard, isPrecheckComplete(config as ScopeladderRouteGuard));
+    }
   });
+  const isComplete = (config: ScopeladderRouteGuard): boolean => precheckComplete.get(config) ?? isPrecheckComplete(config);
 
   // Per request, under symbols only this registration holds (declared as request decorators, so
   // every request object has the same shape; cheaper than a WeakMap entry): what the plugin
@@ -124,7 +131,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
           pending = decidePrecheck(auth, service.policy, config);
-          if (isPrecheckComplete(config)) marked[DECIDED] = true;
+          if (isComplete(config)) marked[DECIDED] = true;
         } else {
           marked[DECIDED] = true;
         }

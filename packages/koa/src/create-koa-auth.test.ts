@@ -83,6 +83,34 @@ describe('createKoaAuth', () => {
     expect(other.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
   });
 
+  it('refuses (500, never allows) when a per-route body parser runs after the guard', async () => {
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    let called = false;
+    const parser: Koa.Middleware = async (ctx, next) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+      (ctx.request as { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString() || 'null');
+      await next();
+    };
+    router.patch('/users/:id', auth.authorize('update', 'User', { load: (ctx) => ({ id: ctx.params.id }) }), parser, (ctx) => {
+      called = true;
+      ctx.body = { ok: true };
+    });
+    const app = new Koa();
+    app.silent = true;
+    app.use(auth.errorHandler).use(router.routes());
+    const url = await serve(app);
+    const reply = await fetch(`${url}/users/${GUEST.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${guestToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'admin' }),
+    });
+    expect(reply.status).toBe(500);
+    expect(((await reply.json()) as { code: string }).code).toBe('ERR_INTERNAL');
+    expect(called).toBe(false);
+  });
+
   it('never trusts a ctx.state.auth set by other middleware', async () => {
     const auth = createKoaAuth({ service });
     const app = new Koa();

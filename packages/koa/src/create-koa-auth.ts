@@ -1,6 +1,7 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
 import {
   assertAdapterOptions,
+  assertBodyParsed,
   assertGuardSpec,
   decideGuard,
   handleTokenRequest,
@@ -95,7 +96,9 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
     // The guard, then `next()`: without a promise of its own when the decision needs none (no
     // `load`). A denial is thrown; the callers turn it into a rejection.
     function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth, next: Next): Promise<unknown> {
-      const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, parsedBodyOf(ctx));
+      const body = parsedBodyOf(ctx);
+      assertBodyParsed(spec, ctx.req, body, '@scopeladder/koa: authorize');
+      const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, body);
       if (pending === undefined) return next();
       return pending.then((resource) => {
         if (spec.load !== undefined) ctx.state.auth = { ...auth, resource };

@@ -3,6 +3,7 @@
 // adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
 export { assertAdapterOptions } from './assert-adapter-options.js';
 export type { AdapterOptions } from './assert-adapter-options.js';
+export { assertBodyParsed } from './assert-body-parsed.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
@@ -14,7 +15,7 @@ export { isPrecheckComplete } from './is-precheck-complete.js';
 export { precheckGuard } from './precheck-guard.js';
 export { readAuthorization } from './read-authorization.js';
 export type { AuthorizationSource } from './read-authorization.js';
-export { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
+export { DEFAULT_TOKEN_BODY_LIMIT, hasUnreadBody, readBody } from './read-body.js';
 export type { ReadBodyOptions } from './read-body.js';
 export { readRefreshToken } from './read-refresh-token.js';
 export { readTokenRequest } from './read-token-request.js';

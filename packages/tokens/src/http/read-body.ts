@@ -42,6 +42,19 @@ function hasBody(request: IncomingMessage): boolean {
 }
 
 /**
+ * Whether the request has a body (`Content-Length` > 0 or `Transfer-Encoding`) that nothing has
+ * read yet: a body parser, if the application has one, has not run (or skipped this body).
+ *
+ * @example
+ * ```ts
+ * if (req.body === undefined && hasUnreadBody(req)) throw new TypeError('mount a body parser first');
+ * ```
+ */
+export function hasUnreadBody(request: IncomingMessage): boolean {
+  return !request.readableEnded && hasBody(request);
+}
+
+/**
  * The body of a small request, for a token endpoint. When a body parser of the application
  * already consumed the stream, resolves what it produced (`options.parsed`). Otherwise reads a
  * JSON (`application/json`) or form (`application/x-www-form-urlencoded`) body itself,

@@ -19,6 +19,11 @@ export function fieldsToCheck<Request>(spec: GuardSpec<Request>, request: Reques
   return fields === undefined || fields.length === 0 ? undefined : fields;
 }
 
+/** Whether {@link fieldsToCheck} reads the body: `create`/`update` without a `fields` option. */
+export function readsBodyFields(spec: GuardSpec<never>): boolean {
+  return spec.fields === undefined && BODY_FIELD_ACTIONS.has(spec.action);
+}
+
 /** Whether {@link fieldsToCheck} is `undefined` whatever the request and body. */
 export function checksNoFields(spec: GuardSpec<never>): boolean {
   const option = spec.fields;
