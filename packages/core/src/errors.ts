@@ -14,13 +14,17 @@
  * | `ERR_REFRESH_INVALID` | unknown, malformed, expired or revoked refresh token |
  * | `ERR_REFRESH_REUSED` | a rotated refresh token was presented again: its whole family is revoked |
  * | `ERR_INVALID_CREDENTIALS` | login with an unknown email or a wrong password (indistinguishable) |
+ * | `ERR_CURRENT_PASSWORD_INVALID` | a password change whose current password is missing or wrong (counts as a failed login) |
  * | `ERR_LOGIN_THROTTLED` | too many failed logins; `retryAfter` says when to try again |
  * | `ERR_INSUFFICIENT_SCOPE` | authenticated, but a higher scope is required for this action |
  * | `ERR_FORBIDDEN` | authenticated, and no scope of the ladder allows this action |
  * | `ERR_SCOPE_MALFORMED` | a scope value does not follow the RFC 6749 §3.3 grammar |
  * | `ERR_SCOPE_NOT_ALLOWED` | an API key asked for a scope above its bot's role (or `admin`) |
  * | `ERR_INVALID_REQUEST` | a request body or parameter is missing or malformed |
+ * | `ERR_BODY_TOO_DEEP` | a JSON body nests objects and arrays deeper than the limit set for it |
+ * | `ERR_FIELD_NAME_INVALID` | a body field name has a control character, or is confusable with a protected field |
  * | `ERR_PAYLOAD_TOO_LARGE` | a request body is larger than the limit set for it |
+ * | `ERR_UNSUPPORTED_MEDIA_TYPE` | a body whose media type, charset or `Content-Encoding` is not accepted |
  * | `ERR_NOT_FOUND` | allowed, but no such resource |
  * | `ERR_STORE_UNAVAILABLE` | the token store cannot be reached: fail closed |
  * | `ERR_INTERNAL` | anything unexpected; the message never carries details |
@@ -36,13 +40,17 @@ export const ERROR_CODES = [
   'ERR_REFRESH_INVALID',
   'ERR_REFRESH_REUSED',
   'ERR_INVALID_CREDENTIALS',
+  'ERR_CURRENT_PASSWORD_INVALID',
   'ERR_LOGIN_THROTTLED',
   'ERR_INSUFFICIENT_SCOPE',
   'ERR_FORBIDDEN',
   'ERR_SCOPE_MALFORMED',
   'ERR_SCOPE_NOT_ALLOWED',
   'ERR_INVALID_REQUEST',
+  'ERR_BODY_TOO_DEEP',
+  'ERR_FIELD_NAME_INVALID',
   'ERR_PAYLOAD_TOO_LARGE',
+  'ERR_UNSUPPORTED_MEDIA_TYPE',
   'ERR_NOT_FOUND',
   'ERR_STORE_UNAVAILABLE',
   'ERR_INTERNAL',

@@ -43,6 +43,7 @@ export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Ob
     description: 'Refresh token reuse detected; the session was revoked',
   },
   ERR_INVALID_CREDENTIALS: { status: 401, challenge: true, description: 'Invalid email or password' },
+  ERR_CURRENT_PASSWORD_INVALID: { status: 403, challenge: false, description: 'The current password is missing or wrong' },
   ERR_LOGIN_THROTTLED: { status: 429, challenge: false, description: 'Too many failed login attempts' },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
@@ -54,7 +55,10 @@ export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Ob
   ERR_SCOPE_MALFORMED: { status: 400, challenge: false, description: 'Malformed scope' },
   ERR_SCOPE_NOT_ALLOWED: { status: 400, challenge: false, description: 'Scope not allowed for this principal' },
   ERR_INVALID_REQUEST: { status: 400, challenge: false, description: 'Invalid request' },
+  ERR_BODY_TOO_DEEP: { status: 400, challenge: false, description: 'Request body nested too deeply' },
+  ERR_FIELD_NAME_INVALID: { status: 400, challenge: false, description: 'Invalid field name' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, challenge: false, description: 'Request body too large' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, challenge: false, description: 'Unsupported media type' },
   ERR_NOT_FOUND: { status: 404, challenge: false, description: 'Not found' },
   ERR_STORE_UNAVAILABLE: { status: 503, challenge: false, description: 'Authentication temporarily unavailable' },
   ERR_INTERNAL: { status: 500, challenge: false, description: 'Internal error' },
