@@ -14,6 +14,7 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_REFRESH_INVALID: { status: 401, bearer: 'invalid_token' },
   ERR_REFRESH_REUSED: { status: 401, bearer: 'invalid_token' },
   ERR_INVALID_CREDENTIALS: { status: 401, bearer: null },
+  ERR_CURRENT_PASSWORD_INVALID: { status: 403, bearer: undefined },
   ERR_LOGIN_THROTTLED: { status: 429, bearer: undefined },
   ERR_INSUFFICIENT_SCOPE: { status: 403, bearer: 'insufficient_scope' },
   ERR_FORBIDDEN: { status: 403, bearer: undefined },
