@@ -74,7 +74,12 @@ export class LadderAbility {
         if (type !== undefined) {
           const cell = this.#compiled.cells[action]?.[type];
           if (cell === undefined) return false;
-          return canCellFast(this.#compiled.selfField, cell, this.#level - 1, this.#id, subject, field || undefined);
+          // Fail closed, as the policy's can(): a record whose self field throws when read is denied.
+          try {
+            return canCellFast(this.#compiled.selfField, cell, this.#level - 1, this.#id, subject, field || undefined);
+          } catch {
+            return false;
+          }
         }
       }
     }
