@@ -1,0 +1,22 @@
+// Shared Stryker settings; each package's config (stryker/<package>.config.mjs) adds what to mutate.
+/** @param {string} name the package folder, e.g. "core" @param {string[]} mutate */
+export function strykerConfig(name, mutate) {
+  process.env.STRYKER_PACKAGE = name;
+  return {
+    packageManager: 'pnpm',
+    testRunner: 'vitest-strict',
+    plugins: ['@stryker-mutator/vitest-runner', './stryker/strict-vitest-runner.mjs'],
+    vitest: { configFile: 'stryker/vitest.package.config.ts', related: false },
+    coverageAnalysis: 'perTest',
+    mutate,
+    ignorePatterns: ['dist', 'reports', 'bench', '**/node_modules/.cache', '.stryker-tmp'],
+    tempDirName: `.stryker-tmp/${name}`,
+    concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
+    timeoutMS: 10_000,
+    ignoreStatic: false,
+    reporters: ['clear-text', 'progress', 'json', 'html'],
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
+    htmlReporter: { fileName: `reports/mutation/${name}.html` },
+    thresholds: { high: 95, low: 90, break: null },
+  };
+}
