@@ -84,7 +84,7 @@ describe('principals without a usable id', () => {
 
 describe('actions that are not strings', () => {
   // A one-element array becomes the key "delete" when used as a property name.
-  const actions = [['delete'], ['list'], { toString: () => 'delete' }] as unknown as string[];
+  const actions = [['delete'], ['list'], { toString: () => 'delete' }] as unknown as 'delete'[];
 
   it('are denied by can, canEvery, explain and authorize, even for admin', () => {
     for (const action of actions) {
