@@ -25,5 +25,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000,
+    // Property tests: one fixed, printed fast-check seed per run (FC_SEED replays or explores).
+    globalSetup: ['test/support/fast-check-global-setup.ts'],
+    setupFiles: ['test/support/fast-check-seed.ts'],
   },
 });

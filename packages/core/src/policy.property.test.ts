@@ -46,14 +46,15 @@ function fieldsToProbe(definition: GeneratedPolicyDefinition): string[] {
 
 // ---- Inputs: testing's arbitraries, plus the malformed values only core must survive ----------
 
-const junkId = fc.constantFrom<unknown>('', undefined, null, 7, ['x'], { id: 'x' });
-const junkScope = fc.constantFrom<unknown>(3, null, undefined, {}, ['admin']);
+const junkId = arbitraries.junkId();
+/** Non-strings that read like the policy's own scopes (`['admin']`, `new String('admin')`…). */
+const junkScope = (scopes: readonly string[]) => arbitraries.junkScope(scopes);
 
 /** A principal a type system forbids: a non-string id, or non-string elements among real scopes. */
 const malformedPrincipal = (scopes: readonly string[]) =>
   fc.record({
     id: fc.oneof(junkId, arbitraries.principalId()),
-    scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope), { maxLength: 4 }),
+    scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope(scopes)), { maxLength: 4 }),
   }) as unknown as fc.Arbitrary<Principal>;
 
 const principalArb = (scopes: readonly string[]) =>
@@ -88,7 +89,7 @@ const actionArb = (vocabulary: PolicyVocabulary) =>
   fc.oneof(
     { weight: 8, arbitrary: arbitraries.action(vocabulary) as fc.Arbitrary<unknown> },
     { weight: 1, arbitrary: arbitraries.unknownAction(vocabulary) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(42, null, undefined) },
+    { weight: 1, arbitrary: arbitraries.junkAction(vocabulary) },
   );
 
 const fieldArb = (definition: GeneratedPolicyDefinition) =>
@@ -220,7 +221,7 @@ describe('policy properties', () => {
     const sharedIdPrincipal = (scopes: readonly string[]) =>
       fc.record({
         id: fc.constantFrom('p1', 'p2', 'p3'),
-        scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope), { maxLength: 3 }),
+        scopes: fc.array(fc.oneof(arbitraries.scope(scopes), junkScope(scopes)), { maxLength: 3 }),
       }) as unknown as fc.Arbitrary<Principal>;
     const callsArb = arbitraries.policyDefinition().chain((definition) => {
       const vocabulary = vocabularyOf(definition);
@@ -298,7 +299,7 @@ describe('policy properties', () => {
   });
 
   // assertUnknownScopesGrantNothing compares can/canEvery; this also pins explain() and rulesFor().
-  it('unknown scope tokens change neither a decision, nor its explanation, nor the rules', () => {
+  it('unknown scope tokens and non-string scope values change neither a decision, nor its explanation, nor the rules', () => {
     fc.assert(
       fc.property(
         checkArb.chain((check) =>
@@ -308,6 +309,7 @@ describe('policy properties', () => {
               fc.oneof(
                 arbitraries.unknownScope(check.definition.scopes),
                 arbitraries.hostileScope(check.definition.scopes),
+                arbitraries.junkScope(check.definition.scopes),
                 fc.string({ maxLength: 8 }),
               ),
               { minLength: 1, maxLength: 4 },
@@ -316,14 +318,49 @@ describe('policy properties', () => {
         ),
         ({ check: { definition, principal, action, target, field }, extra }) => {
           const policy = build(definition);
-          const unknown = extra.filter((token) => !definition.scopes.includes(token));
-          const widened = { ...principal, scopes: [...unknown, ...principal.scopes, ...unknown] };
+          const unknown = extra.filter((token) => typeof token !== 'string' || !definition.scopes.includes(token));
+          const widened = { ...principal, scopes: [...unknown, ...principal.scopes, ...unknown] } as unknown as Principal;
           const a = action as string;
           const t = target as string;
           const f = field as string;
           expect(policy.can(widened, a, t, f)).toBe(policy.can(principal, a, t, f));
           expect(policy.explain(widened, a, t, f)).toEqual(policy.explain(principal, a, t, f));
           expect(policy.rulesFor(widened)).toEqual(policy.rulesFor(principal));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  // Mongo semantics make `{ id: null }` match a record whose id is null or missing: a principal
+  // without a usable id must never get a "(self)" rule, or it would own every id-less record.
+  it('a principal without a usable id has no "(self)" grant: on an instance it gets exactly what it gets on every instance', () => {
+    fc.assert(
+      fc.property(
+        arbitraries.policyDefinition().chain((definition) => {
+          const vocabulary = vocabularyOf(definition);
+          return fc.record({
+            definition: fc.constant(definition),
+            principal: fc.record({
+              id: arbitraries.junkId(),
+              scopes: fc.shuffledSubarray([...definition.scopes], { minLength: 1 }),
+            }) as unknown as fc.Arbitrary<Principal>,
+            action: arbitraries.action(vocabulary),
+            type: arbitraries.resourceType(vocabulary),
+            record: fc.constantFrom<Record<string, unknown>>({}, { id: null }, { id: undefined }, { id: '' }, { name: 'x' }),
+            field: fc.constantFrom<string | undefined>(undefined, 'name'),
+          });
+        }),
+        ({ definition, principal, action, type, record, field }) => {
+          const policy = build(definition);
+          const target = subject(type, { ...record });
+          const every = policy.canEvery(principal, action, type, field);
+          expect(policy.can(principal, action, target, field)).toBe(every);
+          expect(policy.can(principal, action, type, field)).toBe(every);
+          expect(policy.explain(principal, action, target, field).allowed).toBe(every);
+          expect(policy.abilityFor(principal).can(action, target, field)).toBe(every);
+          expect(createMongoAbility(policy.rulesFor(principal)).can(action, target, field)).toBe(every);
+          expect(policy.rulesFor(principal).some((rule) => rule.conditions !== undefined)).toBe(false);
         },
       ),
       RUNS,

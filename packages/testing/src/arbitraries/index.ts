@@ -1,9 +1,9 @@
 import { apiKey, authorizationHeader, bearerToken, hostileAuthorizationHeader } from './headers.js';
 import { hostileJwt, jwtShaped } from './jwt.js';
 import { ladder, monotoneMatrix, policy, policyDefinition } from './policies.js';
-import { otherId, principal, principalId } from './principals.js';
-import { hostileScope, hostileScopeString, scope, scopeList, scopeString, scopeToken, unknownScope } from './scopes.js';
-import { action, resourceType, subjectInstance, target, unknownAction, unknownResourceType } from './subjects.js';
+import { junkId, otherId, principal, principalId } from './principals.js';
+import { hostileScope, hostileScopeString, junkScope, scope, scopeList, scopeString, scopeToken, unknownScope } from './scopes.js';
+import { action, junkAction, resourceType, subjectInstance, target, unknownAction, unknownResourceType } from './subjects.js';
 
 /**
  * fast-check arbitraries for authorization tests. Scope arbitraries take a policy, a ladder or an
@@ -11,9 +11,9 @@ import { action, resourceType, subjectInstance, target, unknownAction, unknownRe
  *
  * | group | arbitraries |
  * |---|---|
- * | scopes | `scopeToken`, `scope`, `unknownScope`, `hostileScope`, `scopeList`, `scopeString`, `hostileScopeString` |
- * | principals | `principalId`, `otherId`, `principal` |
- * | vocabulary | `action`, `unknownAction`, `resourceType`, `unknownResourceType`, `subjectInstance`, `target` |
+ * | scopes | `scopeToken`, `scope`, `unknownScope`, `hostileScope`, `junkScope`, `scopeList`, `scopeString`, `hostileScopeString` |
+ * | principals | `principalId`, `otherId`, `junkId`, `principal` |
+ * | vocabulary | `action`, `unknownAction`, `junkAction`, `resourceType`, `unknownResourceType`, `subjectInstance`, `target` |
  * | policies | `ladder`, `monotoneMatrix`, `policyDefinition`, `policy` |
  * | credentials | `bearerToken`, `apiKey`, `authorizationHeader`, `hostileAuthorizationHeader`, `jwtShaped`, `hostileJwt` |
  *
@@ -33,14 +33,17 @@ export const arbitraries = Object.freeze({
   scope,
   unknownScope,
   hostileScope,
+  junkScope,
   scopeList,
   scopeString,
   hostileScopeString,
   principalId,
   otherId,
+  junkId,
   principal,
   action,
   unknownAction,
+  junkAction,
   resourceType,
   unknownResourceType,
   subjectInstance,

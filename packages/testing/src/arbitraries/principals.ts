@@ -64,6 +64,25 @@ export function otherId(id: string): fc.Arbitrary<string> {
 }
 
 /**
+ * A value that cannot anchor a "(self)" rule, shaped like an id where code is loose about types:
+ * missing (`undefined`), `null`, the empty string, a number, the id inside an array, an object
+ * holding an id, an object whose `toString` answers an id. A principal with such an id must get
+ * no "(self)" grant: not on a record whose id is missing or `null`, not on any record.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraries.junkId(), (id) =>
+ *   !chatshipperPolicy.can({ id: id as string, scopes: ['guest'] }, 'update', subject('User', {})),
+ * ));
+ * ```
+ */
+export function junkId(): fc.Arbitrary<unknown> {
+  return principalId().chain((id) =>
+    fc.constantFrom<unknown>(undefined, null, '', 0, 7, Number.NaN, [id], [], { id }, { toString: () => id }),
+  );
+}
+
+/**
  * A principal `{ id, scopes, kind?, organization? }` whose scopes are any subset of the ladder
  * (possibly empty, in any order), optionally mixed with unknown and malformed scopes.
  *

@@ -132,6 +132,36 @@ export function hostileScope(source: ScopeSource): fc.Arbitrary<string> {
 }
 
 /**
+ * A value that is NOT a string but reads like a real scope of the ladder wherever code is loose
+ * about types: the scope inside an array (`['admin']`, which becomes `"admin"` as a property key),
+ * a `String` object, an object whose `toString`/`valueOf` answer the scope, plus `null`,
+ * `undefined`, numbers and plain objects. As an element of `principal.scopes` it must grant
+ * nothing (the principal's type forbids it; a policy must not trust the type at run time).
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraries.junkScope(chatshipperPolicy), (junk) =>
+ *   !chatshipperPolicy.can({ id: 'u1', scopes: [junk as string] }, 'create', 'Service'),
+ * ));
+ * ```
+ */
+export function junkScope(source: ScopeSource): fc.Arbitrary<unknown> {
+  const scopes = scopesOf('arbitraries.junkScope', source);
+  const lookalike = fc.constantFrom(...scopes).chain((name) =>
+    fc.constantFrom<unknown>(
+      [name],
+      [[name]],
+      // eslint-disable-next-line no-new-wrappers
+      new String(name),
+      { toString: () => name, valueOf: () => name },
+      { [Symbol.toPrimitive]: () => name },
+    ),
+  );
+  const other = fc.constantFrom<unknown>(null, undefined, 0, 1, Number.NaN, true, {}, [], Symbol.for('admin'));
+  return fc.oneof({ arbitrary: lookalike, weight: 3 }, { arbitrary: other, weight: 1 });
+}
+
+/**
  * An array of scope tokens, as API keys are created with: scopes of the ladder (duplicates and
  * any order allowed), optionally mixed with unknown but valid tokens.
  *

@@ -75,6 +75,28 @@ export function unknownAction(policy: PolicyVocabulary): fc.Arbitrary<string> {
 }
 
 /**
+ * A value that is NOT a string but reads like one of the policy's actions where code is loose
+ * about types: the action inside an array (`['delete']` becomes `"delete"` as a property key), a
+ * `String` object, an object whose `toString` answers it, plus `null`, `undefined` and numbers.
+ * Must be denied to everyone, by every check.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(arbitraries.junkAction(chatshipperPolicy), (action) =>
+ *   !chatshipperPolicy.can(admin, action as 'delete', 'Organization'),
+ * ));
+ * ```
+ */
+export function junkAction(policy: PolicyVocabulary): fc.Arbitrary<unknown> {
+  const actions = nonEmpty('arbitraries.junkAction', policy.actions, 'actions');
+  const lookalike = fc.constantFrom(...actions).chain((name) =>
+    // eslint-disable-next-line no-new-wrappers
+    fc.constantFrom<unknown>([name], new String(name), { toString: () => name }),
+  );
+  return fc.oneof({ arbitrary: lookalike, weight: 3 }, { arbitrary: fc.constantFrom<unknown>(null, undefined, 0, 42, {}), weight: 1 });
+}
+
+/**
  * One of the policy's resource (subject) types.
  *
  * @example
