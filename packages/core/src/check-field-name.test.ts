@@ -61,6 +61,12 @@ describe('checkFieldName', () => {
     expect(checkFieldName('topic\u0000', [])).toEqual(CONTROL);
   });
 
+  it('takes protected names with dots too (sub-paths of them are the policy\'s)', () => {
+    expect(checkFieldName('profile.role', ['profile.role'])).toBeNull();
+    expect(checkFieldName('profile.role.x', ['profile.role'])).toBeNull();
+    expect(checkFieldName('profile.R\u043Ele', ['profile.role'])).toEqual(confusable('profile.role'));
+  });
+
   it('answers the same for a frozen list (cached) and a mutable one, and sees changes to the mutable one', () => {
     const mutable = ['role'];
     expect(checkFieldName('Scopes', mutable)).toBeNull();

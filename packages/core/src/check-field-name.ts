@@ -53,11 +53,11 @@ const compiled = new WeakMap<readonly string[], FieldNameCheck>();
  */
 export function checkFieldName(name: string, protectedFields: readonly string[]): FieldNameProblem | null {
   if (typeof name !== 'string') throw new TypeError('checkFieldName: name must be a string');
-  if (!Array.isArray(protectedFields) || protectedFields.some((field) => typeof field !== 'string')) {
-    throw new TypeError('checkFieldName: protectedFields must be an array of strings');
-  }
   let check = compiled.get(protectedFields);
   if (check === undefined) {
+    if (!Array.isArray(protectedFields) || protectedFields.some((field) => typeof field !== 'string')) {
+      throw new TypeError('checkFieldName: protectedFields must be an array of strings');
+    }
     check = compileFieldNameCheck(protectedFields);
     if (Object.isFrozen(protectedFields)) compiled.set(protectedFields, check);
   }

@@ -1,7 +1,7 @@
 // A field-name check compiled once for a list of protected fields: their skeletons are computed
 // here, so a check costs one skeleton (of the name asked about) and two map lookups.
 import type { FieldNameProblem } from '../check-field-name.js';
-import { firstSegmentOf, hasControlCharacter, skeletonOf } from './field-name-skeleton.js';
+import { firstSegmentOf, hasControlCharacter, isPlainAscii, skeletonOf, skeletonOfNonPlain } from './field-name-skeleton.js';
 
 /** A compiled check: the problem with `name`, or `null` when it has none. */
 export type FieldNameCheck = (name: string) => FieldNameProblem | null;
@@ -19,7 +19,8 @@ export const checkControlCharacters: FieldNameCheck = (name) => (hasControlChara
 export function compileFieldNameCheck(protectedFields: readonly string[]): FieldNameCheck {
   if (protectedFields.length === 0) return checkControlCharacters;
   const exact = new Set(protectedFields);
-  const prefixes = protectedFields.map((field) => `${field}.`);
+  // Policies declare names without dots; a list given to checkFieldName may have some.
+  const dottedPrefixes = protectedFields.filter((field) => field.includes('.')).map((field) => `${field}.`);
   // skeleton → the problem naming the protected field it imitates (the first declared wins).
   const bySkeleton = new Map<string, FieldNameProblem>();
   for (const field of protectedFields) {
@@ -27,10 +28,17 @@ export function compileFieldNameCheck(protectedFields: readonly string[]): Field
     if (!bySkeleton.has(skeleton)) bySkeleton.set(skeleton, Object.freeze({ reason: 'confusable', protectedField: field }));
   }
   return (name) => {
-    if (hasControlCharacter(name)) return CONTROL_CHARACTER_PROBLEM;
+    // The common case, printable ASCII: no control character, and the skeleton is the lower case.
+    const plain = isPlainAscii(name);
+    if (!plain && hasControlCharacter(name)) return CONTROL_CHARACTER_PROBLEM;
+    // Exactly a protected name, or one of its sub-paths.
     if (exact.has(name)) return null;
-    for (const prefix of prefixes) if (name.startsWith(prefix)) return null;
-    const skeleton = skeletonOf(name);
+    const dot = name.indexOf('.');
+    if (dot !== -1) {
+      if (exact.has(name.slice(0, dot))) return null;
+      for (const prefix of dottedPrefixes) if (name.startsWith(prefix)) return null;
+    }
+    const skeleton = plain ? name.toLowerCase() : skeletonOfNonPlain(name);
     const whole = bySkeleton.get(skeleton);
     if (whole !== undefined) return whole;
     const segment = firstSegmentOf(skeleton);
