@@ -1,4 +1,5 @@
 import type { ForcedSubject, MongoAbility, RawRuleOf } from '@casl/ability';
+import type { FieldNameProblem } from './check-field-name.js';
 import type { Ladder } from './define-ladder.js';
 import type { Principal } from './principal.js';
 
@@ -310,6 +311,14 @@ export interface Policy<S extends string = string, R extends string = string, A 
   requiredScope(action: A, type: R, options?: RequiredScopeOptions): S | null;
   /** The protected fields of a cell (see {@link FieldRule}); empty when none. */
   protectedFields(action: A, type: R): readonly string[];
+  /**
+   * `checkFieldName(name, protected)` (see that function) against the protected fields of every
+   * action of `type`, their skeletons computed once when the policy was defined: `null` when the
+   * name is fine (including the exact protected names, which the policy decides about), else
+   * `control_character` or `confusable`. An unknown type protects nothing: only control
+   * characters are a problem.
+   */
+  checkFieldName(type: R, name: string): FieldNameProblem | null;
   /** Every (resource, action, self) row with the lowest scope and the answer per scope. */
   decisionTable(): readonly DecisionRow<S, R, A>[];
 }

@@ -2,6 +2,7 @@
 // Everything here runs once, when a policy is defined.
 import { defineLadder, type Ladder } from '../define-ladder.js';
 import type { PolicyRawRule } from '../policy-types.js';
+import { compileFieldNameCheck, type FieldNameCheck } from './field-name-check.js';
 
 /** Code: no rule applies at this level. */
 export const CODE_NONE = 0;
@@ -54,6 +55,8 @@ export interface CompiledPolicy {
   readonly baseRules: readonly (readonly PolicyRawRule[])[];
   /** `[level]` → cells granted at that level only through the self rule. */
   readonly selfCells: readonly (readonly CompiledCell[])[];
+  /** resource → the field-name check against the protected fields of every action of it. */
+  readonly fieldNameChecks: Readonly<Record<string, FieldNameCheck>>;
 }
 
 /** The raw definition as `definePolicy` receives it (runtime shape; types are checked elsewhere). */
@@ -315,6 +318,17 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
 
   const levels = hashTable(ladder.scopes.map((scope, rank) => [scope, rank + 1] as const));
 
+  // Per resource: the union of its protected fields over every action, skeletons computed now.
+  const fieldNameChecks = hashTable(
+    resources.map((resource) => {
+      const union = new Set<string>();
+      for (const action of actions) {
+        for (const field of (cells[action] as Record<string, CompiledCell>)[resource]?.protectedFields ?? []) union.add(field);
+      }
+      return [resource, compileFieldNameCheck([...union])] as const;
+    }),
+  );
+
   const codes: Table<number>[] = [];
   const baseRules: (readonly PolicyRawRule[])[] = [];
   const selfCells: (readonly CompiledCell[])[] = [];
@@ -357,6 +371,7 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
     cells,
     baseRules: Object.freeze(baseRules),
     selfCells: Object.freeze(selfCells),
+    fieldNameChecks,
   });
 }
 

@@ -13,6 +13,8 @@ import type {
   RequiredScopeOptions,
 } from '../policy-types.js';
 import type { Principal } from '../principal.js';
+import type { FieldNameProblem } from '../check-field-name.js';
+import { checkControlCharacters } from './field-name-check.js';
 import { hasLineTerminator, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
 import { canCellFast, explainCheck, idOf, levelOf } from './decide.js';
 import { CaslAbilityCache } from './ability-cache.js';
@@ -192,6 +194,11 @@ export class LadderPolicy implements Policy {
   protectedFields(action: string, type: string): readonly string[] {
     const cell = typeof action === 'string' && typeof type === 'string' ? this.#compiled.cells[action]?.[type] : undefined;
     return cell === undefined ? [] : cell.protectedFields;
+  }
+
+  checkFieldName(type: string, name: string): FieldNameProblem | null {
+    const check = typeof type === 'string' ? this.#compiled.fieldNameChecks[type] : undefined;
+    return (check ?? checkControlCharacters)(name);
   }
 
   decisionTable(): readonly DecisionRow[] {

@@ -35,5 +35,5 @@ export function decideGuard<Request>(
   body: unknown,
 ): Promise<unknown> | undefined {
   if (spec.load !== undefined) return runGuard(auth, policy, spec, request, body);
-  return authorizeNow(policy, auth.principal, spec.action, spec.subject, fieldsToCheck(spec, request, body));
+  return authorizeNow(policy, auth.principal, spec.action, spec.subject, fieldsToCheck(policy, spec, request, body));
 }

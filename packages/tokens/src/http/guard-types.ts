@@ -50,12 +50,14 @@ export interface GuardSpec<Request, Resource = unknown> extends GuardOptions<Req
 }
 
 /**
- * The policy operation a guard uses: core's `Policy#authorize` (awaited, should it ever be
- * async). `AuthService#policy` is one.
+ * The policy operations a guard uses: core's `Policy#authorize` (awaited, should it ever be
+ * async) and, when present, `Policy#checkFieldName`, which refuses field names confusable with a
+ * protected field of the subject type (without it, a guard refuses only field names with control
+ * characters). `AuthService#policy` has both.
  *
  * @example
  * ```ts
  * const policy: GuardPolicy = service.policy;
  * ```
  */
-export type GuardPolicy = Pick<Policy, 'authorize'>;
+export type GuardPolicy = Pick<Policy, 'authorize'> & Partial<Pick<Policy, 'checkFieldName'>>;

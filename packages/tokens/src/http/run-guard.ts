@@ -28,7 +28,7 @@ export async function runGuard<Request>(
   request: Request,
   body: unknown,
 ): Promise<unknown> {
-  const fields = fieldsToCheck(spec, request, body);
+  const fields = fieldsToCheck(policy, spec, request, body);
   if (spec.load === undefined) {
     await authorizeNow(policy, auth.principal, spec.action, spec.subject, fields);
     return undefined;

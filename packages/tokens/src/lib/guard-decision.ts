@@ -1,12 +1,57 @@
-import { subject } from '@scopeladder/core';
+import { checkFieldName, subject, type FieldNameProblem } from '@scopeladder/core';
 import type { GuardPolicy, GuardSpec } from '../http/guard-types.js';
 import { fail } from './errors.js';
 import { isPlainObject } from './plain-object.js';
 
 const BODY_FIELD_ACTIONS: ReadonlySet<string> = new Set(['create', 'update']);
+const NO_PROTECTED_FIELDS: readonly string[] = Object.freeze([]);
+const MESSAGE_NAME_LENGTH = 40;
 
-/** The fields a guard checks for this request and body (`undefined`: none). */
-export function fieldsToCheck<Request>(spec: GuardSpec<Request>, request: Request, body: unknown): readonly string[] | undefined {
+/**
+ * A field name for an error message: printable ASCII kept (but `"` and `\`), anything else as
+ * `\uXXXX`, at most {@link MESSAGE_NAME_LENGTH} characters of the name. Never a raw control
+ * character or look-alike.
+ */
+function quoted(name: string): string {
+  const shown = name.length > MESSAGE_NAME_LENGTH ? name.slice(0, MESSAGE_NAME_LENGTH) : name;
+  const escaped = shown.replace(/[^\x20-\x7e]|["\\]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"${shown === name ? '' : '...'}`;
+}
+
+function refuse(name: string, problem: FieldNameProblem): never {
+  const message =
+    problem.reason === 'control_character'
+      ? `Field name ${quoted(name)} contains a control character`
+      : `Field name ${quoted(name)} looks like the protected field ${quoted(problem.protectedField)}`;
+  fail('ERR_FIELD_NAME_INVALID', message);
+}
+
+/**
+ * Refuses (`ERR_FIELD_NAME_INVALID`) a field name with a control character, or one confusable
+ * with a protected field of the subject type: the policy's `checkFieldName` (the protected
+ * fields' skeletons computed when the policy was defined); for a policy without it (only
+ * `authorize`), control characters only.
+ */
+function assertFieldNames(policy: GuardPolicy, type: string, fields: readonly string[]): void {
+  const check = policy.checkFieldName;
+  for (const name of fields) {
+    const problem = check === undefined ? checkFieldName(name, NO_PROTECTED_FIELDS) : check.call(policy, type, name);
+    if (problem !== null) refuse(name, problem);
+  }
+}
+
+/**
+ * The fields a guard checks for this request and body (`undefined`: none). Every name is checked
+ * first: a control character, or a look-alike of a protected field of the subject type, is
+ * `ERR_FIELD_NAME_INVALID` whoever asks (never a legitimate name); the exact protected names go
+ * on to the policy.
+ */
+export function fieldsToCheck<Request>(
+  policy: GuardPolicy,
+  spec: GuardSpec<Request>,
+  request: Request,
+  body: unknown,
+): readonly string[] | undefined {
   const option = spec.fields;
   let fields: readonly string[] | undefined;
   if (option === false) return undefined;
@@ -16,7 +61,9 @@ export function fieldsToCheck<Request>(spec: GuardSpec<Request>, request: Reques
     if (!isPlainObject(body)) fail('ERR_INVALID_REQUEST', 'Expected a JSON object body');
     fields = Object.keys(body);
   }
-  return fields === undefined || fields.length === 0 ? undefined : fields;
+  if (fields === undefined || fields.length === 0) return undefined;
+  assertFieldNames(policy, spec.subject, fields);
+  return fields;
 }
 
 /** Whether {@link fieldsToCheck} reads the body: `create`/`update` without a `fields` option. */
