@@ -193,7 +193,7 @@ function resolveContext(options: AuthServiceOptions): ServiceContext {
   const storeMethods = [
     'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked',
     'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
-    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'clearHits',
+    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'releaseHit', 'clearHits',
   ] as const;
   if (typeof store !== 'object' || store === null || storeMethods.some((name) => typeof store[name] !== 'function')) {
     throw new TypeError(`store must implement TokenStore (${storeMethods.join(', ')})`);
