@@ -59,10 +59,15 @@ const UNCOUNTED: LoginAttempt = Object.freeze({ succeeded: async () => {}, faile
  * back (a refused attempt is not a failure). Otherwise resolves a {@link LoginAttempt}: a
  * failure leaves its hits counted, `succeeded()` gives them back.
  *
- * Any password check that should count as a login failure uses it the same way:
+ * Any password check that should count as a login failure uses it the same way.
+ *
+ * @example
  * ```ts
  * const attempt = await beginLoginAttempt(context, user.email, request?.source, now(context));
- * if (!(await passwordMatches(...))) fail('ERR_…', '…'); // the attempt stays counted
+ * if (!(await passwordMatches(context, user, password))) {
+ *   await attempt.failed(); // stays counted
+ *   fail('ERR_CURRENT_PASSWORD_INVALID', 'The current password is wrong');
+ * }
  * await attempt.succeeded();
  * ```
  */
