@@ -169,7 +169,7 @@ describe.each(ADAPTERS)('token endpoint on $name', (adapter) => {
 
 describe.each(ADAPTERS)('login throttling on $name', (adapter) => {
   it('answers 429 ERR_LOGIN_THROTTLED with Retry-After once the limit is reached', async () => {
-    const session = await startSession(adapter, { maxAttemptsPerEmail: 3 });
+    const session = await startSession(adapter, { throttle: { maxFailuresPerEmailAndSource: 3 } });
     try {
       const { email } = session.world.users.guest;
       const attempt = () => session.send(TOKEN_PATH, { method: 'POST', json: { email, password: 'wrong-password-123' } });

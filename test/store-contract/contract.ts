@@ -462,6 +462,45 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect(new Set(states.map((state) => state.resetAt))).toEqual(new Set([t0 + MINUTE]));
         expect(await store.peek(key, t0)).toEqual({ count: 50, resetAt: t0 + MINUTE });
       });
+
+      it('gives a hit back within its window, keeping the window, never below zero', async () => {
+        const key = `login:email-source:${randomDigest()}`;
+        const first = await store.hit(key, MINUTE, t0);
+        await store.hit(key, MINUTE, t0 + 1);
+        expect(await peer.releaseHit(key, first.resetAt)).toEqual({ count: 1, resetAt: t0 + MINUTE });
+        expect(await store.peek(key, t0 + 2)).toEqual({ count: 1, resetAt: t0 + MINUTE });
+        expect(await store.releaseHit(key, first.resetAt)).toEqual({ count: 0, resetAt: t0 + MINUTE });
+        expect(await store.releaseHit(key, first.resetAt)).toEqual({ count: 0, resetAt: t0 + MINUTE });
+        // The window is kept: the next hit counts 1 in it, not a new window from now.
+        expect(await peer.hit(key, MINUTE, t0 + 10)).toEqual({ count: 1, resetAt: t0 + MINUTE });
+      });
+
+      it('never gives a hit back to another window, a cleared counter or an unknown key', async () => {
+        const key = `login:source:${randomId()}`;
+        const old = await store.hit(key, MINUTE, t0);
+        const next = await store.hit(key, MINUTE, t0 + MINUTE);
+        expect(next).toEqual({ count: 1, resetAt: t0 + 2 * MINUTE });
+        expect(await peer.releaseHit(key, old.resetAt)).toBeNull();
+        expect(await store.peek(key, t0 + MINUTE)).toEqual({ count: 1, resetAt: t0 + 2 * MINUTE });
+        await store.clearHits(key);
+        expect(await store.releaseHit(key, next.resetAt)).toBeNull();
+        expect(await store.peek(key, t0 + MINUTE)).toBeNull();
+        expect(await peer.releaseHit(`never-hit:${randomId()}`, t0 + MINUTE)).toBeNull();
+        expect(await store.peek(`never-hit:${randomId()}`, t0)).toBeNull();
+      });
+
+      it('applies 50 concurrent hits and releases across two instances exactly', async () => {
+        const key = `login:email:${randomDigest()}`;
+        const { resetAt } = await store.hit(key, MINUTE, t0);
+        for (let i = 0; i < 39; i += 1) await store.hit(key, MINUTE, t0);
+        // 40 running; 25 releases and 25 hits at once: 40 - 25 + 25.
+        await Promise.all(
+          Array.from({ length: 50 }, (_, index) =>
+            index % 2 === 0 ? (index % 4 === 0 ? store : peer).releaseHit(key, resetAt) : (index % 4 === 1 ? peer : store).hit(key, MINUTE, t0 + 1),
+          ),
+        );
+        expect(await store.peek(key, t0 + 2)).toEqual({ count: 40, resetAt });
+      });
     });
   });
 }

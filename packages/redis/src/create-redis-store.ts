@@ -14,6 +14,7 @@ import {
   DELETE_API_KEYS_OF_USER,
   HIT,
   LIST_API_KEYS_OF_USER,
+  RELEASE_HIT,
   REVOKE_UNTIL,
   ROTATE_REFRESH_TOKEN,
   SAVE_API_KEY,
@@ -295,6 +296,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       if (count == null || resetAt == null) return null;
       const state = decodeCounter([count, resetAt]);
       return now < state.resetAt ? state : null;
+    },
+
+    async releaseHit(key, resetAt) {
+      assertText(key, 'key');
+      assertTime(resetAt, 'resetAt');
+      const reply = await connection.evalScript(RELEASE_HIT, [keys.hits(key)], [String(resetAt)]);
+      return reply == null ? null : decodeCounter(reply);
     },
 
     async clearHits(key) {

@@ -49,6 +49,7 @@ function everyOperation(store: RedisTokenStore): (() => Promise<unknown>)[] {
     () => store.listApiKeysOfUser('bot'),
     () => store.hit('login:x', 60_000, now),
     () => store.peek('login:x', now),
+    () => store.releaseHit('login:x', now + 60_000),
     () => store.clearHits('login:x'),
   ];
 }

@@ -48,8 +48,11 @@ describe('createAuthService options', () => {
       [{ audience: '' }, /audience/],
       [{ allowAdminApiKeys: 'yes' }, /allowAdminApiKeys/],
       [{ throttle: true }, /throttle/],
-      [{ throttle: { maxAttemptsPerEmail: 0 } }, /throttle\.maxAttemptsPerEmail/],
-      [{ throttle: { maxAttemptsPerSource: 2.5 } }, /throttle\.maxAttemptsPerSource/],
+      [{ throttle: { maxFailuresPerEmailAndSource: 0 } }, /throttle\.maxFailuresPerEmailAndSource/],
+      [{ throttle: { maxFailuresPerSource: 2.5 } }, /throttle\.maxFailuresPerSource/],
+      [{ throttle: { maxFailuresPerEmail: '100' } }, /throttle\.maxFailuresPerEmail/],
+      // The names before the per-(email, source) policy: refused, not silently ignored.
+      [{ throttle: { maxAttemptsPerEmail: 3 } }, /throttle has unknown option\(s\) maxAttemptsPerEmail/],
       [{ throttle: { window: 'forever' } }, /throttle\.window/],
       [{ passwordHashOptions: { N: 1000 } }, /passwordHashOptions/],
       [{ verifiedTokenCacheSize: -1 }, /verifiedTokenCacheSize/],

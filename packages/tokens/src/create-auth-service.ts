@@ -31,21 +31,45 @@ import { revokeApiKeysOfUser } from './operations/revoke-api-keys-of-user.js';
 export type Duration = number | string;
 
 /**
- * Login throttling: fixed windows per email and per source, counted in the store. Every attempt
- * is counted before the password is checked (so a burst of concurrent guesses cannot slip
- * through); a successful login resets its email's count, not its source's.
+ * Login throttling, after the OWASP Authentication Cheat Sheet: three fixed-window counters in
+ * the store, keyed by digests. Every attempt is counted before the password is checked (so a
+ * burst of concurrent guesses cannot slip through); a successful login gives its attempt back
+ * and clears its (email, source) counter, so only failures use the budget. A refused attempt
+ * answers `ERR_LOGIN_THROTTLED` (429) with `retryAfter`, does no password work and is not
+ * counted by the counters before the one that refused it.
+ *
+ * The source is `RequestContext.source` (the adapters pass the client address). Without one, the
+ * per-source counter is skipped and the (email, source) counter is one per email for every
+ * source-less attempt.
  *
  * @example
  * ```ts
- * const throttle: LoginThrottleOptions = { maxAttemptsPerEmail: 5, maxAttemptsPerSource: 50, window: '15m' };
+ * const throttle: LoginThrottleOptions = {
+ *   maxFailuresPerEmailAndSource: 5,
+ *   maxFailuresPerSource: 50,
+ *   maxFailuresPerEmail: 50,
+ *   window: '15m',
+ * };
  * ```
  */
 export interface LoginThrottleOptions {
-  /** Login attempts per email per window. Default 10. A success resets the email's count. */
-  readonly maxAttemptsPerEmail?: number | undefined;
-  /** Login attempts per source (client address, `RequestContext.source`) per window. Default 100. */
-  readonly maxAttemptsPerSource?: number | undefined;
-  /** The window. Default `'15m'`. */
+  /**
+   * Failed logins per (email, source) pair per window, then refused: one client guessing one
+   * account. Default 10.
+   */
+  readonly maxFailuresPerEmailAndSource?: number | undefined;
+  /**
+   * Failed logins per source (`RequestContext.source`) per window, whatever the emails, then
+   * refused: one client spraying many accounts. Default 100.
+   */
+  readonly maxFailuresPerSource?: number | undefined;
+  /**
+   * Failed logins per email per window from every source together, then refused: the backstop
+   * against guessing from many addresses. Keep it well above `maxFailuresPerEmailAndSource`, so
+   * that locking an account out needs that many sources. Default 100.
+   */
+  readonly maxFailuresPerEmail?: number | undefined;
+  /** The window of every counter. Default `'15m'`. */
   readonly window?: Duration | undefined;
 }
 
@@ -96,7 +120,7 @@ export interface AuthServiceOptions {
   readonly realm?: string | undefined;
   /** Whether API keys may hold the top scope of the ladder (`admin`). Default `false`. */
   readonly allowAdminApiKeys?: boolean | undefined;
-  /** Failed-login throttling, or `false` to turn it off. Default: on, with the defaults above. */
+  /** Login throttling (see {@link LoginThrottleOptions}), or `false` to turn it off. Default: on, with its defaults. */
   readonly throttle?: LoginThrottleOptions | false | undefined;
   /** The scrypt cost of stored password hashes, spent on unknown emails too. Default: `hashPassword`'s. */
   readonly passwordHashOptions?: HashPasswordOptions | undefined;
@@ -193,7 +217,7 @@ function resolveContext(options: AuthServiceOptions): ServiceContext {
   const storeMethods = [
     'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked',
     'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
-    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'clearHits',
+    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'releaseHit', 'clearHits',
   ] as const;
   if (typeof store !== 'object' || store === null || storeMethods.some((name) => typeof store[name] !== 'function')) {
     throw new TypeError(`store must implement TokenStore (${storeMethods.join(', ')})`);
@@ -251,18 +275,30 @@ function resolveContext(options: AuthServiceOptions): ServiceContext {
   };
 }
 
+const THROTTLE_LIMITS = ['maxFailuresPerEmailAndSource', 'maxFailuresPerSource', 'maxFailuresPerEmail'] as const;
+const THROTTLE_DEFAULTS = { maxFailuresPerEmailAndSource: 10, maxFailuresPerSource: 100, maxFailuresPerEmail: 100 } as const;
+const THROTTLE_OPTIONS: ReadonlySet<string> = new Set([...THROTTLE_LIMITS, 'window']);
+
 function resolveThrottle(throttle: AuthServiceOptions['throttle']): ThrottleSettings | null {
   if (throttle === false) return null;
   if (throttle !== undefined && (typeof throttle !== 'object' || throttle === null)) {
-    throw new TypeError('throttle must be false or { maxAttemptsPerEmail, maxAttemptsPerSource, window }');
+    throw new TypeError(`throttle must be false or { ${[...THROTTLE_OPTIONS].join(', ')} }`);
   }
-  const maxAttemptsPerEmail = throttle?.maxAttemptsPerEmail ?? 10;
-  const maxAttemptsPerSource = throttle?.maxAttemptsPerSource ?? 100;
-  for (const [name, value] of [['maxAttemptsPerEmail', maxAttemptsPerEmail], ['maxAttemptsPerSource', maxAttemptsPerSource]] as const) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`throttle.${name} must be a positive integer`);
+  // A misspelt (or renamed) limit must not silently fall back to its default.
+  const unknown = Object.keys(throttle ?? {}).filter((name) => !THROTTLE_OPTIONS.has(name));
+  if (unknown.length > 0) {
+    throw new TypeError(`throttle has unknown option(s) ${unknown.join(', ')}; known: ${[...THROTTLE_OPTIONS].join(', ')}`);
+  }
+  const limits = { ...THROTTLE_DEFAULTS } as Record<(typeof THROTTLE_LIMITS)[number], number>;
+  for (const name of THROTTLE_LIMITS) {
+    const value: unknown = throttle?.[name] ?? THROTTLE_DEFAULTS[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new TypeError(`throttle.${name} must be a positive integer`);
+    }
+    limits[name] = value;
   }
   const windowSeconds = parseDuration('throttle.window', throttle?.window ?? '15m', { min: 1, max: 86_400 });
-  return { maxAttemptsPerEmail, maxAttemptsPerSource, windowMs: windowSeconds * 1000 };
+  return { ...limits, windowMs: windowSeconds * 1000 };
 }
 
 function checkName(name: string, value: unknown): string {

@@ -260,6 +260,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
       return { count: counter.count, resetAt: counter.resetAt };
     },
 
+    async releaseHit(key, resetAt) {
+      const counter = counters.get(key);
+      if (counter === undefined || counter.resetAt !== resetAt) return null;
+      counter.count = Math.max(0, counter.count - 1);
+      return { count: counter.count, resetAt: counter.resetAt };
+    },
+
     async clearHits(key) {
       counters.delete(key);
     },

@@ -30,7 +30,7 @@ describe('login does the same password work whether or not the email exists', ()
   });
 
   it('does no password work for a throttled attempt', async () => {
-    const { auth } = await setup({ throttle: { maxAttemptsPerEmail: 1 } });
+    const { auth } = await setup({ throttle: { maxFailuresPerEmailAndSource: 1 } });
     await expectCode(auth.login({ email: 'agent@example.com', password: 'x' }), 'ERR_INVALID_CREDENTIALS');
     derivations.length = 0;
     await expectCode(auth.login({ email: 'agent@example.com', password: 'x' }), 'ERR_LOGIN_THROTTLED');

@@ -132,6 +132,17 @@ export interface TokenStore {
   /** Reads a counter without counting, or `null` when none is running at `now`. */
   peek(key: string, now: number): Promise<ThrottleState | null>;
 
+  /**
+   * Gives one hit back: decrements the counter by one (never below zero) if and only if the
+   * window running under `key` is the one that ends at `resetAt` (the `resetAt` its
+   * {@link hit} answered), keeping that window and its expiry. Atomic across instances, like
+   * `hit`. Resolves the counter after the release, or `null` when that window is no longer
+   * running (it ended, was cleared or replaced): nothing is changed then, so a hit from an
+   * old window can never be given back to a new one. The service gives back the hits of a
+   * successful login and of an attempt refused by a later counter.
+   */
+  releaseHit(key: string, resetAt: number): Promise<ThrottleState | null>;
+
   /** Clears a counter (after a successful login). */
   clearHits(key: string): Promise<void>;
 }

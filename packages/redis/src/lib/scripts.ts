@@ -191,6 +191,23 @@ return {fmt(c), fmt(r)}
 );
 
 /**
+ * KEYS: hit. ARGV: resetAt. Gives one hit back (never below zero) if and only if the running
+ * window ends at \`resetAt\`; the window and the key's TTL are kept. Returns {count, resetAt},
+ * or nil when that window is not running (nothing is written then).
+ */
+export const RELEASE_HIT = defineScript(
+  'releaseHit',
+  `
+local cur = redis.call('HMGET', KEYS[1], 'c', 'r')
+local c = tonumber(cur[1])
+local r = tonumber(cur[2])
+if not c or not r or r ~= tonumber(ARGV[1]) then return false end
+if c > 0 then c = redis.call('HINCRBY', KEYS[1], 'c', -1) end
+return {fmt(c), fmt(r)}
+`,
+);
+
+/**
  * Collections (see create-redis-collection.ts). A document is a hash { v: version, d: JSON };
  * `ids` is a sorted set in insertion order (score from the `seq` counter); each unique index
  * value is a string key naming the id that owns it.

@@ -8,10 +8,12 @@ import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Resolved login-throttling settings; `null` when throttling is off. */
 export interface ThrottleSettings {
-  /** Attempts per email per window before `ERR_LOGIN_THROTTLED`. */
-  readonly maxAttemptsPerEmail: number;
-  /** Attempts per source (client address) per window. */
-  readonly maxAttemptsPerSource: number;
+  /** Failures per (email, source) pair per window; over it `ERR_LOGIN_THROTTLED`. */
+  readonly maxFailuresPerEmailAndSource: number;
+  /** Failures per source (client address) per window, whatever the emails. */
+  readonly maxFailuresPerSource: number;
+  /** Failures per email per window, from every source: the backstop. */
+  readonly maxFailuresPerEmail: number;
   readonly windowMs: number;
 }
 

@@ -4,7 +4,7 @@ import { now, type ServiceContext } from '../lib/context.js';
 import { callDirectory, callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, newFamilyId, prepareRefreshToken } from '../lib/issue-tokens.js';
 import { parseScryptHash, verifyScrypt, type ParsedScryptHash } from '../lib/scrypt.js';
-import { clearLoginAttempts, countLoginAttempt, loginThrottleKeys } from '../lib/throttle.js';
+import { beginLoginAttempt } from '../lib/throttle.js';
 import { findUserByEmail } from '../lib/users.js';
 
 const MAX_EMAIL_LENGTH = 320;
@@ -14,19 +14,22 @@ const MAX_PASSWORD_LENGTH = 1024;
  * `AuthService.login`: email + password → a new session (refresh family) and its tokens.
  *
  * An unknown email, a user without a password, a corrupt stored hash and a wrong password all
- * answer `ERR_INVALID_CREDENTIALS` after the same scrypt work. Attempts are counted per email
- * and per source before any password work (`ERR_LOGIN_THROTTLED`).
+ * answer `ERR_INVALID_CREDENTIALS` after the same scrypt work. Each attempt is counted per
+ * source, per (email, source) and per email before any password work (`ERR_LOGIN_THROTTLED`,
+ * see `beginLoginAttempt`); a success gives its attempt back, so only failures use the budget.
  */
 export async function login(context: ServiceContext, input: LoginInput, request?: RequestContext): Promise<TokenResponse> {
   const { email, password } = readCredentials(input);
   const nowMs = now(context);
-  const keys = loginThrottleKeys(email, request?.source);
-  await countLoginAttempt(context, keys, nowMs);
+  const attempt = await beginLoginAttempt(context, email, request?.source, nowMs);
 
   const user = await findUserByEmail(context, email);
   const matches = user === null ? await burnPasswordWork(context, password) : await passwordMatches(context, user, password);
-  if (user === null || !matches) fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
-  await clearLoginAttempts(context, keys);
+  if (user === null || !matches) {
+    await attempt.failed();
+    fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
+  }
+  await attempt.succeeded();
 
   const familyId = newFamilyId(context);
   const refresh = prepareRefreshToken(context, user.id, familyId, nowMs);
