@@ -94,6 +94,7 @@ async function startOn(storage: Storage, config: ServerConfig, logger: Logger): 
     accessTokenTtl: config.accessTokenTtlSeconds,
     clockTolerance: clockToleranceFor(config.accessTokenTtlSeconds),
     realm: REALM,
+    throttle: config.loginThrottle,
   });
 
   const bootstrap = (): Promise<BootstrapAdmin> =>

@@ -25,6 +25,7 @@ describe('parseConfig', () => {
       generatedJwtSecret: true,
       redisUrl: undefined,
       redisPrefix: 'chatshipper:',
+      loginThrottle: {},
     });
     expect(config.admin.generatedEmail).toBe(true);
     expect(config.admin.generatedPassword).toBe(true);
@@ -47,6 +48,9 @@ describe('parseConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       REDIS_PREFIX: 'acme:chat:',
+      LOGIN_MAX_FAILURES_PER_SOURCE: '50',
+      LOGIN_MAX_FAILURES_PER_EMAIL_AND_SOURCE: '5',
+      LOGIN_MAX_FAILURES_PER_EMAIL: '200',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -58,7 +62,14 @@ describe('parseConfig', () => {
       generatedJwtSecret: false,
       redisUrl: 'redis://127.0.0.1:6379/0',
       redisPrefix: 'acme:chat:',
+      loginThrottle: { maxFailuresPerSource: 50, maxFailuresPerEmailAndSource: 5, maxFailuresPerEmail: 200 },
     });
+  });
+
+  it.each(['0', '-1', '1.5', 'ten', '10000000', ' ', '1e3'])('rejects a login throttling limit of %j, naming the variable', (text) => {
+    for (const variable of ['LOGIN_MAX_FAILURES_PER_SOURCE', 'LOGIN_MAX_FAILURES_PER_EMAIL_AND_SOURCE', 'LOGIN_MAX_FAILURES_PER_EMAIL']) {
+      expect(problemsOf({ [variable]: text })).toEqual([`${variable} must be an integer from 1 to 1000000 (got "${text}")`]);
+    }
   });
 
   it.each([

@@ -28,7 +28,27 @@ export interface ServerConfig {
   readonly redisUrl: string | undefined;
   /** `REDIS_PREFIX`: put before every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
+  /**
+   * Login throttling limits (failed logins per 15 minutes), from `LOGIN_MAX_FAILURES_PER_SOURCE`,
+   * `LOGIN_MAX_FAILURES_PER_EMAIL_AND_SOURCE` and `LOGIN_MAX_FAILURES_PER_EMAIL`; unset ones keep
+   * the library's defaults (100, 10, 100).
+   */
+  readonly loginThrottle: LoginThrottleLimits;
 }
+
+/** The login throttling limits the server was configured with (`undefined`: the library default). */
+export interface LoginThrottleLimits {
+  readonly maxFailuresPerSource?: number;
+  readonly maxFailuresPerEmailAndSource?: number;
+  readonly maxFailuresPerEmail?: number;
+}
+
+const THROTTLE_VARIABLES = {
+  LOGIN_MAX_FAILURES_PER_SOURCE: 'maxFailuresPerSource',
+  LOGIN_MAX_FAILURES_PER_EMAIL_AND_SOURCE: 'maxFailuresPerEmailAndSource',
+  LOGIN_MAX_FAILURES_PER_EMAIL: 'maxFailuresPerEmail',
+} as const;
+const MAX_THROTTLE_LIMIT = 1_000_000;
 
 /** Thrown by {@link parseConfig} with every problem found, each naming its variable. */
 export class ConfigError extends Error {
@@ -147,6 +167,15 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     problems.push('REDIS_PREFIX must be 1 to 64 printable characters without spaces');
   }
 
+  const loginThrottle: { -readonly [K in keyof LoginThrottleLimits]: LoginThrottleLimits[K] } = {};
+  for (const [variable, option] of Object.entries(THROTTLE_VARIABLES)) {
+    const text = env[variable];
+    if (!present(text)) continue;
+    const value = /^\d{1,7}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+    if (value >= 1 && value <= MAX_THROTTLE_LIMIT) loginThrottle[option] = value;
+    else problems.push(`${variable} must be an integer from 1 to ${MAX_THROTTLE_LIMIT} (got "${text}")`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -159,5 +188,6 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     generatedJwtSecret,
     redisUrl,
     redisPrefix,
+    loginThrottle,
   };
 }
