@@ -21,6 +21,7 @@ export type { UserDirectory, UserRecord } from './directory.js';
 export type {
   ApiKeyRecord,
   RefreshTokenRecord,
+  RevokeFamiliesOptions,
   RotateRefreshResult,
   ThrottleState,
   TokenStore,
