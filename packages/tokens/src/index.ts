@@ -31,6 +31,7 @@ export type {
   AuthService,
   AuthenticatedToken,
   CreateApiKeyResult,
+  EndSessionsOptions,
   LoginInput,
   RequestContext,
   TokenResponse,
