@@ -351,6 +351,219 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
       });
     });
 
+    describe('ending every session of a user (revokeFamiliesOfUser)', () => {
+      /** A user with `count` sessions (families), one token each, expiring an hour from t0. */
+      async function sessionsOf(userId: string, count: number): Promise<RefreshTokenRecord[]> {
+        const records = Array.from({ length: count }, () => refreshRecord({ userId, expiresAt: t0 + HOUR }));
+        for (const record of records) await store.saveRefreshToken(record);
+        return records;
+      }
+
+      it("revokes every live family of the user for every instance, and no one else's", async () => {
+        const userId = randomId();
+        const mine = await sessionsOf(userId, 3);
+        const theirs = await sessionsOf(randomId(), 2);
+        // A rotated session stays indexed under its family.
+        const rotated = successor(mine[0]!, t0 + 2 * HOUR);
+        expect((await peer.rotateRefreshToken(mine[0]!.digest, rotated, t0 + MINUTE)).status).toBe('rotated');
+
+        expect(await peer.revokeFamiliesOfUser(userId, t0 + 2 * MINUTE)).toBe(3);
+        for (const record of mine) {
+          expect(await store.isFamilyRevoked(record.familyId, t0 + 2 * MINUTE)).toBe(true);
+          expect(await peer.isFamilyRevoked(record.familyId, t0 + 2 * MINUTE)).toBe(true);
+        }
+        for (const current of [rotated, mine[1]!, mine[2]!]) {
+          expect((await store.rotateRefreshToken(current.digest, successor(current, t0 + 3 * HOUR), t0 + 3 * MINUTE)).status).toBe(
+            'revoked',
+          );
+        }
+        for (const record of theirs) expect(await store.isFamilyRevoked(record.familyId, t0 + 2 * MINUTE)).toBe(false);
+        expect((await store.rotateRefreshToken(theirs[0]!.digest, successor(theirs[0]!, t0 + 2 * HOUR), t0 + 3 * MINUTE)).status).toBe(
+          'rotated',
+        );
+        // Nothing left to end.
+        expect(await store.revokeFamiliesOfUser(userId, t0 + 4 * MINUTE)).toBe(0);
+      });
+
+      it("revokes each family until its own latest expiry: familyExpiresAt when given, else expiresAt", async () => {
+        const userId = randomId();
+        const short = refreshRecord({ userId, expiresAt: t0 + HOUR });
+        // The access tokens of this one outlive its refresh token (a longer access-token lifetime).
+        const long = refreshRecord({ userId, expiresAt: t0 + HOUR, familyExpiresAt: t0 + 5 * HOUR });
+        await store.saveRefreshToken(short);
+        await store.saveRefreshToken(long);
+        const rotated = successor(short, t0 + 3 * HOUR);
+        await store.rotateRefreshToken(short.digest, rotated, t0);
+
+        // Still live at t0 + 2h through familyExpiresAt alone, although its refresh token expired.
+        expect(await store.revokeFamiliesOfUser(userId, t0 + 2 * HOUR)).toBe(2);
+        expect(await store.isFamilyRevoked(short.familyId, t0 + 3 * HOUR - 1)).toBe(true);
+        expect(await store.isFamilyRevoked(short.familyId, t0 + 3 * HOUR)).toBe(false);
+        expect(await peer.isFamilyRevoked(long.familyId, t0 + 5 * HOUR - 1)).toBe(true);
+        expect(await peer.isFamilyRevoked(long.familyId, t0 + 5 * HOUR)).toBe(false);
+      });
+
+      it('never hands familyExpiresAt back: records read back are as before', async () => {
+        const record = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken({ ...record, familyExpiresAt: t0 + 2 * HOUR });
+        expect(await peer.findRefreshToken(record.digest)).toEqual(record);
+        const next = successor(record, t0 + 2 * HOUR);
+        expect(await store.rotateRefreshToken(record.digest, { ...next, familyExpiresAt: t0 + 3 * HOUR }, t0)).toEqual({
+          status: 'rotated',
+          record,
+        });
+        expect(await store.findRefreshToken(next.digest)).toEqual(next);
+      });
+
+      it('leaves the `except` family live', async () => {
+        const userId = randomId();
+        const [keep, end1, end2] = await sessionsOf(userId, 3);
+        expect(await store.revokeFamiliesOfUser(userId, t0, { except: keep!.familyId })).toBe(2);
+        expect(await peer.isFamilyRevoked(keep!.familyId, t0)).toBe(false);
+        expect(await peer.isFamilyRevoked(end1!.familyId, t0)).toBe(true);
+        expect(await peer.isFamilyRevoked(end2!.familyId, t0)).toBe(true);
+        expect((await store.rotateRefreshToken(keep!.digest, successor(keep!, t0 + 2 * HOUR), t0 + 1)).status).toBe('rotated');
+        // The kept family is still the user's: a later call ends it.
+        expect(await store.revokeFamiliesOfUser(userId, t0 + 2)).toBe(1);
+        expect(await store.isFamilyRevoked(keep!.familyId, t0 + 2)).toBe(true);
+      });
+
+      it('counts no family that is no longer live at now, and 0 for a user without sessions', async () => {
+        const userId = randomId();
+        const [old] = await sessionsOf(userId, 1);
+        const later = refreshRecord({ userId, expiresAt: t0 + 3 * HOUR });
+        await store.saveRefreshToken(later);
+        expect(await store.revokeFamiliesOfUser(userId, old!.expiresAt)).toBe(1);
+        expect(await store.isFamilyRevoked(later.familyId, old!.expiresAt)).toBe(true);
+        expect(await store.revokeFamiliesOfUser(randomId(), t0)).toBe(0);
+      });
+
+      it('leaves a session that starts afterwards live (a new login works at once)', async () => {
+        const userId = randomId();
+        await sessionsOf(userId, 2);
+        await store.revokeFamiliesOfUser(userId, t0);
+        const [fresh] = await sessionsOf(userId, 1);
+        expect(await peer.isFamilyRevoked(fresh!.familyId, t0)).toBe(false);
+        expect((await peer.rotateRefreshToken(fresh!.digest, successor(fresh!, t0 + 2 * HOUR), t0 + 1)).status).toBe('rotated');
+      });
+
+      it('leaves no live family when rotations on one instance race it on the other', async () => {
+        const userId = randomId();
+        const sessions = await sessionsOf(userId, 20);
+        const nexts = sessions.map((record) => ({ ...successor(record, t0 + 2 * HOUR), familyExpiresAt: t0 + 4 * HOUR }));
+        const rotations = sessions.map((record, index) => peer.rotateRefreshToken(record.digest, nexts[index]!, t0 + MINUTE));
+        const revoked = store.revokeFamiliesOfUser(userId, t0 + MINUTE);
+        const results = await Promise.all(rotations);
+        expect(await revoked).toBe(20);
+        for (const [index, result] of results.entries()) {
+          expect(['rotated', 'revoked']).toContain(result.status);
+          const familyId = sessions[index]!.familyId;
+          expect(await store.isFamilyRevoked(familyId, t0 + 2 * MINUTE)).toBe(true);
+          // A rotation that won the race extended the revocation to its new token's family expiry.
+          if (result.status === 'rotated') {
+            expect(await store.isFamilyRevoked(familyId, t0 + 4 * HOUR - 1)).toBe(true);
+            expect(
+              (await store.rotateRefreshToken(nexts[index]!.digest, successor(nexts[index]!, t0 + 5 * HOUR), t0 + 2 * MINUTE)).status,
+            ).toBe('revoked');
+          }
+        }
+      });
+
+      it('agrees with a model on random histories of logins, rotations, logouts and ends', async () => {
+        type Command =
+          | { readonly kind: 'login'; readonly user: number }
+          | { readonly kind: 'rotate'; readonly pick: number; readonly via: boolean; readonly longer: boolean }
+          | { readonly kind: 'advance'; readonly ms: number }
+          | { readonly kind: 'logout'; readonly pick: number }
+          | { readonly kind: 'end'; readonly user: number; readonly except: number | null; readonly via: boolean };
+        const command: fc.Arbitrary<Command> = fc.oneof(
+          fc.record({ kind: fc.constant('login' as const), user: fc.nat(2) }),
+          fc.record({ kind: fc.constant('rotate' as const), pick: fc.nat(), via: fc.boolean(), longer: fc.boolean() }),
+          fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }),
+          fc.record({ kind: fc.constant('logout' as const), pick: fc.nat() }),
+          fc.record({ kind: fc.constant('end' as const), user: fc.nat(2), except: fc.option(fc.nat()), via: fc.boolean() }),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
+            const ttl = HOUR;
+            const users = [randomId(), randomId(), randomId()];
+            let now = Date.now();
+            const tokens: { record: RefreshTokenRecord; spent: boolean }[] = [];
+            const revokedUntil = new Map<string, number>();
+            /** The model's session index: family → [user, until]; dropped when ended. */
+            const index = new Map<string, { userId: string; until: number }>();
+            const isRevoked = (familyId: string, at: number): boolean => at < (revokedUntil.get(familyId) ?? -Infinity);
+            const revoke = (familyId: string, until: number): void => {
+              revokedUntil.set(familyId, Math.max(until, revokedUntil.get(familyId) ?? -Infinity));
+            };
+            const indexed = (record: RefreshTokenRecord): void => {
+              const until = Math.max(record.expiresAt, record.familyExpiresAt ?? record.expiresAt);
+              const entry = index.get(record.familyId);
+              index.set(record.familyId, { userId: record.userId, until: Math.max(until, entry?.until ?? -Infinity) });
+            };
+            for (const step of commands) {
+              if (step.kind === 'login') {
+                const record = refreshRecord({ userId: users[step.user]!, expiresAt: now + ttl });
+                await store.saveRefreshToken(record);
+                indexed(record);
+                tokens.push({ record, spent: false });
+              } else if (step.kind === 'advance') {
+                now += step.ms;
+              } else if (step.kind === 'logout' && tokens.length > 0) {
+                const target = tokens[step.pick % tokens.length]!;
+                await store.revokeFamily(target.record.familyId, now + ttl);
+                revoke(target.record.familyId, now + ttl);
+              } else if (step.kind === 'end') {
+                const userId = users[step.user]!;
+                const except = step.except === null || tokens.length === 0 ? undefined : tokens[step.except % tokens.length]!.record.familyId;
+                let expected = 0;
+                for (const [familyId, entry] of [...index]) {
+                  if (entry.userId !== userId) continue;
+                  if (entry.until <= now) {
+                    index.delete(familyId);
+                    continue;
+                  }
+                  if (familyId === except) continue;
+                  revoke(familyId, entry.until);
+                  index.delete(familyId);
+                  expected += 1;
+                }
+                const options = except === undefined ? undefined : { except };
+                expect(await (step.via ? peer : store).revokeFamiliesOfUser(userId, now, options)).toBe(expected);
+              } else if (step.kind === 'rotate' && tokens.length > 0) {
+                const target = tokens[step.pick % tokens.length]!;
+                const old = target.record;
+                const next: RefreshTokenRecord = {
+                  ...successor(old, now + ttl),
+                  ...(step.longer ? { familyExpiresAt: now + 2 * ttl } : {}),
+                };
+                let expected: RotateRefreshResult;
+                if (old.expiresAt <= now) expected = { status: 'expired', record: old };
+                else if (isRevoked(old.familyId, now)) expected = { status: 'revoked', record: old };
+                else if (target.spent) {
+                  revoke(old.familyId, Math.max(next.expiresAt, old.expiresAt));
+                  expected = { status: 'reused', record: old };
+                } else {
+                  target.spent = true;
+                  indexed(next);
+                  const { familyExpiresAt: _writeOnly, ...readBack } = next;
+                  tokens.push({ record: readBack, spent: false });
+                  expected = { status: 'rotated', record: old };
+                }
+                const actual = await (step.via ? peer : store).rotateRefreshToken(old.digest, next, now);
+                if (actual.status === 'not_found' && expected.status === 'expired') continue; // purged: allowed
+                expect(actual).toEqual(expected);
+              }
+              for (const familyId of new Set(tokens.map((token) => token.record.familyId))) {
+                expect(await store.isFamilyRevoked(familyId, now)).toBe(isRevoked(familyId, now));
+              }
+            }
+          }),
+          { numRuns: 30 },
+        );
+      });
+    });
+
     describe('API keys', () => {
       it('finds a saved key by digest from every instance, and null for an unknown digest', async () => {
         const record = apiKeyRecord({ scopes: ['agent', 'guest', 'bot'] });

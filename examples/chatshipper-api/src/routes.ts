@@ -11,6 +11,8 @@ export interface ApiRequest {
   readonly auth: AuthContext;
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly body: unknown;
+  /** The client's address, for login throttling of password confirmations. */
+  readonly source?: string | undefined;
 }
 
 /** What a handler answers; the framework glue writes it as JSON (no body: 204). */

@@ -365,12 +365,12 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(botAnswer.status).toBe(403);
     });
 
-    it('lets a user change its own password, and logs in with the new one', async () => {
+    it('lets a user change its own password (with `currentPassword`, issue #11), and logs in with the new one', async () => {
       const created = await createUser('agent');
       const tokens = await login(baseUrl, created.body.email, PASSWORD);
       const changed = await call('PATCH', `/v2/users/${created.body.id}`, {
         token: tokens.body.token,
-        body: { password: 'a-new-password' },
+        body: { password: 'a-new-password', currentPassword: PASSWORD },
       });
       expect(changed.status).toBe(200);
       secrets.add('a-new-password');

@@ -1,6 +1,7 @@
 import type {
   ApiKeyRecord,
   RefreshTokenRecord,
+  RevokeFamiliesOptions,
   RotateRefreshResult,
   ThrottleState,
   TokenStore,
@@ -15,6 +16,7 @@ import {
   HIT,
   LIST_API_KEYS_OF_USER,
   RELEASE_HIT,
+  REVOKE_FAMILIES_OF_USER,
   REVOKE_UNTIL,
   ROTATE_REFRESH_TOKEN,
   SAVE_API_KEY,
@@ -121,6 +123,12 @@ function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
   assertText(record.userId, `${name}.userId`);
   assertText(record.familyId, `${name}.familyId`);
   assertTime(record.expiresAt, `${name}.expiresAt`);
+  if (record.familyExpiresAt !== undefined) assertTime(record.familyExpiresAt, `${name}.familyExpiresAt`);
+}
+
+/** Until when the user's session index keeps a record's family. */
+function familyUntil(record: RefreshTokenRecord): string {
+  return String(Math.max(record.expiresAt, record.familyExpiresAt ?? record.expiresAt));
 }
 
 /**
@@ -130,7 +138,9 @@ function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
  * - Every decision is one Lua script (atomic across instances): of N concurrent rotations of one
  *   refresh token exactly one wins, and a replay revokes the family everywhere.
  * - Every key has a TTL derived from the record's `expiresAt` (API keys excepted: they live until
- *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys.
+ *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys, and a
+ *   per-user sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions in
+ *   one script.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
  *   `ScopeladderError('ERR_STORE_UNAVAILABLE')` (HTTP 503), and works again as soon as Redis is back.
  *
@@ -184,8 +194,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       assertRefreshRecord(record, 'record');
       await connection.evalScript(
         SAVE_REFRESH_TOKEN,
-        [keys.refreshToken(record.digest)],
-        [record.userId, record.familyId, String(record.expiresAt), grace],
+        [keys.refreshToken(record.digest), keys.familiesOfUser(record.userId)],
+        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record)],
       );
     },
 
@@ -205,8 +215,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       if (next.digest === oldDigest) throw new TypeError('next.digest must differ from oldDigest');
       const reply = await connection.evalScript(
         ROTATE_REFRESH_TOKEN,
-        [keys.refreshToken(oldDigest), keys.refreshToken(next.digest)],
-        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix],
+        [keys.refreshToken(oldDigest), keys.refreshToken(next.digest), keys.familiesOfUser(next.userId)],
+        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next)],
       );
       return decodeRotation(reply, oldDigest);
     },
@@ -221,6 +231,20 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       assertText(familyId, 'familyId');
       assertTime(now, 'now');
       return isMarkerActive(keys.family(familyId), now);
+    },
+
+    async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
+      assertText(userId, 'userId');
+      assertTime(now, 'now');
+      if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+      const except = options.except;
+      if (except !== undefined) assertText(except, 'options.except');
+      const reply = await connection.evalScript(
+        REVOKE_FAMILIES_OF_USER,
+        [keys.familiesOfUser(userId)],
+        [String(now), except ?? '', grace, prefix],
+      );
+      return typeof reply === 'number' ? reply : 0;
     },
 
     async revokeAccessToken(jti, expiresAt) {

@@ -131,6 +131,8 @@ describe('Redis layout', () => {
       [`${prefix}fam:fam1`]: now + 3 * HOUR + GRACE,
       [`${prefix}jti:jti1`]: now + HOUR + GRACE,
       [`${prefix}hit:login:y`]: Date.now() + 60_000 + GRACE,
+      // The session index lives as long as the longest-lived family in it.
+      [`${prefix}ufam:u1`]: now + 2 * HOUR + GRACE,
     };
     const keys = await listKeys(clientA, prefix);
     for (const key of keys) {
@@ -145,7 +147,39 @@ describe('Redis layout', () => {
       expect(Math.abs(Date.now() + pttl - (at ?? 0)), key).toBeLessThan(5_000);
     }
     expect(keys.filter((key) => /^(ak|akid|aku):/.test(key.slice(prefix.length)))).toHaveLength(3);
-    expect(keys).toHaveLength(8);
+    expect(keys).toHaveLength(9);
+  });
+
+  it('keeps the session index small: ended and expired families leave it, and the key goes with the last', async () => {
+    const prefix = `${runPrefix}ufam:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE });
+    const now = Date.now();
+    const live = { digest: randomDigest(), userId: 'u2', familyId: 'live', expiresAt: now + 2 * HOUR };
+    const expiring = { digest: randomDigest(), userId: 'u2', familyId: 'expiring', expiresAt: now + HOUR };
+    await store.saveRefreshToken(live);
+    await store.saveRefreshToken(expiring);
+    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual([
+      'expiring',
+      String(now + HOUR),
+      'live',
+      String(now + 2 * HOUR),
+    ]);
+    // A rotation after the other family expired trims it.
+    await store.rotateRefreshToken(live.digest, { ...live, digest: randomDigest(), expiresAt: now + 3 * HOUR }, now + HOUR);
+    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual(['live', String(now + 3 * HOUR)]);
+    expect(await store.revokeFamiliesOfUser('u2', now + HOUR)).toBe(1);
+    expect(await clientA.exists(`${prefix}ufam:u2`)).toBe(0);
+    await deleteKeys(clientA, prefix);
+  });
+
+  it('checks revokeFamiliesOfUser arguments before any round trip', async () => {
+    const store = storeWith('misuse-ufam');
+    await expect(store.revokeFamiliesOfUser('', Date.now())).rejects.toThrow(TypeError);
+    await expect(store.revokeFamiliesOfUser('u', Number.NaN)).rejects.toThrow(TypeError);
+    await expect(store.revokeFamiliesOfUser('u', Date.now(), { except: '' })).rejects.toThrow(TypeError);
+    await expect(
+      store.saveRefreshToken({ digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: Date.now(), familyExpiresAt: Number.NaN }),
+    ).rejects.toThrow(TypeError);
   });
 
   it('bases the throttle TTL on the caller’s now, so a fake clock cannot make a counter vanish', async () => {

@@ -12,6 +12,8 @@ import { SCRYPT_DEFAULTS, validScryptParameters } from './lib/scrypt.js';
 import { defaultRandom, type RandomSource } from './lib/secrets.js';
 import { createVerifiedTokenCache } from './lib/verified-token-cache.js';
 import { authenticate } from './operations/authenticate.js';
+import { confirmPassword } from './operations/confirm-password.js';
+import { endSessionsOfUser } from './operations/end-sessions-of-user.js';
 import { createApiKey } from './operations/create-api-key.js';
 import { jwks } from './operations/jwks.js';
 import { login } from './operations/login.js';
@@ -140,6 +142,8 @@ const MAX_NAME_LENGTH = 256;
 /**
  * Creates the auth service: password login, 24-hour JWT access tokens, rotating refresh tokens
  * with reuse detection, live bot API keys, and `authenticate(header)` → principal + CASL ability.
+ * `endSessionsOfUser` ends a user's sessions when its privileges change; `confirmPassword`
+ * re-authenticates a user before sensitive changes.
  *
  * Every option is validated here: a weak HS256 secret (< 32 bytes), an unknown algorithm, a
  * missing directory or any malformed option is a `TypeError` naming the option. Every method of
@@ -183,6 +187,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     // Rejects only with ScopeladderErrors by itself (the hot path skips one async layer).
     authenticate: (authorization) => authenticate(context, authorization),
     logout: (accessToken) => guard(() => logout(context, accessToken)),
+    endSessionsOfUser: (userId, endOptions) => guard(() => endSessionsOfUser(context, userId, endOptions)),
+    confirmPassword: (userId, password, request) => guard(() => confirmPassword(context, userId, password, request)),
     createApiKey: (botUserId, scopes) => guard(() => createApiKey(context, botUserId, scopes)),
     revokeApiKey: (keyId) => guard(() => revokeApiKey(context, keyId)),
     revokeApiKeysOfUser: (userId) => guard(() => revokeApiKeysOfUser(context, userId)),
@@ -215,7 +221,7 @@ function resolveContext(options: AuthServiceOptions): ServiceContext {
 
   const store = options.store ?? createMemoryStore();
   const storeMethods = [
-    'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked',
+    'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked', 'revokeFamiliesOfUser',
     'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
     'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'releaseHit', 'clearHits',
   ] as const;

@@ -46,6 +46,29 @@ describe('createMemoryStore', () => {
     expect(await store.findRefreshToken(records[3]!.digest)).not.toBeNull();
   });
 
+  it('when the session index is full, revokes and drops the oldest indexed session (it ends early, never escapes)', async () => {
+    const store = createMemoryStore({ maxEntries: 3 });
+    const families = ['fa', 'fb', 'fc', 'fd'].map((familyId) => record({ familyId, familyExpiresAt: T + 120_000 }));
+    for (const each of families) await store.saveRefreshToken(each);
+    expect(store.size().indexedFamilies).toBe(3);
+    expect(await store.isFamilyRevoked('fa', T + 119_999)).toBe(true);
+    expect(store.size().revokedFamilies).toBe(1);
+    expect(await store.revokeFamiliesOfUser('u1', T, { except: 'fd' })).toBe(2);
+    for (const familyId of ['fb', 'fc']) expect(await store.isFamilyRevoked(familyId, T + 119_999)).toBe(true);
+    expect(await store.isFamilyRevoked('fd', T)).toBe(false);
+    expect(store.size().indexedFamilies).toBe(1);
+  });
+
+  it('purges expired sessions from the index', async () => {
+    const store = createMemoryStore();
+    await store.saveRefreshToken(record({ familyId: 'short', expiresAt: T + 10 }));
+    await store.saveRefreshToken(record({ familyId: 'long', expiresAt: T + 10, familyExpiresAt: T + 60_000 }));
+    store.purge(T + 20);
+    expect(store.size().indexedFamilies).toBe(1);
+    expect(await store.revokeFamiliesOfUser('u1', T + 20)).toBe(1);
+    expect(await store.isFamilyRevoked('long', T + 59_999)).toBe(true);
+  });
+
   it('purges expired records before evicting anything', async () => {
     const store = createMemoryStore({ maxEntries: 2 });
     const old = record({ expiresAt: T + 10 });

@@ -2,6 +2,7 @@ import { ScopeladderError } from '@scopeladder/core';
 import type {
   ApiKeyRecord,
   RefreshTokenRecord,
+  RevokeFamiliesOptions,
   RotateRefreshResult,
   ThrottleState,
   TokenStore,
@@ -17,10 +18,12 @@ import type {
  */
 export interface MemoryStoreOptions {
   /**
-   * The most records each kind (refresh tokens, revocations, API keys, throttle counters) may
-   * hold. Default 100 000. When full, expired records are purged first; then the oldest refresh
-   * tokens and throttle counters are evicted (the safe direction: a session ends early), while a
-   * new revocation or API key is refused with `ERR_STORE_UNAVAILABLE` (never un-revoke anything).
+   * The most records each kind (refresh tokens, revocations, API keys, throttle counters, indexed
+   * sessions) may hold. Default 100 000. When full, expired records are purged first; then the
+   * oldest refresh tokens and throttle counters are evicted (the safe direction: a session ends
+   * early), the oldest indexed session is revoked and dropped from the index (it ends early too),
+   * while a new revocation or API key is refused with `ERR_STORE_UNAVAILABLE` (never un-revoke
+   * anything).
    */
   readonly maxEntries?: number | undefined;
 }
@@ -42,6 +45,8 @@ export interface MemoryTokenStore extends TokenStore {
     readonly revokedAccessTokens: number;
     readonly apiKeys: number;
     readonly counters: number;
+    /** Families in the per-user session index (see `revokeFamiliesOfUser`). */
+    readonly indexedFamilies: number;
   };
   /** Drops every record whose expiry is at or before `now` (also done automatically). */
   purge(now: number): void;
@@ -94,6 +99,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
   const apiKeys = new Map<string, ApiKeyRecord>();
   const apiKeyDigestById = new Map<string, string>();
   const counters = new Map<string, CounterEntry>();
+  /** The session index: user id → family id → until when the family may hold live credentials. */
+  const familiesOfUser = new Map<string, Map<string, number>>();
+  /** Every indexed family, oldest first: family id → its user (for eviction when full). */
+  const indexedFamilies = new Map<string, string>();
   let latestNow = 0;
   let writes = 0;
 
@@ -106,6 +115,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     for (const [id, expiresAt] of revokedFamilies) if (expiresAt <= now) revokedFamilies.delete(id);
     for (const [jti, expiresAt] of revokedAccessTokens) if (expiresAt <= now) revokedAccessTokens.delete(jti);
     for (const [key, counter] of counters) if (counter.resetAt <= now) counters.delete(key);
+    for (const [familyId, userId] of indexedFamilies) {
+      const until = familiesOfUser.get(userId)?.get(familyId);
+      if (until === undefined || until <= now) unindexFamily(userId, familyId);
+    }
   };
 
   const wrote = (): void => {
@@ -147,10 +160,57 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     wrote();
   };
 
+  function unindexFamily(userId: string, familyId: string): void {
+    indexedFamilies.delete(familyId);
+    const families = familiesOfUser.get(userId);
+    if (families === undefined) return;
+    families.delete(familyId);
+    if (families.size === 0) familiesOfUser.delete(userId);
+  }
+
+  /**
+   * Keeps `record`'s family in its user's index until at least its `familyExpiresAt`. When the
+   * index is full, the oldest indexed family is revoked and dropped (it ends early: never a
+   * session that can no longer be ended).
+   */
+  function indexFamily(record: RefreshTokenRecord): void {
+    const until = Math.max(record.expiresAt, record.familyExpiresAt ?? record.expiresAt);
+    const { userId, familyId } = record;
+    let families = familiesOfUser.get(userId);
+    const current = families?.get(familyId);
+    if (current === undefined && indexedFamilies.size >= maxEntries) {
+      purge(latestNow);
+      while (indexedFamilies.size >= maxEntries) {
+        const oldest = indexedFamilies.entries().next();
+        if (oldest.done === true) break;
+        const [oldFamily, oldUser] = oldest.value;
+        const oldUntil = familiesOfUser.get(oldUser)?.get(oldFamily);
+        if (oldUntil !== undefined && oldUntil > latestNow) revokeFamilyUntil(oldFamily, oldUntil);
+        unindexFamily(oldUser, oldFamily);
+      }
+      families = familiesOfUser.get(userId);
+    }
+    if (families === undefined) {
+      families = new Map();
+      familiesOfUser.set(userId, families);
+    }
+    families.set(familyId, Math.max(current ?? 0, until));
+    if (current === undefined) indexedFamilies.set(familyId, userId);
+  }
+
+  /** A record as handed back: without the write-only `familyExpiresAt`. */
+  const stored = (record: RefreshTokenRecord): RefreshTokenRecord => ({
+    digest: record.digest,
+    userId: record.userId,
+    familyId: record.familyId,
+    expiresAt: record.expiresAt,
+  });
+
   const store: MemoryTokenStore = {
     async saveRefreshToken(record) {
       if (!refreshTokens.has(record.digest)) makeRoom(refreshTokens, true);
-      refreshTokens.set(record.digest, { record: { ...record }, spent: false });
+      indexFamily(record);
+      refreshTokens.set(record.digest, { record: stored(record), spent: false });
       wrote();
     },
 
@@ -170,11 +230,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
         revokeFamilyUntil(record.familyId, Math.max(next.expiresAt, record.expiresAt));
         return { status: 'reused', record };
       }
+      indexFamily(next);
       entry.spent = true;
       // Making room may evict the (spent) old entry when it is the oldest: a replay of it then
       // finds nothing and is still refused, only without revoking the family.
       if (!refreshTokens.has(next.digest)) makeRoom(refreshTokens, true);
-      refreshTokens.set(next.digest, { record: { ...next }, spent: false });
+      refreshTokens.set(next.digest, { record: stored(next), spent: false });
       wrote();
       return { status: 'rotated', record };
     },
@@ -186,6 +247,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     async isFamilyRevoked(familyId, now) {
       see(now);
       return familyRevoked(familyId, now);
+    },
+
+    async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
+      see(now);
+      const families = familiesOfUser.get(userId);
+      if (families === undefined) return 0;
+      let revoked = 0;
+      for (const [familyId, until] of [...families]) {
+        if (until <= now) {
+          unindexFamily(userId, familyId);
+          continue;
+        }
+        if (familyId === options.except) continue;
+        revokeFamilyUntil(familyId, until);
+        // Revoked until its last credential expires: nothing left to end, so out of the index.
+        unindexFamily(userId, familyId);
+        revoked += 1;
+      }
+      return revoked;
     },
 
     async revokeAccessToken(jti, expiresAt) {
@@ -278,6 +358,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
         revokedAccessTokens: revokedAccessTokens.size,
         apiKeys: apiKeys.size,
         counters: counters.size,
+        indexedFamilies: indexedFamilies.size,
       };
     },
 

@@ -21,6 +21,7 @@ export type { UserDirectory, UserRecord } from './directory.js';
 export type {
   ApiKeyRecord,
   RefreshTokenRecord,
+  RevokeFamiliesOptions,
   RotateRefreshResult,
   ThrottleState,
   TokenStore,
@@ -30,6 +31,7 @@ export type {
   AuthService,
   AuthenticatedToken,
   CreateApiKeyResult,
+  EndSessionsOptions,
   LoginInput,
   RequestContext,
   TokenResponse,

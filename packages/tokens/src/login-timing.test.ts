@@ -37,3 +37,27 @@ describe('login does the same password work whether or not the email exists', ()
     expect(derivations).toEqual([]);
   });
 });
+
+describe('confirmPassword does the same password work whether or not the user exists', () => {
+  it('derives once, at the configured cost, for a wrong password, an unknown user and a passwordless bot', async () => {
+    const { auth } = await setup({ passwordHashOptions: { N: 1024, r: 8, p: 1 } });
+    const { IDS } = await import('./test-fixtures.js');
+    for (const userId of [IDS.agent, 'ffffffffffffffffffffffff', IDS.bot]) {
+      derivations.length = 0;
+      await expectCode(auth.confirmPassword(userId, 'wrong password'), 'ERR_CURRENT_PASSWORD_INVALID');
+      expect(derivations, userId).toEqual([{ N: 1024, r: 8, p: 1 }]);
+    }
+    derivations.length = 0;
+    await auth.confirmPassword(IDS.agent, PASSWORD);
+    expect(derivations).toEqual([{ N: 1024, r: 8, p: 1 }]);
+  });
+
+  it('does no password work when throttled', async () => {
+    const { auth } = await setup({ throttle: { maxFailuresPerEmailAndSource: 1 } });
+    const { IDS } = await import('./test-fixtures.js');
+    await expectCode(auth.confirmPassword(IDS.agent, 'x'), 'ERR_CURRENT_PASSWORD_INVALID');
+    derivations.length = 0;
+    await expectCode(auth.confirmPassword(IDS.agent, PASSWORD), 'ERR_LOGIN_THROTTLED');
+    expect(derivations).toEqual([]);
+  });
+});

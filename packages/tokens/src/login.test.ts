@@ -58,10 +58,11 @@ describe('login', () => {
 
   it("uses the directory's own verifier when it brings one", async () => {
     const calls: string[] = [];
+    const user = { id: IDS.agent, email: 'x@example.com', role: 'agent' };
     const directory = {
-      findById: async () => null,
-      findByEmail: async (email: string) =>
-        email === 'x@example.com' ? { id: IDS.agent, email, role: 'agent' } : null,
+      // Login reads the user again by id after storing the session (see login.ts).
+      findById: async (id: string) => (id === user.id ? user : null),
+      findByEmail: async (email: string) => (email === user.email ? user : null),
       verifyPassword: async (user: { id: string }, password: string) => {
         calls.push(user.id);
         return password === 'bcrypt-checked';

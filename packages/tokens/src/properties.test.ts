@@ -133,7 +133,7 @@ describe('properties', () => {
     );
   });
 
-  it('refresh, logout, login and API-key calls with arbitrary input throw only ScopeladderErrors', async () => {
+  it('refresh, logout, login, session and API-key calls with arbitrary input throw only ScopeladderErrors', async () => {
     const { auth } = await setup({ throttle: false });
     const input = fc.oneof(fc.anything(), fc.string(), hex, fc.stringMatching(/^[0-9a-f]{24}\.[0-9a-f]{80}$/));
     await fc.assert(
@@ -147,6 +147,11 @@ describe('properties', () => {
           () => auth.createApiKey(IDS.bot, a as string[]),
           () => auth.revokeApiKey(a as string),
           () => auth.revokeApiKeysOfUser(a as string),
+          () => auth.endSessionsOfUser(a as string),
+          () => auth.endSessionsOfUser(IDS.agent, a as never),
+          () => auth.endSessionsOfUser(IDS.agent, { except: a as string }),
+          () => auth.confirmPassword(a as string, b as string),
+          () => auth.confirmPassword(IDS.agent, a as string, b as never),
         ]) {
           try {
             await call();

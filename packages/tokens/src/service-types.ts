@@ -67,6 +67,21 @@ export interface AuthContext {
   readonly token: AuthenticatedToken;
 }
 
+/**
+ * Options of {@link AuthService.endSessionsOfUser}.
+ *
+ * @example
+ * ```ts
+ * // A password change by the user itself: every other session ends, this one goes on.
+ * const options: EndSessionsOptions = req.auth.token.kind === 'jwt' ? { except: req.auth.token.familyId } : {};
+ * await auth.endSessionsOfUser(req.auth.principal.id, options);
+ * ```
+ */
+export interface EndSessionsOptions {
+  /** A session to keep: the `familyId` of an `AuthenticatedToken` (`kind: 'jwt'`), usually the caller's. */
+  readonly except?: string | undefined;
+}
+
 /** A freshly created API key. `apiKey` is shown once and never stored in clear. */
 export interface CreateApiKeyResult {
   readonly id: string;
@@ -105,6 +120,34 @@ export interface AuthService {
   authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext>;
   /** Revokes the session behind an access token: the token and its refresh family. */
   logout(accessToken: string): Promise<void>;
+  /**
+   * Ends every session of a user at once, on every instance sharing the store (except
+   * `options.except`); resolves how many. Their access tokens answer `ERR_TOKEN_REVOKED` (401
+   * `invalid_token`) from the next request, their refresh tokens `ERR_REFRESH_INVALID`; a new
+   * login works at once. Call it after deleting a user, changing its role or its password
+   * (after the directory write). Adds no lookup to `authenticate`.
+   *
+   * @example
+   * ```ts
+   * await users.update(id, { role: 'agent' });
+   * await auth.endSessionsOfUser(id); // the old admin tokens stop now; logging in again gives 'agent'
+   * ```
+   */
+  endSessionsOfUser(userId: string, options?: EndSessionsOptions): Promise<number>;
+  /**
+   * Resolves when `password` is the user's current password; otherwise rejects
+   * `ERR_CURRENT_PASSWORD_INVALID` (403). Counts as a login attempt of the user's email and of
+   * `context.source` (`ERR_LOGIN_THROTTLED` over the limit), with the same scrypt work whether or
+   * not the user exists. For re-authentication, e.g. before changing one's own password.
+   *
+   * @example
+   * ```ts
+   * await auth.confirmPassword(req.auth.principal.id, body.currentPassword, { source: req.ip });
+   * await users.update(id, { passwordHash: await hashPassword(body.password) });
+   * await auth.endSessionsOfUser(id, { except: req.auth.token.familyId });
+   * ```
+   */
+  confirmPassword(userId: string, password: string, context?: RequestContext): Promise<void>;
   /** Creates an API key for a bot user, with scopes no higher than the bot's role. */
   createApiKey(botUserId: string, scopes: readonly string[]): Promise<CreateApiKeyResult>;
   /** Revokes one API key by id. */

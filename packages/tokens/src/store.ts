@@ -23,6 +23,28 @@ export interface RefreshTokenRecord {
   readonly familyId: string;
   /** Epoch ms after which the token is no longer accepted. */
   readonly expiresAt: number;
+  /**
+   * Epoch ms until which the family may hold live credentials: this refresh token, and the access
+   * tokens issued with it (which can outlive it when the access-token lifetime is the longer
+   * one). Only read by {@link TokenStore.saveRefreshToken} and {@link TokenStore.rotateRefreshToken}
+   * (for `next`), for the user's session index: the family stays in the index, and
+   * {@link TokenStore.revokeFamiliesOfUser} revokes it, until the latest such time. Default:
+   * `expiresAt`. Stores do not return it (records read back never carry it).
+   */
+  readonly familyExpiresAt?: number | undefined;
+}
+
+/**
+ * Options of {@link TokenStore.revokeFamiliesOfUser}.
+ *
+ * @example
+ * ```ts
+ * const options: RevokeFamiliesOptions = { except: auth.token.familyId };
+ * ```
+ */
+export interface RevokeFamiliesOptions {
+  /** A family to leave live (the caller's own session), e.g. `AuthenticatedToken.familyId`. */
+  readonly except?: string | undefined;
 }
 
 /** The outcome of {@link TokenStore.rotateRefreshToken}. */
@@ -72,7 +94,7 @@ export interface ThrottleState {
  * ```
  */
 export interface TokenStore {
-  /** Stores a fresh refresh token (first of a family, at login). */
+  /** Stores a fresh refresh token (first of a family, at login), and indexes its family under its user. */
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
 
   /**
@@ -92,7 +114,8 @@ export interface TokenStore {
    * In every result that carries a `record`, it is the OLD token's record.
    * A spent token is remembered until its own `expiresAt`.
    * `next.familyId` and `next.userId` must equal the old record's; the store checks nothing
-   * about them beyond storing.
+   * about them beyond storing. On `rotated`, in the same atomic step, the user's session index
+   * keeps the family until at least `next.familyExpiresAt ?? next.expiresAt`.
    */
   rotateRefreshToken(oldDigest: string, next: RefreshTokenRecord, now: number): Promise<RotateRefreshResult>;
 
@@ -101,6 +124,19 @@ export interface TokenStore {
 
   /** Whether a family was revoked. */
   isFamilyRevoked(familyId: string, now: number): Promise<boolean>;
+
+  /**
+   * Ends every session of a user at once: atomically revokes each family of `userId` still live
+   * at `now` (its latest `familyExpiresAt`, else `expiresAt`, is after `now`), except
+   * `options.except`, each until that family's own latest `familyExpiresAt`; resolves how many
+   * it revoked. Families saved or rotated after it resolves are not affected (a new login works
+   * at once). Atomic with {@link rotateRefreshToken}: a rotation racing it either happens before
+   * (and its new token is revoked with the family) or after (and answers `revoked`), so no live
+   * family is left behind. To make this possible the store keeps a per-user index of families,
+   * written by {@link saveRefreshToken} and {@link rotateRefreshToken}, each family until its
+   * latest `familyExpiresAt`.
+   */
+  revokeFamiliesOfUser(userId: string, now: number, options?: RevokeFamiliesOptions): Promise<number>;
 
   /** Revokes one access token by its `jti`, remembered until the token's own `expiresAt`. */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;

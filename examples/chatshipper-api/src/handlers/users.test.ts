@@ -82,4 +82,32 @@ describe('createUserHandlers', () => {
     await expect(deps.auth.authenticate(`Bearer ${apiToken}`)).rejects.toMatchObject({ code: 'ERR_API_KEY_INVALID' });
     await expect(handlers.delete({ auth: admin, params: { id }, body: undefined })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
   });
+
+  it('changes a role, resets a password and deletes only when the token store can end the sessions (nothing written on 503)', async () => {
+    const down = async (): Promise<number> => {
+      throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'down');
+    };
+    const deps = setup({ endSessionsOfUser: down });
+    const handlers = createUserHandlers(deps);
+    const id = 'c'.repeat(24);
+    await deps.users.create({ id, email: 'ada@example.com', role: 'agent', kind: 'user', profile: {} });
+    for (const body of [{ role: 'admin' }, { password: 'a-new-password' }]) {
+      await expect(handlers.update({ auth: admin, params: { id }, body })).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    }
+    await expect(handlers.delete({ auth: admin, params: { id }, body: undefined })).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    expect(await deps.users.findById(id)).toMatchObject({ role: 'agent', profile: {} });
+    expect(await deps.users.findById(id)).not.toHaveProperty('passwordHash');
+    // Other fields need no session to end.
+    expect((await handlers.update({ auth: admin, params: { id }, body: { name: 'Ada', role: 'agent' } })).status).toBe(200);
+  });
+
+  it('never stores `currentPassword` as profile data', async () => {
+    const deps = setup();
+    const handlers = createUserHandlers(deps);
+    const body = { email: 'ada@example.com', password: 'ada-password', role: 'agent', currentPassword: 'secret-value' };
+    const created = await handlers.create({ auth: admin, params: {}, body });
+    const id = (created.body as { id: string }).id;
+    await handlers.update({ auth: admin, params: { id }, body: { password: 'other-password', currentPassword: 'secret-value' } });
+    expect(JSON.stringify(await deps.users.findById(id))).not.toContain('secret-value');
+  });
 });

@@ -48,7 +48,7 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
       const authContext = req.auth;
       if (!authContext) throw new Error('guard did not authenticate');
       route
-        .handle({ auth: authContext, params: req.params as Record<string, string>, body: req.body as unknown })
+        .handle({ auth: authContext, params: req.params as Record<string, string>, body: req.body as unknown, source: req.ip })
         .then((answer) => {
           res.status(answer.status).set('cache-control', NO_STORE);
           if (hasBody(answer)) res.json(answer.body);

@@ -49,6 +49,7 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
           auth,
           params: request.params as Record<string, string>,
           body: request.body,
+          source: request.ip,
         });
         reply.code(answer.status).header('cache-control', NO_STORE);
         return hasBody(answer) ? reply.send(answer.body) : reply.send();

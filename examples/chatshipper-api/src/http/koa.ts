@@ -61,6 +61,7 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
         auth: authContext,
         params: ctx.params,
         body: request.rawBody === undefined ? undefined : request.body,
+        source: ctx.ip,
       });
       ctx.set('cache-control', NO_STORE);
       ctx.status = answer.status;

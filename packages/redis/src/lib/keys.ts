@@ -6,6 +6,7 @@
  * |---|---|---|---|
  * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`) | `e` + grace |
  * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
+ * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until" | highest score + grace; members trimmed when their score passes |
  * | `jti:<jti>` | string | revoked-until | value + grace |
  * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt | deleted |
  * | `akid:<id>` | string | the key's digest | deleted with the key |
@@ -20,6 +21,7 @@ export interface KeyBuilder {
   readonly prefix: string;
   refreshToken(digest: string): string;
   family(familyId: string): string;
+  familiesOfUser(userId: string): string;
   accessToken(jti: string): string;
   apiKey(digest: string): string;
   apiKeyId(id: string): string;
@@ -33,6 +35,7 @@ export function createKeyBuilder(prefix: string): KeyBuilder {
     prefix,
     refreshToken: (digest) => `${prefix}rt:${digest}`,
     family: (familyId) => `${prefix}fam:${familyId}`,
+    familiesOfUser: (userId) => `${prefix}ufam:${userId}`,
     accessToken: (jti) => `${prefix}jti:${jti}`,
     apiKey: (digest) => `${prefix}ak:${digest}`,
     apiKeyId: (id) => `${prefix}akid:${id}`,

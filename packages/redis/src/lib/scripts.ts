@@ -23,6 +23,14 @@ local function revokeUntil(key, untilMs, grace)
   expireAt(key, untilMs + grace)
   return 1
 end
+-- The session index of a user: a sorted set of family ids scored by "may hold live credentials
+-- until". A score only ever grows; the set lives until its highest score plus the grace period.
+local function indexFamily(key, familyId, untilMs, grace)
+  local cur = tonumber(redis.call('ZSCORE', key, familyId))
+  if not cur or cur < untilMs then redis.call('ZADD', key, fmt(untilMs), familyId) end
+  local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  expireAt(key, math.max(tonumber(top[2]) or untilMs, untilMs) + grace)
+end
 `;
 
 function defineScript(name: string, body: string): LuaScript {
@@ -30,23 +38,27 @@ function defineScript(name: string, body: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-/** KEYS: rt. ARGV: userId, familyId, expiresAt, grace. */
+/** KEYS: rt, ufam (of the user). ARGV: userId, familyId, expiresAt, grace, familyExpiresAt. */
 export const SAVE_REFRESH_TOKEN = defineScript(
   'saveRefreshToken',
   `
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'u', ARGV[1], 'f', ARGV[2], 'e', ARGV[3], 's', '0')
 expireAt(KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
+indexFamily(KEYS[2], ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[4]))
 return 1
 `,
 );
 
 /**
- * KEYS: old rt, next rt. ARGV: now, next userId, next familyId, next expiresAt, grace, prefix.
+ * KEYS: old rt, next rt, ufam (of the user). ARGV: now, next userId, next familyId, next
+ * expiresAt, grace, prefix, next familyExpiresAt.
  * Returns { status, userId, familyId, expiresAt } of the OLD token. Checks, in the contract's
  * order: no record → not_found; expiresAt <= now → expired; family revoked → revoked; spent →
  * revoke the family until max(next.expiresAt, old.expiresAt) and answer reused; else spend the
- * old token (its TTL is kept: it is remembered until its own expiry) and store the next one.
+ * old token (its TTL is kept: it is remembered until its own expiry), store the next one and
+ * keep the family in the user's session index until next familyExpiresAt (in this same atomic
+ * step, so a concurrent revokeFamiliesOfUser sees either the old index entry or the new one).
  */
 export const ROTATE_REFRESH_TOKEN = defineScript(
   'rotateRefreshToken',
@@ -70,7 +82,34 @@ redis.call('HSET', KEYS[1], 's', '1')
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'u', ARGV[2], 'f', ARGV[3], 'e', ARGV[4], 's', '0')
 expireAt(KEYS[2], nextE + grace)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now))
+indexFamily(KEYS[3], ARGV[3], tonumber(ARGV[7]), grace)
 return {'rotated', u, f, e}
+`,
+);
+
+/**
+ * KEYS: ufam (of the user). ARGV: now, except (a family id, or '' for none), grace, prefix.
+ * Drops the families no longer live at now, then revokes every other family but `except` until
+ * its own score and removes it from the index. Returns how many it revoked.
+ */
+export const REVOKE_FAMILIES_OF_USER = defineScript(
+  'revokeFamiliesOfUser',
+  `
+local now = tonumber(ARGV[1])
+local grace = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', fmt(now))
+local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local n = 0
+for i = 1, #members, 2 do
+  local f = members[i]
+  if f ~= ARGV[2] then
+    revokeUntil(ARGV[4] .. 'fam:' .. f, tonumber(members[i + 1]), grace)
+    redis.call('ZREM', KEYS[1], f)
+    n = n + 1
+  end
+end
+return n
 `,
 );
 

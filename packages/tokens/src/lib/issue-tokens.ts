@@ -2,7 +2,7 @@ import type { TokenResponse } from '../service-types.js';
 import type { RefreshTokenRecord } from '../store.js';
 import type { UserRecord } from '../directory.js';
 import { signAccessToken } from './access-token.js';
-import type { ServiceContext } from './context.js';
+import { familyRevocationUntil, type ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
 import { fail } from './errors.js';
 import { createRefreshTokenValue, isEmbeddableUserId, randomHex } from './secrets.js';
@@ -13,7 +13,11 @@ export interface PreparedRefreshToken {
   readonly record: RefreshTokenRecord;
 }
 
-/** A new refresh token for `userId` in `familyId`, expiring `refreshTokenTtl` after `nowMs`. */
+/**
+ * A new refresh token for `userId` in `familyId`, expiring `refreshTokenTtl` after `nowMs`. Its
+ * record's `familyExpiresAt` also covers the access token issued with it, so the user's session
+ * index (and `endSessionsOfUser`) keeps the family as long as either can be used.
+ */
 export function prepareRefreshToken(
   context: ServiceContext,
   userId: string,
@@ -24,7 +28,13 @@ export function prepareRefreshToken(
   const value = createRefreshTokenValue(context.random, userId);
   return {
     value,
-    record: { digest: sha256Hex(value), userId, familyId, expiresAt: nowMs + context.refreshTokenTtlMs },
+    record: {
+      digest: sha256Hex(value),
+      userId,
+      familyId,
+      expiresAt: nowMs + context.refreshTokenTtlMs,
+      familyExpiresAt: familyRevocationUntil(context, nowMs),
+    },
   };
 }
 

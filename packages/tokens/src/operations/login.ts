@@ -1,14 +1,13 @@
 import type { LoginInput, RequestContext, TokenResponse } from '../service-types.js';
 import type { UserRecord } from '../directory.js';
-import { now, type ServiceContext } from '../lib/context.js';
-import { callDirectory, callStore, fail } from '../lib/errors.js';
+import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
+import { callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, newFamilyId, prepareRefreshToken } from '../lib/issue-tokens.js';
-import { parseScryptHash, verifyScrypt, type ParsedScryptHash } from '../lib/scrypt.js';
+import { MAX_PASSWORD_LENGTH, burnPasswordWork, passwordMatches } from '../lib/password-check.js';
 import { beginLoginAttempt } from '../lib/throttle.js';
-import { findUserByEmail } from '../lib/users.js';
+import { findUserByEmail, findUserById } from '../lib/users.js';
 
 const MAX_EMAIL_LENGTH = 320;
-const MAX_PASSWORD_LENGTH = 1024;
 
 /**
  * `AuthService.login`: email + password → a new session (refresh family) and its tokens.
@@ -17,6 +16,13 @@ const MAX_PASSWORD_LENGTH = 1024;
  * answer `ERR_INVALID_CREDENTIALS` after the same scrypt work. Each attempt is counted per
  * source, per (email, source) and per email before any password work (`ERR_LOGIN_THROTTLED`,
  * see `beginLoginAttempt`); a success gives its attempt back, so only failures use the budget.
+ *
+ * Ordered against `endSessionsOfUser`: the new family is stored (and so indexed under the user)
+ * BEFORE the user is read again for the token's role. A role change or deletion written while
+ * the password was being checked is therefore either seen by that second read, or followed by
+ * an `endSessionsOfUser` that finds the new family: no token with a stale role escapes. A
+ * password change in that window (the stored hash differs from the one verified) ends the new
+ * session and answers `ERR_INVALID_CREDENTIALS`.
  */
 export async function login(context: ServiceContext, input: LoginInput, request?: RequestContext): Promise<TokenResponse> {
   const { email, password } = readCredentials(input);
@@ -33,9 +39,13 @@ export async function login(context: ServiceContext, input: LoginInput, request?
 
   const familyId = newFamilyId(context);
   const refresh = prepareRefreshToken(context, user.id, familyId, nowMs);
-  const response = await buildTokenResponse(context, user, familyId, refresh.value, nowMs);
   await callStore(() => context.store.saveRefreshToken(refresh.record));
-  return response;
+  const current = await findUserById(context, user.id);
+  if (current === null || current.passwordHash !== user.passwordHash) {
+    await callStore(() => context.store.revokeFamily(familyId, familyRevocationUntil(context, nowMs)));
+    fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
+  }
+  return buildTokenResponse(context, current, familyId, refresh.value, nowMs);
 }
 
 function readCredentials(input: unknown): { email: string; password: string } {
@@ -48,29 +58,4 @@ function readCredentials(input: unknown): { email: string; password: string } {
     fail('ERR_INVALID_REQUEST', `password must be a non-empty string of at most ${MAX_PASSWORD_LENGTH} characters`);
   }
   return { email, password };
-}
-
-async function passwordMatches(context: ServiceContext, user: UserRecord, password: string): Promise<boolean> {
-  const { directory } = context;
-  if (typeof directory.verifyPassword === 'function') {
-    const verify = directory.verifyPassword.bind(directory);
-    return (await callDirectory(() => verify(user, password))) === true;
-  }
-  const parsed = typeof user.passwordHash === 'string' ? parseScryptHash(user.passwordHash) : null;
-  if (parsed === null) return burnPasswordWork(context, password);
-  return verifyScrypt(parsed, password);
-}
-
-/**
- * The same scrypt work as a real verification (the configured cost), for unknown emails, users
- * without a password and unusable hashes. Always resolves `false`.
- */
-async function burnPasswordWork(context: ServiceContext, password: string): Promise<false> {
-  const dummy: ParsedScryptHash = {
-    ...context.passwordWork,
-    salt: Buffer.from(context.random(16)),
-    hash: Buffer.from(context.random(32)),
-  };
-  await verifyScrypt(dummy, password);
-  return false;
 }
