@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyCases } from '../support/body-cases.js';
+import { bodyCases, renderBodyTable } from '../support/body-cases.js';
 import { ADAPTERS } from './fixtures/adapters.js';
 import { BODY_LIMIT } from './fixtures/app-kit.js';
 import { startSession, type Session } from './fixtures/session.js';
@@ -13,6 +14,14 @@ function expectClientError(reply: { status: number; json: unknown; text: string;
   expect(String(reply.headers['content-type'])).toMatch(/^application\/json/);
   expect(reply.json).toMatchObject({ code: expect.stringMatching(/^ERR_/), message: expect.any(String) });
 }
+
+describe('the body table', () => {
+  it('docs/request-bodies.md shows exactly the table this suite runs (`pnpm tsx test/docs-examples/sync-docs.ts` rewrites it)', () => {
+    const doc = readFileSync(new URL('../../docs/request-bodies.md', import.meta.url), 'utf8');
+    const shown = /<!-- body-table:start -->\n([\s\S]*?)<!-- body-table:end -->/.exec(doc)?.[1];
+    expect(shown).toBe(renderBodyTable());
+  });
+});
 
 describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
   let session: Session;

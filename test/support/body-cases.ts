@@ -26,6 +26,8 @@ export interface BodyCase {
   readonly status: number;
   /** The error `code` of the JSON body; `undefined` for a success. */
   readonly code?: ErrorCode;
+  /** Said after the answer in the docs. */
+  readonly note?: string;
 }
 
 const JSON_TYPE = ['content-type', 'application/json'] as const;
@@ -77,6 +79,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       headers: [JSON_TYPE, ['content-encoding', 'gzip']],
       body: gzipSync(Buffer.from('{"name":"zipped"}')),
       status: 201,
+      note: 'decoded (also `x-gzip`, `deflate`, `br`)',
     },
     {
       name: 'an unsupported `Content-Encoding` (`compress`, or several)',
@@ -101,6 +104,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '',
       status: 400,
       code: 'ERR_INVALID_REQUEST',
+      note: 'the body reads as `undefined`; a create needs an object',
     },
     {
       name: '`DELETE` with `Content-Type: application/json` and no body',
@@ -108,6 +112,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       headers: [JSON_TYPE, ['content-length', '0']],
       body: '',
       status: 204,
+      note: 'the body reads as `undefined`, whatever the method and `Content-Type`',
     },
     { name: 'nested deeper than 64 levels (6,000 here)', route: 'create', headers: [JSON_TYPE], body: DEEP_BODY, status: 400, code: 'ERR_BODY_TOO_DEEP' },
     {
@@ -132,8 +137,8 @@ export function bodyCases(limit: number): readonly BodyCase[] {
 
 /** The answer column of a case. */
 function answerOf(row: BodyCase): string {
-  if (row.code === undefined) return `\`${row.status}\` (read as usual)`;
-  return `\`${row.status} ${row.code}\``;
+  const answer = row.code === undefined ? `\`${row.status}\`` : `\`${row.status} ${row.code}\``;
+  return row.note === undefined ? answer : `${answer}: ${row.note}`;
 }
 
 /** The markdown table of the cases, as docs/request-bodies.md shows it. */
