@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyCases, renderBodyTable } from '../support/body-cases.js';
 import { ADAPTERS } from './fixtures/adapters.js';
 import { BODY_LIMIT } from './fixtures/app-kit.js';
 import { startSession, type Session } from './fixtures/session.js';
@@ -13,6 +15,14 @@ function expectClientError(reply: { status: number; json: unknown; text: string;
   expect(reply.json).toMatchObject({ code: expect.stringMatching(/^ERR_/), message: expect.any(String) });
 }
 
+describe('the body table', () => {
+  it('docs/request-bodies.md shows exactly the table this suite runs (`pnpm tsx test/docs-examples/sync-docs.ts` rewrites it)', () => {
+    const doc = readFileSync(new URL('../../docs/request-bodies.md', import.meta.url), 'utf8');
+    const shown = /<!-- body-table:start -->\n([\s\S]*?)<!-- body-table:end -->/.exec(doc)?.[1];
+    expect(shown).toBe(renderBodyTable());
+  });
+});
+
 describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
   let session: Session;
   beforeAll(async () => {
@@ -20,6 +30,29 @@ describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
   });
   afterAll(async () => {
     await session.close();
+  });
+
+  describe('the body table (docs/request-bodies.md): every framework answers alike', () => {
+    it.each(bodyCases(BODY_LIMIT).map((row) => ({ ...row, label: row.name })))('$label → $status $code', async (row) => {
+      const organization = session.world.resources.get('User', session.world.users.admin.id)?.organization;
+      const conversation = session.world.resources.insert('Conversation', { name: 'target', organization });
+      const id = row.id ?? conversation.id;
+      const path = row.route === 'create' ? '/v2/conversations' : `/v2/conversations/${id}`;
+      const method = { create: 'POST', update: 'PATCH', delete: 'DELETE', fetch: 'GET' }[row.route];
+      const reply = await session.as('admin', path, { method, headers: row.headers, ...(row.body === undefined ? {} : { body: row.body }) });
+      expect(reply.status, reply.text).toBe(row.status);
+      if (row.code === undefined) return;
+      expect(String(reply.headers['content-type'])).toMatch(/^application\/json/);
+      expect(reply.json).toEqual({ code: row.code, message: expect.any(String) });
+      expect(reply.text).not.toMatch(/<html|<pre|\bat \S+ \(|node_modules/i);
+      expect(session.world.reported).toEqual([]);
+    });
+
+    it('after the whole table, including the 6,000-deep body, lists still answer 200 JSON', async () => {
+      const reply = await session.as('admin', '/v2/conversations');
+      expect(reply.status, reply.text).toBe(200);
+      expect(Array.isArray(reply.json)).toBe(true);
+    });
   });
 
   describe('malformed and oversized bodies → 4xx JSON, never 500', () => {

@@ -48,12 +48,12 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const conversations = new Map<string, { id: string; topic: string }>();
 
   const app = express();
-  app.use(express.json({ limit: '64kb' }));
-  app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
+  app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token (reads its own JSON or form body)
   app.get('/health', (_req, res) => {
     res.json({ ok: true }); // mounted before `authenticate`: public
   });
   app.use('/v2', auth.authenticate); // every other /v2 route needs a bearer token
+  app.use(auth.jsonBody({ limit: 64 * 1024 })); // then its JSON body: at most 64 KiB, 64 levels deep
 
   // Type-level guards: the principal must be allowed on every record of the type.
   app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (_req, res) => {

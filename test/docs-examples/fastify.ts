@@ -1,7 +1,7 @@
 // A complete Fastify 5 app secured by scopeladder. Run it: `pnpm tsx test/docs-examples/fastify.ts`
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import scopeladder, { type ScopeladderGuardRequest } from '@scopeladder/fastify';
+import scopeladder, { answerFrameworkError, type ScopeladderGuardRequest } from '@scopeladder/fastify';
 import { ScopeladderError } from '@scopeladder/core';
 import {
   createAuthService,
@@ -46,10 +46,12 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
   const conversations = new Map<string, { id: string; topic: string }>();
 
-  const app = Fastify({ bodyLimit: 64 * 1024 });
+  // frameworkErrors: the router's own errors (a path like /v2/users/%zz) answered as JSON too.
+  const app = Fastify({ bodyLimit: 64 * 1024, frameworkErrors: answerFrameworkError });
   // request.auth, an onRequest hook (every route authenticates unless it opts out),
-  // route-config guards, POST/GET/DELETE /v2/auth/token and an error handler.
-  await app.register(scopeladder, { service });
+  // route-config guards, POST/GET/DELETE /v2/auth/token, an error handler, and (jsonBody)
+  // scopeladder's JSON body reader in place of Fastify's parsers.
+  await app.register(scopeladder, { service, jsonBody: true });
 
   app.get('/health', { config: { scopeladder: false } }, async () => ({ ok: true })); // public
 

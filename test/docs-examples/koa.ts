@@ -1,7 +1,6 @@
 // A complete Koa 3 app secured by scopeladder. Run it: `pnpm tsx test/docs-examples/koa.ts`
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import { createKoaAuth, type KoaGuardContext } from '@scopeladder/koa';
 import { ScopeladderError } from '@scopeladder/core';
@@ -91,7 +90,7 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const app = new Koa();
   app.use(auth.errorHandler); // first: answers every error below with core's status and JSON
   app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
-  app.use(bodyParser({ jsonLimit: '64kb' }));
+  app.use(auth.jsonBody({ limit: 64 * 1024 })); // JSON bodies: at most 64 KiB, 64 levels deep
   app.use(open.routes()).use(api.routes());
   return { app, service, directory };
 }

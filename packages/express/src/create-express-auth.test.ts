@@ -53,6 +53,71 @@ describe('createExpressAuth', () => {
     expect(() => auth.authorize('update', 'User', { fields: 'body' as never })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ path: 'token' })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ bodyLimit: 0 })).toThrow(TypeError);
+    expect(() => auth.jsonBody({ maxDepth: 0 })).toThrow(/^@scopeladder\/express: jsonBody: /);
+    expect(() => auth.jsonBody({ limit: '1mb' as never })).toThrow(TypeError);
+  });
+
+  it('jsonBody(): sets req.body, undefined without a body; refuses bad bodies with JSON 4xx through errorHandler', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(auth.jsonBody({ maxDepth: 3 }));
+    app.all('/echo', (req, res) => {
+      res.json({ body: req.body === undefined ? 'none' : req.body });
+    });
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const echo = (init: RequestInit) => fetch(`${url}/echo`, init).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const json = { 'content-type': 'application/json' };
+    expect(await echo({ method: 'POST', headers: json, body: '{"a":[1]}' })).toEqual({ status: 200, json: { body: { a: [1] } } });
+    expect(await echo({ method: 'DELETE', headers: json })).toEqual({ status: 200, json: { body: 'none' } });
+    expect(await echo({ method: 'POST', headers: json, body: '[[[[1]]]]' })).toMatchObject({ status: 400, json: { code: 'ERR_BODY_TOO_DEEP' } });
+    expect(await echo({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).toMatchObject({
+      status: 415,
+      json: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' },
+    });
+  });
+
+  it('jsonBody(): a body another parser already read is left as it is', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use(express.json());
+    app.use(auth.jsonBody());
+    app.post('/echo', (req, res) => {
+      res.json(req.body);
+    });
+    const url = await serve(app);
+    const reply = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(await reply.json()).toEqual({ a: 1 });
+  });
+
+  it('a throw after an awaited step goes to the error path, never an unhandled rejection', async () => {
+    const reported: unknown[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const auth = createExpressAuth({ service, onError: (error) => reported.push(error) });
+      const app = express();
+      // Another library made req.body read-only: assigning the parsed body throws.
+      app.use((req, _res, next) => {
+        Object.defineProperty(req, 'body', { get: () => undefined, configurable: true });
+        next();
+      });
+      app.use(auth.jsonBody());
+      app.post('/echo', (_req, res) => {
+        res.json({ reached: true });
+      });
+      app.use(auth.errorHandler);
+      const url = await serve(app);
+      const reply = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      expect(reply.status).toBe(500);
+      expect(await reply.json()).toEqual({ code: 'ERR_INTERNAL', message: expect.any(String) });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      expect(reported).toHaveLength(1);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('uses a body the application already parsed, and mounts under a prefix', async () => {

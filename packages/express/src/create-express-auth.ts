@@ -7,7 +7,9 @@ import {
   handleTokenRequest,
   readAuthorization,
   readBody,
+  readJsonBody,
   resolveHttpError,
+  resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
   type GuardSpec,
@@ -18,9 +20,25 @@ import type {
   ExpressAuth,
   ExpressAuthOptions,
   ExpressAuthorizeOptions,
+  ExpressJsonBodyOptions,
   ExpressTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
+
+/**
+ * Continues `pending` with `onValue`, and sends every failure to `next`: a rejection, and a
+ * throw of `onValue` itself (which `.then(onValue, next)` would turn into an unhandled
+ * rejection, ending the process under Node's default).
+ */
+function settle<T>(pending: Promise<T>, onValue: (value: T) => void, next: NextFunction): void {
+  pending.then((value) => {
+    try {
+      onValue(value);
+    } catch (error) {
+      next(error);
+    }
+  }, next);
+}
 
 function send(res: Response, answer: TokenEndpointAnswer): void {
   res.status(answer.status).set(answer.headers);
@@ -40,8 +58,8 @@ function send(res: Response, answer: TokenEndpointAnswer): void {
  *
  * const auth = createExpressAuth({ service });
  * const app = express();
- * app.use(express.json({ limit: '64kb' }));
- * app.use(auth.tokenRoutes()); // POST/GET/DELETE /v2/auth/token
+ * app.use(auth.tokenRoutes()); // POST/GET/DELETE /v2/auth/token (reads its own JSON or form body)
+ * app.use(auth.jsonBody({ limit: 64 * 1024 })); // every other body: JSON, at most 64 levels deep
  * app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (req, res) => {
  *   res.json(conversations.all());
  * });
@@ -97,9 +115,15 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
       next();
       return;
     }
-    authenticateRequest(req, next)?.then((auth) => {
-      if (remember(req, auth, next)) next();
-    }, next);
+    const pending = authenticateRequest(req, next);
+    if (pending === undefined) return;
+    settle(
+      pending,
+      (auth) => {
+        if (remember(req, auth, next)) next();
+      },
+      next,
+    );
   };
 
   function authorize<Resource = unknown>(
@@ -124,10 +148,14 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
         next();
         return;
       }
-      pending.then((resource) => {
-        if (spec.load !== undefined && !remember(req, auth, next, { ...auth, resource })) return;
-        next();
-      }, next);
+      settle(
+        pending,
+        (resource) => {
+          if (spec.load !== undefined && !remember(req, auth, next, { ...auth, resource })) return;
+          next();
+        },
+        next,
+      );
     }
 
     return (req, _res, next) => {
@@ -136,9 +164,15 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
         guardThenNext(req, known, next);
         return;
       }
-      authenticateRequest(req, next)?.then((auth) => {
-        if (remember(req, auth, next)) guardThenNext(req, auth, next);
-      }, next);
+      const pending = authenticateRequest(req, next);
+      if (pending === undefined) return;
+      settle(
+        pending,
+        (auth) => {
+          if (remember(req, auth, next)) guardThenNext(req, auth, next);
+        },
+        next,
+      );
     };
   }
 
@@ -150,13 +184,40 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
         next();
         return;
       }
-      handleTokenRequest(service, {
-        method: req.method,
-        url: req.originalUrl || req.url,
-        authorization: readAuthorization(req),
-        source: req.ip,
-        readBody: () => readBody(req, { limit, parsed: req.body }),
-      }).then((answer) => (answer === undefined ? next() : send(res, answer)), next);
+      let pending: Promise<TokenEndpointAnswer | undefined>;
+      try {
+        pending = handleTokenRequest(service, {
+          method: req.method,
+          url: req.originalUrl || req.url,
+          authorization: readAuthorization(req),
+          source: req.ip,
+          readBody: () => readBody(req, { limit, parsed: req.body }),
+        });
+      } catch (error) {
+        next(error);
+        return;
+      }
+      settle(pending, (answer) => (answer === undefined ? next() : send(res, answer)), next);
+    };
+  }
+
+  function jsonBody(bodyOptions: ExpressJsonBodyOptions = {}): RequestHandler {
+    const resolved = resolveJsonBodyOptions(bodyOptions, '@scopeladder/express: jsonBody');
+
+    return (req, _res, next) => {
+      // Read already (another parser ran, or this one twice): left as it is.
+      if (req.body !== undefined || req.readableEnded) {
+        next();
+        return;
+      }
+      settle(
+        readJsonBody(req, resolved),
+        (body) => {
+          req.body = body;
+          next();
+        },
+        next,
+      );
     };
   }
 
@@ -174,5 +235,5 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
     res.status(answer.status).set(answer.headers).json(answer.body);
   };
 
-  return { authenticate, authorize, tokenRoutes, errorHandler, toHttpError };
+  return { authenticate, authorize, tokenRoutes, jsonBody, errorHandler, toHttpError };
 }

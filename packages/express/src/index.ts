@@ -5,6 +5,7 @@ export type {
   ExpressAuthOptions,
   ExpressAuthorizeOptions,
   ExpressFieldsOption,
+  ExpressJsonBodyOptions,
   ExpressTokenRoutesOptions,
   RequestAuth,
 } from './types.js';

@@ -1,7 +1,7 @@
 import type { HttpErrorResult } from '@scopeladder/core';
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import type { FieldsOption, GuardOptions } from '@scopeladder/tokens/http';
+import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}
@@ -63,6 +63,17 @@ export interface ExpressTokenRoutesOptions {
 }
 
 /**
+ * Options of {@link ExpressAuth.jsonBody}: the largest body (`limit`, bytes, default 100 KiB,
+ * as sent and once decoded) and the deepest nesting (`maxDepth`, default 64).
+ *
+ * @example
+ * ```ts
+ * app.use(auth.jsonBody({ limit: 64 * 1024, maxDepth: 32 }));
+ * ```
+ */
+export type ExpressJsonBodyOptions = ReadJsonBodyOptions;
+
+/**
  * Options of {@link ExpressAuth.authorize}: `load` a record to authorize against, and `fields`.
  *
  * @example
@@ -117,6 +128,18 @@ export interface ExpressAuth {
    * Reads JSON or form bodies itself unless a body parser already did.
    */
   tokenRoutes(options?: ExpressTokenRoutesOptions): RequestHandler;
+  /**
+   * The JSON body reader (in place of `express.json()`): sets `req.body` to the parsed body, or
+   * `undefined` when the request has none (whatever its method and `Content-Type`). Every other
+   * body is refused with a JSON error, never a 5xx: another media type or charset, an unknown
+   * or several `Content-Encoding`s `415 ERR_UNSUPPORTED_MEDIA_TYPE`; over `limit`
+   * `413 ERR_PAYLOAD_TOO_LARGE`; malformed JSON, invalid UTF-8, a corrupt gzip/deflate/br body
+   * `400 ERR_INVALID_REQUEST`; deeper than `maxDepth` `400 ERR_BODY_TOO_DEEP`; a field name with
+   * a control character or `__proto__` `400 ERR_FIELD_NAME_INVALID`. Options are checked here
+   * (`TypeError`). Mount it after `tokenRoutes()` (which also takes form bodies) and before the
+   * guards; a body another parser already read is left as it is.
+   */
+  jsonBody(options?: ExpressJsonBodyOptions): RequestHandler;
   /**
    * The error handler: writes core's answer for the error (status, `WWW-Authenticate`,
    * `Cache-Control`, JSON `{code, message, …}`); a body over the parser's limit is

@@ -1,6 +1,7 @@
 // Public entry point of @scopeladder/fastify.
 import { scopeladderPlugin } from './scopeladder-plugin.js';
 
+export { answerFrameworkError } from './answer-framework-error.js';
 export { scopeladderPlugin };
 export default scopeladderPlugin;
 export type {
@@ -9,6 +10,7 @@ export type {
   ScopeladderFastifyOptions,
   ScopeladderFieldsOption,
   ScopeladderGuardRequest,
+  ScopeladderJsonBodyOptions,
   ScopeladderRouteConfig,
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,

@@ -1,7 +1,7 @@
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import scopeladder, { scopeladderPlugin } from './index.js';
+import scopeladder, { answerFrameworkError, scopeladderPlugin } from './index.js';
 
 const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
 let service: AuthService;
@@ -171,8 +171,46 @@ describe('@scopeladder/fastify', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: 'a=1',
     });
-    expect(elsewhere.statusCode).toBe(400);
-    expect(elsewhere.json().code).toBe('ERR_INVALID_REQUEST');
+    expect(elsewhere.statusCode).toBe(415);
+    expect(elsewhere.json().code).toBe('ERR_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('jsonBody: replaces the parsers with the shared reader (every type, none, a smaller route bodyLimit)', async () => {
+    await expect(make().register(scopeladder, { service, jsonBody: { maxDepth: 0 } }).ready()).rejects.toThrow(/jsonBody: maxDepth/);
+    await expect(make().register(scopeladder, { service, jsonBody: 'yes' as never }).ready()).rejects.toThrow(TypeError);
+    const app = make();
+    await app.register(scopeladder, { service, jsonBody: { maxDepth: 3 } });
+    const echo = async (request: { body?: unknown }) => ({ body: request.body === undefined ? 'none' : request.body });
+    app.route({ method: ['POST', 'DELETE'], url: '/echo', config: { scopeladder: false }, handler: echo });
+    app.post('/small', { config: { scopeladder: false }, bodyLimit: 10 }, echo);
+    const send = (method: 'POST' | 'DELETE', url: string, headers: Record<string, string>, payload?: string) =>
+      app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    const json = { 'content-type': 'application/json' };
+    expect((await send('POST', '/echo', json, '{"a":[1]}')).json()).toEqual({ body: { a: [1] } });
+    const emptyDelete = await send('DELETE', '/echo', json);
+    expect([emptyDelete.statusCode, emptyDelete.json()]).toEqual([200, { body: 'none' }]);
+    const deep = await send('POST', '/echo', json, '[[[[1]]]]');
+    expect([deep.statusCode, deep.json().code]).toEqual([400, 'ERR_BODY_TOO_DEEP']);
+    const untyped = await send('POST', '/echo', {}, '{"a":1}');
+    expect([untyped.statusCode, untyped.json().code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+    const gzipLabel = await send('POST', '/echo', { ...json, 'content-encoding': 'gzip' }, '{"a":1}');
+    expect([gzipLabel.statusCode, gzipLabel.json().code]).toEqual([400, 'ERR_INVALID_REQUEST']);
+    const utf16 = await send('POST', '/echo', { 'content-type': 'application/json; charset=utf-16' }, '{}');
+    expect([utf16.statusCode, utf16.json().code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
+    const large = await send('POST', '/small', json, '{"a":"0123456789"}');
+    expect([large.statusCode, large.json().code]).toEqual([413, 'ERR_PAYLOAD_TOO_LARGE']);
+  });
+
+  it('answerFrameworkError: a path that does not decode is 400 ERR_INVALID_REQUEST, never echoed', async () => {
+    const app = Fastify({ frameworkErrors: answerFrameworkError });
+    apps.push(app);
+    await app.register(scopeladder, { service });
+    app.get('/v2/organizations/:id', async () => ({}));
+    for (const url of ['/v2/organizations/%zz', '/v2/organizations/%ff']) {
+      const reply = await app.inject({ method: 'GET', url });
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json()).toEqual({ code: 'ERR_INVALID_REQUEST', message: 'Malformed percent-encoding in the path' });
+    }
   });
   it('decides each guard once per request: one authorization for a type-level guard, one load for a guard with load', async () => {
     const decisions: string[] = [];

@@ -9,7 +9,9 @@ import {
   isPrecheckComplete,
   parseFormBody,
   readAuthorization,
+  readJsonBody,
   resolveHttpError,
+  resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
 } from '@scopeladder/tokens/http';
@@ -19,6 +21,7 @@ import type {
   RequestAuth,
   ScopeladderFastifyOptions,
   ScopeladderGuardRequest,
+  ScopeladderJsonBodyOptions,
   ScopeladderRouteConfig,
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,
@@ -68,6 +71,22 @@ function registerTokenRoutes(fastify: FastifyInstance, service: AuthService, opt
   });
 }
 
+// The application's content-type parsers replaced by one that runs the shared reader on every
+// body, whatever its type (a missing one included), so that Fastify answers every body as the
+// other adapters do. The route's own `bodyLimit` (Fastify's server option by default) still caps.
+function useJsonBody(fastify: FastifyInstance, option: true | ScopeladderJsonBodyOptions): void {
+  const { limit, maxDepth } = resolveJsonBodyOptions(option === true ? {} : option, '@scopeladder/fastify: jsonBody');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    const routeLimit = request.routeOptions.bodyLimit;
+    const options = { limit: typeof routeLimit === 'number' && routeLimit < limit ? routeLimit : limit, maxDepth };
+    readJsonBody(request.raw, options).then(
+      (body) => done(null, body),
+      (error: unknown) => done(error as Error),
+    );
+  });
+}
+
 const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, options) => {
   assertAdapterOptions(options, '@scopeladder/fastify');
   const { service } = options;
@@ -79,6 +98,12 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
       request.log.error({ err: error }, 'scopeladder: error answered with a 5xx');
     });
   const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
+
+  const jsonBody = options.jsonBody ?? false;
+  if (jsonBody !== false && jsonBody !== true && (typeof jsonBody !== 'object' || jsonBody === null)) {
+    throw new TypeError('@scopeladder/fastify: jsonBody must be true, false or { limit?, maxDepth? }');
+  }
+  if (jsonBody !== false) useJsonBody(fastify, jsonBody);
 
   fastify.decorateRequest('auth', null);
   fastify.decorate('scopeladder', Object.freeze({ service, toHttpError }));
@@ -209,10 +234,10 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
  * @example
  * ```ts
  * import Fastify from 'fastify';
- * import scopeladder from '@scopeladder/fastify';
+ * import scopeladder, { answerFrameworkError } from '@scopeladder/fastify';
  *
- * const app = Fastify();
- * await app.register(scopeladder, { service });
+ * const app = Fastify({ frameworkErrors: answerFrameworkError });
+ * await app.register(scopeladder, { service, jsonBody: true });
  * app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, () =>
  *   conversations.all(),
  * );

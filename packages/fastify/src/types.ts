@@ -1,7 +1,7 @@
 import type { HttpErrorResult } from '@scopeladder/core';
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
-import type { FieldsOption, GuardOptions } from '@scopeladder/tokens/http';
+import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `request.auth` holds once a request is authenticated: the auth service's
@@ -104,6 +104,18 @@ export interface ScopeladderTokenRoutesOptions {
 }
 
 /**
+ * Options of the plugin's JSON body reader (`jsonBody`): the largest body (`limit`, bytes,
+ * default 100 KiB, as sent and once decoded; a smaller route `bodyLimit` wins) and the deepest
+ * nesting (`maxDepth`, default 64).
+ *
+ * @example
+ * ```ts
+ * await app.register(scopeladder, { service, jsonBody: { limit: 64 * 1024, maxDepth: 32 } });
+ * ```
+ */
+export type ScopeladderJsonBodyOptions = ReadJsonBodyOptions;
+
+/**
  * Options of the plugin.
  *
  * @example
@@ -130,6 +142,18 @@ export interface ScopeladderFastifyOptions {
    * your own (use `fastify.scopeladder.toHttpError` in it).
    */
   readonly errorHandler?: boolean | undefined;
+  /**
+   * Replaces every content-type parser of the application with scopeladder's JSON body reader,
+   * so bodies are answered exactly as on the Express and Koa adapters: `request.body` is the
+   * parsed body, or `undefined` without one (whatever the method and `Content-Type`: a `DELETE`
+   * with `Content-Type: application/json` and no body is fine). Another media type or charset,
+   * an unknown or several `Content-Encoding`s: `415 ERR_UNSUPPORTED_MEDIA_TYPE`; over `limit`:
+   * `413 ERR_PAYLOAD_TOO_LARGE`; malformed JSON, invalid UTF-8, a corrupt gzip/deflate/br body:
+   * `400 ERR_INVALID_REQUEST`; deeper than `maxDepth`: `400 ERR_BODY_TOO_DEEP`; a field name
+   * with a control character or `__proto__`: `400 ERR_FIELD_NAME_INVALID`. The token routes
+   * keep their form parser. `true` for the defaults. Default `false` (Fastify's own parsers).
+   */
+  readonly jsonBody?: boolean | ScopeladderJsonBodyOptions | undefined;
   /** Called with every error answered with a 5xx. Default: `request.log.error`. */
   readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined;
 }

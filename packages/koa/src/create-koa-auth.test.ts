@@ -44,6 +44,35 @@ describe('createKoaAuth', () => {
     expect(() => auth.authorize('update', 'User', { fields: 42 as never })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ path: '' })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ bodyLimit: 1.5 })).toThrow(TypeError);
+    expect(() => auth.jsonBody({ limit: 0 })).toThrow(/^@scopeladder\/koa: jsonBody: /);
+    expect(() => auth.jsonBody(null as never)).toThrow(TypeError);
+  });
+
+  it('jsonBody(): sets ctx.request.body, undefined without a body; bad bodies and paths are JSON 4xx', async () => {
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    router.all('/echo/:id', (ctx) => {
+      ctx.body = { id: ctx.params.id, body: ctx.request.body === undefined ? 'none' : ctx.request.body };
+    });
+    const app = new Koa();
+    app.use(auth.errorHandler).use(auth.jsonBody({ maxDepth: 3 })).use(router.routes());
+    const url = await serve(app);
+    const echo = (path: string, init: RequestInit) =>
+      fetch(`${url}${path}`, init).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const json = { 'content-type': 'application/json' };
+    expect(await echo('/echo/1', { method: 'POST', headers: json, body: '{"a":[1]}' })).toEqual({ status: 200, json: { id: '1', body: { a: [1] } } });
+    expect(await echo('/echo/1', { method: 'DELETE', headers: json })).toEqual({ status: 200, json: { id: '1', body: 'none' } });
+    expect(await echo('/echo/1', { method: 'POST', headers: json, body: '[[[[1]]]]' })).toMatchObject({ status: 400, json: { code: 'ERR_BODY_TOO_DEEP' } });
+    expect(await echo('/echo/1', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{}' })).toMatchObject({
+      status: 400,
+      json: { code: 'ERR_INVALID_REQUEST' },
+    });
+    // @koa/router would hand the handler '%zz' as the id; the error middleware refuses it first.
+    expect(await echo('/echo/%zz', { method: 'GET' })).toEqual({
+      status: 400,
+      json: { code: 'ERR_INVALID_REQUEST', message: 'Malformed percent-encoding in the path' },
+    });
+    expect(await echo('/echo/caf%C3%A9', { method: 'GET' })).toEqual({ status: 200, json: { id: 'café', body: 'none' } });
   });
 
   it('uses a body a parser already read (here: a hand-rolled one)', async () => {

@@ -1,13 +1,16 @@
-import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
+import { ScopeladderError, httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
 import {
   assertAdapterOptions,
   assertBodyParsed,
   assertGuardSpec,
   decideGuard,
   handleTokenRequest,
+  isPathEncodingValid,
   readAuthorization,
   readBody,
+  readJsonBody,
   resolveHttpError,
+  resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
   type GuardSpec,
@@ -18,6 +21,7 @@ import type {
   KoaAuthOptions,
   KoaAuthorizeOptions,
   KoaGuardContext,
+  KoaJsonBodyOptions,
   KoaTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
@@ -35,7 +39,6 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  * ```ts
  * import Koa from 'koa';
  * import { Router } from '@koa/router';
- * import { bodyParser } from '@koa/bodyparser';
  * import { createKoaAuth } from '@scopeladder/koa';
  *
  * const auth = createKoaAuth({ service });
@@ -47,7 +50,7 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  *   ctx.body = users.update(ctx.params.id, ctx.request.body);
  * });
  * const app = new Koa();
- * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(bodyParser()).use(router.routes());
+ * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(auth.jsonBody()).use(router.routes());
  * ```
  */
 export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
@@ -136,10 +139,23 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
     };
   }
 
+  function jsonBody(bodyOptions: KoaJsonBodyOptions = {}): Middleware {
+    const resolved = resolveJsonBodyOptions(bodyOptions, '@scopeladder/koa: jsonBody');
+
+    return async (ctx, next) => {
+      // Read already (another parser ran, or this one twice): left as it is.
+      if (parsedBodyOf(ctx) === undefined && !ctx.req.readableEnded) ctx.request.body = await readJsonBody(ctx.req, resolved);
+      return next();
+    };
+  }
+
   const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
 
   const errorHandler: Middleware = async (ctx, next) => {
     try {
+      // @koa/router keeps a path parameter it cannot decode as it is; Express's and Fastify's
+      // routers refuse it. Refused here, so every framework answers it alike.
+      if (!isPathEncodingValid(ctx.path)) throw new ScopeladderError('ERR_INVALID_REQUEST', 'Malformed percent-encoding in the path');
       await next();
     } catch (error) {
       // Not ours to answer: a response already under way, or an error the application gave its
@@ -153,5 +169,5 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
     }
   };
 
-  return { errorHandler, authenticate, authorize, tokenRoutes, toHttpError };
+  return { errorHandler, authenticate, authorize, tokenRoutes, jsonBody, toHttpError };
 }

@@ -6,6 +6,7 @@ export type {
   KoaAuthorizeOptions,
   KoaFieldsOption,
   KoaGuardContext,
+  KoaJsonBodyOptions,
   KoaTokenRoutesOptions,
   RequestAuth,
 } from './types.js';

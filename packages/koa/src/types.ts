@@ -1,7 +1,7 @@
 import type { HttpErrorResult } from '@scopeladder/core';
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { FieldsOption, GuardOptions } from '@scopeladder/tokens/http';
+import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `ctx.state.auth` holds once a request is authenticated: the auth service's
@@ -24,6 +24,10 @@ declare module 'koa' {
   interface DefaultState {
     /** Set by `@scopeladder/koa` once the request is authenticated; `undefined` before. */
     auth?: RequestAuth | undefined;
+  }
+  interface Request {
+    /** The parsed body: set by `auth.jsonBody()` (the same declaration as `@koa/bodyparser`'s). */
+    body?: unknown;
   }
 }
 
@@ -71,6 +75,17 @@ export interface KoaTokenRoutesOptions {
 }
 
 /**
+ * Options of {@link KoaAuth.jsonBody}: the largest body (`limit`, bytes, default 100 KiB, as
+ * sent and once decoded) and the deepest nesting (`maxDepth`, default 64).
+ *
+ * @example
+ * ```ts
+ * app.use(auth.jsonBody({ limit: 64 * 1024, maxDepth: 32 }));
+ * ```
+ */
+export type KoaJsonBodyOptions = ReadJsonBodyOptions;
+
+/**
  * Options of {@link KoaAuth.authorize}: `load` a record to authorize against, and `fields`.
  *
  * @example
@@ -97,7 +112,7 @@ export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
  * @example
  * ```ts
  * const auth: KoaAuth = createKoaAuth({ service });
- * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(bodyParser()).use(router.routes());
+ * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(auth.jsonBody()).use(router.routes());
  * ```
  */
 export interface KoaAuth {
@@ -106,7 +121,8 @@ export interface KoaAuth {
    * `Cache-Control`, JSON `{code, message, …}`); a body over the parser's limit is
    * `413 ERR_PAYLOAD_TOO_LARGE`, an unknown error the generic `500 ERR_INTERNAL`. An error of the
    * application's own with an explicit 4xx `status` (other than 404) is rethrown unchanged, for
-   * Koa's own handling. Mount it first; an error middleware of the application mounted after it
+   * Koa's own handling. A path whose percent-encoding does not decode (`/v2/organizations/%zz`)
+   * is refused here, `400 ERR_INVALID_REQUEST`, as Express's and Fastify's routers do. Mount it first; an error middleware of the application mounted after it
    * sees errors first and may answer or rethrow.
    */
   readonly errorHandler: Middleware;
@@ -128,6 +144,18 @@ export interface KoaAuth {
    * Reads JSON or form bodies itself unless a body parser already did.
    */
   tokenRoutes(options?: KoaTokenRoutesOptions): Middleware;
+  /**
+   * The JSON body reader (in place of `@koa/bodyparser`): sets `ctx.request.body` to the parsed
+   * body, or `undefined` when the request has none (whatever its method and `Content-Type`).
+   * Every other body is refused with a JSON error, never a 5xx: another media type or charset,
+   * an unknown or several `Content-Encoding`s `415 ERR_UNSUPPORTED_MEDIA_TYPE`; over `limit`
+   * `413 ERR_PAYLOAD_TOO_LARGE`; malformed JSON, invalid UTF-8, a corrupt gzip/deflate/br body
+   * `400 ERR_INVALID_REQUEST`; deeper than `maxDepth` `400 ERR_BODY_TOO_DEEP`; a field name with
+   * a control character or `__proto__` `400 ERR_FIELD_NAME_INVALID`. Options are checked here
+   * (`TypeError`). Mount it after `errorHandler` and `tokenRoutes()` (which also takes form
+   * bodies), before the router; a body another parser already read is left as it is.
+   */
+  jsonBody(options?: KoaJsonBodyOptions): Middleware;
   /**
    * Core's answer for `error`, as the error middleware writes it: for an application's own
    * handler. For an error it rethrows (the application's own 4xx), this is the generic 500.

@@ -1,13 +1,16 @@
 import { createExpressAuth } from '@scopeladder/express';
-import express, { type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { ApiRoute } from '../routes.js';
 import { createNodeServer } from './node-server.js';
-import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
- * The API on Express 5: `express.json()`, the adapter's token routes, one guarded route per
- * {@link ApiRoute} (`auth.authorize(action, subject, { load })`), the adapter's error handler.
+ * The API on Express 5: the adapter's token routes, then per {@link ApiRoute}: authentication,
+ * the adapter's JSON body reader (so an anonymous client never gets a body read), the guard
+ * (`auth.authorize(action, subject, { load })`) and an async handler (Express 5 sends its
+ * rejections, a throw of `res.json` included, to the error handler); the adapter's error
+ * handler, and a last JSON answer for anything it passes on.
  */
 export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
   const auth = createExpressAuth({
@@ -36,24 +39,26 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
       res.status(answer.status).set('cache-control', NO_STORE).json(answer.body);
     }, next);
   });
-  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(auth.tokenRoutes());
+  const jsonBody = auth.jsonBody({ limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH });
 
   for (const route of routes) {
     const guard = auth.authorize(route.action, route.subjectType, {
       ...(route.load ? { load: (req: Request) => route.load?.(req.params['id'] as string | undefined) ?? null } : {}),
     });
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-    app[method](route.path, guard, (req: Request, res: Response, next) => {
+    app[method](route.path, auth.authenticate, jsonBody, guard, async (req: Request, res: Response) => {
       const authContext = req.auth;
       if (!authContext) throw new Error('guard did not authenticate');
-      route
-        .handle({ auth: authContext, params: req.params as Record<string, string>, body: req.body as unknown, source: req.ip })
-        .then((answer) => {
-          res.status(answer.status).set('cache-control', NO_STORE);
-          if (hasBody(answer)) res.json(answer.body);
-          else res.end();
-        }, next);
+      const answer = await route.handle({
+        auth: authContext,
+        params: req.params as Record<string, string>,
+        body: req.body as unknown,
+        source: req.ip,
+      });
+      res.status(answer.status).set('cache-control', NO_STORE);
+      if (hasBody(answer)) res.json(answer.body);
+      else res.end();
     });
   }
 
@@ -61,6 +66,15 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
     throw routeNotFound();
   });
   app.use(auth.errorHandler);
+  const passedOn: ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const answer = passedOnAnswer();
+    res.status(answer.status).set(answer.headers).json(answer.body);
+  };
+  app.use(passedOn);
 
   return createNodeServer(app);
 };

@@ -1,18 +1,25 @@
-import scopeladder from '@scopeladder/fastify';
+import scopeladder, { answerFrameworkError } from '@scopeladder/fastify';
 import Fastify from 'fastify';
-import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer, FrameworkServer } from './types.js';
 
 /**
  * The API on Fastify 5: the adapter plugin (token routes, error handler, guards from route
- * config), and one route per `ApiRoute` with `config.scopeladder = { action, subject, load }`.
+ * config, its JSON body reader in place of Fastify's parsers, its answer to the router's own
+ * errors), and one route per `ApiRoute` with `config.scopeladder = { action, subject, load }`.
  * Only guarded routes authenticate, so unknown routes answer 404 as on Express and Koa.
  */
 export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    frameworkErrors: answerFrameworkError,
+  });
   await app.register(scopeladder, {
     service,
     authenticate: 'guarded',
+    jsonBody: { limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH },
     onError: reportServerError(logger),
   });
 

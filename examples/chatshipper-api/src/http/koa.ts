@@ -1,14 +1,14 @@
-import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
-import { BODY_LIMIT_BYTES, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
- * The API on Koa 3 with @koa/router: the adapter's error middleware first, the token routes,
- * @koa/bodyparser (JSON only), one guarded route per `ApiRoute`
+ * The API on Koa 3 with @koa/router: a last JSON answer for what the adapter's error middleware
+ * passes on, that middleware, the token routes, then per `ApiRoute`: authentication, the
+ * adapter's JSON body reader (so an anonymous client never gets a body read) and the guard
  * (`auth.authorize(action, subject, { load })`).
  */
 export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
@@ -35,6 +35,17 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
       });
     }
   });
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      if (ctx.headerSent || !ctx.writable) throw error;
+      const answer = passedOnAnswer();
+      ctx.status = answer.status;
+      ctx.set(answer.headers);
+      ctx.body = answer.body;
+    }
+  });
   app.use(auth.errorHandler);
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' || ctx.path !== '/health') return next();
@@ -44,7 +55,7 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     ctx.body = answer.body;
   });
   app.use(auth.tokenRoutes());
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT_BYTES, encoding: 'utf-8' }));
+  const jsonBody = auth.jsonBody({ limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH });
 
   const router = new Router();
   for (const route of routes) {
@@ -52,17 +63,10 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
       ...(route.load ? { load: (ctx) => route.load?.(ctx.params['id']) ?? null } : {}),
     });
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-    router[method](route.path, guard, async (ctx) => {
+    router[method](route.path, auth.authenticate, jsonBody, guard, async (ctx) => {
       const authContext = ctx.state.auth;
       if (!authContext) throw new Error('guard did not authenticate');
-      // @koa/bodyparser leaves `{}` when there was no JSON body; the handlers want `undefined`.
-      const request = ctx.request as { body?: unknown; rawBody?: string };
-      const answer = await route.handle({
-        auth: authContext,
-        params: ctx.params,
-        body: request.rawBody === undefined ? undefined : request.body,
-        source: ctx.ip,
-      });
+      const answer = await route.handle({ auth: authContext, params: ctx.params, body: ctx.request.body, source: ctx.ip });
       ctx.set('cache-control', NO_STORE);
       ctx.status = answer.status;
       if (hasBody(answer)) ctx.body = answer.body;

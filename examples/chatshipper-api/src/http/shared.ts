@@ -1,12 +1,25 @@
-import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
+import { ScopeladderError, httpErrorFor, isScopeladderError, type HttpErrorResult } from '@scopeladder/core';
 import type { Logger } from '../log.js';
 import type { ApiResponse } from '../routes.js';
 
 /** `Cache-Control` of every API answer: tokens and user records are not for shared caches. */
 export const NO_STORE = 'no-store';
 
-/** Body size limit for JSON requests. */
+/** Body size limit for JSON requests, as sent and once decoded (the adapters' reader: `limit`). */
 export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/** Deepest nesting of objects and arrays in a JSON body (the adapters' reader: `maxDepth`). */
+export const BODY_MAX_DEPTH = 64;
+
+/**
+ * The answer to an error the adapter's error handler passed on (an error carrying its own 4xx
+ * status that is not scopeladder's): no framework's error page (HTML, plain text, its own
+ * JSON shape) ever reaches a client, only `400 ERR_INVALID_REQUEST` in core's shape. The
+ * server throws no such error itself; this is the last line.
+ */
+export function passedOnAnswer(): HttpErrorResult {
+  return httpErrorFor(new ScopeladderError('ERR_INVALID_REQUEST', 'Invalid request'));
+}
 
 /** The error unknown routes throw, so core's table answers them (404, JSON `{code, message}`). */
 export function routeNotFound(): ScopeladderError {

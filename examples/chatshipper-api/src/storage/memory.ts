@@ -26,7 +26,17 @@ export function createMemoryStorage(): Storage {
 }
 
 /**
- * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered.
+ * What a memory table keeps of `document`: its JSON round trip. What is stored is exactly what
+ * can be serialized, as in Redis, so no stored record can make a later read or list fail; a
+ * document that cannot be serialized fails its own write (a 500 then, never every later list).
+ */
+function storable<T>(document: T): T {
+  return JSON.parse(JSON.stringify(document)) as T;
+}
+
+/**
+ * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered. Keeps a JSON
+ * round-trip copy of every document it stores.
  *
  * @example
  * ```ts
@@ -52,13 +62,14 @@ export function createMemoryResourceRepository(): ResourceRepository {
       return table(type).get(id) ?? null;
     },
     async create(type, document) {
-      table(type).set(document.id, document);
-      return document;
+      const stored = storable(document);
+      table(type).set(stored.id, stored);
+      return stored;
     },
     async update(type, id, patch) {
       const current = table(type).get(id);
       if (!current) return null;
-      const next = mergeResource(current, patch);
+      const next = storable(mergeResource(current, patch));
       table(type).set(id, next);
       return next;
     },
@@ -95,7 +106,7 @@ export function createMemoryUserRepository(): UserRepository {
     async create(user) {
       const email = user.email.toLowerCase();
       if (idByEmail.has(email)) return null;
-      const stored: StoredUser = { ...user, email };
+      const stored: StoredUser = storable({ ...user, email });
       byId.set(stored.id, stored);
       idByEmail.set(email, stored.id);
       return stored;
@@ -103,7 +114,7 @@ export function createMemoryUserRepository(): UserRepository {
     async update(id, patch: UserPatch) {
       const current = byId.get(id);
       if (!current) return null;
-      const next = applyUserPatch(current, patch);
+      const next = storable(applyUserPatch(current, patch));
       if (next.email !== current.email) {
         if (idByEmail.has(next.email)) return 'email_taken';
         idByEmail.delete(current.email);

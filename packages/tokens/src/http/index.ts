@@ -11,12 +11,16 @@ export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard
 export { handleTokenRequest } from './handle-token-request.js';
 export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
 export { parseFormBody } from './parse-form-body.js';
+export { isPathEncodingValid } from './is-path-encoding-valid.js';
 export { isPrecheckComplete } from './is-precheck-complete.js';
 export { precheckGuard } from './precheck-guard.js';
 export { readAuthorization } from './read-authorization.js';
 export type { AuthorizationSource } from './read-authorization.js';
 export { DEFAULT_TOKEN_BODY_LIMIT, hasUnreadBody, readBody } from './read-body.js';
 export type { ReadBodyOptions } from './read-body.js';
+export { readJsonBody } from './read-json-body.js';
+export { DEFAULT_JSON_BODY_LIMIT, DEFAULT_MAX_BODY_DEPTH, resolveJsonBodyOptions } from './resolve-json-body-options.js';
+export type { ReadJsonBodyOptions, ResolvedJsonBodyOptions } from './resolve-json-body-options.js';
 export { readRefreshToken } from './read-refresh-token.js';
 export { readTokenRequest } from './read-token-request.js';
 export type { TokenRequest } from './read-token-request.js';

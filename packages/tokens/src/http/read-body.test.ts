@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { expectCode } from '../test-fixtures.js';
 import { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
@@ -53,11 +53,18 @@ describe('readBody', () => {
     expect(request.pulled).toBe(0);
   });
 
-  it('a streamed body over the limit → ERR_PAYLOAD_TOO_LARGE, stopping at the limit', async () => {
-    const chunk = Buffer.alloc(10, 'a');
-    const request = requestOf({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Array(100).fill(chunk));
-    await expectCode(readBody(request, { limit: 25 }), 'ERR_PAYLOAD_TOO_LARGE');
-    expect(request.pulled).toBeLessThan(5);
+  it('a streamed body over the limit → ERR_PAYLOAD_TOO_LARGE at once, before the body ends', async () => {
+    const stream = new PassThrough();
+    const request = Object.assign(stream, { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const reading = readBody(request as unknown as IncomingMessage, { limit: 25 });
+    stream.write(Buffer.alloc(20, 'a'));
+    stream.write(Buffer.alloc(20, 'a')); // never ended
+    await expectCode(reading, 'ERR_PAYLOAD_TOO_LARGE');
+    stream.destroy();
+  });
+
+  it('JSON nested deeper than 64 levels → ERR_BODY_TOO_DEEP', async () => {
+    await expectCode(readBody(json(`{"a":${'['.repeat(6000)}${']'.repeat(6000)}}`)), 'ERR_BODY_TOO_DEEP');
   });
 
   it.each([

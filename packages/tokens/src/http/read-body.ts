@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { announcesBody, codingOf, collectBody, declaredLength, mediaTypeOf, tooLarge } from '../lib/body-stream.js';
 import { fail } from '../lib/errors.js';
+import { exceedsJsonDepth } from '../lib/json-depth.js';
 import { parseFormBody } from './parse-form-body.js';
+import { DEFAULT_MAX_BODY_DEPTH } from './resolve-json-body-options.js';
 
 /**
  * The default largest token-endpoint body, in bytes (16 KiB): far above any login or refresh
@@ -31,16 +34,6 @@ export interface ReadBodyOptions {
   readonly parsed?: unknown;
 }
 
-function mediaTypeOf(request: IncomingMessage): string | undefined {
-  const header = request.headers['content-type'];
-  if (header === undefined) return undefined;
-  return header.split(';', 1)[0]?.trim().toLowerCase();
-}
-
-function hasBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? '0') > 0;
-}
-
 /**
  * Whether the request has a body (`Content-Length` > 0 or `Transfer-Encoding`) that nothing has
  * read yet: a body parser, if the application has one, has not run (or skipped this body).
@@ -51,7 +44,7 @@ function hasBody(request: IncomingMessage): boolean {
  * ```
  */
 export function hasUnreadBody(request: IncomingMessage): boolean {
-  return !request.readableEnded && hasBody(request);
+  return !request.readableEnded && announcesBody(request);
 }
 
 /**
@@ -60,7 +53,9 @@ export function hasUnreadBody(request: IncomingMessage): boolean {
  * JSON (`application/json`) or form (`application/x-www-form-urlencoded`) body itself,
  * refusing anything over `options.limit` bytes without buffering it; resolves `undefined` when
  * there is no body. A body over the limit is `ERR_PAYLOAD_TOO_LARGE` (413); malformed JSON, a
- * compressed body or another media type is `ERR_INVALID_REQUEST` (400): a 4xx, never a 500.
+ * compressed body or another media type is `ERR_INVALID_REQUEST` (400); JSON nested deeper than
+ * {@link DEFAULT_MAX_BODY_DEPTH} is `ERR_BODY_TOO_DEEP` (400): a 4xx, never a 500. (Every
+ * other route reads its body with {@link readJsonBody}.)
  * Form bodies are read by {@link parseFormBody}: repeated fields become arrays.
  *
  * @example
@@ -73,24 +68,17 @@ export function hasUnreadBody(request: IncomingMessage): boolean {
 export async function readBody(request: IncomingMessage, options: ReadBodyOptions = {}): Promise<unknown> {
   if (request.readableEnded) return options.parsed;
   const limit = options.limit ?? DEFAULT_TOKEN_BODY_LIMIT;
-  if (!hasBody(request)) return undefined;
+  if (!announcesBody(request)) return undefined;
   const type = mediaTypeOf(request);
   if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') {
     fail('ERR_INVALID_REQUEST', 'Send the body as application/json or application/x-www-form-urlencoded');
   }
-  const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') fail('ERR_INVALID_REQUEST', 'Unsupported content encoding');
-  if (Number(request.headers['content-length'] ?? '0') > limit) fail('ERR_PAYLOAD_TOO_LARGE', 'Request body too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limit) fail('ERR_PAYLOAD_TOO_LARGE', 'Request body too large');
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (codingOf(request) !== 'identity') fail('ERR_INVALID_REQUEST', 'Unsupported content encoding');
+  if ((declaredLength(request) ?? 0) > limit) throw tooLarge();
+  const bytes = await collectBody(request, { limit });
+  const text = bytes.toString('utf8');
   if (type === 'application/x-www-form-urlencoded') return parseFormBody(text);
+  if (exceedsJsonDepth(text, DEFAULT_MAX_BODY_DEPTH)) fail('ERR_BODY_TOO_DEEP', `The body nests deeper than ${DEFAULT_MAX_BODY_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
