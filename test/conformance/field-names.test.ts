@@ -4,23 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from './fixtures/adapters.js';
 import { startSession, type Session } from './fixtures/session.js';
+import { HOSTILE_USER_FIELDS } from '../support/field-name-cases.js';
 
-/** Names refused on a User (protected: id, role, scopes, …), with what they imitate. */
-const HOSTILE_USER_FIELDS: readonly (readonly [label: string, name: string])[] = [
-  ['NUL after role', 'role\u0000'],
-  ['a control character in an unprotected name', 'nick\u0007name'],
-  ['a line separator', 'name\u2028'],
-  ['Cyrillic о', 'r\u043Ele'],
-  ['Greek omicron', 'r\u03BFle'],
-  ['fullwidth', '\uFF52\uFF4F\uFF4C\uFF45'],
-  ['leading space', ' role'],
-  ['capitalised', 'Role'],
-  ['upper case', 'ROLE'],
-  ['zero-width space', 'r\u200Bole'],
-  ['a look-alike with a sub-path', 'r\u043Ele.x'],
-  ['upper-case scopes', 'SCOPES'],
-  ['lower-case passwordhash', 'passwordhash'],
-];
 
 describe.each(ADAPTERS)('body field names on $name', (adapter) => {
   let session: Session;

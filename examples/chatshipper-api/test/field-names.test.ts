@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
+import { HOSTILE_USER_FIELDS as HOSTILE } from '../../../test/support/field-name-cases.js';
 import { request, type Answer, type RequestOptions } from './http-client.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
@@ -19,22 +20,6 @@ const ADMIN = { email: 'admin@field-names.example', password: 'field-names-admin
 const PASSWORD = 'field-names-user-password';
 const PREFIX = uniquePrefix('field-names');
 
-/** Refused on a User (protected: id, role, scopes, organization, kind, apiToken(s), apiKey(s), passwordHash). */
-const HOSTILE: readonly (readonly [label: string, name: string])[] = [
-  ['NUL after role', 'role\u0000'],
-  ['a control character in an unprotected name', 'nick\u0007name'],
-  ['a line separator', 'name\u2028'],
-  ['Cyrillic о', 'r\u043Ele'],
-  ['Greek omicron', 'r\u03BFle'],
-  ['fullwidth', '\uFF52\uFF4F\uFF4C\uFF45'],
-  ['leading space', ' role'],
-  ['capitalised', 'Role'],
-  ['upper case', 'ROLE'],
-  ['zero-width space', 'r\u200Bole'],
-  ['a look-alike with a sub-path', 'r\u043Ele.x'],
-  ['Cyrillic ѕ in scopes', '\u0455copes'],
-  ['lower-case apitoken', 'apitoken'],
-];
 
 let build: Build;
 let redis: Redis;

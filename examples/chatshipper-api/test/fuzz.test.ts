@@ -14,20 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, uniquePrefix } from '../../../test/support/redis.js';
 import { request } from './http-client.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
+import { COLLECTIONS } from './collections.js';
 
 const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
 const STORAGES = ['memory', 'redis'] as const;
-const COLLECTIONS = [
-  '/v2/organizations',
-  '/v2/organizationgroups',
-  '/v2/users',
-  '/v2/conversations',
-  '/v2/messages',
-  '/v2/contacts',
-  '/v2/knowledgeitems',
-  '/v2/forms',
-  '/v2/services',
-] as const;
 const ADMIN = { email: 'fuzz-admin@example.com', password: 'fuzz-admin-password' };
 const GUEST_PASSWORD = 'fuzz-guest-password';
 const JWT_SECRET = randomBytes(32).toString('hex');

@@ -11,6 +11,7 @@ import { bodyCases, DEEP_BODY } from '../../../test/support/body-cases.js';
 import { send, type Reply } from '../../../test/conformance/fixtures/http.js';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, uniquePrefix } from '../../../test/support/redis.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
+import { COLLECTIONS } from './collections.js';
 
 const FRAMEWORKS = ['express', 'fastify', 'koa'] as const;
 const STORAGES = ['memory', 'redis'] as const;
@@ -18,17 +19,6 @@ const BODY_LIMIT = 100 * 1024;
 const JWT_SECRET = randomBytes(32).toString('hex');
 const ADMIN = { email: 'admin@hostile.example', password: 'hostile-admin-password' };
 const GUEST = { email: 'guest@hostile.example', password: 'hostile-guest-password' };
-const COLLECTIONS = [
-  '/v2/organizations',
-  '/v2/organizationgroups',
-  '/v2/users',
-  '/v2/conversations',
-  '/v2/messages',
-  '/v2/contacts',
-  '/v2/knowledgeitems',
-  '/v2/forms',
-  '/v2/services',
-];
 
 interface Running {
   readonly server: ServerProcess;
