@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkFieldName, chatshipperFields, chatshipperPolicy, definePolicy, type FieldNameProblem } from './index.js';
+import {
+  checkFieldName,
+  chatshipperFields,
+  chatshipperPolicy,
+  definePolicy,
+  describeFieldNameProblem,
+  httpErrorFor,
+  isScopeladderError,
+  subject,
+  type FieldNameProblem,
+} from './index.js';
 
 const USER_PROTECTED: readonly string[] = chatshipperFields.User.update.protected;
 const confusable = (protectedField: string): FieldNameProblem => ({ reason: 'confusable', protectedField });
@@ -192,6 +202,59 @@ describe('checkFieldName properties', () => {
         expect(checkFieldName(field, USER_PROTECTED)).toBeNull();
         expect(checkFieldName(`${field}.${rest}`, USER_PROTECTED)).toBeNull();
       }),
+    );
+  });
+});
+
+describe('policy.authorize refuses field names that are never legitimate', () => {
+  const id = '64b7f0c2a1e4d3b2c1a09f8e';
+  const guest = { id, scopes: ['guest'] };
+  const admin = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', scopes: ['admin'] };
+  const own = () => subject('User', { id });
+
+  it.each([['Role'], [' role'], ['r\u043Ele'], ['role\u0000'], ['nick\u0007name'], ['ROLE.x']])(
+    '%j: ERR_FIELD_NAME_INVALID for a guest on its own record and for an admin, before any permission',
+    (name) => {
+      for (const [principal, target] of [
+        [guest, own()],
+        [admin, own()],
+        [admin, 'User'],
+        [guest, subject('User', { id: 'someone-else' })],
+      ] as const) {
+        let error: unknown;
+        try {
+          chatshipperPolicy.authorize(principal, 'update', target, ['name', name]);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(isScopeladderError(error) && error.code).toBe('ERR_FIELD_NAME_INVALID');
+        expect((error as Error).message).not.toMatch(/[^\x20-\x7e]/);
+        expect(httpErrorFor(error).status).toBe(400);
+      }
+    },
+  );
+
+  it('still lets the policy decide exact protected names and ordinary ones', () => {
+    expect(() => chatshipperPolicy.authorize(guest, 'update', own(), ['name', 'nickname'])).not.toThrow();
+    expect(() => chatshipperPolicy.authorize(admin, 'update', own(), ['role'])).not.toThrow();
+    let error: unknown;
+    try {
+      chatshipperPolicy.authorize(guest, 'update', own(), ['role']);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isScopeladderError(error) && error.code).toBe('ERR_INSUFFICIENT_SCOPE');
+  });
+
+  it('describeFieldNameProblem escapes everything outside printable ASCII and cuts long names', () => {
+    expect(describeFieldNameProblem('r\u043Ele', { reason: 'confusable', protectedField: 'role' })).toBe(
+      'Field name "r\\u043ele" looks like the protected field "role"',
+    );
+    expect(describeFieldNameProblem('a\u0000"\\', { reason: 'control_character' })).toBe(
+      'Field name "a\\u0000\\u0022\\u005c" contains a control character',
+    );
+    expect(describeFieldNameProblem('x'.repeat(50), { reason: 'control_character' })).toBe(
+      `Field name "${'x'.repeat(40)}"... contains a control character`,
     );
   });
 });

@@ -11,6 +11,7 @@ export { DEFAULT_MAX_SCOPE_LENGTH, parseScope } from './parse-scope.js';
 export type { ParseScopeOptions, ParseScopeResult } from './parse-scope.js';
 export { formatScope } from './format-scope.js';
 export { checkFieldName } from './check-field-name.js';
+export { describeFieldNameProblem } from './describe-field-name-problem.js';
 export type { FieldNameProblem } from './check-field-name.js';
 export { DEFAULT_ABILITY_CACHE_SIZE, definePolicy } from './define-policy.js';
 export type { PolicyDefinition } from './define-policy.js';

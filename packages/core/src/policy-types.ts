@@ -294,7 +294,9 @@ export interface Policy<S extends string = string, R extends string = string, A 
    * The guard: returns when allowed, otherwise throws `ScopeladderError` `ERR_INSUFFICIENT_SCOPE`
    * (some scope of the ladder would allow it) or `ERR_FORBIDDEN` (none would), with `denial`.
    * A type target is checked with `canEvery` semantics; an instance with the self rule; a field
-   * array requires every field.
+   * array requires every field. A field name that is never legitimate — a control character, or a
+   * look-alike of a protected field of the type (`checkFieldName`) — throws `ERR_FIELD_NAME_INVALID`
+   * (400) before any permission is asked, whoever asks: pass a body's keys and a guard is complete.
    */
   authorize(principal: Principal, action: A, target: PolicyTarget<R>, field?: string | readonly string[]): void;
   /**

@@ -15,6 +15,7 @@ import type {
 import type { Principal } from '../principal.js';
 import type { FieldNameProblem } from '../check-field-name.js';
 import { checkControlCharacters } from './field-name-check.js';
+import { describeFieldNameProblem } from '../describe-field-name-problem.js';
 import { hasLineTerminator, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
 import { canCellFast, explainCheck, idOf, levelOf } from './decide.js';
 import { CaslAbilityCache } from './ability-cache.js';
@@ -147,10 +148,26 @@ export class LadderPolicy implements Policy {
 
   authorize(principal: Principal, action: string, target: PolicyTarget, field?: string | readonly string[]): void {
     if (Array.isArray(field) && field.length > 0) {
+      // Every name first: a never-legitimate name is refused whoever asks, before any permission.
+      for (const each of field as readonly unknown[]) this.#assertFieldName(target, each);
       for (const each of field as readonly unknown[]) this.#authorizeOne(principal, action, target, each);
       return;
     }
-    this.#authorizeOne(principal, action, target, Array.isArray(field) ? undefined : field);
+    const one = Array.isArray(field) ? undefined : field;
+    this.#assertFieldName(target, one);
+    this.#authorizeOne(principal, action, target, one);
+  }
+
+  /**
+   * A field name that is never legitimate (a control character, a look-alike of a protected field
+   * of the target's type) is `ERR_FIELD_NAME_INVALID`: a guard's answer to it, whoever asks.
+   */
+  #assertFieldName(target: PolicyTarget, field: unknown): void {
+    if (typeof field !== 'string' || field === '') return;
+    const type = typeof target === 'string' ? target : detectTypeName(target);
+    if (typeof type !== 'string') return;
+    const problem = this.checkFieldName(type, field);
+    if (problem !== null) throw new ScopeladderError('ERR_FIELD_NAME_INVALID', describeFieldNameProblem(field, problem));
   }
 
   #authorizeOne(principal: Principal, action: string, target: PolicyTarget, field: unknown): void {

@@ -1,29 +1,12 @@
-import { checkFieldName, subject, type FieldNameProblem } from '@scopeladder/core';
+import { checkFieldName, describeFieldNameProblem, subject, type FieldNameProblem } from '@scopeladder/core';
 import type { GuardPolicy, GuardSpec } from '../http/guard-types.js';
 import { fail } from './errors.js';
 import { isPlainObject } from './plain-object.js';
 
 const BODY_FIELD_ACTIONS: ReadonlySet<string> = new Set(['create', 'update']);
 const NO_PROTECTED_FIELDS: readonly string[] = Object.freeze([]);
-const MESSAGE_NAME_LENGTH = 40;
-
-/**
- * A field name for an error message: printable ASCII kept (but `"` and `\`), anything else as
- * `\uXXXX`, at most {@link MESSAGE_NAME_LENGTH} characters of the name. Never a raw control
- * character or look-alike.
- */
-function quoted(name: string): string {
-  const shown = name.length > MESSAGE_NAME_LENGTH ? name.slice(0, MESSAGE_NAME_LENGTH) : name;
-  const escaped = shown.replace(/[^\x20-\x7e]|["\\]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `"${escaped}"${shown === name ? '' : '...'}`;
-}
-
 function refuse(name: string, problem: FieldNameProblem): never {
-  const message =
-    problem.reason === 'control_character'
-      ? `Field name ${quoted(name)} contains a control character`
-      : `Field name ${quoted(name)} looks like the protected field ${quoted(problem.protectedField)}`;
-  fail('ERR_FIELD_NAME_INVALID', message);
+  fail('ERR_FIELD_NAME_INVALID', describeFieldNameProblem(name, problem));
 }
 
 /**
