@@ -3,6 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { expectCode } from '../test-fixtures.js';
 import { DEFAULT_TOKEN_BODY_LIMIT, readBody } from './read-body.js';
+import { gzipSync } from 'node:zlib';
 
 /** A request stream with headers, as much of an IncomingMessage as readBody reads. */
 function requestOf(headers: Record<string, string>, chunks: readonly (string | Buffer)[] = []): IncomingMessage & { pulled: number } {
@@ -69,11 +70,36 @@ describe('readBody', () => {
 
   it.each([
     ['malformed JSON', json('{"email": ')],
-    ['another media type', requestOf({ 'content-type': 'text/plain', 'content-length': '5' }, ['hello'])],
-    ['no media type', requestOf({ 'content-length': '2' }, ['{}'])],
-    ['a compressed body', requestOf({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': '2' }, ['{}'])],
+    ['invalid UTF-8', requestOf({ 'content-type': 'application/json', 'content-length': '4' }, [Buffer.from([0x22, 0xff, 0xfe, 0x22])])],
+    ['a corrupt gzip body', requestOf({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': '2' }, ['{}'])],
   ])('%s → ERR_INVALID_REQUEST', async (_name, request) => {
     await expectCode(readBody(request), 'ERR_INVALID_REQUEST');
+  });
+
+  // The token endpoint answers every body case as the adapters' JSON reader does (one body table).
+  it.each([
+    ['another media type', requestOf({ 'content-type': 'text/plain', 'content-length': '5' }, ['hello'])],
+    ['no media type', requestOf({ 'content-length': '2' }, ['{}'])],
+    ['a UTF-16 charset', requestOf({ 'content-type': 'application/json; charset=utf-16', 'content-length': '2' }, ['{}'])],
+    ['an unknown coding', requestOf({ 'content-type': 'application/json', 'content-encoding': 'compress', 'content-length': '2' }, ['{}'])],
+  ])('%s → ERR_UNSUPPORTED_MEDIA_TYPE', async (_name, request) => {
+    await expectCode(readBody(request), 'ERR_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('decodes a gzip body, and refuses control characters and __proto__ in field names', async () => {
+    const zipped = gzipSync('{"email":"a@b","password":"p"}');
+    const request = requestOf({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(zipped.length) }, [zipped]);
+    await expect(readBody(request)).resolves.toEqual({ email: 'a@b', password: 'p' });
+    await expectCode(readBody(json('{"email\\u0000":"a"}')), 'ERR_FIELD_NAME_INVALID');
+    await expectCode(readBody(json('{"__proto__":{"admin":true}}')), 'ERR_FIELD_NAME_INVALID');
+  });
+
+  it('never reads (nor refuses) a body sent with GET or HEAD', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const request = Object.assign(requestOf({ 'content-type': 'text/plain', 'content-length': '5' }, ['hello']), { method });
+      await expect(readBody(request)).resolves.toBeUndefined();
+      expect(request.pulled).toBe(0);
+    }
   });
 
   it('never echoes the body in the error', async () => {

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { announcesBody, codingOf, collectBody, declaredLength, mediaTypeOf, tooLarge } from '../lib/body-stream.js';
-import { fail } from '../lib/errors.js';
-import { exceedsJsonDepth } from '../lib/json-depth.js';
+import { announcesBody } from '../lib/body-stream.js';
+import { parseJsonText, readDecodedBody } from '../lib/read-decoded-body.js';
 import { parseFormBody } from './parse-form-body.js';
 import { DEFAULT_MAX_BODY_DEPTH } from './resolve-json-body-options.js';
 
@@ -51,11 +50,14 @@ export function hasUnreadBody(request: IncomingMessage): boolean {
  * The body of a small request, for a token endpoint. When a body parser of the application
  * already consumed the stream, resolves what it produced (`options.parsed`). Otherwise reads a
  * JSON (`application/json`) or form (`application/x-www-form-urlencoded`) body itself,
- * refusing anything over `options.limit` bytes without buffering it; resolves `undefined` when
- * there is no body. A body over the limit is `ERR_PAYLOAD_TOO_LARGE` (413); malformed JSON, a
- * compressed body or another media type is `ERR_INVALID_REQUEST` (400); JSON nested deeper than
- * {@link DEFAULT_MAX_BODY_DEPTH} is `ERR_BODY_TOO_DEEP` (400): a 4xx, never a 500. (Every
- * other route reads its body with {@link readJsonBody}.)
+ * with exactly the checks of {@link readJsonBody} (the same body table answers both): no body, or
+ * a GET/HEAD body → `undefined`; another media type, another charset than UTF-8, an unknown
+ * `Content-Encoding` → `ERR_UNSUPPORTED_MEDIA_TYPE` (415); over `options.limit` bytes, as sent or
+ * decoded (gzip, deflate, br) → `ERR_PAYLOAD_TOO_LARGE` (413); malformed JSON, invalid UTF-8, a
+ * corrupt compressed stream → `ERR_INVALID_REQUEST` (400); JSON nested deeper than
+ * {@link DEFAULT_MAX_BODY_DEPTH} → `ERR_BODY_TOO_DEEP`, a control character or `__proto__` in a
+ * field name → `ERR_FIELD_NAME_INVALID` (400): a 4xx, never a 500. (Every other route reads its
+ * body with {@link readJsonBody}.)
  * Form bodies are read by {@link parseFormBody}: repeated fields become arrays.
  *
  * @example
@@ -67,21 +69,13 @@ export function hasUnreadBody(request: IncomingMessage): boolean {
  */
 export async function readBody(request: IncomingMessage, options: ReadBodyOptions = {}): Promise<unknown> {
   if (request.readableEnded) return options.parsed;
-  const limit = options.limit ?? DEFAULT_TOKEN_BODY_LIMIT;
-  if (!announcesBody(request)) return undefined;
-  const type = mediaTypeOf(request);
-  if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') {
-    fail('ERR_INVALID_REQUEST', 'Send the body as application/json or application/x-www-form-urlencoded');
-  }
-  if (codingOf(request) !== 'identity') fail('ERR_INVALID_REQUEST', 'Unsupported content encoding');
-  if ((declaredLength(request) ?? 0) > limit) throw tooLarge();
-  const bytes = await collectBody(request, { limit });
-  const text = bytes.toString('utf8');
-  if (type === 'application/x-www-form-urlencoded') return parseFormBody(text);
-  if (exceedsJsonDepth(text, DEFAULT_MAX_BODY_DEPTH)) fail('ERR_BODY_TOO_DEEP', `The body nests deeper than ${DEFAULT_MAX_BODY_DEPTH} levels`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return fail('ERR_INVALID_REQUEST', 'Malformed JSON body');
-  }
+  const body = await readDecodedBody(request, {
+    limit: options.limit ?? DEFAULT_TOKEN_BODY_LIMIT,
+    mediaTypes: TOKEN_MEDIA_TYPES,
+    mediaTypeMessage: 'Send the body as application/json or application/x-www-form-urlencoded',
+  });
+  if (body === undefined) return undefined;
+  return body.mediaType === 'application/x-www-form-urlencoded' ? parseFormBody(body.text) : parseJsonText(body.text, DEFAULT_MAX_BODY_DEPTH);
 }
+
+const TOKEN_MEDIA_TYPES: readonly string[] = ['application/json', 'application/x-www-form-urlencoded'];

@@ -1,19 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { announcesBody, charsetOf, codingOf, collectBody, declaredLength, mediaTypeOf, tooLarge } from '../lib/body-stream.js';
-import { fail } from '../lib/errors.js';
-import { exceedsJsonDepth } from '../lib/json-depth.js';
-import { findInvalidFieldName } from '../lib/json-field-names.js';
+import { parseJsonText, readDecodedBody } from '../lib/read-decoded-body.js';
 import { resolveJsonBodyOptions, type ReadJsonBodyOptions } from './resolve-json-body-options.js';
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeUtf8(bytes: Buffer): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return fail('ERR_INVALID_REQUEST', 'The body is not valid UTF-8');
-  }
-}
 
 /**
  * Reads a request's JSON body, the one way every adapter reads bodies, so that every framework
@@ -47,23 +34,8 @@ function decodeUtf8(bytes: Buffer): string {
  */
 export async function readJsonBody(request: IncomingMessage, options: ReadJsonBodyOptions = {}): Promise<unknown> {
   const { limit, maxDepth } = resolveJsonBodyOptions(options, 'readJsonBody');
-  if (!announcesBody(request)) return undefined;
-  if (mediaTypeOf(request) !== 'application/json') fail('ERR_UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
-  const charset = charsetOf(request);
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') fail('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset: send UTF-8');
-  const coding = codingOf(request);
-  if (coding === undefined) fail('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding');
-  if ((declaredLength(request) ?? 0) > limit) throw tooLarge();
-  const bytes = await collectBody(request, { limit, coding: coding === 'identity' ? undefined : coding });
-  if (bytes.length === 0) return undefined;
-  const text = decodeUtf8(bytes);
-  if (exceedsJsonDepth(text, maxDepth)) fail('ERR_BODY_TOO_DEEP', `The body nests deeper than ${maxDepth} levels`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    return fail('ERR_INVALID_REQUEST', 'Malformed JSON body');
-  }
-  if (findInvalidFieldName(value) !== undefined) fail('ERR_FIELD_NAME_INVALID', 'A field name is not allowed');
-  return value;
+  const body = await readDecodedBody(request, { limit, mediaTypes: JSON_ONLY, mediaTypeMessage: 'Send the body as application/json' });
+  return body === undefined ? undefined : parseJsonText(body.text, maxDepth);
 }
+
+const JSON_ONLY: readonly string[] = ['application/json'];
