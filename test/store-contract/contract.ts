@@ -408,6 +408,35 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         }
       });
 
+      it("ends a user's oldest (lowest expiry) session when a new one passes the default cap of 100, never another user's", async () => {
+        const userId = randomId();
+        const other = refreshRecord({ expiresAt: t0 + MINUTE });
+        await store.saveRefreshToken(other);
+        // 100 sessions of the user, the one expiring first saved in the middle.
+        const sessions = Array.from({ length: 100 }, (_, n) =>
+          refreshRecord({ userId, expiresAt: t0 + HOUR, familyExpiresAt: n === 50 ? t0 + 2 * HOUR : t0 + 3 * HOUR + n }),
+        );
+        for (const record of sessions) await store.saveRefreshToken(record);
+        for (const record of sessions) expect(await peer.isFamilyRevoked(record.familyId, t0)).toBe(false);
+        const newest = refreshRecord({ userId, expiresAt: t0 + HOUR, familyExpiresAt: t0 + 4 * HOUR });
+        await peer.saveRefreshToken(newest);
+        const oldest = sessions[50]!;
+        // Revoked until its own latest expiry; its refresh token answers revoked.
+        expect(await store.isFamilyRevoked(oldest.familyId, t0 + 2 * HOUR - 1)).toBe(true);
+        expect(await store.isFamilyRevoked(oldest.familyId, t0 + 2 * HOUR)).toBe(false);
+        expect((await store.rotateRefreshToken(oldest.digest, successor(oldest, t0 + 2 * HOUR), t0 + 1)).status).toBe('revoked');
+        for (const record of [...sessions.filter((record) => record !== oldest), newest, other]) {
+          expect(await peer.isFamilyRevoked(record.familyId, t0)).toBe(false);
+        }
+        // A rotation of a live session is no new session: nothing more is ended.
+        const rotated = successor(sessions[0]!, t0 + 2 * HOUR);
+        expect((await store.rotateRefreshToken(sessions[0]!.digest, rotated, t0 + 1)).status).toBe('rotated');
+        expect(await store.isFamilyRevoked(sessions[1]!.familyId, t0 + 1)).toBe(false);
+        // Ending the user's sessions ends the 100 live ones.
+        expect(await peer.revokeFamiliesOfUser(userId, t0 + 2)).toBe(100);
+        expect(await store.isFamilyRevoked(other.familyId, t0 + 2)).toBe(false);
+      });
+
       // The one model of the contract: rotation (its order of checks, reuse, revocation horizons) and
       // the session index, over random histories of several users' logins, rotations, logouts and ends.
       it('agrees with a model of the contract on random histories of logins, rotations, logouts and ends', async () => {

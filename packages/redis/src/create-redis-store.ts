@@ -59,6 +59,29 @@ export interface RedisStoreOptions {
    * Default `60000`.
    */
   readonly expiryGraceMs?: number | undefined;
+  /**
+   * The most live sessions (refresh families) one user may hold: a new login beyond it revokes
+   * that user's oldest sessions (lowest expiry first), never another user's. It bounds the
+   * user's session index (`ufam:<userId>`) and so the work of `revokeFamiliesOfUser`. An integer
+   * from 1 to 10 000; default 100, the same as the in-memory store.
+   */
+  readonly maxSessionsPerUser?: number | undefined;
+}
+
+/**
+ * What {@link RedisTokenStore.checkEvictionPolicy} found.
+ *
+ * @example
+ * ```ts
+ * const check: EvictionPolicyCheck = await store.checkEvictionPolicy();
+ * if (check.warning !== null) logger.warn(check.warning);
+ * ```
+ */
+export interface EvictionPolicyCheck {
+  /** Redis' `maxmemory-policy`, or `null` when it could not be read (`CONFIG` refused, as on many managed services, or no answer). */
+  readonly policy: string | null;
+  /** Why the policy is unsafe, for the log, when it is known and not `noeviction`; else `null`. */
+  readonly warning: string | null;
 }
 
 /**
@@ -78,6 +101,14 @@ export interface RedisTokenStore extends TokenStore {
   readonly client: Redis;
   /** Whether Redis answers a `PING` now (bounded by `commandTimeoutMs`); never throws. For health checks. */
   ping(): Promise<boolean>;
+  /**
+   * Reads Redis' `maxmemory-policy` (`CONFIG GET`, bounded by `commandTimeoutMs`) and says
+   * whether it is unsafe. The store needs `noeviction`: under any other policy a full Redis may
+   * evict revocations (`fam:`, `jti:`) and session indexes (`ufam:`), which silently revives
+   * ended sessions. Never throws: a refused or unanswered `CONFIG` gives `policy: null` and no
+   * warning. Call it once at start and log the warning.
+   */
+  checkEvictionPolicy(): Promise<EvictionPolicyCheck>;
   /** Closes the client the store created from `url`; leaves a shared `client` open. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,8 +116,13 @@ export interface RedisTokenStore extends TokenStore {
 const DEFAULT_PREFIX = 'scopeladder:';
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 const DEFAULT_EXPIRY_GRACE_MS = 60_000;
+const DEFAULT_MAX_SESSIONS_PER_USER = 100;
+/** The highest cap accepted: one script revokes at most this many families of one user. */
+const MAX_SESSIONS_PER_USER_LIMIT = 10_000;
 
-function readOptions(options: RedisStoreOptions): Required<Pick<RedisStoreOptions, 'prefix' | 'commandTimeoutMs' | 'expiryGraceMs'>> {
+function readOptions(
+  options: RedisStoreOptions,
+): Required<Pick<RedisStoreOptions, 'prefix' | 'commandTimeoutMs' | 'expiryGraceMs' | 'maxSessionsPerUser'>> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createRedisStore: options must be an object');
   }
@@ -114,7 +150,11 @@ function readOptions(options: RedisStoreOptions): Required<Pick<RedisStoreOption
   if (!Number.isFinite(expiryGraceMs) || expiryGraceMs < 0) {
     throw new TypeError('createRedisStore: `expiryGraceMs` must be a number >= 0');
   }
-  return { prefix, commandTimeoutMs, expiryGraceMs };
+  const maxSessionsPerUser = options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER;
+  if (!Number.isSafeInteger(maxSessionsPerUser) || maxSessionsPerUser < 1 || maxSessionsPerUser > MAX_SESSIONS_PER_USER_LIMIT) {
+    throw new TypeError(`createRedisStore: \`maxSessionsPerUser\` must be an integer from 1 to ${MAX_SESSIONS_PER_USER_LIMIT}`);
+  }
+  return { prefix, commandTimeoutMs, expiryGraceMs, maxSessionsPerUser };
 }
 
 function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
@@ -140,7 +180,10 @@ function familyUntil(record: RefreshTokenRecord): string {
  * - Every key has a TTL derived from the record's `expiresAt` (API keys excepted: they live until
  *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys, and a
  *   per-user sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions in
- *   one script.
+ *   one script. A user holds at most `maxSessionsPerUser` live sessions (default 100): the next
+ *   login ends that user's oldest one, so the set and that script stay small.
+ * - Needs `maxmemory-policy noeviction` (see {@link checkEvictionPolicy}): an evicted revocation
+ *   or session index would silently revive sessions.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
  *   `ScopeladderError('ERR_STORE_UNAVAILABLE')` (HTTP 503), and works again as soon as Redis is back.
  *
@@ -164,7 +207,7 @@ function familyUntil(record: RefreshTokenRecord): string {
  * ```
  */
 export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
-  const { prefix, commandTimeoutMs, expiryGraceMs } = readOptions(options);
+  const { prefix, commandTimeoutMs, expiryGraceMs, maxSessionsPerUser } = readOptions(options);
   const connection = createConnection({
     client: options.client,
     url: options.url,
@@ -173,6 +216,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
   });
   const keys = createKeyBuilder(prefix);
   const grace = String(expiryGraceMs);
+  const cap = String(maxSessionsPerUser);
 
   async function isMarkerActive(key: string, now: number): Promise<boolean> {
     const value = await connection.run((redis) => redis.get(key));
@@ -195,7 +239,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       await connection.evalScript(
         SAVE_REFRESH_TOKEN,
         [keys.refreshToken(record.digest), keys.familiesOfUser(record.userId)],
-        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record)],
+        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record), prefix, cap],
       );
     },
 
@@ -216,7 +260,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       const reply = await connection.evalScript(
         ROTATE_REFRESH_TOKEN,
         [keys.refreshToken(oldDigest), keys.refreshToken(next.digest), keys.familiesOfUser(next.userId)],
-        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next)],
+        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next), cap],
       );
       return decodeRotation(reply, oldDigest);
     },
@@ -340,6 +384,23 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       } catch {
         return false;
       }
+    },
+
+    async checkEvictionPolicy() {
+      let policy: string | null = null;
+      try {
+        const reply = await connection.run((redis) => redis.config('GET', 'maxmemory-policy'));
+        const value = Array.isArray(reply) ? reply[1] : undefined;
+        policy = typeof value === 'string' ? value : null;
+      } catch {
+        policy = null;
+      }
+      const warning =
+        policy === null || policy === 'noeviction'
+          ? null
+          : `Redis maxmemory-policy is "${policy.slice(0, 40)}": when Redis is full it may evict revocations and session ` +
+            'indexes and so revive ended sessions; set maxmemory-policy noeviction for the scopeladder store';
+      return { policy, warning };
     },
 
     close: () => connection.close(),

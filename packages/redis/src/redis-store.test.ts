@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTokenStoreContract, randomDigest } from '../../../test/store-contract/contract.js';
 import { createRedisStore, type RedisTokenStore } from './index.js';
-import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
+import { TEST_REDIS_URL, deleteKeys, freePort, listKeys, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
 
 const HOUR = 3_600_000;
 const GRACE = 60_000;
@@ -170,6 +170,74 @@ describe('Redis layout', () => {
     expect(await store.revokeFamiliesOfUser('u2', now + HOUR)).toBe(1);
     expect(await clientA.exists(`${prefix}ufam:u2`)).toBe(0);
     await deleteKeys(clientA, prefix);
+  });
+
+  // Reproduction (security review of issue #11 item 3): `ufam:<id>` grew by one member per login,
+  // expired members stayed, and revokeFamiliesOfUser looped over all of them in one script.
+  it("caps a user's session index at maxSessionsPerUser and trims expired members on save", async () => {
+    const prefix = `${runPrefix}ufam-cap:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE, maxSessionsPerUser: 5 });
+    const now = Date.now();
+    // Expired (by Redis' own clock, past the grace too): trimmed by the next save.
+    for (let n = 0; n < 3; n += 1) {
+      await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: `old${n}`, expiresAt: now - 2 * GRACE });
+    }
+    await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: 'first', expiresAt: now + HOUR });
+    expect(await clientA.zrange(`${prefix}ufam:u3`, 0, -1)).toEqual(['first']);
+    for (let n = 0; n < 40; n += 1) {
+      await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: `f${n}`, expiresAt: now + HOUR + n });
+      expect(await clientA.zcard(`${prefix}ufam:u3`)).toBeLessThanOrEqual(5);
+    }
+    expect(await clientA.zrange(`${prefix}ufam:u3`, 0, -1)).toEqual(['f35', 'f36', 'f37', 'f38', 'f39']);
+    expect(await store.isFamilyRevoked('first', now)).toBe(true);
+    expect(await store.isFamilyRevoked('f34', now)).toBe(true);
+    expect(await store.revokeFamiliesOfUser('u3', now)).toBe(5);
+    await deleteKeys(clientA, prefix);
+  });
+
+  it('bounds the work of revokeFamiliesOfUser by the cap, whatever the number of logins', async () => {
+    const prefix = `${runPrefix}ufam-bound:`;
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE });
+    const now = Date.now();
+    const logins = 2_000;
+    const pipeline = Array.from({ length: logins }, (_, n) =>
+      store.saveRefreshToken({ digest: randomDigest(), userId: 'flood', familyId: `f${n}`, expiresAt: now + HOUR + n }),
+    );
+    await Promise.all(pipeline);
+    expect(await clientA.zcard(`${prefix}ufam:flood`)).toBe(100);
+    expect(await store.revokeFamiliesOfUser('flood', now)).toBe(100);
+    await deleteKeys(clientA, prefix);
+  });
+
+  it('warns when Redis may evict keys (maxmemory-policy other than noeviction), and not when CONFIG is refused', async () => {
+    expect(await storeWith('policy').checkEvictionPolicy()).toEqual({ policy: 'noeviction', warning: null });
+    const server = await startRedisServer(await freePort());
+    const admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const clients: Redis[] = [admin];
+    try {
+      await admin.connect();
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const lru = createRedisStore({ url: server.url });
+      const check = await lru.checkEvictionPolicy();
+      await lru.close();
+      expect(check.policy).toBe('allkeys-lru');
+      expect(check.warning).toMatch(/allkeys-lru.*noeviction/);
+      // A user without CONFIG (as on managed Redis): no answer, no warning, no failure.
+      await admin.call('ACL', 'SETUSER', 'limited', 'on', '>limited-pass', '~*', '&*', '+@all', '-config');
+      const limited = createRedisStore({ url: `redis://limited:limited-pass@127.0.0.1:${server.port}` });
+      expect(await limited.checkEvictionPolicy()).toEqual({ policy: null, warning: null });
+      expect(await limited.ping()).toBe(true);
+      await limited.close();
+    } finally {
+      for (const client of clients) client.disconnect();
+      await server.kill();
+    }
+  });
+
+  it('validates maxSessionsPerUser', () => {
+    expect(() => createRedisStore({ client: clientA, maxSessionsPerUser: 0 })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, maxSessionsPerUser: 1.5 })).toThrow(TypeError);
+    expect(() => createRedisStore({ client: clientA, maxSessionsPerUser: 100_001 })).toThrow(TypeError);
   });
 
   it('checks revokeFamiliesOfUser arguments before any round trip', async () => {

@@ -46,18 +46,114 @@ describe('createMemoryStore', () => {
     expect(await store.findRefreshToken(records[3]!.digest)).not.toBeNull();
   });
 
-  it('when the session index is full, revokes and drops the oldest indexed session (it ends early, never escapes)', async () => {
-    const store = createMemoryStore({ maxEntries: 3 });
-    const families = ['fa', 'fb', 'fc', 'fd'].map((familyId) => record({ familyId, familyExpiresAt: T + 120_000 }));
-    for (const each of families) await store.saveRefreshToken(each);
-    expect(store.size().indexedFamilies).toBe(3);
-    expect(await store.isFamilyRevoked('fa', T + 119_999)).toBe(true);
-    expect(store.size().revokedFamilies).toBe(1);
-    expect(await store.revokeFamiliesOfUser('u1', T, { except: 'fd' })).toBe(2);
-    for (const familyId of ['fb', 'fc']) expect(await store.isFamilyRevoked(familyId, T + 119_999)).toBe(true);
-    expect(await store.isFamilyRevoked('fd', T)).toBe(false);
-    expect(store.size().indexedFamilies).toBe(1);
+  it('validates maxSessionsPerUser', () => {
+    expect(() => createMemoryStore({ maxSessionsPerUser: 0 })).toThrow(/maxSessionsPerUser/);
+    expect(() => createMemoryStore({ maxSessionsPerUser: 2.5 })).toThrow(TypeError);
+    expect(() => createMemoryStore({ maxSessionsPerUser: Number.POSITIVE_INFINITY })).toThrow(TypeError);
   });
+
+  it("a user's session beyond maxSessionsPerUser revokes that user's oldest (lowest expiry) session, never another's", async () => {
+    const store = createMemoryStore({ maxSessionsPerUser: 3 });
+    await store.saveRefreshToken(record({ userId: 'other', familyId: 'o1', familyExpiresAt: T + 10_000 }));
+    const untils = { fa: T + 90_000, fb: T + 70_000, fc: T + 80_000 };
+    for (const [familyId, until] of Object.entries(untils)) await store.saveRefreshToken(record({ familyId, familyExpiresAt: until }));
+    await store.saveRefreshToken(record({ familyId: 'fd', familyExpiresAt: T + 100_000 }));
+    expect(await store.isFamilyRevoked('fb', T + 69_999)).toBe(true);
+    expect(await store.isFamilyRevoked('fb', T + 70_000)).toBe(false);
+    for (const familyId of ['fa', 'fc', 'fd', 'o1']) expect(await store.isFamilyRevoked(familyId, T)).toBe(false);
+    expect(store.size().indexedFamilies).toBe(4);
+    expect(await store.revokeFamiliesOfUser('u1', T)).toBe(3);
+  });
+
+  it('at the cap, drops the user\'s expired sessions before ending a live one', async () => {
+    const store = createMemoryStore({ maxSessionsPerUser: 2 });
+    await store.saveRefreshToken(record({ familyId: 'gone', expiresAt: T + 10 }));
+    await store.saveRefreshToken(record({ familyId: 'live', expiresAt: T + 60_000 }));
+    await store.isFamilyRevoked('x', T + 20);
+    await store.saveRefreshToken(record({ familyId: 'new', expiresAt: T + 60_000 }));
+    expect(await store.isFamilyRevoked('live', T + 20)).toBe(false);
+    expect(store.size()).toMatchObject({ indexedFamilies: 2, revokedFamilies: 0 });
+  });
+
+  // Reproduction (security review of issue #11 item 3): once the index was full, every login of
+  // one account revoked the oldest OTHER user's session, then filled the revocations so that no
+  // login and no endSessionsOfUser worked any more (the attacker could not even be deleted).
+  it('one account logging in however often never ends another user\'s session, and ending its sessions still works', async () => {
+    const store = createMemoryStore({ maxEntries: 10, maxSessionsPerUser: 3 });
+    const victims = ['v1', 'v2', 'v3'];
+    for (const userId of victims) await store.saveRefreshToken(record({ userId, familyId: `${userId}-f`, familyExpiresAt: T + 120_000 }));
+    let refused = 0;
+    for (let n = 0; n < 200; n++) {
+      try {
+        await store.saveRefreshToken(record({ userId: 'attacker', familyId: `a${n}`, familyExpiresAt: T + 120_000 }));
+      } catch (error) {
+        expect((error as { code?: unknown }).code).toBe('ERR_STORE_UNAVAILABLE');
+        refused += 1;
+      }
+      for (const userId of victims) expect(await store.isFamilyRevoked(`${userId}-f`, T)).toBe(false);
+    }
+    // Memory stays bounded: the newcomer is refused once the store is full, nobody else pays.
+    expect(refused).toBeGreaterThan(0);
+    expect(store.size().indexedFamilies).toBeLessThanOrEqual(10);
+    expect(store.size().revokedFamilies + store.size().indexedFamilies).toBeLessThanOrEqual(20);
+    // Revocations outrank logins: the attacker (and anyone else) can still be ended and logged out.
+    expect(await store.revokeFamiliesOfUser('attacker', T)).toBe(3);
+    expect(await store.revokeFamiliesOfUser('v1', T)).toBe(1);
+    await store.revokeFamily('v2-f', T + 120_000);
+    expect(await store.isFamilyRevoked('v2-f', T)).toBe(true);
+    expect(await store.isFamilyRevoked('v3-f', T)).toBe(false);
+    // Until the revocations expire the store stays full for newcomers; then there is room again.
+    await expectCode(store.saveRefreshToken(record({ userId: 'v1', familyId: 'v1-g', familyExpiresAt: T + 240_000 })), 'ERR_STORE_UNAVAILABLE');
+    await store.isFamilyRevoked('x', T + 120_000);
+    await store.saveRefreshToken(record({ userId: 'v1', familyId: 'v1-g', expiresAt: T + 180_000, familyExpiresAt: T + 240_000 }));
+    expect(await store.isFamilyRevoked('v1-g', T + 120_000)).toBe(false);
+  });
+
+  it('when the session index is full, refuses the new session and ends none (fail closed for the newcomer)', async () => {
+    const store = createMemoryStore({ maxEntries: 3 });
+    const families = ['fa', 'fb', 'fc'].map((familyId, n) => record({ userId: `u${n}`, familyId, familyExpiresAt: T + 120_000 }));
+    for (const each of families) await store.saveRefreshToken(each);
+    const newcomer = record({ userId: 'u9', familyId: 'fd', familyExpiresAt: T + 120_000 });
+    await expectCode(store.saveRefreshToken(newcomer), 'ERR_STORE_UNAVAILABLE');
+    expect(await store.findRefreshToken(newcomer.digest)).toBeNull();
+    for (const each of families) {
+      expect(await store.isFamilyRevoked(each.familyId, T)).toBe(false);
+      expect(await store.findRefreshToken(each.digest)).not.toBeNull();
+    }
+    expect(store.size()).toMatchObject({ indexedFamilies: 3, revokedFamilies: 0 });
+  });
+
+  // Reproduction: indexFamily swept the whole store on every new family while the index was full.
+  it('while the index is full, sweeps at most once per second of the callers\' clock, not once per login', async () => {
+    const store = createMemoryStore({ maxEntries: 3 });
+    await store.saveRefreshToken(record({ userId: 'a', familyId: 'soon', expiresAt: T + 10 }));
+    await store.saveRefreshToken(record({ userId: 'b', familyId: 'later', expiresAt: T + 30 }));
+    await store.saveRefreshToken(record({ userId: 'c', familyId: 'live', expiresAt: T + 60_000 }));
+    await store.isFamilyRevoked('x', T + 20); // the store learns the time
+    await store.saveRefreshToken(record({ userId: 'd', familyId: 'd1', expiresAt: T + 60_000 })); // sweeps: 'soon' goes
+    await store.isFamilyRevoked('x', T + 40);
+    // 'later' has expired too, but the last sweep was 20 ms ago (of the callers' clock): no sweep.
+    await expectCode(store.saveRefreshToken(record({ userId: 'e', familyId: 'e1', expiresAt: T + 60_000 })), 'ERR_STORE_UNAVAILABLE');
+    await store.isFamilyRevoked('x', T + 1_020);
+    await store.saveRefreshToken(record({ userId: 'e', familyId: 'e1', expiresAt: T + 60_000 }));
+    expect(store.size().indexedFamilies).toBe(3);
+  });
+
+  it('logins against a full index of 100 000 sessions cost no sweep each (measured)', async () => {
+    const store = createMemoryStore({ maxEntries: 100_000 });
+    for (let n = 0; n < 100_000; n++) {
+      await store.saveRefreshToken(record({ userId: `u${n % 5_000}`, familyId: `f${n}`, expiresAt: T + 600_000 }));
+    }
+    await store.isFamilyRevoked('x', T);
+    const logins = 200;
+    const started = performance.now();
+    for (let n = 0; n < logins; n++) {
+      await store.saveRefreshToken(record({ userId: 'flood', familyId: `flood${n}`, expiresAt: T + 600_000 })).catch(() => undefined);
+    }
+    const perLoginMs = (performance.now() - started) / logins;
+    // One full sweep of this store takes tens of ms; a login against it must cost far less.
+    expect(perLoginMs).toBeLessThan(2);
+  }, 60_000);
 
   it('purges expired sessions from the index', async () => {
     const store = createMemoryStore();

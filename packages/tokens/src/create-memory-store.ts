@@ -19,13 +19,21 @@ import type {
 export interface MemoryStoreOptions {
   /**
    * The most records each kind (refresh tokens, revocations, API keys, throttle counters, indexed
-   * sessions) may hold. Default 100 000. When full, expired records are purged first; then the
-   * oldest refresh tokens and throttle counters are evicted (the safe direction: a session ends
-   * early), the oldest indexed session is revoked and dropped from the index (it ends early too),
-   * while a new revocation or API key is refused with `ERR_STORE_UNAVAILABLE` (never un-revoke
-   * anything).
+   * sessions) may hold. Default 100 000. When full, expired records are purged first (a full
+   * sweep at most once per second of the callers' clock); then the oldest refresh tokens and
+   * throttle counters are evicted, while a new session (login), revocation or API key is refused
+   * with `ERR_STORE_UNAVAILABLE`: the newcomer fails closed, and nobody else's session is ended
+   * or revived to make room. Revoking a session that is in the index (ending a user's sessions,
+   * a logout, the per-user cap) is never refused: it moves the session from the index to the
+   * revocations, whose room is shared with the index (together at most `2 × maxEntries`).
    */
   readonly maxEntries?: number | undefined;
+  /**
+   * The most live sessions (refresh families) one user may hold. Default 100, the same as
+   * `@scopeladder/redis`. A new session beyond it revokes that user's oldest sessions (lowest
+   * expiry first) — never another user's — so one account cannot fill the store.
+   */
+  readonly maxSessionsPerUser?: number | undefined;
 }
 
 /**
@@ -63,6 +71,7 @@ interface CounterEntry {
 }
 
 const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_SESSIONS_PER_USER = 100;
 const SWEEP_EVERY = 1_000;
 /** A full store purges at most once per this many ms of the callers' clock when making room. */
 const MAKE_ROOM_PURGE_INTERVAL_MS = 1_000;
@@ -71,6 +80,10 @@ const MAKE_ROOM_PURGE_INTERVAL_MS = 1_000;
  * Creates the in-memory {@link TokenStore}: the default of `createAuthService`, right for one
  * process (tests, single-instance servers). Several instances must share a store such as
  * `@scopeladder/redis`.
+ *
+ * Each user holds at most `maxSessionsPerUser` live sessions: the next login ends that user's
+ * oldest one. When the store is full, a new login is refused (`ERR_STORE_UNAVAILABLE`) rather
+ * than ending anyone else's session; ending sessions always works (see {@link MemoryStoreOptions}).
  *
  * Every method's body runs synchronously (there is no `await` between a check and the write it
  * guards), so each operation is atomic in the process: of many concurrent
@@ -92,6 +105,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError('maxEntries must be a positive integer');
   }
+  const maxSessionsPerUser = options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER;
+  if (!Number.isSafeInteger(maxSessionsPerUser) || maxSessionsPerUser < 1) {
+    throw new TypeError('maxSessionsPerUser must be a positive integer');
+  }
 
   const refreshTokens = new Map<string, RefreshEntry>();
   const revokedFamilies = new Map<string, number>();
@@ -101,7 +118,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
   const counters = new Map<string, CounterEntry>();
   /** The session index: user id → family id → until when the family may hold live credentials. */
   const familiesOfUser = new Map<string, Map<string, number>>();
-  /** Every indexed family, oldest first: family id → its user (for eviction when full). */
+  /** Every indexed family, oldest first: family id → its user (for the sweep). */
   const indexedFamilies = new Map<string, string>();
   let latestNow = 0;
   let writes = 0;
@@ -132,12 +149,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
    * refuse.
    */
   let purgedAt = Number.NEGATIVE_INFINITY;
+  const purgeAtMostEverySecond = (): void => {
+    if (latestNow - purgedAt < MAKE_ROOM_PURGE_INTERVAL_MS) return;
+    purge(latestNow);
+    purgedAt = latestNow;
+  };
   const makeRoom = (map: Map<string, unknown>, evict: boolean): void => {
     if (map.size < maxEntries) return;
-    if (latestNow - purgedAt >= MAKE_ROOM_PURGE_INTERVAL_MS) {
-      purge(latestNow);
-      purgedAt = latestNow;
-    }
+    purgeAtMostEverySecond();
     while (map.size >= maxEntries) {
       if (!evict) {
         throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is full');
@@ -160,6 +179,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     wrote();
   };
 
+  /**
+   * Revokes an indexed family until `until` (at least its index entry) and drops it from the
+   * index. Never refused: the revocation takes the index entry's room (index and revocations
+   * share `2 × maxEntries`), so ending sessions keeps working when the store is full.
+   */
+  const revokeIndexedFamily = (userId: string, familyId: string, until: number): void => {
+    revokedFamilies.set(familyId, Math.max(revokedFamilies.get(familyId) ?? 0, until));
+    unindexFamily(userId, familyId);
+    wrote();
+  };
+
   function unindexFamily(userId: string, familyId: string): void {
     indexedFamilies.delete(familyId);
     const families = familiesOfUser.get(userId);
@@ -168,34 +198,57 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     if (families.size === 0) familiesOfUser.delete(userId);
   }
 
+  /** Drops the user's families that can hold no live credential at `now` any more. */
+  function dropExpiredOf(userId: string, now: number): void {
+    const families = familiesOfUser.get(userId);
+    if (families === undefined) return;
+    for (const [familyId, until] of [...families]) if (until <= now) unindexFamily(userId, familyId);
+  }
+
+  /** The user's family with the lowest "live until" (the oldest session), other than `except`. */
+  function oldestFamilyOf(userId: string): [string, number] | undefined {
+    let oldest: [string, number] | undefined;
+    for (const entry of familiesOfUser.get(userId) ?? []) if (oldest === undefined || entry[1] < oldest[1]) oldest = entry;
+    return oldest;
+  }
+
   /**
-   * Keeps `record`'s family in its user's index until at least its `familyExpiresAt`. When the
-   * index is full, the oldest indexed family is revoked and dropped (it ends early: never a
-   * session that can no longer be ended).
+   * Keeps `record`'s family in its user's index until at least its `familyExpiresAt`. A new
+   * family beyond `maxSessionsPerUser` revokes that user's oldest families first. When the store
+   * has no room for a new family (the index is full, or index and revocations together hold
+   * `2 × maxEntries`), the new family is refused with `ERR_STORE_UNAVAILABLE` before anything
+   * is written: the newcomer fails closed, no one else's session is ended or revived.
    */
   function indexFamily(record: RefreshTokenRecord): void {
     const until = Math.max(record.expiresAt, record.familyExpiresAt ?? record.expiresAt);
     const { userId, familyId } = record;
-    let families = familiesOfUser.get(userId);
-    const current = families?.get(familyId);
-    if (current === undefined && indexedFamilies.size >= maxEntries) {
-      purge(latestNow);
-      while (indexedFamilies.size >= maxEntries) {
-        const oldest = indexedFamilies.entries().next();
-        if (oldest.done === true) break;
-        const [oldFamily, oldUser] = oldest.value;
-        const oldUntil = familiesOfUser.get(oldUser)?.get(oldFamily);
-        if (oldUntil !== undefined && oldUntil > latestNow) revokeFamilyUntil(oldFamily, oldUntil);
-        unindexFamily(oldUser, oldFamily);
-      }
-      families = familiesOfUser.get(userId);
+    const current = familiesOfUser.get(userId)?.get(familyId);
+    if (current !== undefined) {
+      familiesOfUser.get(userId)?.set(familyId, Math.max(current, until));
+      return;
     }
+    // At the cap, families that can hold no live credential any more go first (for free).
+    if ((familiesOfUser.get(userId)?.size ?? 0) >= maxSessionsPerUser) dropExpiredOf(userId, latestNow);
+    /** How many of the user's families the cap ends (each frees an index entry, adds a revocation). */
+    const overCap = (): number => Math.max(0, (familiesOfUser.get(userId)?.size ?? 0) - maxSessionsPerUser + 1);
+    const hasRoom = (): boolean =>
+      indexedFamilies.size - overCap() < maxEntries && indexedFamilies.size + revokedFamilies.size < 2 * maxEntries;
+    if (!hasRoom()) {
+      purgeAtMostEverySecond();
+      if (!hasRoom()) throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is full');
+    }
+    for (let excess = overCap(); excess > 0; excess -= 1) {
+      const oldest = oldestFamilyOf(userId);
+      if (oldest === undefined) break;
+      revokeIndexedFamily(userId, oldest[0], oldest[1]);
+    }
+    let families = familiesOfUser.get(userId);
     if (families === undefined) {
       families = new Map();
       familiesOfUser.set(userId, families);
     }
-    families.set(familyId, Math.max(current ?? 0, until));
-    if (current === undefined) indexedFamilies.set(familyId, userId);
+    families.set(familyId, until);
+    indexedFamilies.set(familyId, userId);
   }
 
   /** A record as handed back: without the write-only `familyExpiresAt`. */
@@ -208,8 +261,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
 
   const store: MemoryTokenStore = {
     async saveRefreshToken(record) {
-      if (!refreshTokens.has(record.digest)) makeRoom(refreshTokens, true);
       indexFamily(record);
+      if (!refreshTokens.has(record.digest)) makeRoom(refreshTokens, true);
       refreshTokens.set(record.digest, { record: stored(record), spent: false });
       wrote();
     },
@@ -241,7 +294,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async revokeFamily(familyId, expiresAt) {
-      revokeFamilyUntil(familyId, expiresAt);
+      // The logout of an indexed session is never refused: at most one such revocation per indexed
+      // family, so they are bounded by the index (family records stay within 3 × maxEntries).
+      // It stays in the index, so ending the user's sessions still counts and extends it.
+      if (indexedFamilies.has(familyId)) {
+        revokedFamilies.set(familyId, Math.max(revokedFamilies.get(familyId) ?? 0, expiresAt));
+        wrote();
+      } else {
+        revokeFamilyUntil(familyId, expiresAt);
+      }
     },
 
     async isFamilyRevoked(familyId, now) {
@@ -260,9 +321,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
           continue;
         }
         if (familyId === options.except) continue;
-        revokeFamilyUntil(familyId, until);
         // Revoked until its last credential expires: nothing left to end, so out of the index.
-        unindexFamily(userId, familyId);
+        revokeIndexedFamily(userId, familyId, until);
         revoked += 1;
       }
       return revoked;

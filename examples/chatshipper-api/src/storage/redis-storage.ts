@@ -170,6 +170,9 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
     await close();
     throw error;
   }
+  // Revocations and session indexes must never be evicted; a refused CONFIG (managed Redis) is fine.
+  const eviction = await tokenStore.checkEvictionPolicy();
+  if (eviction.warning !== null) logger.error(`redis: WARNING: ${eviction.warning}`);
 
   return {
     name: 'redis',

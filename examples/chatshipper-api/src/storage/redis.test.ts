@@ -173,6 +173,32 @@ describe('openRedisStorage', () => {
   });
 });
 
+describe('openRedisStorage and the eviction policy', () => {
+  it('warns once at start when Redis may evict keys, and says nothing under noeviction', async () => {
+    const quiet: string[] = [];
+    const safe = await openRedisStorage({ url: TEST_REDIS_URL, prefix: freshPrefix(), logger: createLogger({ out: (l) => quiet.push(l), err: (l) => quiet.push(l) }) });
+    await safe.close();
+    expect(quiet.join('\n')).not.toMatch(/maxmemory-policy/);
+
+    const redis = await startRedisServer(await freePort());
+    const lines: string[] = [];
+    try {
+      const admin = await connectTestRedis(redis.url);
+      await admin.config('SET', 'maxmemory-policy', 'volatile-lru');
+      admin.disconnect();
+      const storage = await openRedisStorage({
+        url: redis.url,
+        prefix: freshPrefix(),
+        logger: createLogger({ out: (line) => lines.push(line), err: (line) => lines.push(line) }),
+      });
+      await storage.close();
+    } finally {
+      await redis.kill();
+    }
+    expect(lines.filter((line) => /maxmemory-policy is "volatile-lru".*noeviction/.test(line))).toHaveLength(1);
+  });
+});
+
 describe('redis storage while Redis is unreachable', () => {
   it('rejects with ERR_STORE_UNAVAILABLE at once (503, never a crash), and works again when Redis is back', async () => {
     const port = await freePort();

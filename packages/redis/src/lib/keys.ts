@@ -6,7 +6,7 @@
  * |---|---|---|---|
  * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`) | `e` + grace |
  * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
- * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until" | highest score + grace; members trimmed when their score passes |
+ * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until"; at most `maxSessionsPerUser` members (the lowest-scored are revoked beyond it) | highest score + grace; members trimmed when their score passes (on save, rotation and `revokeFamiliesOfUser`) |
  * | `jti:<jti>` | string | revoked-until | value + grace |
  * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt | deleted |
  * | `akid:<id>` | string | the key's digest | deleted with the key |

@@ -31,6 +31,26 @@ local function indexFamily(key, familyId, untilMs, grace)
   local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
   expireAt(key, math.max(tonumber(top[2]) or untilMs, untilMs) + grace)
 end
+-- The cap on a user's live sessions: while the index holds more than \`cap\` families, revokes
+-- the lowest-scored ones (the oldest sessions of THIS user; never \`keep\`, the one just saved)
+-- until their own score and drops them. At most 100 per call, so a call's work stays bounded
+-- even on an index that grew before the cap existed (it shrinks on each later save).
+local function capFamilies(key, keep, cap, grace, prefix)
+  local over = math.min(redis.call('ZCARD', key) - cap, 100)
+  if over <= 0 then return 0 end
+  local oldest = redis.call('ZRANGE', key, 0, over, 'WITHSCORES')
+  local n = 0
+  for i = 1, #oldest, 2 do
+    if n >= over then break end
+    local f = oldest[i]
+    if f ~= keep then
+      revokeUntil(prefix .. 'fam:' .. f, tonumber(oldest[i + 1]), grace)
+      redis.call('ZREM', key, f)
+      n = n + 1
+    end
+  end
+  return n
+end
 `;
 
 function defineScript(name: string, body: string): LuaScript {
@@ -38,27 +58,40 @@ function defineScript(name: string, body: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-/** KEYS: rt, ufam (of the user). ARGV: userId, familyId, expiresAt, grace, familyExpiresAt. */
+/**
+ * KEYS: rt, ufam (of the user). ARGV: userId, familyId, expiresAt, grace, familyExpiresAt,
+ * prefix, maxSessionsPerUser.
+ * Trims the user's index of families whose score passed more than the grace ago by Redis' own
+ * clock (purging only: no caller's \`now\` here, and the grace covers clock skew), indexes the
+ * new family, then applies the per-user cap.
+ */
 export const SAVE_REFRESH_TOKEN = defineScript(
   'saveRefreshToken',
   `
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local grace = tonumber(ARGV[4])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'u', ARGV[1], 'f', ARGV[2], 'e', ARGV[3], 's', '0')
-expireAt(KEYS[1], tonumber(ARGV[3]) + tonumber(ARGV[4]))
-indexFamily(KEYS[2], ARGV[2], tonumber(ARGV[5]), tonumber(ARGV[4]))
+expireAt(KEYS[1], tonumber(ARGV[3]) + grace)
+local t = redis.call('TIME')
+local redisNow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', fmt(redisNow - grace))
+indexFamily(KEYS[2], ARGV[2], tonumber(ARGV[5]), grace)
+capFamilies(KEYS[2], ARGV[2], tonumber(ARGV[7]), grace, ARGV[6])
 return 1
 `,
 );
 
 /**
  * KEYS: old rt, next rt, ufam (of the user). ARGV: now, next userId, next familyId, next
- * expiresAt, grace, prefix, next familyExpiresAt.
+ * expiresAt, grace, prefix, next familyExpiresAt, maxSessionsPerUser.
  * Returns { status, userId, familyId, expiresAt } of the OLD token. Checks, in the contract's
  * order: no record → not_found; expiresAt <= now → expired; family revoked → revoked; spent →
  * revoke the family until max(next.expiresAt, old.expiresAt) and answer reused; else spend the
  * old token (its TTL is kept: it is remembered until its own expiry), store the next one and
  * keep the family in the user's session index until next familyExpiresAt (in this same atomic
- * step, so a concurrent revokeFamiliesOfUser sees either the old index entry or the new one).
+ * step, so a concurrent revokeFamiliesOfUser sees either the old index entry or the new one),
+ * under the same per-user cap as a save.
  */
 export const ROTATE_REFRESH_TOKEN = defineScript(
   'rotateRefreshToken',
@@ -84,6 +117,7 @@ redis.call('HSET', KEYS[2], 'u', ARGV[2], 'f', ARGV[3], 'e', ARGV[4], 's', '0')
 expireAt(KEYS[2], nextE + grace)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now))
 indexFamily(KEYS[3], ARGV[3], tonumber(ARGV[7]), grace)
+capFamilies(KEYS[3], ARGV[3], tonumber(ARGV[8]), grace, ARGV[6])
 return {'rotated', u, f, e}
 `,
 );
@@ -91,7 +125,8 @@ return {'rotated', u, f, e}
 /**
  * KEYS: ufam (of the user). ARGV: now, except (a family id, or '' for none), grace, prefix.
  * Drops the families no longer live at now, then revokes every other family but `except` until
- * its own score and removes it from the index. Returns how many it revoked.
+ * its own score and removes it from the index. Returns how many it revoked. Its work is bounded
+ * by the per-user cap (saves and rotations keep the index at most that long).
  */
 export const REVOKE_FAMILIES_OF_USER = defineScript(
   'revokeFamiliesOfUser',
