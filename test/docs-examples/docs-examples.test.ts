@@ -151,6 +151,16 @@ describe.each(EXAMPLES)('the $name example runs as documented', ({ start }) => {
     expect((await call(`/v2/users/${dora.user}`, { method: 'DELETE', token: admin.token })).status).toBe(404);
   });
 
+  it('refuses an anonymous client before reading its body', async () => {
+    const response = await fetch(`${running.url}/v2/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"a":${'['.repeat(100)}${']'.repeat(100)}}`, // too deep: a 400 if it were read
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('ERR_AUTH_REQUIRED');
+  });
+
   it('answers an unknown route with the JSON 404 of core\'s table', async () => {
     const admin = await login(OPTIONS.adminEmail, OPTIONS.adminPassword);
     const reply = await call('/v2/no-such-route', { token: admin.token });

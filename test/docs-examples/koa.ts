@@ -66,6 +66,7 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
 
   const api = new Router({ prefix: '/v2' });
   api.use(auth.authenticate); // every route of this router needs a bearer token
+  api.use(auth.jsonBody({ limit: 64 * 1024 })); // then its JSON body: at most 64 KiB, 64 levels deep
 
   // Type-level guards: the principal must be allowed on every record of the type.
   api.get('/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
@@ -108,7 +109,6 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const app = new Koa();
   app.use(auth.errorHandler); // first: answers every error below with core's status and JSON
   app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
-  app.use(auth.jsonBody({ limit: 64 * 1024 })); // JSON bodies: at most 64 KiB, 64 levels deep
   app.use(open.routes()).use(api.routes());
   // Unknown routes: core's JSON 404 (answered by auth.errorHandler) instead of Koa's plain text.
   app.use(() => {
