@@ -109,4 +109,62 @@ describe.each(EXAMPLES)('the $name example runs as documented', ({ start }) => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body?.refreshToken).not.toBe(guest.refreshToken);
   });
+
+  it('ends the sessions of a demoted or deleted user: the old tokens are refused at once', async () => {
+    const admin = await login(OPTIONS.adminEmail, OPTIONS.adminPassword);
+    const created = await call('/v2/users', {
+      method: 'POST',
+      token: admin.token,
+      json: { email: 'dora@example.test', password: 'dora-password-0123', role: 'admin' },
+    });
+    expect(created.status).toBe(201);
+    const dora = await login('dora@example.test', 'dora-password-0123');
+    expect(dora.scope).toBe('admin');
+    expect((await call('/v2/conversations', { token: dora.token })).status).toBe(200);
+
+    // Demoted: the admin token issued before is refused, and so is its refresh token.
+    const demote = await call(`/v2/users/${dora.user}`, { method: 'PATCH', token: admin.token, json: { role: 'guest' } });
+    expect(demote.status).toBe(200);
+    expect(demote.body?.role).toBe('guest');
+    const stale = await call('/v2/conversations', { token: dora.token });
+    expect(stale.status).toBe(401);
+    expect(stale.body?.code).toBe('ERR_TOKEN_REVOKED');
+    const staleRefresh = await call(`/v2/auth/token?refreshToken=${encodeURIComponent(dora.refreshToken)}`);
+    expect(staleRefresh.status).toBe(401);
+    // Logging in again works at once and gives the new role.
+    const demoted = await login('dora@example.test', 'dora-password-0123');
+    expect(demoted.scope).toBe('guest');
+    expect((await call('/v2/conversations', { token: demoted.token })).status).toBe(403);
+    // A role outside the ladder is refused, and an update that keeps the role ends nothing.
+    expect((await call(`/v2/users/${dora.user}`, { method: 'PATCH', token: admin.token, json: { role: 'root' } })).status).toBe(400);
+    const rename = await call(`/v2/users/${dora.user}`, { method: 'PATCH', token: admin.token, json: { email: 'dora2@example.test', role: 'guest' } });
+    expect(rename.status).toBe(200);
+    expect((await call(`/v2/users/${dora.user}`, { token: demoted.token })).status).toBe(200);
+
+    // Deleted: 204, then its token is refused and the record is gone.
+    const deleted = await call(`/v2/users/${dora.user}`, { method: 'DELETE', token: admin.token });
+    expect(deleted.status).toBe(204);
+    const gone = await call(`/v2/users/${dora.user}`, { token: demoted.token });
+    expect(gone.status).toBe(401);
+    expect(gone.body?.code).toBe('ERR_TOKEN_REVOKED');
+    expect((await call(`/v2/users/${dora.user}`, { token: admin.token })).status).toBe(404);
+    expect((await call(`/v2/users/${dora.user}`, { method: 'DELETE', token: admin.token })).status).toBe(404);
+  });
+
+  it('refuses an anonymous client before reading its body', async () => {
+    const response = await fetch(`${running.url}/v2/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"a":${'['.repeat(100)}${']'.repeat(100)}}`, // too deep: a 400 if it were read
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe('ERR_AUTH_REQUIRED');
+  });
+
+  it('answers an unknown route with the JSON 404 of core\'s table', async () => {
+    const admin = await login(OPTIONS.adminEmail, OPTIONS.adminPassword);
+    const reply = await call('/v2/no-such-route', { token: admin.token });
+    expect(reply.status).toBe(404);
+    expect(reply.body).toMatchObject({ code: 'ERR_NOT_FOUND' });
+  });
 });

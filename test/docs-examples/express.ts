@@ -32,6 +32,15 @@ function readNewUser(body: unknown, service: AuthService) {
   return { email, password, role };
 }
 
+// The body of PATCH /v2/users/:id: an optional email and an optional role of the ladder.
+function readUserChanges(body: unknown, service: AuthService): { email?: string; role?: string } {
+  const { email, role } = (body ?? {}) as Record<string, unknown>;
+  if ((email !== undefined && typeof email !== 'string') || (role !== undefined && !service.policy.ladder.has(role))) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email?, role? }');
+  }
+  return { ...(email === undefined ? {} : { email }), ...(role === undefined ? {} : { role: role as string }) };
+}
+
 export interface ExampleApp {
   readonly app: Express;
   readonly service: AuthService;
@@ -76,12 +85,25 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   app.get('/v2/users/:id', auth.authorize('fetch', 'User', { load: loadUser }), (req, res) => {
     res.json(publicUser(req.auth?.resource as UserRecord));
   });
-  app.patch('/v2/users/:id', auth.authorize('update', 'User', { load: loadUser }), (req, res) => {
-    const { email, role } = req.body ?? {};
-    const updated = directory.update(String(req.params.id), { ...(email ? { email } : {}), ...(role ? { role } : {}) });
-    res.json(publicUser(updated as UserRecord));
+  app.patch('/v2/users/:id', auth.authorize('update', 'User', { load: loadUser }), async (req, res) => {
+    const before = req.auth?.resource as UserRecord;
+    const updated = directory.update(before.id, readUserChanges(req.body, service)) as UserRecord;
+    // Tokens carry the role they were issued with: after a role change (the directory write
+    // first), end the user's sessions, or a demoted admin stays an admin until its token expires.
+    if (updated.role !== before.role) await service.endSessionsOfUser(before.id);
+    res.json(publicUser(updated));
+  });
+  app.delete('/v2/users/:id', auth.authorize('delete', 'User', { load: loadUser }), async (req, res) => {
+    const { id } = req.auth?.resource as UserRecord;
+    directory.delete(id);
+    await service.endSessionsOfUser(id); // its tokens are refused from the next request on
+    res.status(204).end();
   });
 
+  // Unknown routes: core's JSON 404 instead of Express's HTML page.
+  app.use(() => {
+    throw new ScopeladderError('ERR_NOT_FOUND', 'No such route');
+  });
   app.use(auth.errorHandler); // last: core's status, WWW-Authenticate and JSON { code, message }
   return { app, service, directory };
 }

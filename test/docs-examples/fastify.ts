@@ -32,6 +32,15 @@ function readNewUser(body: unknown, service: AuthService) {
   return { email, password, role };
 }
 
+// The body of PATCH /v2/users/:id: an optional email and an optional role of the ladder.
+function readUserChanges(body: unknown, service: AuthService): { email?: string; role?: string } {
+  const { email, role } = (body ?? {}) as Record<string, unknown>;
+  if ((email !== undefined && typeof email !== 'string') || (role !== undefined && !service.policy.ladder.has(role))) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email?, role? }');
+  }
+  return { ...(email === undefined ? {} : { email }), ...(role === undefined ? {} : { role: role as string }) };
+}
+
 export interface ExampleApp {
   readonly app: FastifyInstance;
   readonly service: AuthService;
@@ -80,15 +89,25 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   app.get('/v2/users/:id', { config: { scopeladder: { action: 'fetch', subject: 'User', load: loadUser } } }, async (request) =>
     publicUser(request.auth?.resource as UserRecord),
   );
-  app.patch<{ Params: { id: string }; Body: { email?: string; role?: string } }>(
-    '/v2/users/:id',
-    { config: { scopeladder: { action: 'update', subject: 'User', load: loadUser } } },
-    async (request) => {
-      const { email, role } = request.body ?? {};
-      const updated = directory.update(request.params.id, { ...(email ? { email } : {}), ...(role ? { role } : {}) });
-      return publicUser(updated as UserRecord);
-    },
-  );
+  app.patch('/v2/users/:id', { config: { scopeladder: { action: 'update', subject: 'User', load: loadUser } } }, async (request) => {
+    const before = request.auth?.resource as UserRecord;
+    const updated = directory.update(before.id, readUserChanges(request.body, service)) as UserRecord;
+    // Tokens carry the role they were issued with: after a role change (the directory write
+    // first), end the user's sessions, or a demoted admin stays an admin until its token expires.
+    if (updated.role !== before.role) await service.endSessionsOfUser(before.id);
+    return publicUser(updated);
+  });
+  app.delete('/v2/users/:id', { config: { scopeladder: { action: 'delete', subject: 'User', load: loadUser } } }, async (request, reply) => {
+    const { id } = request.auth?.resource as UserRecord;
+    directory.delete(id);
+    await service.endSessionsOfUser(id); // its tokens are refused from the next request on
+    return reply.code(204).send();
+  });
+
+  // Unknown routes: core's JSON 404 (through the plugin's error handler) instead of Fastify's own shape.
+  app.setNotFoundHandler(() => {
+    throw new ScopeladderError('ERR_NOT_FOUND', 'No such route');
+  });
   return { app, service, directory };
 }
 

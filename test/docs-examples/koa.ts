@@ -35,6 +35,15 @@ function readNewUser(body: unknown, service: AuthService) {
   return { email, password, role };
 }
 
+// The body of PATCH /v2/users/:id: an optional email and an optional role of the ladder.
+function readUserChanges(body: unknown, service: AuthService): { email?: string; role?: string } {
+  const { email, role } = (body ?? {}) as Record<string, unknown>;
+  if ((email !== undefined && typeof email !== 'string') || (role !== undefined && !service.policy.ladder.has(role))) {
+    throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { email?, role? }');
+  }
+  return { ...(email === undefined ? {} : { email }), ...(role === undefined ? {} : { role: role as string }) };
+}
+
 export interface ExampleApp {
   readonly app: Koa;
   readonly service: AuthService;
@@ -57,6 +66,7 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
 
   const api = new Router({ prefix: '/v2' });
   api.use(auth.authenticate); // every route of this router needs a bearer token
+  api.use(auth.jsonBody({ limit: 64 * 1024 })); // then its JSON body: at most 64 KiB, 64 levels deep
 
   // Type-level guards: the principal must be allowed on every record of the type.
   api.get('/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
@@ -81,17 +91,29 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   api.get('/users/:id', auth.authorize('fetch', 'User', { load: loadUser }), (ctx) => {
     ctx.body = publicUser(ctx.state.auth?.resource as UserRecord);
   });
-  api.patch('/users/:id', auth.authorize('update', 'User', { load: loadUser }), (ctx) => {
-    const { email, role } = (ctx.request.body as Body) ?? {};
-    const updated = directory.update(String(ctx.params.id), { ...(email ? { email } : {}), ...(role ? { role } : {}) });
-    ctx.body = publicUser(updated as UserRecord);
+  api.patch('/users/:id', auth.authorize('update', 'User', { load: loadUser }), async (ctx) => {
+    const before = ctx.state.auth?.resource as UserRecord;
+    const updated = directory.update(before.id, readUserChanges(ctx.request.body, service)) as UserRecord;
+    // Tokens carry the role they were issued with: after a role change (the directory write
+    // first), end the user's sessions, or a demoted admin stays an admin until its token expires.
+    if (updated.role !== before.role) await service.endSessionsOfUser(before.id);
+    ctx.body = publicUser(updated);
+  });
+  api.delete('/users/:id', auth.authorize('delete', 'User', { load: loadUser }), async (ctx) => {
+    const { id } = ctx.state.auth?.resource as UserRecord;
+    directory.delete(id);
+    await service.endSessionsOfUser(id); // its tokens are refused from the next request on
+    ctx.status = 204;
   });
 
   const app = new Koa();
   app.use(auth.errorHandler); // first: answers every error below with core's status and JSON
   app.use(auth.tokenRoutes()); // POST, GET and DELETE /v2/auth/token
-  app.use(auth.jsonBody({ limit: 64 * 1024 })); // JSON bodies: at most 64 KiB, 64 levels deep
   app.use(open.routes()).use(api.routes());
+  // Unknown routes: core's JSON 404 (answered by auth.errorHandler) instead of Koa's plain text.
+  app.use(() => {
+    throw new ScopeladderError('ERR_NOT_FOUND', 'No such route');
+  });
   return { app, service, directory };
 }
 

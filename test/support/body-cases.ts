@@ -8,6 +8,13 @@
 import { gzipSync } from 'node:zlib';
 import type { ErrorCode } from '@scopeladder/core';
 
+/**
+ * Who decides a case's answer: scopeladder's body reader (`readJsonBody`, behind `auth.jsonBody()`
+ * and Fastify's `jsonBody`), the framework's router (with the adapter's help), or the application's
+ * handler (the conformance apps' and the reference server's: the reader and the guard let it through).
+ */
+export type BodyCaseDecider = 'reader' | 'router' | 'application';
+
 /** Which route of a resource a case is sent to (as an admin, who may do all of them). */
 export type BodyCaseRoute = 'create' | 'update' | 'delete' | 'fetch';
 
@@ -28,6 +35,8 @@ export interface BodyCase {
   readonly code?: ErrorCode;
   /** Said after the answer in the docs. */
   readonly note?: string;
+  /** Who decides the answer (the docs' third column). */
+  readonly decidedBy: BodyCaseDecider;
 }
 
 const JSON_TYPE = ['content-type', 'application/json'] as const;
@@ -38,8 +47,8 @@ export const DEEP_BODY = `{"a":${'['.repeat(6000)}${']'.repeat(6000)}}`;
 /** The cases, for a server whose JSON body limit is `limit` bytes. */
 export function bodyCases(limit: number): readonly BodyCase[] {
   return [
-    { name: 'malformed JSON (`{"name": `)', route: 'create', headers: [JSON_TYPE], body: '{"name": ', status: 400, code: 'ERR_INVALID_REQUEST' },
-    { name: '`text/plain`', route: 'create', headers: [['content-type', 'text/plain']], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'malformed JSON (`{"name": `)', route: 'create', headers: [JSON_TYPE], body: '{"name": ', status: 400, code: 'ERR_INVALID_REQUEST', decidedBy: 'reader' },
+    { name: '`text/plain`', route: 'create', headers: [['content-type', 'text/plain']], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE', decidedBy: 'reader' },
     {
       name: 'a form (`application/x-www-form-urlencoded`, curl\'s `-d`)',
       route: 'create',
@@ -47,6 +56,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: 'name=x',
       status: 415,
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
     },
     {
       name: '`multipart/form-data`',
@@ -55,6 +65,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '--XyZ\r\ncontent-disposition: form-data; name="name"\r\n\r\nx\r\n--XyZ--\r\n',
       status: 415,
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
     },
     {
       name: '`application/merge-patch+json` on an update',
@@ -63,8 +74,9 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '{"name":"x"}',
       status: 415,
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
     },
-    { name: 'a body without `Content-Type`', route: 'create', headers: [], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'a body without `Content-Type`', route: 'create', headers: [], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE', decidedBy: 'reader' },
     {
       name: '`Content-Encoding: gzip` on a body that is not gzip',
       route: 'create',
@@ -72,6 +84,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '{"name":"x"}',
       status: 400,
       code: 'ERR_INVALID_REQUEST',
+      decidedBy: 'reader',
     },
     {
       name: '`Content-Encoding: gzip` on a gzip body',
@@ -79,7 +92,8 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       headers: [JSON_TYPE, ['content-encoding', 'gzip']],
       body: gzipSync(Buffer.from('{"name":"zipped"}')),
       status: 201,
-      note: 'decoded (also `x-gzip`, `deflate`, `br`)',
+      note: 'the reader decodes it (also `x-gzip`, `deflate`, `br`); the application creates',
+      decidedBy: 'application',
     },
     {
       name: 'an unsupported `Content-Encoding` (`compress`, or several)',
@@ -88,6 +102,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '{"name":"x"}',
       status: 415,
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
     },
     {
       name: '`charset=utf-16`',
@@ -96,6 +111,7 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: Buffer.from('{"name":"x"}', 'utf16le'),
       status: 415,
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
     },
     {
       name: 'an empty body on a create (`Content-Length: 0`)',
@@ -104,7 +120,8 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: '',
       status: 400,
       code: 'ERR_INVALID_REQUEST',
-      note: 'the body reads as `undefined`; a create needs an object',
+      note: 'the reader yields `undefined` and the guard lets an absent body through; the application refuses a create without an object body',
+      decidedBy: 'application',
     },
     {
       name: '`DELETE` with `Content-Type: application/json` and no body',
@@ -112,16 +129,18 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       headers: [JSON_TYPE, ['content-length', '0']],
       body: '',
       status: 204,
-      note: 'the body reads as `undefined`, whatever the method and `Content-Type`',
+      note: 'the reader yields `undefined`, whatever the method and `Content-Type`; the application deletes',
+      decidedBy: 'application',
     },
-    { name: 'nested deeper than 64 levels (6,000 here)', route: 'create', headers: [JSON_TYPE], body: DEEP_BODY, status: 400, code: 'ERR_BODY_TOO_DEEP' },
+    { name: 'nested deeper than 64 levels (6,000 here)', route: 'create', headers: [JSON_TYPE], body: DEEP_BODY, status: 400, code: 'ERR_BODY_TOO_DEEP', decidedBy: 'reader' },
     {
-      name: 'a field name with a control character, or `__proto__`',
+      name: 'a field name with a control character, or `__proto__`, at any depth',
       route: 'create',
       headers: [JSON_TYPE],
       body: '{"na\\u0000me":"x"}',
       status: 400,
       code: 'ERR_FIELD_NAME_INVALID',
+      decidedBy: 'reader',
     },
     {
       name: 'larger than the limit (100 KiB by default), as sent or decoded',
@@ -130,10 +149,18 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       body: JSON.stringify({ name: 'x'.repeat(limit) }),
       status: 413,
       code: 'ERR_PAYLOAD_TOO_LARGE',
+      decidedBy: 'reader',
     },
-    { name: 'bad percent-encoding in the path (`/v2/…/%zz`)', route: 'fetch', id: '%zz', headers: [], status: 400, code: 'ERR_INVALID_REQUEST' },
+    { name: 'bad percent-encoding in the path (`/v2/…/%zz`)', route: 'fetch', id: '%zz', headers: [], status: 400, code: 'ERR_INVALID_REQUEST', decidedBy: 'router' },
   ];
 }
+
+/** The third column of the docs' table. */
+const DECIDERS: Readonly<Record<BodyCaseDecider, string>> = {
+  reader: 'the body reader',
+  router: 'the router',
+  application: '**the application**',
+};
 
 /** The answer column of a case. */
 function answerOf(row: BodyCase): string {
@@ -143,7 +170,7 @@ function answerOf(row: BodyCase): string {
 
 /** The markdown table of the cases, as docs/request-bodies.md shows it. */
 export function renderBodyTable(): string {
-  const lines = ['| request | answer |', '|---|---|'];
-  for (const row of bodyCases(100 * 1024)) lines.push(`| ${row.name} | ${answerOf(row)} |`);
+  const lines = ['| request | answer | decided by |', '|---|---|---|'];
+  for (const row of bodyCases(100 * 1024)) lines.push(`| ${row.name} | ${answerOf(row)} | ${DECIDERS[row.decidedBy]} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@
  * | `ERR_AUTH_MALFORMED` | `Bearer` with no token, extra parts, double spaces, several headers |
  * | `ERR_TOKEN_INVALID` | bad signature, `alg: none`, malformed or oversized JWT, wrong `typ`/`iss`/`aud`, `nbf` in the future |
  * | `ERR_TOKEN_EXPIRED` | the access token's `exp` has passed (beyond the clock tolerance) |
- * | `ERR_TOKEN_REVOKED` | the access token was revoked (logout, refresh reuse) |
+ * | `ERR_TOKEN_REVOKED` | the access token was revoked (logout, refresh reuse, its user's sessions ended by `endSessionsOfUser`) |
  * | `ERR_API_KEY_INVALID` | unknown, malformed or revoked bot API key |
  * | `ERR_REFRESH_INVALID` | unknown, malformed, expired or revoked refresh token |
  * | `ERR_REFRESH_REUSED` | a rotated refresh token was presented again: its whole family is revoked |

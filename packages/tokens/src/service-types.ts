@@ -5,7 +5,7 @@ import type { HttpErrorOptions, MongoAbility, Policy, Principal } from '@scopela
  *
  * @example
  * ```ts
- * const response: TokenResponse = await auth.login({ email, password });
+ * const response: TokenResponse = await service.login({ email, password });
  * // { tokenType: 'Bearer', token: 'eyJ…', refreshToken: '5f0c…a1b.9c2e…', user: '5f0c…a1b', scope: 'admin' }
  * ```
  */
@@ -55,7 +55,7 @@ export type AuthenticatedToken =
  *
  * @example
  * ```ts
- * const { principal, ability, token } = await auth.authenticate(req.headers.authorization);
+ * const { principal, ability, token } = await service.authenticate(req.headers.authorization);
  * if (token.kind === 'apiKey') log.info({ bot: principal.id, key: token.keyId });
  * ability.can('list', 'Conversation');
  * ```
@@ -74,7 +74,7 @@ export interface AuthContext {
  * ```ts
  * // A password change by the user itself: every other session ends, this one goes on.
  * const options: EndSessionsOptions = req.auth.token.kind === 'jwt' ? { except: req.auth.token.familyId } : {};
- * await auth.endSessionsOfUser(req.auth.principal.id, options);
+ * await service.endSessionsOfUser(req.auth.principal.id, options);
  * ```
  */
 export interface EndSessionsOptions {
@@ -96,9 +96,9 @@ export interface CreateApiKeyResult {
  * @example
  * ```ts
  * try {
- *   req.auth = await auth.authenticate(req.headers.authorization);
+ *   req.auth = await service.authenticate(req.headers.authorization);
  * } catch (error) {
- *   const { status, headers, body } = httpErrorFor(error, auth.http);
+ *   const { status, headers, body } = httpErrorFor(error, service.http);
  *   res.writeHead(status, headers).end(JSON.stringify(body));
  * }
  * ```
@@ -130,7 +130,7 @@ export interface AuthService {
    * @example
    * ```ts
    * await users.update(id, { role: 'agent' });
-   * await auth.endSessionsOfUser(id); // the old admin tokens stop now; logging in again gives 'agent'
+   * await service.endSessionsOfUser(id); // the old admin tokens stop now; logging in again gives 'agent'
    * ```
    */
   endSessionsOfUser(userId: string, options?: EndSessionsOptions): Promise<number>;
@@ -142,9 +142,14 @@ export interface AuthService {
    *
    * @example
    * ```ts
-   * await auth.confirmPassword(req.auth.principal.id, body.currentPassword, { source: req.ip });
-   * await users.update(id, { passwordHash: await hashPassword(body.password) });
-   * await auth.endSessionsOfUser(id, { except: req.auth.token.familyId });
+   * const { id } = req.auth.principal;
+   * const { currentPassword, password } = (req.body ?? {}) as Record<string, unknown>;
+   * if (typeof password !== 'string') throw new ScopeladderError('ERR_INVALID_REQUEST', 'Expected { currentPassword, password }');
+   * // A missing or non-string current password is a wrong one: 403, counted like a failed login.
+   * await service.confirmPassword(id, typeof currentPassword === 'string' ? currentPassword : '', { source: req.ip });
+   * await users.update(id, { passwordHash: await hashPassword(password) });
+   * const { token } = req.auth;
+   * await service.endSessionsOfUser(id, token.kind === 'jwt' ? { except: token.familyId } : {});
    * ```
    */
   confirmPassword(userId: string, password: string, context?: RequestContext): Promise<void>;
