@@ -258,3 +258,33 @@ describe('policy.authorize refuses field names that are never legitimate', () =>
     );
   });
 });
+
+describe('names a security review found', () => {
+  it.each([
+    ['Braille blank after the name', 'role\u2800'],
+    ['Hangul filler after the name', 'role\u3164'],
+    ['small capital R', '\u0280ole'],
+    ['small capital E', 'rol\u1D07'],
+    ['dental click for l', 'ro\u01C0e'],
+    ['r with fishhook', '\u027Eole'],
+  ])('%s is a look-alike of role', (_label, name) => {
+    expect(chatshipperPolicy.checkFieldName('User', name)).toEqual({ reason: 'confusable', protectedField: 'role' });
+  });
+
+  it('__proto__ is reserved on every type, protected fields or none, and authorize refuses it', () => {
+    expect(chatshipperPolicy.checkFieldName('User', '__proto__')).toEqual({ reason: 'reserved' });
+    expect(chatshipperPolicy.checkFieldName('Conversation', '__proto__')).toEqual({ reason: 'reserved' });
+    expect(checkFieldName('__proto__', [])).toEqual({ reason: 'reserved' });
+    expect(checkFieldName('__proto__', ['role'])).toEqual({ reason: 'reserved' });
+    expect(checkFieldName('constructor', ['role'])).toBeNull();
+    const admin = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', scopes: ['admin'] };
+    let error: unknown;
+    try {
+      chatshipperPolicy.authorize(admin, 'update', 'Conversation', ['__proto__']);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isScopeladderError(error) && error.code).toBe('ERR_FIELD_NAME_INVALID');
+    expect((error as Error).message).toBe('Field name "__proto__" is reserved');
+  });
+});

@@ -3,6 +3,8 @@ import { compileFieldNameCheck, type FieldNameCheck } from './lib/field-name-che
 /**
  * What is wrong with a field name, from {@link checkFieldName}:
  * - `control_character`: it contains a C0 or C1 control character, DEL, U+2028 or U+2029;
+ * - `reserved`: it is `__proto__` (copied with `Object.assign` or a deep merge, it would replace
+ *   the target's prototype);
  * - `confusable`: it is not a protected field (nor one of its sub-paths) but looks like one,
  *   `protectedField`, e.g. `"rоle"` with a Cyrillic `о`, `" role"`, `"Role"`.
  *
@@ -13,6 +15,7 @@ import { compileFieldNameCheck, type FieldNameCheck } from './lib/field-name-che
  */
 export type FieldNameProblem =
   | { readonly reason: 'control_character' }
+  | { readonly reason: 'reserved' }
   | { readonly reason: 'confusable'; readonly protectedField: string };
 
 // Compiled checks of frozen lists (a policy's protected fields are frozen): a repeated call
@@ -23,7 +26,8 @@ const compiled = new WeakMap<readonly string[], FieldNameCheck>();
  * Checks a field name (e.g. a key of a request body) against the protected fields of its resource.
  * Returns `null` when the name is fine, else the problem:
  *
- * 1. a control character anywhere (C0, DEL, C1, U+2028, U+2029) → `control_character`;
+ * 1. a control character anywhere (C0, DEL, C1, U+2028, U+2029) → `control_character`; `__proto__`
+ *    → `reserved`;
  * 2. a protected name exactly, or one of its sub-paths (`role.x`) → `null`: not a naming problem,
  *    the policy decides who may set it;
  * 3. otherwise, when the name's *skeleton* (or the skeleton of its first path segment, before

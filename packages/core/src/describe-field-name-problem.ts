@@ -28,7 +28,12 @@ function quoted(name: string): string {
  * ```
  */
 export function describeFieldNameProblem(name: string, problem: FieldNameProblem): string {
-  return problem.reason === 'control_character'
-    ? `Field name ${quoted(name)} contains a control character`
-    : `Field name ${quoted(name)} looks like the protected field ${quoted(problem.protectedField)}`;
+  switch (problem.reason) {
+    case 'control_character':
+      return `Field name ${quoted(name)} contains a control character`;
+    case 'reserved':
+      return `Field name ${quoted(name)} is reserved`;
+    default:
+      return `Field name ${quoted(name)} looks like the protected field ${quoted(problem.protectedField)}`;
+  }
 }

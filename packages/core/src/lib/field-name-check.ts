@@ -7,9 +7,17 @@ import { firstSegmentOf, hasControlCharacter, isPlainAscii, skeletonOf, skeleton
 export type FieldNameCheck = (name: string) => FieldNameProblem | null;
 
 const CONTROL_CHARACTER_PROBLEM: FieldNameProblem = Object.freeze({ reason: 'control_character' });
+const RESERVED_PROBLEM: FieldNameProblem = Object.freeze({ reason: 'reserved' });
 
-/** The check for names that can imitate nothing: only control characters are a problem. */
-export const checkControlCharacters: FieldNameCheck = (name) => (hasControlCharacter(name) ? CONTROL_CHARACTER_PROBLEM : null);
+/**
+ * `__proto__`: as a key it is an ordinary own property of a parsed JSON object, but copied with
+ * `Object.assign` or a deep merge it replaces the target's prototype (prototype poisoning).
+ */
+const RESERVED_NAME = '__proto__';
+
+/** The check for names that can imitate nothing: control characters and `__proto__` are a problem. */
+export const checkControlCharacters: FieldNameCheck = (name) =>
+  name === RESERVED_NAME ? RESERVED_PROBLEM : hasControlCharacter(name) ? CONTROL_CHARACTER_PROBLEM : null;
 
 /**
  * Compiles the check for `protectedFields` (names without dots, as policies declare them). A name
@@ -31,6 +39,7 @@ export function compileFieldNameCheck(protectedFields: readonly string[]): Field
     // The common case, printable ASCII: no control character, and the skeleton is the lower case.
     const plain = isPlainAscii(name);
     if (!plain && hasControlCharacter(name)) return CONTROL_CHARACTER_PROBLEM;
+    if (name === RESERVED_NAME) return RESERVED_PROBLEM;
     // Exactly a protected name, or one of its sub-paths.
     if (exact.has(name)) return null;
     const dot = name.indexOf('.');

@@ -5,14 +5,18 @@
 /** C0 controls, DEL, C1 controls, LINE SEPARATOR and PARAGRAPH SEPARATOR. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** Default-ignorable and format characters: zero-width space/joiners, soft hyphen, BOM, bidi controls, variation selectors… */
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+/**
+ * Characters that show nothing: default-ignorable and format characters (zero-width space and
+ * joiners, soft hyphen, BOM, bidi controls, variation selectors, Hangul fillers…), and the blank
+ * glyphs that are neither (U+2800 BRAILLE PATTERN BLANK).
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
 
 /** Printable ASCII without a space: NFKC, invisible removal and trimming change nothing. */
 const PLAIN_ASCII = /^[\x21-\x7e]*$/;
 
 /** Whether a text has a default-ignorable or format character (a cheaper test before the replace). */
-const HAS_INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/u;
+const HAS_INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
 
 /**
  * Look-alikes of ASCII letters and digits, case-sensitive (applied before lower-casing, so Greek
@@ -33,8 +37,10 @@ const CONFUSABLES: Readonly<Record<string, string>> = Object.freeze(
     Υ: 'Y', Χ: 'X', Ϲ: 'C', Ϳ: 'J',
     // Greek small letters
     α: 'a', ι: 'i', ν: 'v', ο: 'o', ρ: 'p', υ: 'u', γ: 'y', η: 'n', κ: 'k', χ: 'x', ϲ: 'c', ϳ: 'j',
-    // Latin letters outside ASCII that NFKC keeps
-    ı: 'i', ȷ: 'j', ɑ: 'a', ɡ: 'g', ɩ: 'i', ʏ: 'y', ᴏ: 'o',
+    // Latin letters outside ASCII that NFKC keeps, small capitals among them
+    ı: 'i', ȷ: 'j', ɑ: 'a', ɡ: 'g', ɩ: 'i', ʏ: 'y', ᴏ: 'o', ǀ: 'l', ɾ: 'r', ʀ: 'r', ᴇ: 'e', ᴅ: 'd',
+    ʟ: 'l', ɪ: 'i', ᴄ: 'c', ᴋ: 'k', ᴍ: 'm', ɴ: 'n', ᴘ: 'p', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w',
+    ᴢ: 'z', ʜ: 'h', ɢ: 'g', ᴊ: 'j', ᴀ: 'a', ʙ: 'b',
   }),
 );
 
