@@ -141,7 +141,7 @@ async function startOn(storage: Storage, config: ServerConfig, logger: Logger): 
     };
   };
   const createServer = await loadFramework(config.framework);
-  const server: FrameworkServer = await createServer({ auth, routes, logger, health });
+  const server: FrameworkServer = await createServer({ auth, routes, logger, health, trustProxy: config.trustProxy });
   const address = await server.listen(config.port, config.host);
   let closing: Promise<void> | undefined;
   return {

@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       redisUrl: undefined,
       redisPrefix: 'chatshipper:',
       loginThrottle: {},
+      trustProxy: undefined,
     });
     expect(config.admin.generatedEmail).toBe(true);
     expect(config.admin.generatedPassword).toBe(true);
@@ -71,6 +72,27 @@ describe('parseConfig', () => {
       expect(problemsOf({ [variable]: text })).toEqual([`${variable} must be an integer from 1 to 1000000 (got "${text}")`]);
     }
   });
+
+  it.each([
+    ['1', { hops: 1 }],
+    [' 2 ', { hops: 2 }],
+    ['32', { hops: 32 }],
+    ['10.0.0.1', { proxies: ['10.0.0.1'] }],
+    ['10.0.0.0/8, 192.168.1.1 ,fd00::/8,::1', { proxies: ['10.0.0.0/8', '192.168.1.1', 'fd00::/8', '::1'] }],
+    ['0.0.0.0/0', { proxies: ['0.0.0.0/0'] }],
+    ['2001:db8::/128', { proxies: ['2001:db8::/128'] }],
+  ])('reads TRUST_PROXY=%j', (text, trustProxy) => {
+    expect(parseConfig({ TRUST_PROXY: text }, { randomBytes: fixedRandom }).trustProxy).toEqual(trustProxy);
+  });
+
+  it.each(['0', '33', '100', 'true', 'false', '*', 'loopback', ' ', '10.0.0.0/33', '::/129', '10.0.0.1/8/2', '10.0.0.1,', '10.0.0.1/x', '1.2.3', 'proxy.example.com', Array(65).fill('10.0.0.1').join(',')])(
+    'rejects TRUST_PROXY=%j, naming the variable',
+    (text) => {
+      const problems = problemsOf({ TRUST_PROXY: text });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^TRUST_PROXY must be a number of proxy hops from 1 to 32, or a comma-separated list/);
+    },
+  );
 
   it.each([
     ['24h', 86_400],

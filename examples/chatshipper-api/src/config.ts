@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parseDurationMs } from './lib/duration.js';
 
 /** The web frameworks the server can run on. */
@@ -34,7 +35,21 @@ export interface ServerConfig {
    * the library's defaults (100, 10, 100).
    */
   readonly loginThrottle: LoginThrottleLimits;
+  /**
+   * `TRUST_PROXY`: which proxies in front of the server to believe about the client address
+   * (`X-Forwarded-For`), so that login throttling counts the client and not the load balancer.
+   * `undefined` (unset): the socket address, the header is ignored.
+   */
+  readonly trustProxy: TrustProxy | undefined;
 }
+
+/**
+ * The proxies the server trusts (`TRUST_PROXY`): a number of proxy hops in front of it (the
+ * client is that many entries from the right of `X-Forwarded-For`, whoever connects), or the
+ * proxies' addresses and CIDR ranges (the header is believed only from them, walked from the
+ * right while the address is one of them).
+ */
+export type TrustProxy = { readonly hops: number } | { readonly proxies: readonly string[] };
 
 /** The login throttling limits the server was configured with (`undefined`: the library default). */
 export interface LoginThrottleLimits {
@@ -49,6 +64,8 @@ const THROTTLE_VARIABLES = {
   LOGIN_MAX_FAILURES_PER_EMAIL: 'maxFailuresPerEmail',
 } as const;
 const MAX_THROTTLE_LIMIT = 1_000_000;
+const MAX_PROXY_HOPS = 32;
+const MAX_PROXIES = 64;
 
 /** Thrown by {@link parseConfig} with every problem found, each naming its variable. */
 export class ConfigError extends Error {
@@ -176,6 +193,13 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     else problems.push(`${variable} must be an integer from 1 to ${MAX_THROTTLE_LIMIT} (got "${text}")`);
   }
 
+  let trustProxy: TrustProxy | undefined;
+  if (present(env['TRUST_PROXY'])) {
+    const parsed = parseTrustProxy(env['TRUST_PROXY']);
+    if (typeof parsed === 'string') problems.push(parsed);
+    else trustProxy = parsed;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -189,5 +213,35 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     redisUrl,
     redisPrefix,
     loginThrottle,
+    trustProxy,
   };
+}
+
+/**
+ * `TRUST_PROXY` → a {@link TrustProxy}, or the problem (naming the variable). A number of hops
+ * from 1 to 32, or a comma-separated list of at most 64 IP addresses and CIDR ranges
+ * (`10.0.0.0/8`, `fd00::/8`). `true`, `*` and the like are refused: trusting every sender would
+ * let any client choose its own address, and so its own throttling counters.
+ */
+function parseTrustProxy(text: string): TrustProxy | string {
+  const problem =
+    `TRUST_PROXY must be a number of proxy hops from 1 to ${MAX_PROXY_HOPS}, or a comma-separated list of ` +
+    `at most ${MAX_PROXIES} proxy IP addresses or CIDR ranges (got "${text.slice(0, 100)}")`;
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const hops = trimmed.length <= 2 ? Number(trimmed) : Number.NaN;
+    return hops >= 1 && hops <= MAX_PROXY_HOPS ? { hops } : problem;
+  }
+  const proxies = trimmed.split(',').map((entry) => entry.trim());
+  if (proxies.length > MAX_PROXIES || !proxies.every(isProxyAddress)) return problem;
+  return { proxies };
+}
+
+function isProxyAddress(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }

@@ -54,6 +54,12 @@ describe('createAuthService options', () => {
       // The names before the per-(email, source) policy: refused, not silently ignored.
       [{ throttle: { maxAttemptsPerEmail: 3 } }, /throttle has unknown option\(s\) maxAttemptsPerEmail/],
       [{ throttle: { window: 'forever' } }, /throttle\.window/],
+      [{ throttle: { knownSourceTtl: '500d' } }, /throttle\.knownSourceTtl/],
+      [{ throttle: { knownSourceTtl: 0 } }, /throttle\.knownSourceTtl/],
+      [{ throttle: { ipv6PrefixLength: 8 } }, /throttle\.ipv6PrefixLength/],
+      [{ throttle: { ipv6PrefixLength: 129 } }, /throttle\.ipv6PrefixLength/],
+      [{ throttle: { ipv6PrefixLength: 64.5 } }, /throttle\.ipv6PrefixLength/],
+      [{ throttle: { ipv6PrefixLength: '64' } }, /throttle\.ipv6PrefixLength/],
       [{ passwordHashOptions: { N: 1000 } }, /passwordHashOptions/],
       [{ verifiedTokenCacheSize: -1 }, /verifiedTokenCacheSize/],
     ];

@@ -10,6 +10,7 @@ import { guard } from './lib/errors.js';
 import { createKeyRing, type SigningKeysOptions } from './lib/keys.js';
 import { SCRYPT_DEFAULTS, validScryptParameters } from './lib/scrypt.js';
 import { defaultRandom, type RandomSource } from './lib/secrets.js';
+import { DEFAULT_IPV6_PREFIX_LENGTH } from './lib/source-address.js';
 import { createVerifiedTokenCache } from './lib/verified-token-cache.js';
 import { authenticate } from './operations/authenticate.js';
 import { confirmPassword } from './operations/confirm-password.js';
@@ -40,9 +41,16 @@ export type Duration = number | string;
  * answers `ERR_LOGIN_THROTTLED` (429) with `retryAfter`, does no password work and is not
  * counted by the counters before the one that refused it.
  *
- * The source is `RequestContext.source` (the adapters pass the client address). Without one, the
- * per-source counter is skipped and the (email, source) counter is one per email for every
- * source-less attempt.
+ * A successful login (or `confirmPassword`) marks its (email, source) pair as known for
+ * `knownSourceTtl`; an attempt from a known pair is counted on its own (email, source) counter
+ * only, so neither a distributed flood on the email (the per-email backstop) nor a flood from the
+ * same address (a NAT, a proxy) locks an owner out of an address they used before. Only the
+ * right password makes a pair known.
+ *
+ * The source is `RequestContext.source` (the adapters pass the client address); an IPv6 address
+ * is keyed by its first `ipv6PrefixLength` bits (one host owns a /64), an IPv4-mapped one as the
+ * IPv4 address. Without a source, the per-source counter is skipped, the (email, source) counter
+ * is one per email for every source-less attempt, and no pair is ever known.
  *
  * @example
  * ```ts
@@ -73,6 +81,17 @@ export interface LoginThrottleOptions {
   readonly maxFailuresPerEmail?: number | undefined;
   /** The window of every counter. Default `'15m'`. */
   readonly window?: Duration | undefined;
+  /**
+   * How long an (email, source) pair stays known after its latest successful login, from 1 second
+   * to 400 days. Default `'30d'`.
+   */
+  readonly knownSourceTtl?: Duration | undefined;
+  /**
+   * The prefix length (16 to 128 bits) an IPv6 source is keyed by: every address in one such
+   * prefix is one source. Default 64 (one host's subnet); 56 or 48 group a whole site, at the
+   * price of sharing its limits.
+   */
+  readonly ipv6PrefixLength?: number | undefined;
 }
 
 /**
@@ -283,7 +302,8 @@ function resolveContext(options: AuthServiceOptions): ServiceContext {
 
 const THROTTLE_LIMITS = ['maxFailuresPerEmailAndSource', 'maxFailuresPerSource', 'maxFailuresPerEmail'] as const;
 const THROTTLE_DEFAULTS = { maxFailuresPerEmailAndSource: 10, maxFailuresPerSource: 100, maxFailuresPerEmail: 100 } as const;
-const THROTTLE_OPTIONS: ReadonlySet<string> = new Set([...THROTTLE_LIMITS, 'window']);
+const THROTTLE_OPTIONS: ReadonlySet<string> = new Set([...THROTTLE_LIMITS, 'window', 'knownSourceTtl', 'ipv6PrefixLength']);
+const MAX_KNOWN_SOURCE_TTL_SECONDS = 400 * 86_400;
 
 function resolveThrottle(throttle: AuthServiceOptions['throttle']): ThrottleSettings | null {
   if (throttle === false) return null;
@@ -304,7 +324,12 @@ function resolveThrottle(throttle: AuthServiceOptions['throttle']): ThrottleSett
     limits[name] = value;
   }
   const windowSeconds = parseDuration('throttle.window', throttle?.window ?? '15m', { min: 1, max: 86_400 });
-  return { ...limits, windowMs: windowSeconds * 1000 };
+  const knownSeconds = parseDuration('throttle.knownSourceTtl', throttle?.knownSourceTtl ?? '30d', { min: 1, max: MAX_KNOWN_SOURCE_TTL_SECONDS });
+  const ipv6PrefixLength: unknown = throttle?.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
+  if (typeof ipv6PrefixLength !== 'number' || !Number.isInteger(ipv6PrefixLength) || ipv6PrefixLength < 16 || ipv6PrefixLength > 128) {
+    throw new TypeError('throttle.ipv6PrefixLength must be an integer from 16 to 128');
+  }
+  return { ...limits, windowMs: windowSeconds * 1000, knownSourceTtlMs: knownSeconds * 1000, ipv6PrefixLength };
 }
 
 function checkName(name: string, value: unknown): string {

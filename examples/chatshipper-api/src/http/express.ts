@@ -12,13 +12,15 @@ import type { CreateFrameworkServer } from './types.js';
  * rejections, a throw of `res.json` included, to the error handler); the adapter's error
  * handler, and a last JSON answer for anything it passes on.
  */
-export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
+export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
   const auth = createExpressAuth({
     service,
     onError: reportServerError(logger),
   });
   const app = express();
   app.disable('x-powered-by');
+  // req.ip (the login throttling source): the client behind the trusted proxies, else the socket.
+  if (trustProxy !== undefined) app.set('trust proxy', 'hops' in trustProxy ? trustProxy.hops : [...trustProxy.proxies]);
 
   app.use((req, res, next) => {
     const started = performance.now();

@@ -9,8 +9,13 @@ import type { CreateFrameworkServer, FrameworkServer } from './types.js';
  * errors), and one route per `ApiRoute` with `config.scopeladder = { action, subject, load }`.
  * Only guarded routes authenticate, so unknown routes answer 404 as on Express and Koa.
  */
-export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
+export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
   const app = Fastify({
+    // request.ip (the login throttling source): the client behind the trusted proxies, else the socket.
+    // (A number of hops is Fastify's own `trustProxy: n`, written as the function it compiles to.)
+    ...(trustProxy === undefined
+      ? {}
+      : { trustProxy: 'hops' in trustProxy ? (_address: string, hop: number) => hop < trustProxy.hops : [...trustProxy.proxies] }),
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',

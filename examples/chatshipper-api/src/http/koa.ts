@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
+import { createForwardedClientResolver } from './trust-proxy.js';
 import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
@@ -11,7 +12,7 @@ import type { CreateFrameworkServer } from './types.js';
  * adapter's JSON body reader (so an anonymous client never gets a body read) and the guard
  * (`auth.authorize(action, subject, { load })`).
  */
-export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health }) => {
+export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
   const auth = createKoaAuth({
     service,
     onError: reportServerError(logger),
@@ -20,6 +21,19 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
   // Errors are answered by the adapter and reported through onError; keep Koa's default
   // listener from printing them a second time.
   app.silent = true;
+  // ctx.ip (the login throttling source): the client behind the trusted proxies, else the socket.
+  // Koa trusts a number of hops itself (proxy + maxIpsCount); an address list is walked here.
+  if (trustProxy !== undefined && 'hops' in trustProxy) {
+    app.proxy = true;
+    app.proxyIpHeader = 'x-forwarded-for';
+    app.maxIpsCount = trustProxy.hops;
+  } else if (trustProxy !== undefined) {
+    const clientOf = createForwardedClientResolver(trustProxy.proxies);
+    app.use(async (ctx, next) => {
+      ctx.request.ip = clientOf(ctx.req.socket.remoteAddress ?? '', ctx.get('x-forwarded-for'));
+      await next();
+    });
+  }
 
   app.use(async (ctx, next) => {
     const started = performance.now();

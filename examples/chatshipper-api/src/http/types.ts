@@ -1,4 +1,5 @@
 import type { AuthService } from '@scopeladder/tokens';
+import type { TrustProxy } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApiRoute } from '../routes.js';
 
@@ -9,6 +10,11 @@ export interface FrameworkAppOptions {
   readonly logger: Logger;
   /** The answer of `GET /health` (no authentication): 200 while the storage answers, else 503. */
   readonly health: () => Promise<HealthAnswer>;
+  /**
+   * `TRUST_PROXY`: set as the framework's own trust-proxy option, so the client address (the
+   * login throttling source) is the client behind the load balancer. `undefined`: the socket.
+   */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 /** What `GET /health` answers. */

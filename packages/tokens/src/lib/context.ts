@@ -15,6 +15,10 @@ export interface ThrottleSettings {
   /** Failures per email per window, from every source: the backstop. */
   readonly maxFailuresPerEmail: number;
   readonly windowMs: number;
+  /** How long a successful (email, source) pair stays known (skips the source and email counters). */
+  readonly knownSourceTtlMs: number;
+  /** The prefix length an IPv6 source is keyed by. */
+  readonly ipv6PrefixLength: number;
 }
 
 /** Everything the operations of one service share: the validated options, resolved. */

@@ -1,26 +1,33 @@
 import type { ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
 import { callStore, fail } from './errors.js';
+import { DEFAULT_IPV6_PREFIX_LENGTH, keySourceAddress } from './source-address.js';
 
 /**
  * The counter keys of one login attempt. Digests only: no email or address is stored in clear.
  * `source` is `undefined` when the attempt has no source (no per-source counter then); the
  * (email, source) pair of a source-less attempt is the email with an "unknown source" marker.
+ * `known` is the marker of a pair that logged in successfully (`undefined` without a source:
+ * a source-less attempt is never known). The source is keyed by {@link keySourceAddress}.
  */
 export interface LoginThrottleKeys {
   readonly source: string | undefined;
   readonly emailAndSource: string;
   readonly email: string;
+  readonly known: string | undefined;
 }
 
 /** The counter keys for an email and an optional source (`''` and non-strings count as none). */
-export function loginThrottleKeys(email: string, source: unknown): LoginThrottleKeys {
+export function loginThrottleKeys(email: string, source: unknown, ipv6PrefixLength: number = DEFAULT_IPV6_PREFIX_LENGTH): LoginThrottleKeys {
   const emailDigest = sha256Hex(email.normalize('NFC').toLowerCase());
-  const sourceDigest = typeof source === 'string' && source !== '' ? sha256Hex(source) : undefined;
+  const sourceKey = keySourceAddress(source, ipv6PrefixLength);
+  const sourceDigest = sourceKey === undefined ? undefined : sha256Hex(sourceKey);
+  const pairDigest = sha256Hex(`${emailDigest}:${sourceDigest ?? '-'}`);
   return {
     source: sourceDigest === undefined ? undefined : `login:source:${sourceDigest}`,
-    emailAndSource: `login:email-source:${sha256Hex(`${emailDigest}:${sourceDigest ?? '-'}`)}`,
+    emailAndSource: `login:email-source:${pairDigest}`,
     email: `login:email:${emailDigest}`,
+    known: sourceDigest === undefined ? undefined : `login:known:${pairDigest}`,
   };
 }
 
@@ -31,7 +38,8 @@ export function loginThrottleKeys(email: string, source: unknown): LoginThrottle
 export interface LoginAttempt {
   /**
    * The password was right: gives the attempt's hits on the source and email counters back
-   * (a success consumes no budget) and clears its (email, source) counter.
+   * (a success consumes no budget), clears its (email, source) counter and marks the pair as
+   * known for `knownSourceTtl` from now.
    */
   succeeded(): Promise<void>;
   /** The password was wrong: the attempt stays counted everywhere (nothing to do; for clarity). */
@@ -48,16 +56,24 @@ const UNCOUNTED: LoginAttempt = Object.freeze({ succeeded: async () => {}, faile
 /**
  * Counts one password attempt for `email` from `source` BEFORE the password is checked, so
  * that a burst of concurrent guesses cannot all pass a check made before any was counted.
- * Three fixed-window counters, in this order (the first over its limit refuses):
+ *
+ * A **known** (email, source) pair, one that logged in successfully within `knownSourceTtl`
+ * (a store counter `login:known:<digest>`, read with `peek`; only a right password makes it),
+ * is counted on its own (email, source) counter only: a flood from other sources, or from the
+ * same address on other accounts, never locks an owner out of an address they used before.
+ *
+ * Any other attempt is counted on three fixed-window counters, in this order (the first over its
+ * limit refuses):
  * 1. per source (`maxFailuresPerSource`; skipped without a source): one client spraying many
  *    accounts. Counted first, so a refused source creates no per-email counters.
  * 2. per (email, source) (`maxFailuresPerEmailAndSource`): one client guessing one account.
  * 3. per email from every source (`maxFailuresPerEmail`): the backstop against distributed
- *    guessing, set much higher so one source's flood cannot lock the owner out elsewhere.
- * A refusal → `ERR_LOGIN_THROTTLED` with `retryAfter` (seconds until the refusing counter's
- * window ends), no password work, and the hits already taken on the earlier counters given
- * back (a refused attempt is not a failure). Otherwise resolves a {@link LoginAttempt}: a
- * failure leaves its hits counted, `succeeded()` gives them back.
+ *    guessing, set much higher than 2. It refuses new sources only: known ones skip it.
+ * The source is keyed by {@link keySourceAddress} (IPv6 by its /64). A refusal →
+ * `ERR_LOGIN_THROTTLED` with `retryAfter` (seconds until the refusing counter's window ends), no
+ * password work, and the hits already taken on the earlier counters given back (a refused
+ * attempt is not a failure). Otherwise resolves a {@link LoginAttempt}: a failure leaves its
+ * hits counted, `succeeded()` gives them back and marks the pair known.
  *
  * Any password check that should count as a login failure uses it the same way.
  *
@@ -74,12 +90,16 @@ const UNCOUNTED: LoginAttempt = Object.freeze({ succeeded: async () => {}, faile
 export async function beginLoginAttempt(context: ServiceContext, email: string, source: unknown, nowMs: number): Promise<LoginAttempt> {
   const { throttle, store } = context;
   if (throttle === null) return UNCOUNTED;
-  const keys = loginThrottleKeys(email, source);
-  const counters: ReadonlyArray<readonly [string | undefined, number]> = [
-    [keys.source, throttle.maxFailuresPerSource],
-    [keys.emailAndSource, throttle.maxFailuresPerEmailAndSource],
-    [keys.email, throttle.maxFailuresPerEmail],
-  ];
+  const keys = loginThrottleKeys(email, source, throttle.ipv6PrefixLength);
+  const known = keys.known;
+  const isKnown = known !== undefined && (await callStore(() => store.peek(known, nowMs))) !== null;
+  const counters: ReadonlyArray<readonly [string | undefined, number]> = isKnown
+    ? [[keys.emailAndSource, throttle.maxFailuresPerEmailAndSource]]
+    : [
+        [keys.source, throttle.maxFailuresPerSource],
+        [keys.emailAndSource, throttle.maxFailuresPerEmailAndSource],
+        [keys.email, throttle.maxFailuresPerEmail],
+      ];
   const held: HeldHit[] = [];
   for (const [key, limit] of counters) {
     if (key === undefined) continue;
@@ -99,12 +119,23 @@ export async function beginLoginAttempt(context: ServiceContext, email: string, 
       await Promise.all([
         releaseHits(context, held.filter((hit) => hit.key !== keys.emailAndSource)),
         callStore(() => store.clearHits(keys.emailAndSource)),
+        known === undefined ? undefined : markKnown(context, known, throttle.knownSourceTtlMs, nowMs),
       ]);
     },
     async failed() {
       settled = true;
     },
   };
+}
+
+/**
+ * Marks a pair known for `ttlMs` from `nowMs`: clears its marker, then starts a new one (a
+ * window starts at its first hit), so the lifetime counts from the latest success. An attempt
+ * that reads the marker in between sees an unknown pair: fully counted, the safe direction.
+ */
+async function markKnown(context: ServiceContext, key: string, ttlMs: number, nowMs: number): Promise<void> {
+  await callStore(() => context.store.clearHits(key));
+  await callStore(() => context.store.hit(key, ttlMs, nowMs));
 }
 
 async function releaseHits(context: ServiceContext, hits: readonly HeldHit[]): Promise<void> {
