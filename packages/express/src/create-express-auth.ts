@@ -66,10 +66,11 @@ function send(res: Response, answer: TokenEndpointAnswer): void {
  * });
  * app.patch(
  *   '/v2/users/:id',
- *   auth.authorize('update', 'User', { load: (req) => users.get(req.params.id) }),
- *   (req, res) => res.json(users.update(req.params.id, req.body)),
+ *   auth.authorize('update', 'User', { load: (req) => users.get(String(req.params.id)) }),
+ *   (req, res) => res.json(users.update(String(req.params.id), req.body)),
  * );
  * app.use(auth.errorHandler);
+ * // auth.authorize('list', 'Conversaton'); // does not compile, and is a TypeError at run time
  * ```
  */
 export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(options: ExpressAuthOptions<P>): ExpressAuth<P> {

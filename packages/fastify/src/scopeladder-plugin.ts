@@ -249,7 +249,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
  * );
  * app.get(
  *   '/v2/users/:id',
- *   { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => users.get(request.params.id) } } },
+ *   { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => users.get(String(request.params.id)) } } },
  *   (request) => request.auth?.resource,
  * );
  * app.get('/health', { config: { scopeladder: false } }, () => ({ ok: true }));

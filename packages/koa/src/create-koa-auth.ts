@@ -47,8 +47,8 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  * router.get('/v2/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
  *   ctx.body = conversations.all();
  * });
- * router.patch('/v2/users/:id', auth.authorize('update', 'User', { load: (ctx) => users.get(ctx.params.id) }), (ctx) => {
- *   ctx.body = users.update(ctx.params.id, ctx.request.body);
+ * router.patch('/v2/users/:id', auth.authorize('update', 'User', { load: (ctx) => users.get(String(ctx.params.id)) }), (ctx) => {
+ *   ctx.body = users.update(String(ctx.params.id), ctx.request.body as Partial<User>);
  * });
  * const app = new Koa();
  * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(auth.jsonBody()).use(router.routes());
