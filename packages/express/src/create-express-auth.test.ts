@@ -47,14 +47,25 @@ describe('createExpressAuth', () => {
     expect(() => createExpressAuth({ service: {} as AuthService })).toThrow(TypeError);
     expect(() => createExpressAuth({ service, onError: 'log' as never })).toThrow(TypeError);
     const auth = createExpressAuth({ service });
-    expect(() => auth.authorize('', 'User')).toThrow(TypeError);
-    expect(() => auth.authorize('fetch', '')).toThrow(TypeError);
+    expect(() => auth.authorize('' as never, 'User')).toThrow(TypeError);
+    expect(() => auth.authorize('fetch', '' as never)).toThrow(TypeError);
     expect(() => auth.authorize('fetch', 'User', { load: 'id' as never })).toThrow(TypeError);
     expect(() => auth.authorize('update', 'User', { fields: 'body' as never })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ path: 'token' })).toThrow(TypeError);
     expect(() => auth.tokenRoutes({ bodyLimit: 0 })).toThrow(TypeError);
     expect(() => auth.jsonBody({ maxDepth: 0 })).toThrow(/^@scopeladder\/express: jsonBody: /);
     expect(() => auth.jsonBody({ limit: '1mb' as never })).toThrow(TypeError);
+  });
+
+  it('refuses a guard naming an action or subject type the policy does not know when the route is declared', () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    expect(() => app.get('/v2/conversations', auth.authorize('list', 'Conversaton' as never))).toThrow(
+      new TypeError(`authorize: unknown subject type "Conversaton": the policy knows ${service.policy.resources.map((name) => `"${name}"`).join(', ')}`),
+    );
+    expect(() => auth.authorize('lsit' as never, 'Conversation')).toThrow(/^authorize: unknown action "lsit": the policy knows "list", /);
+    expect(() => auth.authorize('list', 'conversation' as never)).toThrow(TypeError);
+    expect(() => auth.authorize('list', 'Conversation')).not.toThrow();
   });
 
   it('jsonBody(): sets req.body, undefined without a body; refuses bad bodies with JSON 4xx through errorHandler', async () => {

@@ -15,6 +15,7 @@ import {
   type GuardSpec,
   type TokenEndpointAnswer,
 } from '@scopeladder/tokens/http';
+import type { AnyPolicy, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {
   ExpressAuth,
@@ -65,15 +66,16 @@ function send(res: Response, answer: TokenEndpointAnswer): void {
  * });
  * app.patch(
  *   '/v2/users/:id',
- *   auth.authorize('update', 'User', { load: (req) => users.get(req.params.id) }),
- *   (req, res) => res.json(users.update(req.params.id, req.body)),
+ *   auth.authorize('update', 'User', { load: (req) => users.get(String(req.params.id)) }),
+ *   (req, res) => res.json(users.update(String(req.params.id), req.body)),
  * );
  * app.use(auth.errorHandler);
+ * // auth.authorize('list', 'Conversaton'); // does not compile, and is a TypeError at run time
  * ```
  */
-export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
+export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(options: ExpressAuthOptions<P>): ExpressAuth<P> {
   assertAdapterOptions(options, 'createExpressAuth');
-  const { service } = options;
+  const service: AuthService<AnyPolicy> = options.service;
   const report =
     options.onError ??
     ((error: unknown) => {
@@ -85,14 +87,15 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
   // property of our own: Express gives every request object a new prototype, and adding a
   // property to such an object costs V8 a new hidden class each time (~1 µs, measured; a
   // WeakMap entry about half of that).
-  const authenticated = new WeakMap<Request, RequestAuth>();
+  const authenticated = new WeakMap<Request, RequestAuth<AnyPolicy>>();
 
   // Sets what a request authenticated as (and, after a guard with `load`, `req.auth` alone with
   // the record). False after `next(error)` if that failed (e.g. `req.auth` made read-only).
-  function remember(req: Request, auth: RequestAuth, next: NextFunction, output: RequestAuth = auth): boolean {
+  function remember(req: Request, auth: RequestAuth<AnyPolicy>, next: NextFunction, output: RequestAuth<AnyPolicy> = auth): boolean {
     try {
       if (output === auth) authenticated.set(req, auth);
-      req.auth = output;
+      // `req.auth` is declared with the registered policy's types; this service's policy is it.
+      req.auth = output as RequestAuth;
       return true;
     } catch (error) {
       next(error);
@@ -101,7 +104,7 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
   }
 
   // The service's answer; `undefined` after `next(error)` for a service that throws instead of rejecting.
-  function authenticateRequest(req: Request, next: NextFunction): Promise<RequestAuth> | undefined {
+  function authenticateRequest(req: Request, next: NextFunction): Promise<RequestAuth<AnyPolicy>> | undefined {
     try {
       return service.authenticate(readAuthorization(req));
     } catch (error) {
@@ -132,10 +135,10 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
     guardOptions: ExpressAuthorizeOptions<Resource> = {},
   ): RequestHandler {
     const spec: GuardSpec<Request, Resource> = { ...guardOptions, action, subject: subjectType };
-    assertGuardSpec(spec, 'authorize');
+    assertGuardSpec(spec, 'authorize', service.policy);
 
     // The guard, then `next()`: synchronously when the decision needs no promise (no `load`).
-    function guardThenNext(req: Request, auth: RequestAuth, next: NextFunction): void {
+    function guardThenNext(req: Request, auth: RequestAuth<AnyPolicy>, next: NextFunction): void {
       let pending: Promise<unknown> | undefined;
       try {
         assertBodyParsed(spec, req, req.body, '@scopeladder/express: authorize');

@@ -1,7 +1,14 @@
-import type { Principal } from '@scopeladder/core';
+import { definePolicy, type ChatShipperAction, type ChatShipperResource, type Principal, type PolicyAbility } from '@scopeladder/core';
+import { createAuthService, createMemoryDirectory, type AuthService } from '@scopeladder/tokens';
 import type { Request } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ExpressAuth, RequestAuth } from './index.js';
+import { createExpressAuth, type ExpressAuth, type RequestAuth } from './index.js';
+
+const keys = { algorithm: 'HS256', secret: 'x'.repeat(32) } as const;
+const notesPolicy = definePolicy({
+  scopes: ['reader', 'owner'],
+  matrix: { Note: { read: 'reader', write: { any: 'owner', self: 'reader' } } },
+} as const);
 
 describe('@scopeladder/express types', () => {
   it('augments Express requests with auth', () => {
@@ -13,5 +20,48 @@ describe('@scopeladder/express types', () => {
   it('types the loader with the Express request', () => {
     type Options = NonNullable<Parameters<ExpressAuth['authorize']>[2]>;
     expectTypeOf<Parameters<NonNullable<Options['load']>>[0]>().toEqualTypeOf<Request>();
+  });
+
+  it('checks guards against the service policy (ChatShipper by default)', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys });
+    const auth = createExpressAuth({ service });
+    auth.authorize('list', 'Conversation');
+    auth.authorize('update', 'User', { load: (req) => ({ id: String(req.params.id) }), fields: ['name'] });
+    // @ts-expect-error 'Conversaton' is not a subject type of the policy
+    auth.authorize('list', 'Conversaton');
+    // @ts-expect-error 'lsit' is not an action of the policy
+    auth.authorize('lsit', 'Conversation');
+    // @ts-expect-error a resource of another policy
+    auth.authorize('read', 'Note');
+    expectTypeOf(createExpressAuth({ service })).toEqualTypeOf<ExpressAuth>();
+  });
+
+  it('checks service.policy and req.auth.ability', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys });
+    const principal: Principal = { id: 'u1', scopes: ['guest'] };
+    service.policy.can(principal, 'list', 'Conversation');
+    // @ts-expect-error 'lsit' is not an action
+    service.policy.can(principal, 'lsit', 'Conversation');
+    const req = {} as Request;
+    req.auth?.ability.can('list', 'Conversation');
+    // @ts-expect-error 'lsit' is not an action
+    req.auth?.ability.can('lsit', 'Conversation');
+    // @ts-expect-error 'Conversaton' is not a subject type
+    req.auth?.ability.can('list', 'Conversaton');
+    expectTypeOf<RequestAuth['ability']>().toEqualTypeOf<PolicyAbility<ChatShipperAction, ChatShipperResource>>();
+  });
+
+  it('carries a custom policy through the service into the guards', () => {
+    const service = createAuthService({ policy: notesPolicy, directory: createMemoryDirectory([]), keys });
+    expectTypeOf(service).toEqualTypeOf<AuthService<typeof notesPolicy>>();
+    const auth = createExpressAuth({ service });
+    auth.authorize('read', 'Note');
+    auth.authorize('write', 'Note', { load: () => ({ id: 'n1' }) });
+    // @ts-expect-error 'list' is not an action of the notes policy
+    auth.authorize('list', 'Note');
+    // @ts-expect-error 'Conversation' is not a subject type of the notes policy
+    auth.authorize('read', 'Conversation');
+    // @ts-expect-error 'raed' is not an action of the notes policy
+    service.policy.can({ id: 'u1', scopes: ['reader'] }, 'raed', 'Note');
   });
 });

@@ -1,11 +1,14 @@
 import type { HttpErrorResult } from '@scopeladder/core';
-import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}
  * (`principal`, `ability`, `token`) and, after a guard with `load`, the authorized record.
+ * `req.auth` is typed with the registered policy (ChatShipper's unless the application registers
+ * its own, see `Register` in `@scopeladder/tokens`), so `req.auth.ability.can('lsit', …)` does
+ * not compile.
  *
  * @example
  * ```ts
@@ -14,7 +17,7 @@ import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladd
  * });
  * ```
  */
-export interface RequestAuth extends AuthContext {
+export interface RequestAuth<P extends AnyPolicy = RegisteredPolicy> extends AuthContext<P> {
   /** The record a guard with `load` authorized against. Absent otherwise. */
   readonly resource?: unknown;
 }
@@ -30,16 +33,16 @@ declare global {
 }
 
 /**
- * Options of {@link createExpressAuth}.
+ * Options of {@link createExpressAuth}. `P` is the policy type of the service.
  *
  * @example
  * ```ts
  * const auth = createExpressAuth({ service, onError: (error) => logger.error({ err: error }) });
  * ```
  */
-export interface ExpressAuthOptions {
+export interface ExpressAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService;
+  readonly service: AuthService<P>;
   /**
    * Called with every error answered with a 5xx (store down, a bug in a handler), for logging.
    * Default: `console.error`. Errors answered with a 4xx are the client's and are not reported.
@@ -95,7 +98,8 @@ export type ExpressAuthorizeOptions<Resource = unknown> = GuardOptions<Request, 
 export type ExpressFieldsOption = FieldsOption<Request>;
 
 /**
- * What {@link createExpressAuth} returns: middleware to mount, and one translation helper.
+ * What {@link createExpressAuth} returns: middleware to mount, and one translation helper. `P`
+ * is the policy type of the service: guards take only its actions and subject types.
  *
  * @example
  * ```ts
@@ -105,7 +109,7 @@ export type ExpressFieldsOption = FieldsOption<Request>;
  * app.use(auth.errorHandler);
  * ```
  */
-export interface ExpressAuth {
+export interface ExpressAuth<P extends AnyPolicy = RegisteredPolicy> {
   /**
    * Authenticates the request from its `Authorization` header(s) and sets `req.auth`. Mount it
    * with `app.use` for every route after it, or per route. Never reads a token from the query.
@@ -115,11 +119,12 @@ export interface ExpressAuth {
    * A guard: authenticates if not done yet, then asks the policy whether `req.auth.principal`
    * may do `action` on `subject`. Without `load`, on every instance of the type; with `load`, on
    * the loaded record (set on `req.auth.resource`). For `create`/`update` the body's fields
-   * are checked too. A denial goes to `next(err)`.
+   * are checked too. A denial goes to `next(err)`. An action or subject type the policy does not
+   * know is a `TypeError` here, when the route is declared (and a compile error).
    */
   authorize<Resource = unknown>(
-    action: string,
-    subject: string,
+    action: PolicyActionOf<P>,
+    subject: PolicyResourceOf<P>,
     options?: ExpressAuthorizeOptions<Resource>,
   ): RequestHandler;
   /**

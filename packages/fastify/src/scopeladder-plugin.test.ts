@@ -48,6 +48,25 @@ describe('@scopeladder/fastify', () => {
     expect(() => app.get('/y', { config: { scopeladder: 'yes' as never } }, async () => 'y')).toThrow(TypeError);
   });
 
+  it('refuses a route guard naming an action or subject type the policy does not know at registration', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    const typo = { action: 'list', subject: 'Conversations' } as never;
+    expect(() => app.get('/v2/conversations', { config: { scopeladder: typo } }, async () => [])).toThrow(
+      /^route GET \/v2\/conversations: unknown subject type "Conversations": the policy knows "Organization", /,
+    );
+    const action = { action: 'lsit', subject: 'Conversation' } as never;
+    expect(() => app.route({ method: 'GET', url: '/c', config: { scopeladder: action }, handler: async () => [] })).toThrow(TypeError);
+    // Registered in a child context (fastify.register): the same check, before the app is ready.
+    const child = make();
+    await child.register(scopeladder, { service });
+    void child.register(async (scope) => {
+      scope.get('/v2/messages', { config: { scopeladder: { action: 'list', subject: 'Mesage' } as never } }, async () => []);
+    });
+    await expect(child.ready()).rejects.toThrow(/unknown subject type "Mesage"/);
+    expect(() => app.get('/ok', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async () => [])).not.toThrow();
+  });
+
   it("authenticate: 'guarded' authenticates only routes with a guard or `true`", async () => {
     const app = make();
     await app.register(scopeladder, { service, authenticate: 'guarded', tokenRoutes: false });

@@ -1,5 +1,5 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthService } from '@scopeladder/tokens';
 import {
   assertAdapterOptions,
   assertGuardSpec,
@@ -27,19 +27,24 @@ import type {
   ScopeladderTokenRoutesOptions,
 } from './types.js';
 
-function isGuard(config: ScopeladderRouteConfig | undefined): config is ScopeladderRouteGuard {
+// Inside the plugin, guards and services are of any policy: the types of the application's are
+// checked where it declares them.
+type AnyGuard = ScopeladderRouteGuard<unknown, AnyPolicy>;
+type AnyRequestAuth = RequestAuth<AnyPolicy>;
+
+function isGuard(config: ScopeladderRouteConfig<AnyPolicy> | undefined): config is AnyGuard {
   return typeof config === 'object' && config !== null;
 }
 
-function assertRouteConfig(config: unknown, where: string): void {
+function assertRouteConfig(config: unknown, where: string, service: AuthService<AnyPolicy>): void {
   if (config === undefined || typeof config === 'boolean') return;
   if (typeof config !== 'object' || config === null) {
     throw new TypeError(`${where}: config.scopeladder must be a guard { action, subject }, true or false`);
   }
-  assertGuardSpec(config as ScopeladderRouteGuard, where);
+  assertGuardSpec(config as AnyGuard, where, service.policy);
 }
 
-function registerTokenRoutes(fastify: FastifyInstance, service: AuthService, options: ScopeladderTokenRoutesOptions): void {
+function registerTokenRoutes(fastify: FastifyInstance, service: AuthService<AnyPolicy>, options: ScopeladderTokenRoutesOptions): void {
   const { path, bodyLimit } = resolveTokenRoutesOptions(options, '@scopeladder/fastify: tokenRoutes');
   const config = { scopeladder: false } as const;
 
@@ -89,7 +94,7 @@ function useJsonBody(fastify: FastifyInstance, option: true | ScopeladderJsonBod
 
 const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, options) => {
   assertAdapterOptions(options, '@scopeladder/fastify');
-  const { service } = options;
+  const service: AuthService<AnyPolicy> = options.service;
   const mode = options.authenticate ?? 'all';
   if (mode !== 'all' && mode !== 'guarded') throw new TypeError('@scopeladder/fastify: authenticate must be "all" or "guarded"');
   const report =
@@ -106,19 +111,19 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   if (jsonBody !== false) useJsonBody(fastify, jsonBody);
 
   fastify.decorateRequest('auth', null);
-  fastify.decorate('scopeladder', Object.freeze({ service, toHttpError }));
+  fastify.decorate('scopeladder', Object.freeze({ service: options.service, toHttpError }));
 
   // A misconfigured guard fails at startup, not on the first request.
   // Whether a guard's precheck is its whole decision, decided once per route.
-  const precheckComplete = new WeakMap<ScopeladderRouteGuard, boolean>();
+  const precheckComplete = new WeakMap<AnyGuard, boolean>();
   fastify.addHook('onRoute', (route) => {
     const config: unknown = route.config?.scopeladder;
-    assertRouteConfig(config, `route ${String(route.method)} ${route.url}`);
-    if (isGuard(config as ScopeladderRouteConfig | undefined)) {
-      precheckComplete.set(config as ScopeladderRouteGuard, isPrecheckComplete(config as ScopeladderRouteGuard));
+    assertRouteConfig(config, `route ${String(route.method)} ${route.url}`, service);
+    if (isGuard(config as ScopeladderRouteConfig<AnyPolicy> | undefined)) {
+      precheckComplete.set(config as AnyGuard, isPrecheckComplete(config as AnyGuard));
     }
   });
-  const isComplete = (config: ScopeladderRouteGuard): boolean => precheckComplete.get(config) ?? isPrecheckComplete(config);
+  const isComplete = (config: AnyGuard): boolean => precheckComplete.get(config) ?? isPrecheckComplete(config);
 
   // Per request, under symbols only this registration holds (declared as request decorators, so
   // every request object has the same shape; cheaper than a WeakMap entry): what the plugin
@@ -127,7 +132,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   // decides completely), so that preHandler has nothing to do.
   const AUTHENTICATED = Symbol('@scopeladder/fastify: authenticated');
   const DECIDED = Symbol('@scopeladder/fastify: decided');
-  type MarkedRequest = FastifyRequest & { [AUTHENTICATED]: RequestAuth | null; [DECIDED]: boolean };
+  type MarkedRequest = FastifyRequest & { [AUTHENTICATED]: AnyRequestAuth | null; [DECIDED]: boolean };
   fastify.decorateRequest(AUTHENTICATED, null);
   fastify.decorateRequest(DECIDED, false);
 
@@ -141,7 +146,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
       done();
       return;
     }
-    let authenticating: Promise<RequestAuth>;
+    let authenticating: Promise<AnyRequestAuth>;
     try {
       authenticating = service.authenticate(readAuthorization(request.raw));
     } catch (error) {
@@ -152,7 +157,8 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
       let pending: Promise<undefined> | undefined;
       try {
         marked[AUTHENTICATED] = auth;
-        request.auth = auth;
+        // `request.auth` is declared with the registered policy's types; this service's policy is it.
+        request.auth = auth as RequestAuth;
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
           pending = decidePrecheck(auth, service.policy, config);
@@ -200,7 +206,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     pending.then((resource) => {
       try {
-        if (config.load !== undefined) request.auth = { ...auth, resource };
+        if (config.load !== undefined) request.auth = { ...auth, resource } as RequestAuth;
       } catch (error) {
         done(error as Error);
         return;
@@ -243,7 +249,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
  * );
  * app.get(
  *   '/v2/users/:id',
- *   { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => users.get(request.params.id) } } },
+ *   { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => users.get(String(request.params.id)) } } },
  *   (request) => request.auth?.resource,
  * );
  * app.get('/health', { config: { scopeladder: false } }, () => ({ ok: true }));

@@ -1,6 +1,8 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import { type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { RequestAuth, ScopeladderFastifyDecorator, ScopeladderRouteConfig } from './index.js';
+import scopeladder, { type RequestAuth, type ScopeladderFastifyDecorator, type ScopeladderRouteConfig } from './index.js';
 
 describe('@scopeladder/fastify types', () => {
   it('augments requests, route config and the instance', () => {
@@ -13,5 +15,35 @@ describe('@scopeladder/fastify types', () => {
     expectTypeOf<{ action: 'list'; subject: 'User' }>().toExtend<ScopeladderRouteConfig>();
     expectTypeOf<false>().toExtend<ScopeladderRouteConfig>();
     expectTypeOf<{ action: 'list' }>().not.toExtend<ScopeladderRouteConfig>();
+  });
+
+  it('checks route guards against the policy (ChatShipper by default)', () => {
+    expectTypeOf<{ action: 'list'; subject: 'Conversations' }>().not.toExtend<ScopeladderRouteConfig>();
+    expectTypeOf<{ action: 'lsit'; subject: 'Conversation' }>().not.toExtend<ScopeladderRouteConfig>();
+    const app = Fastify();
+    app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, () => []);
+    // @ts-expect-error 'Conversations' is not a subject type of the policy
+    app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversations' } } }, () => []);
+    // @ts-expect-error 'lsit' is not an action of the policy
+    app.get('/v2/conversations', { config: { scopeladder: { action: 'lsit', subject: 'Conversation' } } }, () => []);
+    app.get('/v2/users/:id', { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => ({ id: request.params.id }) } } }, () => ({}));
+  });
+
+  it('checks request.auth.ability and fastify.scopeladder.service.policy', async () => {
+    const app = Fastify();
+    await app.register(scopeladder, { service: createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } }) });
+    app.get('/v2/me', { config: { scopeladder: true } }, (request) => {
+      request.auth?.ability.can('list', 'Conversation');
+      // @ts-expect-error 'lsit' is not an action
+      request.auth?.ability.can('lsit', 'Conversation');
+      // @ts-expect-error 'Conversations' is not a subject type
+      request.auth?.ability.can('list', 'Conversations');
+      return {};
+    });
+    const principal = { id: 'u1', scopes: ['guest'] };
+    app.scopeladder.service.policy.can(principal, 'list', 'User');
+    // @ts-expect-error 'lsit' is not an action
+    app.scopeladder.service.policy.can(principal, 'lsit', 'User');
+    expectTypeOf<RequestAuth['ability']>().toEqualTypeOf<PolicyAbility<ChatShipperAction, ChatShipperResource>>();
   });
 });

@@ -1,19 +1,21 @@
 import type { HttpErrorResult } from '@scopeladder/core';
-import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
 import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `request.auth` holds once a request is authenticated: the auth service's
  * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
- * authorized record.
+ * authorized record. `request.auth` is typed with the registered policy (ChatShipper's unless
+ * the application registers its own, see `Register` in `@scopeladder/tokens`), so
+ * `request.auth.ability.can('lsit', …)` does not compile.
  *
  * @example
  * ```ts
  * app.get('/v2/me', { config: { scopeladder: true } }, async (request) => ({ id: request.auth?.principal.id }));
  * ```
  */
-export interface RequestAuth extends AuthContext {
+export interface RequestAuth<P extends AnyPolicy = RegisteredPolicy> extends AuthContext<P> {
   /** The record a guard with `load` authorized against. Absent otherwise. */
   readonly resource?: unknown;
 }
@@ -51,11 +53,12 @@ export type ScopeladderFieldsOption = FieldsOption<ScopeladderGuardRequest>;
  * app.patch('/v2/users/:id', { config: { scopeladder: guard } }, handler);
  * ```
  */
-export interface ScopeladderRouteGuard<Resource = unknown> extends GuardOptions<ScopeladderGuardRequest, Resource> {
-  /** The action, e.g. `"update"`. */
-  readonly action: string;
-  /** The subject type, e.g. `"User"`. */
-  readonly subject: string;
+export interface ScopeladderRouteGuard<Resource = unknown, P extends AnyPolicy = RegisteredPolicy>
+  extends GuardOptions<ScopeladderGuardRequest, Resource> {
+  /** The action, e.g. `"update"`: one of the policy's (a typo does not compile, and is a `TypeError` when the route is added). */
+  readonly action: PolicyActionOf<P>;
+  /** The subject type, e.g. `"User"`: one of the policy's (a typo does not compile, and is a `TypeError` when the route is added). */
+  readonly subject: PolicyResourceOf<P>;
 }
 
 /**
@@ -68,7 +71,7 @@ export interface ScopeladderRouteGuard<Resource = unknown> extends GuardOptions<
  * app.get('/v2/me', { config: { scopeladder: true } }, handler); // authenticated, no guard
  * ```
  */
-export type ScopeladderRouteConfig = boolean | ScopeladderRouteGuard;
+export type ScopeladderRouteConfig<P extends AnyPolicy = RegisteredPolicy> = boolean | ScopeladderRouteGuard<unknown, P>;
 
 /**
  * What the plugin decorates the Fastify instance with, as `fastify.scopeladder`.
@@ -78,9 +81,9 @@ export type ScopeladderRouteConfig = boolean | ScopeladderRouteGuard;
  * const { status, body } = app.scopeladder.toHttpError(error);
  * ```
  */
-export interface ScopeladderFastifyDecorator {
+export interface ScopeladderFastifyDecorator<P extends AnyPolicy = RegisteredPolicy> {
   /** The auth service the plugin was registered with. */
-  readonly service: AuthService;
+  readonly service: AuthService<P>;
   /**
    * Core's answer for `error`, as the plugin's error handler writes it: for an application's own
    * handler. For an error it throws on (the application's own 4xx), this is the generic 500.
@@ -116,16 +119,19 @@ export interface ScopeladderTokenRoutesOptions {
 export type ScopeladderJsonBodyOptions = ReadJsonBodyOptions;
 
 /**
- * Options of the plugin.
+ * Options of the plugin. Fastify's route config, `request.auth` and `fastify.scopeladder` are
+ * declared once for the whole application, with the registered policy (ChatShipper's unless the
+ * application registers its own, see `Register` in `@scopeladder/tokens`): the service must be of
+ * that policy.
  *
  * @example
  * ```ts
  * await app.register(scopeladder, { service, authenticate: 'guarded', errorHandler: false });
  * ```
  */
-export interface ScopeladderFastifyOptions {
+export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolicy> {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService;
+  readonly service: AuthService<P>;
   /**
    * Which routes authenticate: `"all"` (default: every route, except those with
    * `config.scopeladder: false` and the token routes) or `"guarded"` (only routes whose

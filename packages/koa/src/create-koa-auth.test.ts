@@ -48,6 +48,17 @@ describe('createKoaAuth', () => {
     expect(() => auth.jsonBody(null as never)).toThrow(TypeError);
   });
 
+  it('refuses a guard naming an action or subject type the policy does not know when the route is declared', () => {
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    expect(() => router.get('/v2/conversations', auth.authorize('list', 'Conversaton' as never))).toThrow(
+      /^authorize: unknown subject type "Conversaton": the policy knows "Organization", /,
+    );
+    expect(() => auth.authorize('lsit' as never, 'Conversation')).toThrow(TypeError);
+    expect(() => auth.authorize('fetch', 'Users' as never, { load: () => null })).toThrow(TypeError);
+    expect(() => auth.authorize('list', 'Conversation')).not.toThrow();
+  });
+
   it('jsonBody(): sets ctx.request.body, undefined without a body; bad bodies and paths are JSON 4xx', async () => {
     const auth = createKoaAuth({ service });
     const router = new Router();

@@ -15,6 +15,7 @@ import {
   toScopeladderError,
   type GuardSpec,
 } from '@scopeladder/tokens/http';
+import type { AnyPolicy, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type {
   KoaAuth,
@@ -46,16 +47,16 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  * router.get('/v2/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
  *   ctx.body = conversations.all();
  * });
- * router.patch('/v2/users/:id', auth.authorize('update', 'User', { load: (ctx) => users.get(ctx.params.id) }), (ctx) => {
- *   ctx.body = users.update(ctx.params.id, ctx.request.body);
+ * router.patch('/v2/users/:id', auth.authorize('update', 'User', { load: (ctx) => users.get(String(ctx.params.id)) }), (ctx) => {
+ *   ctx.body = users.update(String(ctx.params.id), ctx.request.body as Partial<User>);
  * });
  * const app = new Koa();
  * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(auth.jsonBody()).use(router.routes());
  * ```
  */
-export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
+export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: KoaAuthOptions<P>): KoaAuth<P> {
   assertAdapterOptions(options, 'createKoaAuth');
-  const { service } = options;
+  const service: AuthService<AnyPolicy> = options.service;
   const report =
     options.onError ??
     ((error: unknown, ctx: ParameterizedContext) => {
@@ -67,10 +68,10 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
   // it. A property rather than a WeakMap entry: Koa's contexts share their hidden class, so the
   // store is ~20 ns (a WeakMap entry, measured: ~350 ns, and more work for the GC).
   const AUTHENTICATED: unique symbol = Symbol('@scopeladder/koa: authenticated');
-  type MarkedContext = ParameterizedContext & { [AUTHENTICATED]?: RequestAuth };
+  type MarkedContext = ParameterizedContext & { [AUTHENTICATED]?: RequestAuth<AnyPolicy> };
 
-  function authenticateRequest(ctx: ParameterizedContext): Promise<RequestAuth> {
-    let authenticating: Promise<RequestAuth>;
+  function authenticateRequest(ctx: ParameterizedContext): Promise<RequestAuth<AnyPolicy>> {
+    let authenticating: Promise<RequestAuth<AnyPolicy>>;
     try {
       authenticating = service.authenticate(readAuthorization(ctx.req));
     } catch (error) {
@@ -78,7 +79,8 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
     }
     return authenticating.then((auth) => {
       (ctx as MarkedContext)[AUTHENTICATED] = auth;
-      ctx.state.auth = auth;
+      // `ctx.state.auth` is declared with the registered policy's types; this service's policy is it.
+      ctx.state.auth = auth as RequestAuth;
       return auth;
     });
   }
@@ -94,17 +96,17 @@ export function createKoaAuth(options: KoaAuthOptions): KoaAuth {
     guardOptions: KoaAuthorizeOptions<Resource> = {},
   ): Middleware {
     const spec: GuardSpec<KoaGuardContext, Resource> = { ...guardOptions, action, subject: subjectType };
-    assertGuardSpec(spec, 'authorize');
+    assertGuardSpec(spec, 'authorize', service.policy);
 
     // The guard, then `next()`: without a promise of its own when the decision needs none (no
     // `load`). A denial is thrown; the callers turn it into a rejection.
-    function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth, next: Next): Promise<unknown> {
+    function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth<AnyPolicy>, next: Next): Promise<unknown> {
       const body = parsedBodyOf(ctx);
       assertBodyParsed(spec, ctx.req, body, '@scopeladder/koa: authorize');
       const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, body);
       if (pending === undefined) return next();
       return pending.then((resource) => {
-        if (spec.load !== undefined) ctx.state.auth = { ...auth, resource };
+        if (spec.load !== undefined) ctx.state.auth = { ...auth, resource } as RequestAuth;
         return next();
       });
     }

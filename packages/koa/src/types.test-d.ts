@@ -1,6 +1,11 @@
+import { definePolicy, type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
+import { Router } from '@koa/router';
 import type { DefaultState } from 'koa';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { KoaAuth, KoaGuardContext, RequestAuth } from './index.js';
+import { createKoaAuth, type KoaAuth, type KoaGuardContext, type RequestAuth } from './index.js';
+
+const keys = { algorithm: 'HS256', secret: 'x'.repeat(32) } as const;
 
 describe('@scopeladder/koa types', () => {
   it('augments Koa state with auth', () => {
@@ -11,5 +16,33 @@ describe('@scopeladder/koa types', () => {
     type Options = NonNullable<Parameters<KoaAuth['authorize']>[2]>;
     expectTypeOf<Parameters<NonNullable<Options['load']>>[0]>().toEqualTypeOf<KoaGuardContext>();
     expectTypeOf<KoaGuardContext['params']>().toEqualTypeOf<Record<string, string>>();
+  });
+
+  it('checks guards, service.policy and ctx.state.auth.ability (ChatShipper by default)', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys });
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    router.get('/v2/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
+      ctx.state.auth?.ability.can('list', 'Conversation');
+      // @ts-expect-error 'lsit' is not an action
+      ctx.state.auth?.ability.can('lsit', 'Conversation');
+      // @ts-expect-error 'Conversaton' is not a subject type
+      ctx.state.auth?.ability.can('list', 'Conversaton');
+    });
+    // @ts-expect-error 'Conversaton' is not a subject type of the policy
+    auth.authorize('list', 'Conversaton');
+    // @ts-expect-error 'lsit' is not an action of the policy
+    auth.authorize('lsit', 'Conversation');
+    // @ts-expect-error 'lsit' is not an action
+    service.policy.can({ id: 'u1', scopes: ['guest'] }, 'lsit', 'User');
+    expectTypeOf<RequestAuth['ability']>().toEqualTypeOf<PolicyAbility<ChatShipperAction, ChatShipperResource>>();
+  });
+
+  it('carries a custom policy through the service into the guards', () => {
+    const notesPolicy = definePolicy({ scopes: ['reader', 'owner'], matrix: { Note: { read: 'reader', write: 'owner' } } } as const);
+    const auth = createKoaAuth({ service: createAuthService({ policy: notesPolicy, directory: createMemoryDirectory([]), keys }) });
+    auth.authorize('write', 'Note', { load: (ctx) => ({ id: ctx.params.id }) });
+    // @ts-expect-error 'Conversation' is not a subject type of the notes policy
+    auth.authorize('list', 'Conversation');
   });
 });

@@ -1,12 +1,14 @@
 import type { HttpErrorResult } from '@scopeladder/core';
-import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `ctx.state.auth` holds once a request is authenticated: the auth service's
  * {@link AuthContext} (`principal`, `ability`, `token`) and, after a guard with `load`, the
- * authorized record.
+ * authorized record. `ctx.state.auth` is typed with the registered policy (ChatShipper's unless
+ * the application registers its own, see `Register` in `@scopeladder/tokens`), so
+ * `ctx.state.auth.ability.can('lsit', …)` does not compile.
  *
  * @example
  * ```ts
@@ -15,7 +17,7 @@ import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladd
  * });
  * ```
  */
-export interface RequestAuth extends AuthContext {
+export interface RequestAuth<P extends AnyPolicy = RegisteredPolicy> extends AuthContext<P> {
   /** The record a guard with `load` authorized against. Absent otherwise. */
   readonly resource?: unknown;
 }
@@ -42,16 +44,16 @@ declare module 'koa' {
 export type KoaGuardContext = ParameterizedContext & { readonly params: Record<string, string> };
 
 /**
- * Options of {@link createKoaAuth}.
+ * Options of {@link createKoaAuth}. `P` is the policy type of the service.
  *
  * @example
  * ```ts
  * const auth = createKoaAuth({ service, onError: (error) => logger.error({ err: error }) });
  * ```
  */
-export interface KoaAuthOptions {
+export interface KoaAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
   /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService;
+  readonly service: AuthService<P>;
   /**
    * Called with every error answered with a 5xx, for logging. Default: Koa's own
    * `ctx.app.emit('error', error, ctx)`. Errors answered with a 4xx are not reported.
@@ -107,7 +109,8 @@ export type KoaAuthorizeOptions<Resource = unknown> = GuardOptions<KoaGuardConte
 export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
 
 /**
- * What {@link createKoaAuth} returns: middleware to mount, and one translation helper.
+ * What {@link createKoaAuth} returns: middleware to mount, and one translation helper. `P` is
+ * the policy type of the service: guards take only its actions and subject types.
  *
  * @example
  * ```ts
@@ -115,7 +118,7 @@ export type KoaFieldsOption = FieldsOption<KoaGuardContext>;
  * app.use(auth.errorHandler).use(auth.tokenRoutes()).use(auth.jsonBody()).use(router.routes());
  * ```
  */
-export interface KoaAuth {
+export interface KoaAuth<P extends AnyPolicy = RegisteredPolicy> {
   /**
    * Answers every error thrown below it with core's answer (status, `WWW-Authenticate`,
    * `Cache-Control`, JSON `{code, message, …}`); a body over the parser's limit is
@@ -135,9 +138,14 @@ export interface KoaAuth {
    * A guard: authenticates if not done yet, then asks the policy whether the principal may do
    * `action` on `subject`. Without `load`, on every instance of the type; with `load`, on the
    * loaded record (set on `ctx.state.auth.resource`). For `create`/`update` the body's fields
-   * (`ctx.request.body`) are checked too.
+   * (`ctx.request.body`) are checked too. An action or subject type the policy does not know is a
+   * `TypeError` here, when the route is declared (and a compile error).
    */
-  authorize<Resource = unknown>(action: string, subject: string, options?: KoaAuthorizeOptions<Resource>): Middleware;
+  authorize<Resource = unknown>(
+    action: PolicyActionOf<P>,
+    subject: PolicyResourceOf<P>,
+    options?: KoaAuthorizeOptions<Resource>,
+  ): Middleware;
   /**
    * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
    * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).

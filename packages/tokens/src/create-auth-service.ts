@@ -1,6 +1,7 @@
-import { chatshipperPolicy, type Policy } from '@scopeladder/core';
+import { chatshipperPolicy, type ChatShipperPolicy } from '@scopeladder/core';
 import type { UserDirectory } from './directory.js';
 import type { HashPasswordOptions } from './hash-password.js';
+import type { AnyPolicy } from './register.js';
 import type { AuthService } from './service-types.js';
 import type { TokenStore } from './store.js';
 import { createMemoryStore } from './create-memory-store.js';
@@ -95,7 +96,8 @@ export interface LoginThrottleOptions {
 }
 
 /**
- * Options of {@link createAuthService}. Only `directory` and `keys` are required.
+ * Options of {@link createAuthService}. Only `directory` and `keys` are required. `P` is the
+ * policy's type, inferred from `policy`.
  *
  * @example
  * ```ts
@@ -109,7 +111,7 @@ export interface LoginThrottleOptions {
  * };
  * ```
  */
-export interface AuthServiceOptions {
+export interface AuthServiceOptions<P extends AnyPolicy = ChatShipperPolicy> {
   /** Where users live (required). Re-read on every refresh and every API-key request. */
   readonly directory: UserDirectory;
   /**
@@ -117,8 +119,12 @@ export interface AuthServiceOptions {
    * `{ algorithm: 'EdDSA' | 'ES256', keys: [{ kid, privateKey, publicKey }, …] }`, newest first.
    */
   readonly keys: SigningKeysOptions;
-  /** The policy: its ladder gives the valid roles/scopes and `abilityFor` the abilities. Default `chatshipperPolicy`. */
-  readonly policy?: Policy | undefined;
+  /**
+   * The policy: its ladder gives the valid roles/scopes and `abilityFor` the abilities. Default
+   * `chatshipperPolicy`. Its type is carried through the service (`service.policy`, the ability
+   * of `authenticate`) into the adapters' guards.
+   */
+  readonly policy?: P | undefined;
   /** Refresh families, revocations, API keys, login counters. Default `createMemoryStore()` (one process only). */
   readonly store?: TokenStore | undefined;
   /** The `iss` of access tokens, checked on verify. Default `'scopeladder'`. */
@@ -190,15 +196,18 @@ const MAX_NAME_LENGTH = 256;
  * ability.can('create', 'Organization'); // true for admin
  * // on error: const { status, headers, body } = httpErrorFor(error, auth.http);
  * ```
+ *
+ * The service is typed with its policy: `auth.policy.can(p, 'lsit', 'User')` and
+ * `ability.can('lsit', 'User')` do not compile, nor do guards of the adapters built on it.
  */
-export function createAuthService(options: AuthServiceOptions): AuthService {
+export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(options: AuthServiceOptions<P>): AuthService<P> {
   if (typeof options !== 'object' || options === null) throw new TypeError('createAuthService: options are required');
   const context = resolveContext(options);
   const http = Object.freeze({
     realm: checkName('realm', options.realm ?? DEFAULT_REALM),
     expiredTokenStatus: checkExpiredStatus(options.expiredTokenStatus),
   });
-  const service: AuthService = {
+  const service: AuthService<AnyPolicy> = {
     policy: context.policy,
     http,
     login: (input, request) => guard(() => login(context, input, request)),
@@ -213,10 +222,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     revokeApiKeysOfUser: (userId) => guard(() => revokeApiKeysOfUser(context, userId)),
     jwks: () => guard(() => jwks(context)),
   };
-  return Object.freeze(service);
+  // The policy is `options.policy` (a `P`) or, without one, `chatshipperPolicy` (P's default);
+  // every ability the service hands out is that policy's own.
+  return Object.freeze(service) as AuthService<AnyPolicy> as AuthService<P>;
 }
 
-function resolveContext(options: AuthServiceOptions): ServiceContext {
+function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext {
   const directory = options.directory;
   if (typeof directory !== 'object' || directory === null || typeof directory.findById !== 'function' || typeof directory.findByEmail !== 'function') {
     throw new TypeError('directory is required: an object with findById(id) and findByEmail(email)');
@@ -305,7 +316,7 @@ const THROTTLE_DEFAULTS = { maxFailuresPerEmailAndSource: 10, maxFailuresPerSour
 const THROTTLE_OPTIONS: ReadonlySet<string> = new Set([...THROTTLE_LIMITS, 'window', 'knownSourceTtl', 'ipv6PrefixLength']);
 const MAX_KNOWN_SOURCE_TTL_SECONDS = 400 * 86_400;
 
-function resolveThrottle(throttle: AuthServiceOptions['throttle']): ThrottleSettings | null {
+function resolveThrottle(throttle: AuthServiceOptions<AnyPolicy>['throttle']): ThrottleSettings | null {
   if (throttle === false) return null;
   if (throttle !== undefined && (typeof throttle !== 'object' || throttle === null)) {
     throw new TypeError(`throttle must be false or { ${[...THROTTLE_OPTIONS].join(', ')} }`);

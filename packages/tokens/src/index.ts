@@ -17,6 +17,7 @@ export type {
   SigningKeysOptions,
 } from './lib/keys.js';
 export type { RandomSource } from './lib/secrets.js';
+export type { AnyPolicy, PolicyActionOf, PolicyResourceOf, Register, RegisteredPolicy } from './register.js';
 export type { UserDirectory, UserRecord } from './directory.js';
 export type {
   ApiKeyRecord,

@@ -1,4 +1,5 @@
-import type { HttpErrorOptions, MongoAbility, Policy, Principal } from '@scopeladder/core';
+import type { HttpErrorOptions, PolicyAbility, Principal } from '@scopeladder/core';
+import type { AnyPolicy, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from './register.js';
 
 /**
  * What `login` and `refresh` answer: exactly the ChatShipper token response.
@@ -52,6 +53,8 @@ export type AuthenticatedToken =
 
 /**
  * The result of {@link AuthService.authenticate}: who acts, what they may do, and how they proved it.
+ * `P` is the policy type (default: the {@link RegisteredPolicy}); the ability takes only its
+ * actions and subject types, so `ability.can('lsit', 'Conversation')` does not compile.
  *
  * @example
  * ```ts
@@ -60,10 +63,10 @@ export type AuthenticatedToken =
  * ability.can('list', 'Conversation');
  * ```
  */
-export interface AuthContext {
+export interface AuthContext<P extends AnyPolicy = RegisteredPolicy> {
   readonly principal: Principal;
-  /** The CASL ability of the principal, from the service's policy. */
-  readonly ability: MongoAbility;
+  /** The CASL ability of the principal, from the service's policy (typed with its actions and subject types). */
+  readonly ability: PolicyAbility<PolicyActionOf<P>, PolicyResourceOf<P>>;
   readonly token: AuthenticatedToken;
 }
 
@@ -103,10 +106,14 @@ export interface CreateApiKeyResult {
  * }
  * ```
  * Every method rejects only with `ScopeladderError`s (codes from core), never with anything else.
+ *
+ * `P` is the policy type: `createAuthService({ policy })` infers it (`chatshipperPolicy`'s when no
+ * policy is given), and the adapters carry it into their guards; a bare `AuthService` is
+ * `AuthService<RegisteredPolicy>` (see {@link Register}).
  */
-export interface AuthService {
-  /** The policy decisions are made with (from core: `chatshipperPolicy` or `definePolicy(...)`). */
-  readonly policy: Policy;
+export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
+  /** The policy decisions are made with (from core: `chatshipperPolicy` or `definePolicy(...)`), with its own types. */
+  readonly policy: P;
   /** The options for core's `httpErrorFor` (realm, expired-token status): adapters pass them through. */
   readonly http: HttpErrorOptions;
   /** Email + password → tokens. Throttled per email and per `context.source`. */
@@ -117,7 +124,7 @@ export interface AuthService {
    * Authenticates an `Authorization` header value. Pass the raw value(s) as the framework gives
    * them: `undefined` (absent), a string, or an array (several headers: malformed).
    */
-  authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext>;
+  authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext<P>>;
   /** Revokes the session behind an access token: the token and its refresh family. */
   logout(accessToken: string): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import type { AuthService } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 
 /**
  * The options every adapter takes: the auth service, and where to report errors answered
@@ -11,13 +12,13 @@ import type { AuthService } from '../service-types.js';
  */
 export interface AdapterOptions {
   /** The auth service (`createAuthService`). */
-  readonly service: AuthService;
+  readonly service: AuthService<AnyPolicy>;
   /** Called with every error answered with a 5xx; its arguments are the adapter's. */
   readonly onError?: ((error: unknown, ...context: never[]) => void) | undefined;
 }
 
-function isAuthService(value: unknown): value is AuthService {
-  const candidate = value as Partial<AuthService> | undefined;
+function isAuthService(value: unknown): value is AuthService<AnyPolicy> {
+  const candidate = value as Partial<AuthService<AnyPolicy>> | undefined;
   return (
     typeof candidate === 'object' &&
     candidate !== null &&

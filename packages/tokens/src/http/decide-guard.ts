@@ -1,5 +1,6 @@
 import { authorizeNow, fieldsToCheck } from '../lib/guard-decision.js';
 import type { AuthContext } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 import { runGuard } from './run-guard.js';
 
@@ -28,7 +29,7 @@ import { runGuard } from './run-guard.js';
  * ```
  */
 export function decideGuard<Request>(
-  auth: AuthContext,
+  auth: AuthContext<AnyPolicy>,
   policy: GuardPolicy,
   spec: GuardSpec<Request>,
   request: Request,

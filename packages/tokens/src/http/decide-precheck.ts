@@ -1,5 +1,6 @@
 import { authorizeNow } from '../lib/guard-decision.js';
 import type { AuthContext } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 
 /**
@@ -19,7 +20,7 @@ import type { GuardPolicy, GuardSpec } from './guard-types.js';
  * }
  * ```
  */
-export function decidePrecheck(auth: AuthContext, policy: GuardPolicy, spec: GuardSpec<never>): Promise<undefined> | undefined {
+export function decidePrecheck(auth: AuthContext<AnyPolicy>, policy: GuardPolicy, spec: GuardSpec<never>): Promise<undefined> | undefined {
   if (spec.load !== undefined) return undefined;
   return authorizeNow(policy, auth.principal, spec.action, spec.subject);
 }

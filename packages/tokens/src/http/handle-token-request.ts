@@ -1,4 +1,5 @@
 import type { AuthService, TokenResponse } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import { readRefreshToken } from './read-refresh-token.js';
 import { readTokenRequest } from './read-token-request.js';
 
@@ -87,7 +88,7 @@ function queryValues(url: string, name: string): string[] {
  * ```
  */
 export async function handleTokenRequest(
-  service: AuthService,
+  service: AuthService<AnyPolicy>,
   request: TokenEndpointRequest,
 ): Promise<TokenEndpointAnswer | undefined> {
   const context = { source: request.source };

@@ -1,4 +1,5 @@
 import type { AuthContext } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import { decidePrecheck } from './decide-precheck.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 
@@ -17,6 +18,6 @@ import type { GuardPolicy, GuardSpec } from './guard-types.js';
  * await precheckGuard(auth, service.policy, { action: 'create', subject: 'Contact' }); // throws ERR_INSUFFICIENT_SCOPE for a guest
  * ```
  */
-export async function precheckGuard(auth: AuthContext, policy: GuardPolicy, spec: GuardSpec<never>): Promise<void> {
+export async function precheckGuard(auth: AuthContext<AnyPolicy>, policy: GuardPolicy, spec: GuardSpec<never>): Promise<void> {
   await decidePrecheck(auth, policy, spec);
 }

@@ -1,4 +1,5 @@
 import { chatshipperPolicy, type Principal } from '@scopeladder/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectCode } from '../test-fixtures.js';
 import type { AuthContext } from '../service-types.js';
@@ -151,6 +152,39 @@ describe('assertGuardSpec', () => {
   ])('%s is a TypeError naming where', (_name, spec) => {
     expect(() => assertGuardSpec(spec as never, 'authorize')).toThrow(/^authorize: /);
     expect(() => assertGuardSpec(spec as never, 'authorize')).toThrow(TypeError);
+  });
+
+  it('refuses an action or subject type the policy does not know (a guard that would deny everyone)', () => {
+    expect(() => assertGuardSpec({ action: 'list', subject: 'Conversaton' }, 'authorize', policy)).toThrow(
+      /^authorize: unknown subject type "Conversaton": the policy knows "Organization", .*"Service"$/,
+    );
+    expect(() => assertGuardSpec({ action: 'lsit', subject: 'Conversation' }, 'authorize', policy)).toThrow(
+      'authorize: unknown action "lsit": the policy knows "list", "fetch", "create", "update", "delete"',
+    );
+    // Inherited names are not the policy's.
+    expect(() => assertGuardSpec({ action: 'toString', subject: 'User' }, 'authorize', policy)).toThrow(TypeError);
+    expect(() => assertGuardSpec({ action: 'list', subject: 'constructor' }, 'authorize', policy)).toThrow(TypeError);
+    // Quoted, bounded.
+    const long = 'x'.repeat(10_000);
+    expect(() => assertGuardSpec({ action: long, subject: 'User' }, 'authorize', policy)).toThrow(/^authorize: unknown action "x{64}…": /);
+    // A policy that does not list its names is left to its own authorize (which denies).
+    expect(() => assertGuardSpec({ action: 'lsit', subject: 'User' }, 'authorize', { authorize: () => undefined })).not.toThrow();
+  });
+
+  it('accepts exactly the policy\'s actions × subject types (property)', () => {
+    const known = fc.tuple(fc.constantFrom(...policy.actions), fc.constantFrom(...policy.resources));
+    fc.assert(
+      fc.property(known, ([action, subject]) => {
+        assertGuardSpec({ action, subject }, 'authorize', policy);
+      }),
+    );
+    const unknown = fc.string({ minLength: 1 }).filter((name) => !(policy.actions as readonly string[]).includes(name));
+    fc.assert(
+      fc.property(unknown, fc.constantFrom(...policy.resources), (action, subject) => {
+        expect(() => assertGuardSpec({ action, subject }, 'authorize', policy)).toThrow(TypeError);
+        expect(() => assertGuardSpec({ action: subject, subject: action }, 'authorize', policy)).toThrow(TypeError);
+      }),
+    );
   });
 
   it('accepts every valid form', () => {

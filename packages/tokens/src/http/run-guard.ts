@@ -1,6 +1,7 @@
 import { authorizeNow, fieldsToCheck, tagRecord } from '../lib/guard-decision.js';
 import { fail } from '../lib/errors.js';
 import type { AuthContext } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 
 /**
@@ -22,7 +23,7 @@ import type { GuardPolicy, GuardSpec } from './guard-types.js';
  * ```
  */
 export async function runGuard<Request>(
-  auth: AuthContext,
+  auth: AuthContext<AnyPolicy>,
   policy: GuardPolicy,
   spec: GuardSpec<Request>,
   request: Request,

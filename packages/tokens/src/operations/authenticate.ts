@@ -1,5 +1,6 @@
-import type { MongoAbility, Principal } from '@scopeladder/core';
+import type { Principal } from '@scopeladder/core';
 import type { AuthContext, AuthenticatedToken } from '../service-types.js';
+import type { AnyPolicy } from '../register.js';
 import { isJwtShaped, verifyAccessToken } from '../lib/access-token.js';
 import { bearerCredentialUnchecked, parseAuthorizationHeader } from '../lib/authorization-header.js';
 import { now, type ServiceContext } from '../lib/context.js';
@@ -11,7 +12,7 @@ import { findUserById } from '../lib/users.js';
 
 interface VerifiedSession {
   readonly principal: Principal;
-  readonly ability: MongoAbility;
+  readonly ability: AuthContext<AnyPolicy>['ability'];
   readonly token: Extract<AuthenticatedToken, { kind: 'jwt' }>;
 }
 
@@ -28,7 +29,7 @@ interface VerifiedSession {
  * every check (header syntax, shape, size, signature, claims), so finding `Bearer <credential>`
  * there proves all of them again. Then only the expiry and the revocation checks run.
  */
-export function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext> {
+export function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext<AnyPolicy>> {
   try {
     const { cache } = context;
     if (cache !== null && typeof authorization === 'string') {
@@ -48,7 +49,7 @@ export function authenticate(context: ServiceContext, authorization: unknown): P
   return guard(() => authenticateFully(context, authorization, undefined));
 }
 
-async function authenticateFully(context: ServiceContext, authorization: unknown, knownNowMs: number | undefined): Promise<AuthContext> {
+async function authenticateFully(context: ServiceContext, authorization: unknown, knownNowMs: number | undefined): Promise<AuthContext<AnyPolicy>> {
   const credential = parseAuthorizationHeader(authorization, context.tokens.maxTokenLength);
   if (isApiKeyShaped(credential)) return authenticateApiKey(context, credential);
   if (isJwtShaped(credential)) return authenticateAccessToken(context, credential, knownNowMs ?? now(context));
@@ -56,7 +57,7 @@ async function authenticateFully(context: ServiceContext, authorization: unknown
   fail('ERR_TOKEN_INVALID', 'Invalid access token');
 }
 
-async function authenticateAccessToken(context: ServiceContext, token: string, nowMs: number): Promise<AuthContext> {
+async function authenticateAccessToken(context: ServiceContext, token: string, nowMs: number): Promise<AuthContext<AnyPolicy>> {
   const { cache } = context;
   const entry = cache?.get(token);
   if (entry !== undefined && entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
@@ -76,7 +77,7 @@ async function authenticateAccessToken(context: ServiceContext, token: string, n
  * store questions are asked at once; the result rejects only with `ScopeladderError`s (a store
  * failure is `ERR_STORE_UNAVAILABLE`, fail closed).
  */
-function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowMs: number): Promise<AuthContext> {
+function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowMs: number): Promise<AuthContext<AnyPolicy>> {
   const { store } = context;
   const { jti, familyId } = session.token;
   let tokenRevoked: Promise<boolean>;
@@ -125,7 +126,7 @@ async function verifySession(context: ServiceContext, token: string, nowMs: numb
   });
 }
 
-async function authenticateApiKey(context: ServiceContext, apiKey: string): Promise<AuthContext> {
+async function authenticateApiKey(context: ServiceContext, apiKey: string): Promise<AuthContext<AnyPolicy>> {
   const digest = sha256Hex(apiKey);
   const record = await callStore(() => context.store.findApiKey(digest));
   if (
