@@ -1,5 +1,5 @@
 // One-off scaffold helper kept for adding packages consistently.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 const [name, description, depsJson = '{}', peerJson = '{}', devJson = '{}'] = process.argv.slice(2);
 const dir = `packages/${name}`;
 mkdirSync(`${dir}/src`, { recursive: true });
@@ -8,6 +8,10 @@ const pkg = {
   version: '0.1.0',
   description,
   license: 'MIT',
+  author: 'scopeladder contributors',
+  repository: { type: 'git', url: 'git+https://github.com/scopeladder/scopeladder.git', directory: dir },
+  homepage: `https://github.com/scopeladder/scopeladder/tree/main/${dir}#readme`,
+  bugs: { url: 'https://github.com/scopeladder/scopeladder/issues' },
   type: 'module',
   sideEffects: false,
   engines: { node: '>=20.19' },
@@ -24,7 +28,7 @@ const pkg = {
   files: ['dist'],
   scripts: {
     build: 'tsup',
-    lint: 'publint --strict && attw --pack . --profile node16',
+    lint: 'publint --strict && attw --pack .',
     typecheck: 'tsc -p tsconfig.json --noEmit',
   },
   dependencies: JSON.parse(depsJson),
@@ -41,10 +45,12 @@ export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { paths: {} } },
-  sourcemap: true,
+  // No source maps: they would point at sources the tarball does not ship (and doubled its size).
+  sourcemap: false,
   clean: true,
   target: 'node20',
   external: [/^@scopeladder\\//],
 });
 `);
+copyFileSync('LICENSE', `${dir}/LICENSE`);
 if (!existsSync(`${dir}/src/index.ts`)) writeFileSync(`${dir}/src/index.ts`, 'export {};\n');

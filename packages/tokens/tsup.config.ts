@@ -5,7 +5,8 @@ export default defineConfig({
   entry: { index: 'src/index.ts', 'http/index': 'src/http/index.ts' },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { paths: {} } },
-  sourcemap: true,
+  // No source maps: they would point at sources the tarball does not ship (and doubled its size).
+  sourcemap: false,
   clean: true,
   target: 'node20',
   external: [/^@scopeladder\//],

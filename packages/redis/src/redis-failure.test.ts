@@ -6,7 +6,7 @@
 import { httpErrorFor, isScopeladderError } from '@scopeladder/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { randomDigest } from '../../../test/store-contract/contract.js';
+import { randomDigest } from '@scopeladder/testing/store-contract';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { type RedisServerProcess, freePort, startRedisServer } from '../../../test/support/redis.js';
 

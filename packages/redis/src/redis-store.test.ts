@@ -1,7 +1,7 @@
 import { isScopeladderError } from '@scopeladder/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTokenStoreContract, randomDigest } from '../../../test/store-contract/contract.js';
+import { describeTokenStoreContract, randomDigest } from '@scopeladder/testing/store-contract';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { TEST_REDIS_URL, deleteKeys, freePort, listKeys, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
 

@@ -1,19 +1,27 @@
 /**
- * The one contract suite of `TokenStore` (packages/tokens/src/store.ts), run against every
- * implementation: the in-memory store (memory-store.test.ts here) and @scopeladder/redis
- * (packages/redis/src/redis-store.test.ts).
+ * The one contract suite of `TokenStore` (`@scopeladder/tokens`), run against every implementation:
+ * in this repository the in-memory store (test/store-contract/memory-store.test.ts) and
+ * @scopeladder/redis (packages/redis/src/redis-store.test.ts); outside it, a user's own store.
  *
  * Times: every test uses a fake `now`, but built on the real clock (`t0 = Date.now()`), because
  * the contract lets a store purge records whose `expiresAt` has passed on its own clock (Redis
  * TTLs do). Records here expire hours after the real now, so nothing is purged mid-test, and
  * "after expiry" is reached by passing a later `now`, never by waiting.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, RefreshTokenRecord, RotateRefreshResult, TokenStore } from '@scopeladder/tokens';
+import { randomDigest } from './random-digest.js';
 
-/** What a factory hands the suite for one test. */
+/**
+ * What a factory hands the suite for one test.
+ *
+ * @example
+ * ```ts
+ * const fixture: StoreContractFixture = { store: createMemoryStore(), cleanup: async () => {} };
+ * ```
+ */
 export interface StoreContractFixture {
   /** A fresh, empty store. */
   readonly store: TokenStore;
@@ -26,16 +34,18 @@ export interface StoreContractFixture {
   cleanup(): Promise<void>;
 }
 
-/** Creates one fixture per test. */
+/**
+ * Creates one fixture per test.
+ *
+ * @example
+ * ```ts
+ * const factory: StoreContractFactory = async () => ({ store: createMemoryStore(), cleanup: async () => {} });
+ * ```
+ */
 export type StoreContractFactory = () => Promise<StoreContractFixture>;
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-/** A random SHA-256 hex digest, as the service would compute. */
-export function randomDigest(): string {
-  return createHash('sha256').update(randomBytes(32)).digest('hex');
-}
 
 function randomId(bytes = 12): string {
   return randomBytes(bytes).toString('hex');
@@ -66,10 +76,15 @@ function byId(a: ApiKeyRecord, b: ApiKeyRecord): number {
 }
 
 /**
- * Registers the contract suite for one implementation.
+ * Registers the contract suite (vitest `describe`/`it` blocks) for one implementation of
+ * `TokenStore`. Call it at the top level of a test file; `factory` runs before every test and
+ * must hand out an empty store (or one under a fresh key prefix), and `cleanup` runs after it.
  *
  * @example
  * ```ts
+ * import { createMemoryStore } from '@scopeladder/tokens';
+ * import { describeTokenStoreContract } from '@scopeladder/testing/store-contract';
+ *
  * describeTokenStoreContract('memory store', async () => {
  *   const store = createMemoryStore();
  *   return { store, cleanup: async () => {} };

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// The packages as users get them (issue #14, "Done when"), run by CI after `pnpm lint`:
+//  1. `pnpm pack` every package (after `pnpm build`, unless --skip-build: CI has just built);
+//  2. check each tarball: LICENSE, README, no source maps, no workspace: ranges left;
+//  3. `npm install` the tarballs into a fresh project in a temporary directory, with their peers
+//     (the frameworks, ioredis 6 — npm's `latest`) and TypeScript, with npm's cache in that
+//     directory too;
+//  4. run an ESM script and a CJS script that use every entry point (scripts/check-packed/);
+//  5. `tsc --strict` over a consumer of every entry point under module/moduleResolution node16,
+//     nodenext and bundler (plus the node10 fallback), typo probes (`@ts-expect-error`) included;
+//  6. run the shipped store contract suite with vitest, as a user's own store would.
+// Every step fails the script (exit 1) with its output. The temporary directory is removed at the
+// end (KEEP_PACKED=1 keeps it for a look).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const FIXTURES = join(ROOT, 'scripts/check-packed');
+const PACKAGES = ['core', 'tokens', 'testing', 'express', 'fastify', 'koa', 'redis'];
+
+/** What the consumer project installs beside the tarballs: every peer, at what npm gives today. */
+const PEERS = {
+  express: '^5.1.0',
+  fastify: '^5.6.0',
+  koa: '^3.0.1',
+  ioredis: '^6.1.0',
+  vitest: '^4.1.12',
+};
+const DEV = {
+  typescript: '~5.9.3',
+  '@types/node': '^20.19.0',
+  '@types/express': '^5.0.3',
+  '@types/koa': '^3.0.0',
+};
+
+const started = Date.now();
+const skipBuild = process.argv.includes('--skip-build');
+const work = mkdtempSync(join(tmpdir(), 'scopeladder-packed-'));
+const tarballs = join(work, 'tarballs');
+const project = join(work, 'consumer');
+let failed = false;
+
+function step(title) {
+  console.log(`\n── ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Runs a command without blocking (the tsc runs go in parallel); resolves its exit status and output. */
+function runAsync(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (status) => resolve({ status, output: output.trim() }));
+  });
+}
+
+/** Runs a command; on failure prints its output and throws. */
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${output}`);
+  }
+  return output;
+}
+
+try {
+  if (!skipBuild) {
+    step('pnpm build');
+    run('pnpm', ['build'], { cwd: ROOT });
+  }
+
+  step('pnpm pack every package');
+  mkdirSync(tarballs);
+  const files = {};
+  for (const name of PACKAGES) {
+    run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(ROOT, 'packages', name) });
+    const file = readdirSync(tarballs).find((entry) => entry.startsWith(`scopeladder-${name}-`));
+    if (!file) throw new Error(`pnpm pack wrote no tarball for @scopeladder/${name}`);
+    files[name] = join(tarballs, file);
+  }
+
+  step('tarball contents');
+  const problems = [];
+  for (const name of PACKAGES) {
+    const listing = execFileSync('tar', ['-tzvf', files[name]], { encoding: 'utf8' }).trim().split('\n');
+    const entries = listing.map((line) => line.split(/\s+/).pop());
+    const unpacked = listing.reduce((sum, line) => sum + Number(line.split(/\s+/)[2]), 0);
+    for (const required of ['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs']) {
+      if (!entries.includes(required)) problems.push(`@scopeladder/${name}: no ${required.slice('package/'.length)}`);
+    }
+    for (const entry of entries) {
+      if (entry.endsWith('.map')) problems.push(`@scopeladder/${name}: ships a source map (${entry}) without the sources`);
+    }
+    const manifest = execFileSync('tar', ['-xzOf', files[name], 'package/package.json'], { encoding: 'utf8' });
+    if (manifest.includes('workspace:')) problems.push(`@scopeladder/${name}: a workspace: range left in package.json`);
+    const license = execFileSync('tar', ['-xzOf', files[name], 'package/LICENSE'], { encoding: 'utf8' });
+    if (license !== readFileSync(join(ROOT, 'LICENSE'), 'utf8')) problems.push(`@scopeladder/${name}: LICENSE differs from the root one`);
+    console.log(
+      `@scopeladder/${name.padEnd(8)} ${String(entries.length).padStart(2)} files, ${(statSync(files[name]).size / 1024).toFixed(1).padStart(6)} KiB packed, ${(unpacked / 1024).toFixed(1).padStart(6)} KiB unpacked`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`tarball problems:\n${problems.join('\n')}`);
+
+  step('npm install the tarballs, their peers and TypeScript into a fresh project');
+  mkdirSync(project);
+  const dependencies = { ...PEERS };
+  for (const name of PACKAGES) dependencies[`@scopeladder/${name}`] = `file:${files[name]}`;
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'scopeladder-consumer', private: true, type: 'module', dependencies, devDependencies: DEV }, null, 2)}\n`,
+  );
+  for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(project, file));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--cache', join(work, 'npm-cache')], { cwd: project });
+  const installed = (name) => JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')).version;
+  console.log(
+    ['ioredis', 'express', 'fastify', 'koa', 'typescript', 'vitest', '@casl/ability', 'jose', 'fast-check']
+      .map((name) => `${name} ${installed(name)}`)
+      .join(', '),
+  );
+  if (!installed('ioredis').startsWith('6.')) throw new Error(`expected ioredis 6, npm installed ${installed('ioredis')}`);
+
+  step('ESM script');
+  console.log(run('node', ['consumer.mjs'], { cwd: project, env: { ...process.env, EXPECT_IOREDIS_MAJOR: '6' } }));
+
+  step('CJS script');
+  console.log(run('node', ['consumer.cjs'], { cwd: project }));
+
+  step('tsc --strict: node16, nodenext, bundler, node10');
+  const base = {
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+    lib: ['ES2023'],
+    types: ['node'],
+    skipLibCheck: false,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: false,
+  };
+  const configs = {
+    node16: { compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, files: ['consumer.ts', 'consumer.cts'] },
+    nodenext: { compilerOptions: { ...base, module: 'nodenext', moduleResolution: 'nodenext' }, files: ['consumer.ts', 'consumer.cts'] },
+    bundler: { compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, files: ['consumer.ts'] },
+    // The old resolution ignores `exports`; `typesVersions` must carry the subpaths. Library
+    // .d.ts files are checked under the three modern modes; here only resolution is the question.
+    node10: {
+      compilerOptions: { ...base, module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true, esModuleInterop: true },
+      files: ['consumer-node10.ts'],
+    },
+  };
+  const runs = Object.entries(configs).map(([mode, config]) => {
+    writeFileSync(join(project, `tsconfig.${mode}.json`), `${JSON.stringify(config, null, 2)}\n`);
+    return runAsync(join(project, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${mode}.json`, '--pretty', 'false'], { cwd: project }).then(
+      (result) => ({ mode, ...result }),
+    );
+  });
+  const thirdParty = new Set();
+  const ours = [];
+  for (const { mode, status, output } of await Promise.all(runs)) {
+    // Errors in other packages' own .d.ts files (checked because skipLibCheck is off) are theirs
+    // to fix and are only reported; any error in the consumer files or in @scopeladder's
+    // declarations fails the check, and so does a non-zero exit with no error line at all.
+    const errors = output.split('\n').filter((line) => /^\S.*\(\d+,\d+\): error TS\d+/.test(line));
+    const mine = errors.filter((line) => !line.startsWith('node_modules/') || line.startsWith('node_modules/@scopeladder/'));
+    for (const line of errors.filter((line) => !mine.includes(line))) thirdParty.add(line.replace(/^(\S+?)\(.*?error (TS\d+).*$/, '$1 $2'));
+    if (mine.length > 0 || (status !== 0 && errors.length === 0)) ours.push(`${mode}:\n${mine.length > 0 ? mine.join('\n') : output}`);
+    else console.log(`${mode}: clean${mode === 'node10' ? "" : " (typo probes rejected)"}`);
+  }
+  if (thirdParty.size > 0) console.log(`not ours, in other packages' declarations (skipLibCheck off):\n  ${[...thirdParty].join('\n  ')}`);
+  if (ours.length > 0) throw new Error(`tsc --strict:\n${ours.join('\n')}`);
+
+  step('the shipped store contract suite, run by vitest as a user would');
+  const vitest = run(join(project, 'node_modules/.bin/vitest'), ['run', '--root', project, 'store-contract.test.mjs'], {
+    cwd: project,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
+  const summary = vitest.split('\n').find((line) => /^\s+Tests\s+\d+ passed/.test(line));
+  if (!summary || /failed/.test(summary)) throw new Error(`vitest:\n${vitest}`);
+  console.log(summary.trim());
+} catch (error) {
+  failed = true;
+  console.error(`\ncheck-packed FAILED: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  if (process.env.KEEP_PACKED === '1') console.log(`\nkept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+console.log(`\ncheck-packed: ${failed ? 'FAILED' : 'ok'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);

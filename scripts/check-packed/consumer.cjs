@@ -1,0 +1,62 @@
+// The CommonJS consumer of the packed packages: every public entry point `require`d (the
+// store-contract subpath only resolved: it imports vitest, which runs only inside vitest), core,
+// tokens and an adapter used for real.
+const assert = require('node:assert/strict');
+const { randomBytes } = require('node:crypto');
+const { chatshipperPolicy, isScopeladderError } = require('@scopeladder/core');
+const { createAuthService, createMemoryDirectory, hashPassword } = require('@scopeladder/tokens');
+const http = require('@scopeladder/tokens/http');
+const { createExpressAuth } = require('@scopeladder/express');
+const fastifyAdapter = require('@scopeladder/fastify');
+const { createKoaAuth } = require('@scopeladder/koa');
+const { createRedisStore, createRedisCollection } = require('@scopeladder/redis');
+const testing = require('@scopeladder/testing');
+const express = require('express');
+
+assert.match(require.resolve('@scopeladder/testing/store-contract'), /store-contract[\\/]index\.cjs$/);
+for (const name of ['@scopeladder/core', '@scopeladder/tokens', '@scopeladder/tokens/http', '@scopeladder/redis']) {
+  assert.match(require.resolve(name), /\.cjs$/, `${name} resolves to its CommonJS build`);
+}
+assert.equal(typeof fastifyAdapter.scopeladderPlugin, 'function');
+assert.equal(fastifyAdapter.default, fastifyAdapter.scopeladderPlugin);
+assert.equal(typeof http.readJsonBody, 'function');
+assert.equal(typeof createRedisStore, 'function');
+assert.equal(typeof createRedisCollection, 'function');
+assert.equal(typeof createKoaAuth, 'function');
+testing.assertDenyByDefault(chatshipperPolicy, { numRuns: 10 });
+
+async function main() {
+  assert.equal(chatshipperPolicy.can({ id: 'a', scopes: ['admin'] }, 'delete', 'User'), true);
+  const password = 'correct horse battery staple';
+  const directory = createMemoryDirectory([
+    { id: '5f0c8a1e9b3d2c4a6e8f0a1b', email: 'ada@example.com', role: 'agent', passwordHash: await hashPassword(password) },
+  ]);
+  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
+  const session = await service.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });
+  await assert.rejects(service.authenticate('Basic x'), (error) => isScopeladderError(error) && error.code === 'ERR_AUTH_SCHEME');
+
+  const auth = createExpressAuth({ service });
+  const app = express();
+  app.use(auth.authenticate);
+  app.get('/users', auth.authorize('list', 'User'), (req, res) => res.json([]));
+  app.get('/conversations', auth.authorize('list', 'Conversation'), (req, res) => res.json([]));
+  app.use(auth.errorHandler);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const headers = { authorization: `Bearer ${session.token}` };
+    assert.equal((await fetch(`${base}/conversations`, { headers })).status, 200);
+    const denied = await fetch(`${base}/users`, { headers });
+    assert.equal(denied.status, 403);
+    assert.equal((await denied.json()).code, 'ERR_INSUFFICIENT_SCOPE');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  console.log('CJS consumer: ok');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
