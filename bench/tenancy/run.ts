@@ -23,8 +23,8 @@ const resources = chatshipperPolicy.resources as readonly ChatShipperResource[];
 const paths = [hex(1), `${hex(1)}#${hex(2)}`, `${hex(1)}#${hex(2)}#${hex(3)}`, `${hex(1)}#${hex(4)}`, `${hex(9)}#${hex(2)}`];
 const principals: Principal[] = Array.from({ length: 64 }, (_, i) => ({
   id: hex(1000 + i),
-  scopes: [(['guest', 'agent', 'bot', 'admin'] as const)[i % 4]],
-  organizationPath: paths[i % 3],
+  scopes: [(['guest', 'agent', 'bot', 'admin'] as const)[i % 4] as string],
+  organizationPath: paths[i % 3] as string,
 }));
 const N = 4096;
 const queries = Array.from({ length: N }, () => {
