@@ -105,3 +105,43 @@ export const chatshipperPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy
   matrix: chatshipperMatrix,
   fields: chatshipperFields,
 });
+
+/**
+ * The tenancy of ChatShipper records: paths joined by `#`; every record stores its
+ * organization's path in `organizationPath`, an organization its own `path`, a user the paths of
+ * all its memberships in `organizationPaths`.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperTenancy } from '@scopeladder/core';
+ * chatshipperTenancy.fieldsByType.User; // 'organizationPaths'
+ * ```
+ */
+export const chatshipperTenancy = {
+  separator: '#',
+  field: 'organizationPath',
+  fieldsByType: { Organization: 'path', User: 'organizationPaths' },
+} as const;
+
+/**
+ * The ChatShipper policy with tenant isolation ({@link chatshipperTenancy}): the same matrix and
+ * fields as {@link chatshipperPolicy}, and a principal acting in an organization
+ * (`organizationPath`) reaches only records of that organization and of its descendants. It will
+ * become `chatshipperPolicy` once tokens, adapters and the reference server supply paths.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperTenantPolicy, subject } from '@scopeladder/core';
+ *
+ * const agent = { id: 'u1', scopes: ['agent'], organization: 'c1', organizationPath: 'r1#c1' };
+ * chatshipperTenantPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k1', organizationPath: 'r1#c1#s1' })); // true (child)
+ * chatshipperTenantPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k2', organizationPath: 'r1#c2' }));    // false (sibling)
+ * chatshipperTenantPolicy.filterFor(agent, 'list', 'Conversation').kind;                                             // 'condition'
+ * ```
+ */
+export const chatshipperTenantPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
+  scopes: chatshipperScopes,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+  tenancy: chatshipperTenancy,
+});

@@ -14,6 +14,34 @@ import type { FieldRules, Matrix, MatrixAction, MatrixResource, Policy } from '.
 export const DEFAULT_ABILITY_CACHE_SIZE = 1000;
 
 /**
+ * The `tenancy` of a policy definition: records belong to organizations of a tree, identified by
+ * materialized paths (the ids from the root down, joined by `separator`: `"r1#c1#s1"`). A
+ * principal acting in organization O (`principal.organizationPath`) reaches records whose path is
+ * O's or below it, and nothing else; inside that subtree the matrix decides as before.
+ *
+ * @example
+ * ```ts
+ * const tenancy = {
+ *   separator: '#',                       // default
+ *   field: 'organizationPath',            // default: the record property holding its organization's path
+ *   fieldsByType: { Organization: 'path', User: 'organizationPaths' }, // defaults for these two types
+ * } as const satisfies TenancyOptions<'Organization' | 'User' | 'Conversation'>;
+ * ```
+ */
+export interface TenancyOptions<R extends string = string> {
+  /** One printable ASCII punctuation character between the ids of a path. Default `'#'`. */
+  readonly separator?: string | undefined;
+  /** The record property holding the path of its organization. Default `'organizationPath'`. */
+  readonly field?: string | undefined;
+  /**
+   * Per type, another property. Defaults: `Organization: 'path'` (an organization belongs to
+   * itself) and `User: 'organizationPaths'` (a list: a user is within reach when one of its
+   * memberships is). A property may hold a string or an array of strings.
+   */
+  readonly fieldsByType?: { readonly [T in R]?: string } | undefined;
+}
+
+/**
  * What {@link definePolicy} takes.
  *
  * @example
@@ -36,8 +64,13 @@ export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
   readonly matrix: M;
   /** Protected fields per cell; see {@link FieldRule}. */
   readonly fields?: FieldRules<M> | undefined;
-  /** The instance property self grants compare with `principal.id`. Default `'id'`. */
+  /**
+   * The instance property self grants compare with `principal.id`. Default `'id'`; write `'_id'`
+   * for MongoDB documents (Mongoose casts the id in the filter `@casl/mongoose` builds).
+   */
   readonly selfField?: string | undefined;
+  /** Tenant isolation over an organization tree; see {@link TenancyOptions}. Default: none. */
+  readonly tenancy?: TenancyOptions<MatrixResource<M>> | undefined;
   /**
    * How many per-principal CASL abilities (rule indexes, built the first time a CASL method of an
    * ability from {@link Policy.abilityFor} needs one) the policy keeps per scope level, oldest

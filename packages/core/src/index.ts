@@ -14,7 +14,9 @@ export { checkFieldName } from './check-field-name.js';
 export { describeFieldNameProblem } from './describe-field-name-problem.js';
 export type { FieldNameProblem } from './check-field-name.js';
 export { DEFAULT_ABILITY_CACHE_SIZE, definePolicy } from './define-policy.js';
-export type { PolicyDefinition } from './define-policy.js';
+export type { PolicyDefinition, TenancyOptions } from './define-policy.js';
+export { resolveRole } from './resolve-role.js';
+export type { Membership, ResolveRoleOptions } from './resolve-role.js';
 export type {
   Decision,
   DecisionReason,
@@ -22,6 +24,10 @@ export type {
   ExplainOptions,
   FieldRule,
   FieldRules,
+  ListFilter,
+  ListFilterAll,
+  ListFilterCondition,
+  ListFilterNone,
   Matrix,
   MatrixAction,
   MatrixCell,
@@ -30,13 +36,15 @@ export type {
   PolicyAbility,
   PolicyRawRule,
   PolicyTarget,
+  PolicyTenancy,
   RequiredScopeOptions,
+  RulesForOptions,
   SelfCell,
   SubjectInstance,
 } from './policy-types.js';
 export { chatshipperLadder, chatshipperScopes } from './chatshipper-ladder.js';
 export type { ChatShipperScope } from './chatshipper-ladder.js';
-export { chatshipperFields, chatshipperMatrix, chatshipperPolicy } from './chatshipper.js';
+export { chatshipperFields, chatshipperMatrix, chatshipperPolicy, chatshipperTenancy, chatshipperTenantPolicy } from './chatshipper.js';
 export type { ChatShipperAction, ChatShipperPolicy, ChatShipperResource } from './chatshipper.js';
 export { renderDecisionTable } from './render-decision-table.js';
 export type { RenderDecisionTableOptions } from './render-decision-table.js';

@@ -1,4 +1,4 @@
-import type { ForcedSubject, MongoAbility, RawRuleOf } from '@casl/ability';
+import type { ForcedSubject, MongoAbility, MongoQuery, RawRuleOf } from '@casl/ability';
 import type { FieldNameProblem } from './check-field-name.js';
 import type { Ladder } from './define-ladder.js';
 import type { Principal } from './principal.js';
@@ -123,7 +123,14 @@ export type PolicyTarget<R extends string = string> = R | SubjectInstance<R>;
  */
 export type PolicyAbility<A extends string = string, R extends string = string> = MongoAbility<
   [A, R | SubjectInstance<R>]
->;
+> & {
+  /**
+   * The route-guard question on the ability: may the principal act on *every* record of `type`
+   * (every record within its reach, with tenancy), with no self condition? CASL's own
+   * `can(action, type)` keeps its "some record" meaning (a guest may fetch *some* User: its own).
+   */
+  canEvery(action: A, type: R, field?: string): boolean;
+};
 
 /**
  * A raw CASL rule as {@link Policy.rulesFor} returns it: JSON-safe, loadable by `createMongoAbility`.
@@ -150,6 +157,8 @@ export type PolicyRawRule = RawRuleOf<MongoAbility>;
  * | `unknown_action` | the action is not in the policy |
  * | `unknown_subject` | the subject type is not in the policy, or could not be detected |
  * | `invalid_field` | the field is not a string |
+ * | `no_organization` | the policy has tenancy and the principal has no usable `organizationPath` |
+ * | `other_organization` | the record is outside the principal's organization subtree (or has no path); `authorize` answers it exactly like a missing record |
  *
  * @example
  * ```ts
@@ -165,7 +174,9 @@ export type DecisionReason =
   | 'forbidden'
   | 'unknown_action'
   | 'unknown_subject'
-  | 'invalid_field';
+  | 'invalid_field'
+  | 'no_organization'
+  | 'other_organization';
 
 /**
  * The answer of {@link Policy.explain}.
@@ -213,6 +224,88 @@ export interface ExplainOptions {
 }
 
 /**
+ * Options of {@link Policy.rulesFor}.
+ *
+ * @example
+ * ```ts
+ * const rules = policy.rulesFor(principal, { dialect: 'prisma' }); // for @casl/prisma's createPrismaAbility
+ * ```
+ */
+export interface RulesForOptions {
+  /**
+   * The syntax of the conditions: `'mongo'` (default; CASL's `createMongoAbility`, `@casl/mongoose`)
+   * or `'prisma'` (Prisma `where` input, for `@casl/prisma`'s `createPrismaAbility`). They differ
+   * only in the tenancy condition: a `$regex` on the path in `mongo`, `OR: [equals, startsWith]`
+   * in `prisma` (a scalar string column; see docs/organizations.md for a list of paths).
+   */
+  readonly dialect?: 'mongo' | 'prisma' | undefined;
+}
+
+/**
+ * What a list (or bulk) query may return, from {@link Policy.filterFor}: nothing, everything, or
+ * the records matching a condition. Every kind has `matches(record)`, the predicate (equal to
+ * `policy.can(principal, action, subject(type, record))`); a condition also comes as a MongoDB /
+ * CASL query (`query`) and as a Prisma `where` (`prisma`), both fresh objects on every call.
+ *
+ * @example
+ * ```ts
+ * const filter = policy.filterFor(principal, 'list', 'Conversation');
+ * if (filter.kind === 'none') return [];
+ * const rows = filter.kind === 'all' ? await Conversation.find() : await Conversation.find(filter.query);
+ * ```
+ */
+export type ListFilter = ListFilterNone | ListFilterAll | ListFilterCondition;
+
+/**
+ * {@link ListFilter}: the principal may list no record of the type.
+ *
+ * @example
+ * ```ts
+ * if (filter.kind === 'none') return [];
+ * ```
+ */
+export interface ListFilterNone {
+  readonly kind: 'none';
+  /** Always `false`. */
+  matches(record: unknown): boolean;
+}
+
+/**
+ * {@link ListFilter}: every record of the type (only without tenancy: with tenancy, even a root
+ * admin gets a condition).
+ *
+ * @example
+ * ```ts
+ * if (filter.kind === 'all') return store.list();
+ * ```
+ */
+export interface ListFilterAll {
+  readonly kind: 'all';
+  /** Always `true`. */
+  matches(record: unknown): boolean;
+}
+
+/**
+ * {@link ListFilter}: the records matching a condition — the tenancy subtree, the principal's own
+ * record (self-only cells), or both AND'ed.
+ *
+ * @example
+ * ```ts
+ * // { organizationPath: { $regex: '^r1#c1(?:#|(?![\\s\\S]))' } }
+ * const rows = await Conversation.find(filter.query);
+ * ```
+ */
+export interface ListFilterCondition {
+  readonly kind: 'condition';
+  /** The condition as a MongoDB / CASL query (what `rulesToCondition` and `@casl/mongoose` build from the rules). */
+  readonly query: MongoQuery;
+  /** The same condition as a Prisma `where` input (tenancy fields as scalar string columns). */
+  readonly prisma: Record<string, unknown>;
+  /** The predicate: whether a plain record of the type matches. */
+  matches(record: unknown): boolean;
+}
+
+/**
  * Options of {@link Policy.requiredScope}.
  *
  * @example
@@ -251,6 +344,21 @@ export interface DecisionRow<S extends string = string, R extends string = strin
 }
 
 /**
+ * A policy's resolved tenancy: the separator and, per resource type, the record property holding
+ * the path(s) of its organization(s).
+ *
+ * @example
+ * ```ts
+ * chatshipperTenantPolicy.tenancy?.fieldByType.Conversation; // 'organizationPath'
+ * chatshipperTenantPolicy.tenancy?.fieldByType.User;         // 'organizationPaths'
+ * ```
+ */
+export interface PolicyTenancy<R extends string = string> {
+  readonly separator: string;
+  readonly fieldByType: Readonly<Record<R, string>>;
+}
+
+/**
  * A compiled authorization policy: a ladder of cascading scopes and a resource × action matrix,
  * answering checks directly (fast path) and as real CASL abilities. Built by `definePolicy`.
  *
@@ -281,6 +389,8 @@ export interface Policy<S extends string = string, R extends string = string, A 
   readonly actions: readonly A[];
   /** The instance property compared with `principal.id` by self grants (default `id`). */
   readonly selfField: string;
+  /** The tenancy declaration, resolved (separator and the path field of every type), or `null`. */
+  readonly tenancy: PolicyTenancy<R> | null;
   /**
    * CASL's `ability.can(action, target, field)` for `principal`, without building an ability.
    * For a type: true if the principal may act on *some* instance (possibly only its own).
@@ -307,8 +417,19 @@ export interface Policy<S extends string = string, R extends string = string, A 
    * others get a new, light object on each call (compare abilities by their answers, not identity).
    */
   abilityFor(principal: Principal): PolicyAbility<A, R>;
-  /** The principal's rules, JSON-safe: a browser loads them with `createMongoAbility(rules)`. */
-  rulesFor(principal: Principal): PolicyRawRule[];
+  /**
+   * The principal's rules, JSON-safe and fresh (unfrozen, never shared: Mongoose may cast them in
+   * place): a browser loads them with `createMongoAbility(rules)`. With tenancy, every granting
+   * rule carries the subtree condition; a principal without a usable path gets none.
+   */
+  rulesFor(principal: Principal, options?: RulesForOptions): PolicyRawRule[];
+  /**
+   * What a list (or bulk) query for `type` may return: `{ kind: 'none' }`, `{ kind: 'all' }`, or
+   * `{ kind: 'condition', query, prisma, matches }` — the tenancy subtree (one prefix condition,
+   * however many organizations lie below) AND'ed with the self condition for self-only cells.
+   * Agrees with `can` on every record. Lists are authorized by this, never by a type-level `can`.
+   */
+  filterFor(principal: Principal, action: A, type: R): ListFilter;
   /** The lowest scope that may do `action` on every `type` (or on one's own record with `{ self: true }`). */
   requiredScope(action: A, type: R, options?: RequiredScopeOptions): S | null;
   /** The protected fields of a cell (see {@link FieldRule}); empty when none. */

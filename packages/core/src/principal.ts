@@ -14,7 +14,13 @@ export interface Principal {
   readonly scopes: readonly string[];
   /** Whether a person (JWT login) or a bot (API key) acts. */
   readonly kind?: 'user' | 'bot' | undefined;
-  /** The organization the principal belongs to, when known. */
+  /** The organization the principal acts in, when known. */
   readonly organization?: string | undefined;
+  /**
+   * With a policy that has tenancy: the materialized path of the organization it acts in (the ids
+   * from the root down to it, joined by the policy's separator, e.g. `"r1#c1"`). It reaches
+   * records of that organization and of its descendants only; without it, nothing.
+   */
+  readonly organizationPath?: string | undefined;
   readonly [extra: string]: unknown;
 }

@@ -4,6 +4,7 @@ import { assertDeterministic } from './assert-deterministic.js';
 import { assertNoSelfEscalation } from './assert-no-self-escalation.js';
 import { assertRulesSurviveJson } from './assert-rules-survive-json.js';
 import { assertSelfIsolation } from './assert-self-isolation.js';
+import { assertTenantIsolation } from './assert-tenant-isolation.js';
 import { assertUnknownScopesGrantNothing } from './assert-unknown-scopes-grant-nothing.js';
 import { WRITE_ACTIONS } from './lib/defaults.js';
 import { checkPolicy } from './lib/check-policy.js';
@@ -25,7 +26,8 @@ export type PolicyInvariant =
   | 'selfIsolation'
   | 'noSelfEscalation'
   | 'deterministic'
-  | 'rulesSurviveJson';
+  | 'rulesSurviveJson'
+  | 'tenantIsolation';
 
 /**
  * Options of {@link assertPolicyInvariants}.
@@ -45,8 +47,8 @@ export interface AssertPolicyInvariantsOptions extends InvariantOptions {
 /**
  * Runs every invariant that applies to the policy, in order: cascade monotonicity, deny by
  * default, unknown scopes grant nothing, self isolation, no self-escalation (when the policy has
- * a `create` or `update` action), determinism, and rules surviving JSON (when it has
- * `rulesFor`). Stops at the first failure, which throws a {@link PolicyAssertionError}.
+ * a `create` or `update` action), determinism, rules surviving JSON (when it has
+ * `rulesFor`), and tenant isolation (when it has `tenancy`). Stops at the first failure, which throws a {@link PolicyAssertionError}.
  *
  * @example
  * ```ts
@@ -72,4 +74,7 @@ export function assertPolicyInvariants(policy: PolicyUnderTest, options: AssertP
   }
   run('deterministic', () => assertDeterministic(policy, shared));
   if (policy.rulesFor !== undefined) run('rulesSurviveJson', () => assertRulesSurviveJson(policy, shared));
+  if (typeof policy.tenancy === 'object' && policy.tenancy !== null) {
+    run('tenantIsolation', () => assertTenantIsolation(policy, { numRuns: shared.numRuns, seed: shared.seed, path: shared.path }));
+  }
 }

@@ -10,6 +10,7 @@ export type {
 } from './arbitraries/policies.js';
 export type { PrincipalArbitraryOptions } from './arbitraries/principals.js';
 export type { ScopeListOptions } from './arbitraries/scopes.js';
+export type { GeneratedOrganization, OrganizationTreeOptions, PlacedRecord } from './arbitraries/organizations.js';
 export type { GeneratedTarget, Ownership, PolicyVocabulary } from './arbitraries/subjects.js';
 export type { ScopeSource } from './lib/scope-source.js';
 
@@ -27,6 +28,8 @@ export { assertUnknownScopesGrantNothing } from './assert-unknown-scopes-grant-n
 export type { AssertUnknownScopesGrantNothingOptions } from './assert-unknown-scopes-grant-nothing.js';
 export { assertSelfIsolation } from './assert-self-isolation.js';
 export type { AssertSelfIsolationOptions } from './assert-self-isolation.js';
+export { assertTenantIsolation } from './assert-tenant-isolation.js';
+export type { AssertTenantIsolationOptions } from './assert-tenant-isolation.js';
 export { assertNoSelfEscalation } from './assert-no-self-escalation.js';
 export type { AssertNoSelfEscalationOptions } from './assert-no-self-escalation.js';
 export { assertDeterministic } from './assert-deterministic.js';

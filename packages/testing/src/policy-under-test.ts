@@ -45,4 +45,12 @@ export interface PolicyUnderTest {
   rulesFor?(principal: Principal): readonly unknown[];
   /** The fields of a cell that a self grant does not cover; they join the default fields checked. */
   protectedFields?(action: string, type: string): readonly string[];
+  /** With tenancy: the separator of paths and the record property holding them, per type. */
+  readonly tenancy?: { readonly separator: string; readonly fieldByType: Readonly<Record<string, string>> } | null | undefined;
+  /** The list filter: `none`, `all`, or a condition with a MongoDB-style `query`; `matches` is the predicate. */
+  filterFor?(
+    principal: Principal,
+    action: string,
+    type: string,
+  ): { readonly kind: 'none' | 'all' | 'condition'; readonly query?: unknown; matches(record: unknown): boolean };
 }

@@ -8,6 +8,15 @@ import { createMongoAbility, type AnyMongoAbility } from '@casl/ability';
 import type { PolicyRawRule } from '../policy-types.js';
 import { rulesAt, type CompiledPolicy } from './compile-policy.js';
 
+/** Freezes plain data (objects and arrays) all the way down; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * CASL abilities by level and principal id, at most `cacheSize` per level in two generations: a hit
  * in the old one is promoted; when the young one is full it becomes the old one (the oldest are
@@ -29,29 +38,34 @@ export class CaslAbilityCache {
   }
 
   /**
-   * The CASL ability of a principal at `level` with id `id`, built from `rulesAt()` on a miss.
-   * `id === null` (no self rules: one ability per level, held by the policy) is built, not cached.
+   * The CASL ability of a principal at `level` with id `id` (and, with tenancy, organization path
+   * `path`), built from `rulesAt()` on a miss. `id === null && path === null` (no per-principal
+   * rules: one ability per level, held by the policy) is built, not cached.
    */
-  abilityAt(level: number, id: string | null): AnyMongoAbility {
-    if (id === null) return this.#build(level, null);
+  abilityAt(level: number, id: string | null, path: string | null = null): AnyMongoAbility {
+    if (id === null && path === null) return this.#build(level, null, null);
+    // With a path, the key is `<id length>:<id><path>` (`-1:<path>` without an id): the length
+    // makes it unambiguous whatever characters the id and the path hold.
+    const key = path === null ? (id as string) : `${id === null ? -1 : id.length}:${id ?? ''}${path}`;
     const young = this.#young[level] as Map<string, AnyMongoAbility>;
-    let ability = young.get(id);
+    let ability = young.get(key);
     if (ability !== undefined) return ability;
-    ability = (this.#old[level] as Map<string, AnyMongoAbility>).get(id) ?? this.#build(level, id);
+    ability = (this.#old[level] as Map<string, AnyMongoAbility>).get(key) ?? this.#build(level, id, path);
     if (young.size >= this.#generationSize) {
       this.#old[level] = young;
       const fresh = new Map<string, AnyMongoAbility>();
       this.#young[level] = fresh;
-      fresh.set(id, ability);
+      fresh.set(key, ability);
     } else {
-      young.set(id, ability);
+      young.set(key, ability);
     }
     return ability;
   }
 
-  #build(level: number, id: string | null): AnyMongoAbility {
-    // Frozen (rulesAt's own array): CASL hands it back as `.rules`, and this ability is shared by
-    // every principal at this level, so no caller may push onto it.
-    return createMongoAbility(rulesAt(this.#compiled, level, id) as PolicyRawRule[]);
+  #build(level: number, id: string | null, path: string | null): AnyMongoAbility {
+    // Frozen: CASL hands the array back as `.rules`, and this ability is shared by every
+    // principal with the same level, id and path, so no caller may change it. Query builders get
+    // fresh copies of the conditions from `LadderAbility.rulesFor` instead.
+    return createMongoAbility(deepFreeze(rulesAt(this.#compiled, level, id, path)) as PolicyRawRule[]);
   }
 }

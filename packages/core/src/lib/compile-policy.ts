@@ -3,6 +3,7 @@
 import { defineLadder, type Ladder } from '../define-ladder.js';
 import type { PolicyRawRule } from '../policy-types.js';
 import { compileFieldNameCheck, type FieldNameCheck } from './field-name-check.js';
+import { compileTenancy, prismaTenancyCondition, subtreePattern, tenancyCondition, type CompiledTenancy } from './tenancy.js';
 
 /** Code: no rule applies at this level. */
 export const CODE_NONE = 0;
@@ -57,6 +58,8 @@ export interface CompiledPolicy {
   readonly selfCells: readonly (readonly CompiledCell[])[];
   /** resource → the field-name check against the protected fields of every action of it. */
   readonly fieldNameChecks: Readonly<Record<string, FieldNameCheck>>;
+  /** The tenancy declaration, compiled; `null` when the policy has none. */
+  readonly tenancy: CompiledTenancy | null;
 }
 
 /** The raw definition as `definePolicy` receives it (runtime shape; types are checked elsewhere). */
@@ -65,6 +68,7 @@ export interface RawDefinition {
   readonly matrix: unknown;
   readonly fields?: unknown;
   readonly selfField?: unknown;
+  readonly tenancy?: unknown;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -283,6 +287,8 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
     }
   }
 
+  const tenancy = compileTenancy(definition.tenancy, resources, selfField);
+
   const protectedByCell = compileFields(definition.fields, rawCells, resources, actions);
 
   const cells: Table<CompiledCell> = hashTable(
@@ -372,33 +378,91 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
     baseRules: Object.freeze(baseRules),
     selfCells: Object.freeze(selfCells),
     fieldNameChecks,
+    tenancy,
   });
 }
 
+/** The condition syntax of rules and filters: CASL's MongoDB queries, or Prisma's `where`. */
+export type Dialect = 'mongo' | 'prisma';
+
 /**
- * The rules of a principal at `level` with id `id`: the shared unconditional rules, then one self
- * rule per self-only cell (and an inverted rule for its protected fields). `id === null` means the
- * principal has no usable id, so no self rule could ever match: none is emitted.
+ * The rules of a principal at `level` with id `id` (and, with tenancy, organization path `path`):
+ * the unconditional rules, then one self rule per self-only cell (and an inverted rule for its
+ * protected fields). `id === null` means the principal has no usable id, so no self rule could
+ * ever match: none is emitted. With tenancy, every rule that grants carries the subtree condition
+ * of `path`, and `path === null` (no usable path) gives no rules at all. Without tenancy and in
+ * the `mongo` dialect the result is frozen and shared; otherwise it is fresh.
  */
-export function rulesAt(compiled: CompiledPolicy, level: number, id: string | null): readonly PolicyRawRule[] {
+export function rulesAt(
+  compiled: CompiledPolicy,
+  level: number,
+  id: string | null,
+  path: string | null = null,
+  dialect: Dialect = 'mongo',
+): readonly PolicyRawRule[] {
   const base = compiled.baseRules[level] ?? [];
   const selfOnly = compiled.selfCells[level] ?? [];
-  if (id === null || selfOnly.length === 0) return base;
-  const conditions = Object.freeze({ [compiled.selfField]: id });
-  const rules: PolicyRawRule[] = [...base];
+  const tenancy = compiled.tenancy;
+  if (tenancy === null) {
+    if (id === null || selfOnly.length === 0) return base;
+    const conditions = Object.freeze({ [compiled.selfField]: id });
+    const rules: PolicyRawRule[] = [...base];
+    for (const cell of selfOnly) {
+      rules.push(Object.freeze({ action: cell.action, subject: cell.resource, conditions }));
+      if (cell.ruleFields) {
+        rules.push(
+          Object.freeze({
+            action: cell.action,
+            subject: cell.resource,
+            fields: cell.ruleFields as string[],
+            conditions,
+            inverted: true,
+          }),
+        );
+      }
+    }
+    return Object.freeze(rules);
+  }
+  if (path === null) return [];
+  const pattern = dialect === 'mongo' ? subtreePattern(tenancy, path) : '';
+  const within = (resource: string): Record<string, unknown> => {
+    const field = tenancy.fieldByType[resource] as string;
+    return dialect === 'mongo' ? tenancyCondition(field, pattern) : prismaTenancyCondition(tenancy, field, path);
+  };
+  const rules: PolicyRawRule[] = [];
+  for (const rule of base) {
+    rules.push({ action: rule.action, subject: rule.subject, conditions: within(rule.subject as string) });
+  }
+  if (id === null) return rules;
   for (const cell of selfOnly) {
-    rules.push(Object.freeze({ action: cell.action, subject: cell.resource, conditions }));
+    rules.push({ action: cell.action, subject: cell.resource, conditions: { [compiled.selfField]: id, ...within(cell.resource) } });
     if (cell.ruleFields) {
-      rules.push(
-        Object.freeze({
-          action: cell.action,
-          subject: cell.resource,
-          fields: cell.ruleFields as string[],
-          conditions,
-          inverted: true,
-        }),
-      );
+      rules.push({
+        action: cell.action,
+        subject: cell.resource,
+        fields: [...cell.ruleFields],
+        conditions: { [compiled.selfField]: id },
+        inverted: true,
+      });
     }
   }
-  return Object.freeze(rules);
+  return rules;
+}
+
+/** A deep copy of plain JSON-like data (objects, arrays, primitives): what `rulesFor` hands out. */
+export function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      Object.defineProperty(out, key, {
+        value: copyPlain((value as Record<string, unknown>)[key]),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return out as T;
+  }
+  return value;
 }

@@ -4,6 +4,7 @@ import { mongoQueryMatcher } from '@casl/ability';
 import type { Decision, DecisionReason } from '../policy-types.js';
 import { hasLineTerminator, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
 import { detectTypeName } from './subject-type.js';
+import { principalPath, recordReaches } from './tenancy.js';
 
 /** The principal's level: 1 + the rank of its highest known scope; 0 when it holds none. */
 export function levelOf(compiled: CompiledPolicy, principal: unknown): number {
@@ -137,11 +138,18 @@ export function explainCheck(
   if (rawField && typeof rawField !== 'string') return denied(action, subject, undefined, 'invalid_field');
   if (field !== undefined && hasLineTerminator(field)) return denied(action, subject, field, 'invalid_field');
 
+  const instance = typeof target === 'object' && target !== null;
+  const tenancy = compiled.tenancy;
+  if (tenancy !== null) {
+    const path = principalPath(tenancy, principal);
+    if (path === null) return denied(action, subject, field, 'no_organization');
+    if (instance && !recordReaches(tenancy, subject, path, target)) return denied(action, subject, field, 'other_organization');
+  }
+
   const never = compiled.never;
   const rank = levelOf(compiled, principal) - 1;
   const id = idOf(principal);
   const self = id === null ? never : cell.self;
-  const instance = typeof target === 'object' && target !== null;
   const fieldProtected = field !== undefined && cell.matchProtected !== null && cell.matchProtected(field);
   const selfMatch = instance && self !== never && isSelf(compiled.selfField, id as string, target);
 

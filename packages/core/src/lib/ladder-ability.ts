@@ -9,9 +9,10 @@
 // test fails if CASL grows a public method this class does not cover.
 import { Ability, type AnyMongoAbility, type Subject } from '@casl/ability';
 import type { CaslAbilityCache } from './ability-cache.js';
-import { CODE_ALL, CODE_NONE, hasLineTerminator, type CompiledPolicy } from './compile-policy.js';
+import { CODE_ALL, CODE_NONE, copyPlain, hasLineTerminator, type CompiledPolicy } from './compile-policy.js';
 import { canCellFast } from './decide.js';
-import { taggedTypeOf } from './subject-type.js';
+import { detectTypeName, taggedTypeOf } from './subject-type.js';
+import { recordReaches } from './tenancy.js';
 
 type Row = CompiledPolicy['codes'][number];
 // CASL's methods, called with plain arguments (their declared overloads are generic tuples).
@@ -41,19 +42,26 @@ export class LadderAbility {
   readonly #row: Row;
   readonly #level: number;
   readonly #id: string | null;
+  /** With tenancy: the principal's (valid) organization path; `null` without tenancy. */
+  readonly #path: string | null;
   readonly #cache: CaslAbilityCache;
   #inner: AnyMongoAbility | null = null;
 
-  constructor(compiled: CompiledPolicy, level: number, id: string | null, cache: CaslAbilityCache) {
+  /**
+   * With tenancy, `path` must be the principal's valid path; a principal without one gets level 0
+   * (no rule at all) from the policy.
+   */
+  constructor(compiled: CompiledPolicy, level: number, id: string | null, cache: CaslAbilityCache, path: string | null = null) {
     this.#compiled = compiled;
     this.#row = compiled.codes[level] as Row;
     this.#level = level;
     this.#id = id;
+    this.#path = path;
     this.#cache = cache;
   }
 
   #ability(): AnyMongoAbility {
-    if (this.#inner === null) this.#inner = this.#cache.abilityAt(this.#level, this.#id);
+    if (this.#inner === null) this.#inner = this.#cache.abilityAt(this.#level, this.#id, this.#path);
     return this.#inner;
   }
 
@@ -76,6 +84,8 @@ export class LadderAbility {
           if (cell === undefined) return false;
           // Fail closed, as the policy's can(): a record whose self field throws when read is denied.
           try {
+            const tenancy = this.#compiled.tenancy;
+            if (tenancy !== null && (this.#path === null || !recordReaches(tenancy, type, this.#path, subject))) return false;
             return canCellFast(this.#compiled.selfField, cell, this.#level - 1, this.#id, subject, field || undefined);
           } catch {
             return false;
@@ -90,6 +100,18 @@ export class LadderAbility {
     return !this.can(action, subject, field);
   }
 
+  /**
+   * May the principal act on every record of `type` (every record within its reach, with
+   * tenancy), with no self condition: the route-guard question. Like `policy.canEvery`.
+   */
+  canEvery(action: string, type: unknown, field?: string): boolean {
+    if (typeof action !== 'string') return false;
+    if (field && (typeof field !== 'string' || hasLineTerminator(field))) return false;
+    const name = typeof type === 'string' ? type : detectTypeName(type);
+    if (name === undefined) return false;
+    return this.#row[action]?.[name] === CODE_ALL;
+  }
+
   relevantRuleFor(...args: unknown[]): unknown {
     const inner = this.#ability();
     return (inner.relevantRuleFor as Loose).apply(inner, args);
@@ -97,12 +119,17 @@ export class LadderAbility {
 
   possibleRulesFor(...args: unknown[]): unknown {
     const inner = this.#ability();
-    return (inner.possibleRulesFor as Loose).apply(inner, args);
+    return withFreshConditions((inner.possibleRulesFor as Loose).apply(inner, args) as readonly object[]);
   }
 
+  /**
+   * CASL's `rulesFor`, each rule with a fresh, unfrozen copy of its conditions: query builders
+   * (`rulesToCondition`, `@casl/mongoose`'s `accessibleBy`) hand them to Mongoose, which casts
+   * filters in place, while the rules inside stay frozen and shared.
+   */
   rulesFor(...args: unknown[]): unknown {
     const inner = this.#ability();
-    return (inner.rulesFor as Loose).apply(inner, args);
+    return withFreshConditions((inner.rulesFor as Loose).apply(inner, args) as readonly object[]);
   }
 
   actionsFor(...args: unknown[]): unknown {
@@ -130,6 +157,17 @@ export class LadderAbility {
         'build a separate one with createMongoAbility(policy.rulesFor(principal))',
     );
   }
+}
+
+/** Each rule as an object inheriting from it, with an own, fresh copy of its `conditions`. */
+function withFreshConditions(rules: readonly object[]): object[] {
+  return rules.map((rule) => {
+    const conditions = (rule as { conditions?: unknown }).conditions;
+    if (conditions === undefined) return rule;
+    return Object.create(rule, {
+      conditions: { value: copyPlain(conditions), writable: true, enumerable: true, configurable: true },
+    }) as object;
+  });
 }
 
 // Make every LadderAbility an `Ability` (and so a MongoAbility) for `instanceof` and for CASL's

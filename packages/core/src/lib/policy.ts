@@ -6,7 +6,10 @@ import type {
   Decision,
   DecisionRow,
   ExplainOptions,
+  ListFilter,
   Policy,
+  PolicyTenancy,
+  RulesForOptions,
   PolicyAbility,
   PolicyRawRule,
   PolicyTarget,
@@ -16,7 +19,9 @@ import type { Principal } from '../principal.js';
 import type { FieldNameProblem } from '../check-field-name.js';
 import { checkControlCharacters } from './field-name-check.js';
 import { describeFieldNameProblem } from '../describe-field-name-problem.js';
-import { hasLineTerminator, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
+import { copyPlain, hasLineTerminator, rulesAt, type CompiledCell, type CompiledPolicy } from './compile-policy.js';
+import { filterAt } from './filter.js';
+import { principalPath, recordReaches, type CompiledTenancy } from './tenancy.js';
 import { canCellFast, explainCheck, idOf, levelOf } from './decide.js';
 import { CaslAbilityCache } from './ability-cache.js';
 import { LadderAbility } from './ladder-ability.js';
@@ -83,7 +88,9 @@ export class LadderPolicy implements Policy {
   readonly resources: readonly string[];
   readonly actions: readonly string[];
   readonly selfField: string;
+  readonly tenancy: PolicyTenancy | null;
   readonly #compiled: CompiledPolicy;
+  readonly #tenancy: CompiledTenancy | null;
   readonly #cells: CompiledPolicy['cells'];
   readonly #table: readonly DecisionRow[];
   /** The real CASL abilities behind the per-principal abilities, bounded. */
@@ -96,7 +103,12 @@ export class LadderPolicy implements Policy {
     this.resources = compiled.resources;
     this.actions = compiled.actions;
     this.selfField = compiled.selfField;
+    this.tenancy =
+      compiled.tenancy === null
+        ? null
+        : Object.freeze({ separator: compiled.tenancy.separator, fieldByType: compiled.tenancy.fieldByType });
     this.#compiled = compiled;
+    this.#tenancy = compiled.tenancy;
     this.#cells = compiled.cells;
     this.#table = buildDecisionTable(compiled);
     this.#cache = new CaslAbilityCache(compiled, cacheSize);
@@ -108,9 +120,11 @@ export class LadderPolicy implements Policy {
     if (field && (typeof field !== 'string' || hasLineTerminator(field))) return false;
     const row = this.#cells[action];
     if (row === undefined) return false;
+    const tenancy = this.#tenancy;
     if (typeof target === 'string') {
       const cell = row[target];
       if (cell === undefined) return false;
+      if (tenancy !== null && principalPath(tenancy, principal) === null) return false;
       const rank = levelOf(this.#compiled, principal) - 1;
       if (rank >= cell.any) return true;
       return rank >= cell.self && idOf(principal) !== null;
@@ -121,6 +135,10 @@ export class LadderPolicy implements Policy {
     const cell = row[type];
     if (cell === undefined) return false;
     try {
+      if (tenancy !== null) {
+        const path = principalPath(tenancy, principal);
+        if (path === null || !recordReaches(tenancy, type, path, target)) return false;
+      }
       return canCellFast(this.selfField, cell, levelOf(this.#compiled, principal) - 1, idOf(principal), target, field || undefined);
     } catch {
       return false;
@@ -133,7 +151,9 @@ export class LadderPolicy implements Policy {
     const name = typeof type === 'string' ? type : detectTypeName(type);
     if (name === undefined) return false;
     const cell = this.#cells[action]?.[name];
-    return cell !== undefined && levelOf(this.#compiled, principal) - 1 >= cell.any;
+    if (cell === undefined) return false;
+    if (this.#tenancy !== null && principalPath(this.#tenancy, principal) === null) return false;
+    return levelOf(this.#compiled, principal) - 1 >= cell.any;
   }
 
   explain(
@@ -175,27 +195,57 @@ export class LadderPolicy implements Policy {
     const f = field as string | undefined;
     const allowed = every ? this.canEvery(principal, action, target, f) : this.can(principal, action, target, f);
     if (allowed) return;
-    throw denialError(explainCheck(this.#compiled, principal, action, target, field, every));
+    const decision = explainCheck(this.#compiled, principal, action, target, field, every);
+    if (decision.reason === 'other_organization') {
+      // Exactly what a guard answers for a missing record: the type-level denial when the
+      // principal may not act on every record of the type, else "not found" with no context.
+      const type = decision.subject;
+      if (!this.canEvery(principal, action, type)) throw denialError(explainCheck(this.#compiled, principal, action, type, undefined, true));
+      throw new ScopeladderError('ERR_NOT_FOUND', `${printable(type)} not found`);
+    }
+    throw denialError(decision);
   }
 
   abilityFor(principal: Principal): PolicyAbility {
+    const tenancy = this.#tenancy;
+    if (tenancy !== null) {
+      const path = principalPath(tenancy, principal);
+      // No usable path: nothing is within reach, so the level-0 ability (no rule) is the answer.
+      if (path === null) return this.#sharedAt(0);
+      return new LadderAbility(this.#compiled, levelOf(this.#compiled, principal), idOf(principal), this.#cache, path) as unknown as PolicyAbility;
+    }
     const level = levelOf(this.#compiled, principal);
     const id = idOf(principal);
     if (id === null || (this.#compiled.selfCells[level] as readonly CompiledCell[]).length === 0) {
-      let shared = this.#shared[level];
-      if (shared === undefined) {
-        shared = new LadderAbility(this.#compiled, level, null, this.#cache);
-        this.#shared[level] = shared;
-      }
-      return shared as unknown as PolicyAbility;
+      return this.#sharedAt(level);
     }
     // A new wrapper costs less than any lookup; its CASL ability, if ever needed, comes from the cache.
     return new LadderAbility(this.#compiled, level, id, this.#cache) as unknown as PolicyAbility;
   }
 
-  rulesFor(principal: Principal): PolicyRawRule[] {
-    const level = levelOf(this.#compiled, principal);
-    return [...rulesAt(this.#compiled, level, idOf(principal))];
+  /** The one ability of `level` for principals without per-principal rules. */
+  #sharedAt(level: number): PolicyAbility {
+    let shared = this.#shared[level];
+    if (shared === undefined) {
+      shared = new LadderAbility(this.#compiled, level, null, this.#cache);
+      this.#shared[level] = shared;
+    }
+    return shared as unknown as PolicyAbility;
+  }
+
+  rulesFor(principal: Principal, options?: RulesForOptions): PolicyRawRule[] {
+    const dialect = options?.dialect ?? 'mongo';
+    if (dialect !== 'mongo' && dialect !== 'prisma') {
+      throw new TypeError(`rulesFor: options.dialect must be "mongo" or "prisma", got ${JSON.stringify(dialect) ?? String(dialect)}`);
+    }
+    const tenancy = this.#tenancy;
+    const path = tenancy === null ? null : principalPath(tenancy, principal);
+    const level = tenancy !== null && path === null ? 0 : levelOf(this.#compiled, principal);
+    return copyPlain(rulesAt(this.#compiled, level, idOf(principal), path, dialect)) as PolicyRawRule[];
+  }
+
+  filterFor(principal: Principal, action: string, type: string): ListFilter {
+    return filterAt(this.#compiled, principal, action, type);
   }
 
   requiredScope(action: string, type: string, options?: RequiredScopeOptions): string | null {

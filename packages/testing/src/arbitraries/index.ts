@@ -2,6 +2,7 @@ import { apiKey, authorizationHeader, bearerToken, hostileAuthorizationHeader } 
 import { hostileJwt, jwtShaped } from './jwt.js';
 import { ladder, monotoneMatrix, policy, policyDefinition } from './policies.js';
 import { junkId, otherId, principal, principalId } from './principals.js';
+import { memberships, organizationTree, placedRecord, tenantPrincipal } from './organizations.js';
 import { hostileScope, hostileScopeString, junkScope, scope, scopeList, scopeString, scopeToken, unknownScope } from './scopes.js';
 import { action, junkAction, resourceType, subjectInstance, target, unknownAction, unknownResourceType } from './subjects.js';
 
@@ -16,6 +17,7 @@ import { action, junkAction, resourceType, subjectInstance, target, unknownActio
  * | vocabulary | `action`, `unknownAction`, `junkAction`, `resourceType`, `unknownResourceType`, `subjectInstance`, `target` |
  * | policies | `ladder`, `monotoneMatrix`, `policyDefinition`, `policy` |
  * | credentials | `bearerToken`, `apiKey`, `authorizationHeader`, `hostileAuthorizationHeader`, `jwtShaped`, `hostileJwt` |
+ * | organizations | `organizationTree`, `memberships`, `tenantPrincipal`, `placedRecord` |
  *
  * @example
  * ```ts
@@ -58,4 +60,8 @@ export const arbitraries = Object.freeze({
   hostileAuthorizationHeader,
   jwtShaped,
   hostileJwt,
+  organizationTree,
+  memberships,
+  tenantPrincipal,
+  placedRecord,
 });

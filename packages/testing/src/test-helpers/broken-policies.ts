@@ -1,6 +1,6 @@
 // Deliberately broken policies for the package's own tests: each invariant must catch its bug.
 // Not exported from the package.
-import { chatshipperPolicy, createMongoAbility, type Principal } from '@scopeladder/core';
+import { chatshipperPolicy, chatshipperTenantPolicy, createMongoAbility, subject, type Principal } from '@scopeladder/core';
 import type { PolicyUnderTest } from '../policy-under-test.js';
 
 type Target = string | object;
@@ -149,3 +149,45 @@ export const regexpRules = wrapPolicy({
 export const unconditionalRulesOnly = wrapPolicy({
   rulesFor: (principal) => base.rulesFor(principal).filter((rule) => (rule as { conditions?: unknown }).conditions === undefined),
 });
+
+const tenant = chatshipperTenantPolicy as unknown as Required<PolicyUnderTest>;
+
+/** The ChatShipper tenant policy as a plain object, with some members replaced. */
+export function wrapTenantPolicy(overrides: Partial<PolicyUnderTest> = {}): PolicyUnderTest {
+  return {
+    ladder: tenant.ladder,
+    resources: tenant.resources,
+    actions: tenant.actions,
+    tenancy: tenant.tenancy,
+    can: (principal, action, target, field) => tenant.can(principal, action, target, field),
+    canEvery: (principal, action, type) => tenant.canEvery(principal, action, type),
+    explain: (principal, action, target, field) => tenant.explain(principal, action, target, field),
+    abilityFor: (principal) => tenant.abilityFor(principal),
+    rulesFor: (principal) => tenant.rulesFor(principal),
+    filterFor: (principal, action, type) => tenant.filterFor(principal, action, type),
+    ...overrides,
+  };
+}
+
+/** Reach by a bare prefix test: a principal in `o1` reaches `o10` and `o1x`. */
+export const prefixWithoutSeparator = wrapTenantPolicy({
+  can: (principal, action, target, field) => {
+    const type = typeOf(target);
+    if (typeof target === 'string' || type === undefined) return tenant.can(principal, action, target, field);
+    const key = (tenant.tenancy as { fieldByType: Record<string, string> }).fieldByType[type] as string;
+    const value = (target as Record<string, unknown>)[key];
+    const mine = principal.organizationPath as string;
+    const loose = (v: unknown) => (typeof v === 'string' && v.startsWith(mine) ? mine : v);
+    const rewritten = { ...(target as object), [key]: Array.isArray(value) ? value.map(loose) : loose(value) };
+    return tenant.can(principal, action, subject(type, rewritten), field);
+  },
+});
+
+/** The checks are right, but the list filter of admins is "everything": a list leaks every tenant. */
+export const leakyFilter = wrapTenantPolicy({
+  filterFor: (principal, action, type) =>
+    principal.scopes.includes('admin') ? { kind: 'all', matches: () => true } : tenant.filterFor(principal, action, type),
+});
+
+/** The ChatShipper matrix without tenancy, claiming the tenant policy's tenancy: everything is in reach. */
+export const tenancyIgnored = wrapPolicy({ tenancy: tenant.tenancy });
