@@ -217,7 +217,7 @@ export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(optio
     logout: (accessToken) => guard(() => logout(context, accessToken)),
     endSessionsOfUser: (userId, endOptions) => guard(() => endSessionsOfUser(context, userId, endOptions)),
     confirmPassword: (userId, password, request) => guard(() => confirmPassword(context, userId, password, request)),
-    createApiKey: (botUserId, scopes) => guard(() => createApiKey(context, botUserId, scopes)),
+    createApiKey: (botUserId, scopes, keyOptions) => guard(() => createApiKey(context, botUserId, scopes, keyOptions)),
     revokeApiKey: (keyId) => guard(() => revokeApiKey(context, keyId)),
     revokeApiKeysOfUser: (userId) => guard(() => revokeApiKeysOfUser(context, userId)),
     jwks: () => guard(() => jwks(context)),
@@ -234,6 +234,9 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
   }
   if (directory.verifyPassword !== undefined && typeof directory.verifyPassword !== 'function') {
     throw new TypeError('directory.verifyPassword must be a function when given');
+  }
+  if (directory.findOrganization !== undefined && typeof directory.findOrganization !== 'function') {
+    throw new TypeError('directory.findOrganization must be a function when given');
   }
 
   const policy = options.policy ?? chatshipperPolicy;
@@ -300,6 +303,7 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
       ttlSeconds,
       toleranceSeconds,
       maxTokenLength,
+      pathSeparator: policy.tenancy?.separator ?? '#',
     },
     refreshTokenTtlMs: refreshTtlSeconds * 1000,
     clock,

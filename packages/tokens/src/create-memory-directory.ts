@@ -1,5 +1,7 @@
 import { ScopeladderError } from '@scopeladder/core';
-import type { UserDirectory, UserRecord } from './directory.js';
+import { isOrganizationId, isPathOf } from './lib/organizations.js';
+import { MAX_MEMBERSHIPS } from './lib/users.js';
+import type { OrganizationRecord, UserDirectory, UserRecord } from './directory.js';
 
 /**
  * The in-memory directory: a {@link UserDirectory} with helpers to change it.
@@ -25,12 +27,43 @@ export interface MemoryUserDirectory extends UserDirectory {
   delete(id: string): boolean;
   /** Every user, in insertion order. */
   list(): readonly UserRecord[];
+  /** The organization with this id, or `null` (what login, refresh and API keys read for users with memberships). */
+  findOrganization(id: string): Promise<OrganizationRecord | null>;
+  /**
+   * Adds an organization (`{ id, path }`, the path ending with the id; more fields are kept).
+   * Throws `ERR_INVALID_REQUEST` when the id is taken, `TypeError` when the record is malformed.
+   */
+  addOrganization<O extends OrganizationRecord>(organization: O): O;
+  /**
+   * Deletes an organization; `true` if there was one. Sessions and keys acting there are refused
+   * from their next refresh or request; end the sessions of its members with the auth service.
+   */
+  deleteOrganization(id: string): boolean;
+}
+
+/**
+ * Options of {@link createMemoryDirectory}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryDirectoryOptions = {
+ *   organizations: [{ id: 'r1', path: 'r1' }, { id: 'c1', path: 'r1#c1' }],
+ *   separator: '#',
+ * };
+ * ```
+ */
+export interface MemoryDirectoryOptions {
+  /** The organizations, for users with `memberships`. */
+  readonly organizations?: Iterable<OrganizationRecord> | undefined;
+  /** The separator of paths (the policy's). Default `'#'`. */
+  readonly separator?: string | undefined;
 }
 
 /**
  * Creates a simple in-memory {@link UserDirectory}: users by id and by email (emails compare
- * case-insensitively). Meant for tests, examples and single-process servers; records are frozen
- * copies, so a caller cannot change a user behind the directory's back.
+ * case-insensitively), and organizations by id (for users with `memberships`). Meant for tests,
+ * examples and single-process servers; records are frozen copies, so a caller cannot change a
+ * user behind the directory's back.
  *
  * @example
  * ```ts
@@ -43,8 +76,23 @@ export interface MemoryUserDirectory extends UserDirectory {
  * directory.add({ id: '5f0c8a1e9b3d2c4a6e8f0a1c', email: 'bot@example.com', role: 'bot', kind: 'bot' });
  * directory.update('5f0c8a1e9b3d2c4a6e8f0a1c', { role: 'agent' });
  * ```
+ *
+ * @example Organizations and memberships
+ * ```ts
+ * const tenants = createMemoryDirectory(
+ *   [{ id: '5f0c8a1e9b3d2c4a6e8f0a1d', email: 'eve@example.com', role: 'agent',
+ *      memberships: [{ organization: 'c1', role: 'admin' }] }],
+ *   { organizations: [{ id: 'r1', path: 'r1' }, { id: 'c1', path: 'r1#c1' }] },
+ * );
+ * ```
  */
-export function createMemoryDirectory(users: Iterable<UserRecord> = []): MemoryUserDirectory {
+export function createMemoryDirectory(users: Iterable<UserRecord> = [], options: MemoryDirectoryOptions = {}): MemoryUserDirectory {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createMemoryDirectory: options must be an object');
+  const separator = options.separator ?? '#';
+  if (typeof separator !== 'string' || !/^[!-/:-@[-`{-~]$/.test(separator)) {
+    throw new TypeError('createMemoryDirectory: separator must be one printable ASCII punctuation character');
+  }
+  const organizations = new Map<string, OrganizationRecord>();
   const byId = new Map<string, UserRecord>();
   const idByEmail = new Map<string, string>();
   const emailKey = (email: string): string => email.normalize('NFC').toLowerCase();
@@ -58,7 +106,30 @@ export function createMemoryDirectory(users: Iterable<UserRecord> = []): MemoryU
     if (kind !== undefined && kind !== 'user' && kind !== 'bot') throw new TypeError("user.kind must be 'user' or 'bot'");
     if (organization !== undefined && typeof organization !== 'string') throw new TypeError('user.organization must be a string');
     if (passwordHash !== undefined && typeof passwordHash !== 'string') throw new TypeError('user.passwordHash must be a string');
-    return Object.freeze({ ...user });
+    const { memberships } = user;
+    if (memberships === undefined) return Object.freeze({ ...user });
+    if (!Array.isArray(memberships) || memberships.length > MAX_MEMBERSHIPS) {
+      throw new TypeError(`user.memberships must be an array of at most ${MAX_MEMBERSHIPS} memberships`);
+    }
+    const copies = memberships.map((membership: unknown) => {
+      if (typeof membership !== 'object' || membership === null) throw new TypeError('each membership must be { organization, role }');
+      const { organization: id, role: held, path } = membership as Record<string, unknown>;
+      if (!isOrganizationId(id)) throw new TypeError('membership.organization must be a non-empty string of at most 256 characters');
+      if (typeof held !== 'string' || held === '') throw new TypeError('membership.role must be a non-empty string');
+      if (path !== undefined && !isPathOf(path, id, separator)) throw new TypeError('membership.path must be the path of its organization');
+      return Object.freeze({ organization: id, role: held, ...(path === undefined ? {} : { path }) });
+    });
+    return Object.freeze({ ...user, memberships: Object.freeze(copies) });
+  };
+
+  const checkOrganization = <O extends OrganizationRecord>(organization: O): O => {
+    if (typeof organization !== 'object' || organization === null) throw new TypeError('organization must be { id, path }');
+    const { id, path } = organization;
+    if (!isOrganizationId(id)) throw new TypeError('organization.id must be a non-empty string of at most 256 characters');
+    if (!isPathOf(path, id, separator)) {
+      throw new TypeError('organization.path must be the ids from the root down to it, joined by the separator, ending with its id');
+    }
+    return Object.freeze({ ...organization });
   };
 
   const emailTaken = (email: string, exceptId?: string): boolean => {
@@ -103,7 +174,20 @@ export function createMemoryDirectory(users: Iterable<UserRecord> = []): MemoryU
     list() {
       return [...byId.values()];
     },
+    async findOrganization(id) {
+      return organizations.get(id) ?? null;
+    },
+    addOrganization(organization) {
+      const record = checkOrganization(organization);
+      if (organizations.has(record.id)) throw new ScopeladderError('ERR_INVALID_REQUEST', 'An organization with this id already exists');
+      organizations.set(record.id, record);
+      return record;
+    },
+    deleteOrganization(id) {
+      return organizations.delete(id);
+    },
   };
+  for (const organization of options.organizations ?? []) directory.addOrganization(organization);
   for (const user of users) directory.add(user);
   return directory;
 }

@@ -256,6 +256,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     digest: record.digest,
     userId: record.userId,
     familyId: record.familyId,
+    ...(record.organization === undefined ? {} : { organization: record.organization }),
     expiresAt: record.expiresAt,
   });
 

@@ -4,7 +4,7 @@ export type { AuthServiceOptions, Duration, LoginThrottleOptions } from './creat
 export { createMemoryStore } from './create-memory-store.js';
 export type { MemoryStoreOptions, MemoryTokenStore } from './create-memory-store.js';
 export { createMemoryDirectory } from './create-memory-directory.js';
-export type { MemoryUserDirectory } from './create-memory-directory.js';
+export type { MemoryDirectoryOptions, MemoryUserDirectory } from './create-memory-directory.js';
 export { hashPassword } from './hash-password.js';
 export type { HashPasswordOptions } from './hash-password.js';
 export { verifyPassword } from './verify-password.js';
@@ -18,7 +18,7 @@ export type {
 } from './lib/keys.js';
 export type { RandomSource } from './lib/secrets.js';
 export type { AnyPolicy, PolicyActionOf, PolicyResourceOf, Register, RegisteredPolicy } from './register.js';
-export type { UserDirectory, UserRecord } from './directory.js';
+export type { OrganizationRecord, UserDirectory, UserRecord } from './directory.js';
 export type {
   ApiKeyRecord,
   RefreshTokenRecord,
@@ -31,6 +31,7 @@ export type {
   AuthContext,
   AuthService,
   AuthenticatedToken,
+  CreateApiKeyOptions,
   CreateApiKeyResult,
   EndSessionsOptions,
   LoginInput,

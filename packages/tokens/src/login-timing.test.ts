@@ -29,6 +29,22 @@ describe('login does the same password work whether or not the email exists', ()
     expect(derivations).toEqual([{ N: 1024, r: 8, p: 1 }]);
   });
 
+  it('derives once for an organization the user does not reach, as for a wrong password (no oracle)', async () => {
+    const { setupTenants } = await import('./test-fixtures.js');
+    const { auth } = await setupTenants({ passwordHashOptions: { N: 1024, r: 8, p: 1 } });
+    const attempts = [
+      { email: 'eve@example.com', password: 'wrong password', organization: 'c1' },
+      { email: 'eve@example.com', password: PASSWORD, organization: 'r2' },
+      { email: 'eve@example.com', password: PASSWORD, organization: 'no-such-org' },
+      { email: 'nobody@example.com', password: PASSWORD, organization: 'c1' },
+    ];
+    for (const input of attempts) {
+      derivations.length = 0;
+      await expectCode(auth.login(input), 'ERR_INVALID_CREDENTIALS');
+      expect(derivations, JSON.stringify(input)).toEqual([{ N: 1024, r: 8, p: 1 }]);
+    }
+  });
+
   it('does no password work for a throttled attempt', async () => {
     const { auth } = await setup({ throttle: { maxFailuresPerEmailAndSource: 1 } });
     await expectCode(auth.login({ email: 'agent@example.com', password: 'x' }), 'ERR_INVALID_CREDENTIALS');

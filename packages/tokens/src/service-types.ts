@@ -18,14 +18,28 @@ export interface TokenResponse {
   readonly refreshToken: string;
   /** The user's id. */
   readonly user: string;
-  /** The granted scope: the user's current role, e.g. `"admin"`. */
+  /** The granted scope: the user's current role (in the session's organization, with memberships), e.g. `"admin"`. */
   readonly scope: string;
 }
 
-/** Credentials for {@link AuthService.login}. */
+/**
+ * Credentials for {@link AuthService.login}.
+ *
+ * @example
+ * ```ts
+ * const input: LoginInput = { email: 'eve@example.com', password: 's3cret-passphrase', organization: 'c1' };
+ * ```
+ */
 export interface LoginInput {
   readonly email: string;
   readonly password: string;
+  /**
+   * For users with memberships: the organization (an id) the session acts in — one of the user's
+   * membership organizations or a descendant of one. Default: the first membership's. One the
+   * user does not reach is refused like a wrong password (`ERR_INVALID_CREDENTIALS`). For users
+   * without memberships it may only name their own `organization`.
+   */
+  readonly organization?: string | undefined;
 }
 
 /** Per-call context for throttling and auditing. */
@@ -85,12 +99,31 @@ export interface EndSessionsOptions {
   readonly except?: string | undefined;
 }
 
+/**
+ * Options of {@link AuthService.createApiKey}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateApiKeyOptions = { organization: 'c1' };
+ * ```
+ */
+export interface CreateApiKeyOptions {
+  /**
+   * For bots with memberships: the organization (an id) the key is bound to — the bot must reach
+   * it. Default: the bot's first membership's. For bots without memberships it may only name
+   * their own `organization`.
+   */
+  readonly organization?: string | undefined;
+}
+
 /** A freshly created API key. `apiKey` is shown once and never stored in clear. */
 export interface CreateApiKeyResult {
   readonly id: string;
   readonly apiKey: string;
   readonly userId: string;
   readonly scopes: readonly string[];
+  /** The organization the key is bound to (bots with memberships only). */
+  readonly organization?: string | undefined;
 }
 
 /**
@@ -131,8 +164,10 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
    * Ends every session of a user at once, on every instance sharing the store (except
    * `options.except`); resolves how many. Their access tokens answer `ERR_TOKEN_REVOKED` (401
    * `invalid_token`) from the next request, their refresh tokens `ERR_REFRESH_INVALID`; a new
-   * login works at once. Call it after deleting a user, changing its role or its password
-   * (after the directory write). Adds no lookup to `authenticate`.
+   * login works at once. Call it after deleting a user, changing its role or its password, or
+   * changing its memberships (a membership removed, a role changed in an organization) — after the
+   * directory write. Adds no lookup to `authenticate`. (Refresh re-reads the role in the
+   * session's organization anyway; this ends the access tokens already issued.)
    *
    * @example
    * ```ts
@@ -160,8 +195,13 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
    * ```
    */
   confirmPassword(userId: string, password: string, context?: RequestContext): Promise<void>;
-  /** Creates an API key for a bot user, with scopes no higher than the bot's role. */
-  createApiKey(botUserId: string, scopes: readonly string[]): Promise<CreateApiKeyResult>;
+  /**
+   * Creates an API key for a bot user, with scopes no higher than the bot's role. A bot with
+   * memberships gets a key bound to one organization (`options.organization`, default its first
+   * membership's): at every request the key acts there, its scopes capped by the bot's live role
+   * there, and refused (`ERR_API_KEY_INVALID`) once the bot no longer reaches it.
+   */
+  createApiKey(botUserId: string, scopes: readonly string[], options?: CreateApiKeyOptions): Promise<CreateApiKeyResult>;
   /** Revokes one API key by id. */
   revokeApiKey(keyId: string): Promise<boolean>;
   /** Revokes every API key of a user (call when deleting a bot). */

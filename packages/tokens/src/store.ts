@@ -24,6 +24,12 @@ export interface RefreshTokenRecord {
   /** Epoch ms after which the token is no longer accepted. */
   readonly expiresAt: number;
   /**
+   * The organization (an id) the session acts in, for users with memberships; absent otherwise.
+   * Set at login and carried unchanged by every rotation (`next.organization` equals the old
+   * record's); stores keep it and hand it back.
+   */
+  readonly organization?: string | undefined;
+  /**
    * Epoch ms until which the family may hold live credentials: this refresh token, and the access
    * tokens issued with it (which can outlive it when the access-token lifetime is the longer
    * one). Only read by {@link TokenStore.saveRefreshToken} and {@link TokenStore.rotateRefreshToken}
@@ -70,6 +76,11 @@ export interface ApiKeyRecord {
   readonly userId: string;
   /** The scopes it was created with (capped live by the bot's role at each request). */
   readonly scopes: readonly string[];
+  /**
+   * The organization (an id) the key is bound to, for bots with memberships; absent otherwise.
+   * At each request the key acts there, capped by the bot's live role there.
+   */
+  readonly organization?: string | undefined;
   /** Epoch ms of creation. */
   readonly createdAt: number;
 }
@@ -113,7 +124,7 @@ export interface TokenStore {
    * `max(next.expiresAt, old.expiresAt)` and `reused` is returned; else → `rotated`.
    * In every result that carries a `record`, it is the OLD token's record.
    * A spent token is remembered until its own `expiresAt`.
-   * `next.familyId` and `next.userId` must equal the old record's; the store checks nothing
+   * `next.familyId`, `next.userId` and `next.organization` must equal the old record's; the store checks nothing
    * about them beyond storing. On `rotated`, in the same atomic step, the user's session index
    * keeps the family until at least `next.familyExpiresAt ?? next.expiresAt`.
    */

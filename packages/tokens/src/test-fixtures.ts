@@ -145,3 +145,67 @@ export function ed25519Pair(): { privateKey: KeyObject; publicKey: KeyObject } {
 export function p256Pair(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
+
+/**
+ * The organization tree of docs/examples/organizations-tree.ts, with 24-hex-free short ids:
+ * root r1 with customers c1 (sub-organization s1) and c2; another root r2.
+ */
+export const TREE = [
+  { id: 'r1', path: 'r1' },
+  { id: 'c1', path: 'r1#c1' },
+  { id: 's1', path: 'r1#c1#s1' },
+  { id: 'c2', path: 'r1#c2' },
+  { id: 'c10', path: 'r1#c10' },
+  { id: 'r2', path: 'r2' },
+] as const;
+
+export const TENANT_IDS = {
+  eve: 'fffffffffffffffffffffff1',
+  root: 'fffffffffffffffffffffff2',
+  bot: 'fffffffffffffffffffffff3',
+} as const;
+
+/**
+ * A service over a memory directory with the {@link TREE} and users with memberships:
+ * - eve: admin of c1, guest of r1 (first membership: c1);
+ * - root: agent of r1, guest of s1 (first membership: r1);
+ * - a bot: bot of c1, agent of r2.
+ * The users of {@link setup} (without memberships) are there too.
+ */
+export async function setupTenants(overrides: Partial<AuthServiceOptions> = {}): Promise<Fixture> {
+  const fixture = await setup(overrides);
+  const { directory } = fixture;
+  const hash = await passwordHash();
+  for (const organization of TREE) directory.addOrganization(organization);
+  directory.add({
+    id: TENANT_IDS.eve,
+    email: 'eve@example.com',
+    role: 'guest',
+    passwordHash: hash,
+    memberships: [
+      { organization: 'c1', role: 'admin' },
+      { organization: 'r1', role: 'guest' },
+    ],
+  });
+  directory.add({
+    id: TENANT_IDS.root,
+    email: 'root@example.com',
+    role: 'agent',
+    passwordHash: hash,
+    memberships: [
+      { organization: 'r1', role: 'agent' },
+      { organization: 's1', role: 'guest' },
+    ],
+  });
+  directory.add({
+    id: TENANT_IDS.bot,
+    email: 'tenant-bot@example.com',
+    role: 'bot',
+    kind: 'bot',
+    memberships: [
+      { organization: 'c1', role: 'bot' },
+      { organization: 'r2', role: 'agent' },
+    ],
+  });
+  return fixture;
+}

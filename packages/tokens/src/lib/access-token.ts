@@ -2,6 +2,7 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import { decodeBase64urlStrict } from './encoding.js';
 import { fail } from './errors.js';
 import type { KeyRing } from './keys.js';
+import { isPathOf } from './organizations.js';
 
 /** The claims of a verified access token, as the service uses them. */
 export interface AccessTokenClaims {
@@ -16,7 +17,13 @@ export interface AccessTokenClaims {
   readonly jti: string;
   /** The refresh family (login session) the token was issued from. */
   readonly sid: string;
+  /** The organization the session acts in (an id). */
   readonly org?: string | undefined;
+  /**
+   * The materialized path of `org` (`"r1#c1"`), for users with memberships: the principal's
+   * `organizationPath`. Only with `org`, whose path it is.
+   */
+  readonly org_path?: string | undefined;
   readonly email?: string | undefined;
 }
 
@@ -28,6 +35,8 @@ export interface AccessTokenSettings {
   readonly ttlSeconds: number;
   readonly toleranceSeconds: number;
   readonly maxTokenLength: number;
+  /** The separator of organization paths (the policy's, default `'#'`). */
+  readonly pathSeparator: string;
 }
 
 /** RFC 9068 media type of JWT access tokens, in the short form we write. */
@@ -50,6 +59,7 @@ export async function signAccessToken(settings: AccessTokenSettings, claims: Acc
   const { keyRing } = settings;
   const payload: JWTPayload = { scope: claims.scope, sid: claims.sid };
   if (claims.org !== undefined) payload['org'] = claims.org;
+  if (claims.org_path !== undefined) payload['org_path'] = claims.org_path;
   if (claims.email !== undefined) payload['email'] = claims.email;
   return new SignJWT(payload)
     .setProtectedHeader({
@@ -152,6 +162,7 @@ function checkClaims(settings: AccessTokenSettings, payload: JWTPayload, nowMs: 
   const { sub, scope, iat, exp, jti, aud, nbf } = payload;
   const sid: unknown = payload['sid'];
   const org: unknown = payload['org'];
+  const orgPath: unknown = payload['org_path'];
   const email: unknown = payload['email'];
   const now = Math.floor(nowMs / 1000);
   if (!isId(sub) || !isId(jti) || !isId(sid)) invalid();
@@ -161,8 +172,10 @@ function checkClaims(settings: AccessTokenSettings, payload: JWTPayload, nowMs: 
   if (iat > now + settings.toleranceSeconds) invalid();
   if (nbf !== undefined && (!isEpochSeconds(nbf) || nbf > now + settings.toleranceSeconds)) invalid();
   if (org !== undefined && !isId(org)) invalid();
+  // A path only with the organization it is the path of (bounded, no empty segment).
+  if (orgPath !== undefined && (org === undefined || !isPathOf(orgPath, org as string, settings.pathSeparator))) invalid();
   if (email !== undefined && (typeof email !== 'string' || email.length > 320)) invalid();
-  return Object.freeze({ sub, scope, iat, exp, jti, sid, org, email });
+  return Object.freeze({ sub, scope, iat, exp, jti, sid, org, org_path: orgPath as string | undefined, email });
 }
 
 function isId(value: unknown): value is string {

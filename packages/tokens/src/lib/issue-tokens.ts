@@ -1,6 +1,7 @@
 import type { TokenResponse } from '../service-types.js';
 import type { RefreshTokenRecord } from '../store.js';
 import type { UserRecord } from '../directory.js';
+import type { SelectedOrganization } from './organizations.js';
 import { signAccessToken } from './access-token.js';
 import { familyRevocationUntil, type ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
@@ -16,13 +17,15 @@ export interface PreparedRefreshToken {
 /**
  * A new refresh token for `userId` in `familyId`, expiring `refreshTokenTtl` after `nowMs`. Its
  * record's `familyExpiresAt` also covers the access token issued with it, so the user's session
- * index (and `endSessionsOfUser`) keeps the family as long as either can be used.
+ * index (and `endSessionsOfUser`) keeps the family as long as either can be used. `organization`:
+ * the organization the family acts in (users with memberships), kept in the record.
  */
 export function prepareRefreshToken(
   context: ServiceContext,
   userId: string,
   familyId: string,
   nowMs: number,
+  organization?: string,
 ): PreparedRefreshToken {
   if (!isEmbeddableUserId(userId)) fail('ERR_INTERNAL', 'The user id cannot be embedded in a refresh token');
   const value = createRefreshTokenValue(context.random, userId);
@@ -32,6 +35,7 @@ export function prepareRefreshToken(
       digest: sha256Hex(value),
       userId,
       familyId,
+      ...(organization === undefined ? {} : { organization }),
       expiresAt: nowMs + context.refreshTokenTtlMs,
       familyExpiresAt: familyRevocationUntil(context, nowMs),
     },
@@ -44,27 +48,31 @@ export function newFamilyId(context: ServiceContext): string {
 }
 
 /**
- * Signs the access token for a user's CURRENT role and builds the ChatShipper token response.
- * A role outside the policy's ladder is a data error: `ERR_INTERNAL`, no token.
+ * Signs the access token for a user's CURRENT role in the selected organization (`org` and, for
+ * users with memberships, `org_path`) and builds the ChatShipper token response. A role outside
+ * the policy's ladder is a data error: `ERR_INTERNAL`, no token.
  */
 export async function buildTokenResponse(
   context: ServiceContext,
   user: UserRecord,
+  selected: SelectedOrganization,
   familyId: string,
   refreshToken: string,
   nowMs: number,
 ): Promise<TokenResponse> {
-  if (!context.ladder.has(user.role)) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
+  const { role } = selected;
+  if (!context.ladder.has(role)) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
   const iat = Math.floor(nowMs / 1000);
   const token = await signAccessToken(context.tokens, {
     sub: user.id,
-    scope: user.role,
+    scope: role,
     iat,
     exp: iat + context.tokens.ttlSeconds,
     jti: randomHex(context.random, 16),
     sid: familyId,
-    org: user.organization,
+    org: selected.organization,
+    org_path: selected.path,
     email: user.email === '' ? undefined : user.email,
   });
-  return Object.freeze({ tokenType: 'Bearer', token, refreshToken, user: user.id, scope: user.role });
+  return Object.freeze({ tokenType: 'Bearer', token, refreshToken, user: user.id, scope: role });
 }

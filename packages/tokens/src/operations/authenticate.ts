@@ -8,6 +8,7 @@ import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
 import { callStore, fail, guard, internalFailure, storeFailure } from '../lib/errors.js';
 import { effectiveApiKeyScopes, scopesOfClaim } from '../lib/scopes.js';
 import { isApiKeyShaped, isHexOnly } from '../lib/secrets.js';
+import { isOrganizationId, selectOrganization } from '../lib/organizations.js';
 import { findUserById } from '../lib/users.js';
 
 interface VerifiedSession {
@@ -111,6 +112,7 @@ async function verifySession(context: ServiceContext, token: string, nowMs: numb
     scopes,
     kind: 'user' as const,
     ...(claims.org === undefined ? {} : { organization: claims.org }),
+    ...(claims.org_path === undefined ? {} : { organizationPath: claims.org_path }),
     ...(claims.email === undefined ? {} : { email: claims.email }),
   });
   return Object.freeze({
@@ -135,19 +137,24 @@ async function authenticateApiKey(context: ServiceContext, apiKey: string): Prom
     typeof record.digest !== 'string' ||
     !constantTimeEqual(record.digest, digest) ||
     typeof record.userId !== 'string' ||
-    !Array.isArray(record.scopes)
+    !Array.isArray(record.scopes) ||
+    (record.organization !== undefined && !isOrganizationId(record.organization))
   ) {
     fail('ERR_API_KEY_INVALID', 'Invalid API key');
   }
-  // Live: the bot is read on every request, so deleting it or changing its role acts at once.
+  // Live: the bot (and the organization the key is bound to) is read on every request, so
+  // deleting it, changing its role there or removing it from there acts at once.
   const bot = await findUserById(context, record.userId);
   if (bot === null || bot.kind !== 'bot') fail('ERR_API_KEY_INVALID', 'Invalid API key');
-  const scopes = effectiveApiKeyScopes(context.ladder, record.scopes, bot.role, context.allowAdminApiKeys);
+  const selected = await selectOrganization(context, bot, record.organization);
+  if (selected === null) fail('ERR_API_KEY_INVALID', 'Invalid API key');
+  const scopes = effectiveApiKeyScopes(context.ladder, record.scopes, selected.role, context.allowAdminApiKeys);
   const principal: Principal = Object.freeze({
     id: bot.id,
     scopes,
     kind: 'bot' as const,
-    ...(bot.organization === undefined ? {} : { organization: bot.organization }),
+    ...(selected.organization === undefined ? {} : { organization: selected.organization }),
+    ...(selected.path === undefined ? {} : { organizationPath: selected.path }),
     email: bot.email,
   });
   return {

@@ -1,16 +1,22 @@
 import type { LoginInput, RequestContext, TokenResponse } from '../service-types.js';
-import type { UserRecord } from '../directory.js';
 import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
 import { callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, newFamilyId, prepareRefreshToken } from '../lib/issue-tokens.js';
 import { MAX_PASSWORD_LENGTH, burnPasswordWork, passwordMatches } from '../lib/password-check.js';
 import { beginLoginAttempt } from '../lib/throttle.js';
+import { isOrganizationId, selectOrganization } from '../lib/organizations.js';
 import { findUserByEmail, findUserById } from '../lib/users.js';
 
 const MAX_EMAIL_LENGTH = 320;
 
 /**
- * `AuthService.login`: email + password → a new session (refresh family) and its tokens.
+ * `AuthService.login`: email + password (+ organization) → a new session (refresh family) and its tokens.
+ *
+ * A user with memberships acts in `organization` when given, else in its first membership's; the
+ * token's `scope` is the effective role there (`resolveRole`), its `org` and `org_path` name it,
+ * and the family remembers it. An organization the user does not reach (or that does not exist)
+ * is refused exactly like a wrong password: the same `ERR_INVALID_CREDENTIALS`, after the same
+ * scrypt work, counted as a failed attempt — no oracle for organizations or memberships.
  *
  * An unknown email, a user without a password, a corrupt stored hash and a wrong password all
  * answer `ERR_INVALID_CREDENTIALS` after the same scrypt work. Each attempt is counted per
@@ -25,37 +31,48 @@ const MAX_EMAIL_LENGTH = 320;
  * session and answers `ERR_INVALID_CREDENTIALS`.
  */
 export async function login(context: ServiceContext, input: LoginInput, request?: RequestContext): Promise<TokenResponse> {
-  const { email, password } = readCredentials(input);
+  const { email, password, organization } = readCredentials(input);
   const nowMs = now(context);
   const attempt = await beginLoginAttempt(context, email, request?.source, nowMs);
 
   const user = await findUserByEmail(context, email);
   const matches = user === null ? await burnPasswordWork(context, password) : await passwordMatches(context, user, password);
-  if (user === null || !matches) {
+  // The organization is checked only after the password, so it tells nothing to who lacks it.
+  const selected = user === null || !matches ? null : await selectOrganization(context, user, organization);
+  if (user === null || selected === null) {
     await attempt.failed();
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
   await attempt.succeeded();
 
   const familyId = newFamilyId(context);
-  const refresh = prepareRefreshToken(context, user.id, familyId, nowMs);
+  const family = selected.path === undefined ? undefined : selected.organization;
+  const refresh = prepareRefreshToken(context, user.id, familyId, nowMs, family);
   await callStore(() => context.store.saveRefreshToken(refresh.record));
+  // The role there is read again from this second read (an organization's path never changes).
   const current = await findUserById(context, user.id);
-  if (current === null || current.passwordHash !== user.passwordHash) {
+  const latest =
+    current === null || current.passwordHash !== user.passwordHash
+      ? null
+      : await selectOrganization(context, current, selected.path === undefined ? organization : selected.organization, selected.path);
+  if (current === null || latest === null) {
     await callStore(() => context.store.revokeFamily(familyId, familyRevocationUntil(context, nowMs)));
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  return buildTokenResponse(context, current, familyId, refresh.value, nowMs);
+  return buildTokenResponse(context, current, latest, familyId, refresh.value, nowMs);
 }
 
-function readCredentials(input: unknown): { email: string; password: string } {
+function readCredentials(input: unknown): { email: string; password: string; organization: string | undefined } {
   if (typeof input !== 'object' || input === null) fail('ERR_INVALID_REQUEST', 'email and password are required');
-  const { email, password } = input as Record<string, unknown>;
+  const { email, password, organization } = input as Record<string, unknown>;
   if (typeof email !== 'string' || email === '' || email.length > MAX_EMAIL_LENGTH) {
     fail('ERR_INVALID_REQUEST', 'email must be a non-empty string');
   }
   if (typeof password !== 'string' || password === '' || password.length > MAX_PASSWORD_LENGTH) {
     fail('ERR_INVALID_REQUEST', `password must be a non-empty string of at most ${MAX_PASSWORD_LENGTH} characters`);
   }
-  return { email, password };
+  if (organization !== undefined && !isOrganizationId(organization)) {
+    fail('ERR_INVALID_REQUEST', 'organization must be a non-empty string of at most 256 characters');
+  }
+  return { email, password, organization };
 }

@@ -4,6 +4,7 @@ import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
 import { callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, prepareRefreshToken } from '../lib/issue-tokens.js';
 import { parseRefreshTokenValue } from '../lib/secrets.js';
+import { isOrganizationId, selectOrganization } from '../lib/organizations.js';
 import { findUserById } from '../lib/users.js';
 
 /**
@@ -14,7 +15,11 @@ import { findUserById } from '../lib/users.js';
  * - already spent (replayed) → the whole family and every access token issued from it are
  *   revoked → `ERR_REFRESH_REUSED` (RFC 9700 §4.14.2). Of concurrent refreshes of one token the
  *   store lets exactly one rotate; the others count as reuse, so the family ends there too;
- * - the user was deleted → the family is revoked → `ERR_REFRESH_INVALID`.
+ * - the user was deleted → the family is revoked → `ERR_REFRESH_INVALID`;
+ * - the family acts in an organization (users with memberships): it stays there, with the role
+ *   the user has there NOW (`resolveRole` over the current memberships). A user who no longer
+ *   reaches it (membership removed, organization deleted) → the family is revoked →
+ *   `ERR_REFRESH_INVALID`.
  */
 export async function refresh(context: ServiceContext, refreshToken: unknown): Promise<TokenResponse> {
   const parsed = parseRefreshTokenValue(refreshToken);
@@ -31,12 +36,13 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
     typeof current.digest !== 'string' ||
     !constantTimeEqual(current.digest, digest) ||
     current.userId !== parsed.userId ||
-    typeof current.familyId !== 'string'
+    typeof current.familyId !== 'string' ||
+    (current.organization !== undefined && !isOrganizationId(current.organization))
   ) {
     invalid();
   }
 
-  const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs);
+  const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs, current.organization);
   const result = await callStore(() => store.rotateRefreshToken(digest, next.record, nowMs));
   switch (result?.status) {
     case 'rotated':
@@ -50,11 +56,12 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
   }
 
   const user = await findUserById(context, current.userId);
-  if (user === null) {
+  const selected = user === null ? null : await selectOrganization(context, user, current.organization);
+  if (user === null || selected === null) {
     await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
     invalid();
   }
-  return buildTokenResponse(context, user, current.familyId, next.value, nowMs);
+  return buildTokenResponse(context, user, selected, current.familyId, next.value, nowMs);
 }
 
 function invalid(): never {
