@@ -164,6 +164,7 @@ function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
   assertText(record.familyId, `${name}.familyId`);
   assertTime(record.expiresAt, `${name}.expiresAt`);
   if (record.familyExpiresAt !== undefined) assertTime(record.familyExpiresAt, `${name}.familyExpiresAt`);
+  if (record.organization !== undefined) assertText(record.organization, `${name}.organization`);
 }
 
 /** Until when the user's session index keeps a record's family. */
@@ -239,17 +240,17 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       await connection.evalScript(
         SAVE_REFRESH_TOKEN,
         [keys.refreshToken(record.digest), keys.familiesOfUser(record.userId)],
-        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record), prefix, cap],
+        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record), prefix, cap, record.organization ?? ''],
       );
     },
 
     async findRefreshToken(digest) {
       assertText(digest, 'digest');
-      const [userId, familyId, expiresAt] = await connection.run((redis) =>
-        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e'),
+      const [userId, familyId, expiresAt, organization] = await connection.run((redis) =>
+        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o'),
       );
       if (userId == null || familyId == null || expiresAt == null) return null;
-      return decodeRefreshToken(digest, userId, familyId, expiresAt);
+      return decodeRefreshToken(digest, userId, familyId, expiresAt, organization);
     },
 
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
@@ -260,7 +261,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       const reply = await connection.evalScript(
         ROTATE_REFRESH_TOKEN,
         [keys.refreshToken(oldDigest), keys.refreshToken(next.digest), keys.familiesOfUser(next.userId)],
-        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next), cap],
+        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next), cap, next.organization ?? ''],
       );
       return decodeRotation(reply, oldDigest);
     },
@@ -310,20 +311,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       assertText(record.userId, 'record.userId');
       assertStringArray(record.scopes, 'record.scopes');
       assertTime(record.createdAt, 'record.createdAt');
+      if (record.organization !== undefined) assertText(record.organization, 'record.organization');
       await connection.evalScript(
         SAVE_API_KEY,
         [keys.apiKey(record.digest), keys.apiKeyId(record.id), keys.apiKeysOfUser(record.userId)],
-        [record.digest, record.id, record.userId, JSON.stringify(record.scopes), String(record.createdAt), prefix],
+        [record.digest, record.id, record.userId, JSON.stringify(record.scopes), String(record.createdAt), prefix, record.organization ?? ''],
       );
     },
 
     async findApiKey(digest) {
       assertText(digest, 'digest');
-      const [id, userId, scopes, createdAt] = await connection.run((redis) =>
-        redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c'),
+      const [id, userId, scopes, createdAt, organization] = await connection.run((redis) =>
+        redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c', 'o'),
       );
       if (id == null || userId == null || scopes == null || createdAt == null) return null;
-      return decodeApiKey(digest, id, userId, scopes, createdAt);
+      return decodeApiKey(digest, id, userId, scopes, createdAt, organization);
     },
 
     async deleteApiKey(id) {
@@ -343,7 +345,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       const reply = await connection.evalScript(LIST_API_KEYS_OF_USER, [keys.apiKeysOfUser(userId)], [prefix]);
       const rows = Array.isArray(reply) ? (reply as unknown[][]) : [];
       const records: ApiKeyRecord[] = rows
-        .map((row) => decodeApiKey(String(row[0]), row[1], row[2], row[3], row[4]))
+        .map((row) => decodeApiKey(String(row[0]), row[1], row[2], row[3], row[4], row[5]))
         .filter((record) => record.userId === userId);
       records.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return records;

@@ -50,6 +50,43 @@ describe('auth service on Redis: two instances, one state', () => {
     for (const store of stores) await store.close();
   });
 
+  it('organizations: a session and a bot key act in one organization across instances; a removal ends them', async () => {
+    directory.addOrganization({ id: 'r1', path: 'r1' });
+    directory.addOrganization({ id: 'c1', path: 'r1#c1' });
+    directory.add({
+      id: '65f0c0ffee0000000000a002',
+      email: 'eve@example.com',
+      role: 'guest',
+      passwordHash: await hashPassword(password),
+      memberships: [{ organization: 'r1', role: 'guest' }, { organization: 'c1', role: 'admin' }],
+    });
+    directory.add({
+      id: '65f0c0ffee0000000000b002',
+      email: 'tenant-bot@example.com',
+      role: 'bot',
+      kind: 'bot',
+      memberships: [{ organization: 'c1', role: 'bot' }],
+    });
+    const session = await instanceA.login({ email: 'eve@example.com', password, organization: 'c1' });
+    expect(session.scope).toBe('admin');
+    directory.update('65f0c0ffee0000000000a002', { memberships: [{ organization: 'r1', role: 'agent' }, { organization: 'c1', role: 'agent' }] });
+    const next = await instanceB.refresh(session.refreshToken);
+    expect(next.scope).toBe('agent');
+    const { principal } = await instanceA.authenticate(`Bearer ${next.token}`);
+    expect(principal).toMatchObject({ organization: 'c1', organizationPath: 'r1#c1', scopes: ['agent'] });
+
+    const key = await instanceA.createApiKey('65f0c0ffee0000000000b002', ['bot'], { organization: 'c1' });
+    expect((await instanceB.authenticate(`Bearer ${key.apiKey}`)).principal).toMatchObject({ organizationPath: 'r1#c1', scopes: ['bot'] });
+
+    // Removed from c1 and r1 (members of nothing): the application ends the user's sessions.
+    directory.update('65f0c0ffee0000000000a002', { memberships: [] });
+    directory.update('65f0c0ffee0000000000b002', { memberships: [] });
+    expect(await codeOf(instanceA.refresh(next.refreshToken))).toBe('ERR_REFRESH_INVALID');
+    // The refused refresh ended that session on every instance.
+    expect(await codeOf(instanceB.authenticate(`Bearer ${next.token}`))).toBe('ERR_TOKEN_REVOKED');
+    expect(await codeOf(instanceB.authenticate(`Bearer ${key.apiKey}`))).toBe('ERR_API_KEY_INVALID');
+  });
+
   it('log in on one, use the token on the other', async () => {
     const session = await instanceA.login({ email: 'ada@example.com', password });
     const context = await instanceB.authenticate(`Bearer ${session.token}`);

@@ -4,11 +4,11 @@
  *
  * | key | type | content | lives until |
  * |---|---|---|---|
- * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`) | `e` + grace |
+ * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`), `o` organization (only when the record has one) | `e` + grace |
  * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
  * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until"; at most `maxSessionsPerUser` members (the lowest-scored are revoked beyond it) | highest score + grace; members trimmed when their score passes (on save, rotation and `revokeFamiliesOfUser`) |
  * | `jti:<jti>` | string | revoked-until | value + grace |
- * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt | deleted |
+ * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt, `o` organization (only when bound to one) | deleted |
  * | `akid:<id>` | string | the key's digest | deleted with the key |
  * | `aku:<userId>` | set | the user's key ids | deleted with the last key |
  * | `hit:<key>` | hash | `c` count, `r` resetAt | `r` + grace (relative to the caller's `now`) |

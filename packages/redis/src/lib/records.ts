@@ -17,18 +17,34 @@ function number(value: unknown): number {
   return parsed;
 }
 
-/** Decodes a refresh token from its hash fields. */
-export function decodeRefreshToken(digest: string, userId: unknown, familyId: unknown, expiresAt: unknown): RefreshTokenRecord {
-  return { digest, userId: text(userId), familyId: text(familyId), expiresAt: number(expiresAt) };
+/** An optional organization field: absent (`null`, `undefined`, `''`) → no property. */
+function organizationOf(value: unknown): { organization?: string } {
+  if (value === null || value === undefined) return {};
+  const organization = text(value);
+  return organization === '' ? {} : { organization };
 }
 
-/** Decodes the reply of the rotation script: `[status, userId, familyId, expiresAt]` of the old token. */
+/** Decodes a refresh token from its hash fields. */
+export function decodeRefreshToken(
+  digest: string,
+  userId: unknown,
+  familyId: unknown,
+  expiresAt: unknown,
+  organization?: unknown,
+): RefreshTokenRecord {
+  return { digest, userId: text(userId), familyId: text(familyId), ...organizationOf(organization), expiresAt: number(expiresAt) };
+}
+
+/**
+ * Decodes the reply of the rotation script: `[status, userId, familyId, expiresAt, organization]`
+ * of the old token (`organization` `''` for none; a reply of four elements has none).
+ */
 export function decodeRotation(reply: unknown, digest: string): RotateRefreshResult {
   if (!Array.isArray(reply) || reply.length === 0) throw corrupt();
   const status = text(reply[0]);
   if (status === 'not_found') return { status };
-  if (reply.length !== 4) throw corrupt();
-  const record = decodeRefreshToken(digest, reply[1], reply[2], reply[3]);
+  if (reply.length !== 4 && reply.length !== 5) throw corrupt();
+  const record = decodeRefreshToken(digest, reply[1], reply[2], reply[3], reply[4]);
   switch (status) {
     case 'rotated':
     case 'reused':
@@ -41,7 +57,14 @@ export function decodeRotation(reply: unknown, digest: string): RotateRefreshRes
 }
 
 /** Decodes an API key from its hash fields. */
-export function decodeApiKey(digest: string, id: unknown, userId: unknown, scopes: unknown, createdAt: unknown): ApiKeyRecord {
+export function decodeApiKey(
+  digest: string,
+  id: unknown,
+  userId: unknown,
+  scopes: unknown,
+  createdAt: unknown,
+  organization?: unknown,
+): ApiKeyRecord {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text(scopes));
@@ -49,7 +72,14 @@ export function decodeApiKey(digest: string, id: unknown, userId: unknown, scope
     throw corrupt();
   }
   if (!Array.isArray(parsed) || !parsed.every((scope) => typeof scope === 'string')) throw corrupt();
-  return { digest, id: text(id), userId: text(userId), scopes: parsed as string[], createdAt: number(createdAt) };
+  return {
+    digest,
+    id: text(id),
+    userId: text(userId),
+    scopes: parsed as string[],
+    ...organizationOf(organization),
+    createdAt: number(createdAt),
+  };
 }
 
 /** Decodes a throttle counter reply `[count, resetAt]`. */

@@ -60,7 +60,7 @@ function defineScript(name: string, body: string): LuaScript {
 
 /**
  * KEYS: rt, ufam (of the user). ARGV: userId, familyId, expiresAt, grace, familyExpiresAt,
- * prefix, maxSessionsPerUser.
+ * prefix, maxSessionsPerUser, organization ('' for none).
  * Trims the user's index of families whose score passed more than the grace ago by Redis' own
  * clock (purging only: no caller's \`now\` here, and the grace covers clock skew), indexes the
  * new family, then applies the per-user cap.
@@ -72,6 +72,7 @@ if redis.replicate_commands then pcall(redis.replicate_commands) end
 local grace = tonumber(ARGV[4])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'u', ARGV[1], 'f', ARGV[2], 'e', ARGV[3], 's', '0')
+if ARGV[8] and ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'o', ARGV[8]) end
 expireAt(KEYS[1], tonumber(ARGV[3]) + grace)
 local t = redis.call('TIME')
 local redisNow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -84,8 +85,8 @@ return 1
 
 /**
  * KEYS: old rt, next rt, ufam (of the user). ARGV: now, next userId, next familyId, next
- * expiresAt, grace, prefix, next familyExpiresAt, maxSessionsPerUser.
- * Returns { status, userId, familyId, expiresAt } of the OLD token. Checks, in the contract's
+ * expiresAt, grace, prefix, next familyExpiresAt, maxSessionsPerUser, next organization ('' for none).
+ * Returns { status, userId, familyId, expiresAt, organization ('' for none) } of the OLD token. Checks, in the contract's
  * order: no record → not_found; expiresAt <= now → expired; family revoked → revoked; spent →
  * revoke the family until max(next.expiresAt, old.expiresAt) and answer reused; else spend the
  * old token (its TTL is kept: it is remembered until its own expiry), store the next one and
@@ -99,26 +100,27 @@ export const ROTATE_REFRESH_TOKEN = defineScript(
 local now = tonumber(ARGV[1])
 local nextE = tonumber(ARGV[4])
 local grace = tonumber(ARGV[5])
-local old = redis.call('HMGET', KEYS[1], 'u', 'f', 'e', 's')
-local u, f, e, s = old[1], old[2], old[3], old[4]
+local old = redis.call('HMGET', KEYS[1], 'u', 'f', 'e', 's', 'o')
+local u, f, e, s, o = old[1], old[2], old[3], old[4], old[5] or ''
 if not u or not f or not e then return {'not_found'} end
 local exp = tonumber(e)
-if not exp or exp <= now then return {'expired', u, f, e} end
+if not exp or exp <= now then return {'expired', u, f, e, o} end
 local famKey = ARGV[6] .. 'fam:' .. f
 local revokedUntil = tonumber(redis.call('GET', famKey))
-if revokedUntil and now < revokedUntil then return {'revoked', u, f, e} end
+if revokedUntil and now < revokedUntil then return {'revoked', u, f, e, o} end
 if s ~= '0' then
   revokeUntil(famKey, math.max(nextE, exp), grace)
-  return {'reused', u, f, e}
+  return {'reused', u, f, e, o}
 end
 redis.call('HSET', KEYS[1], 's', '1')
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'u', ARGV[2], 'f', ARGV[3], 'e', ARGV[4], 's', '0')
+if ARGV[9] and ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'o', ARGV[9]) end
 expireAt(KEYS[2], nextE + grace)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now))
 indexFamily(KEYS[3], ARGV[3], tonumber(ARGV[7]), grace)
 capFamilies(KEYS[3], ARGV[3], tonumber(ARGV[8]), grace, ARGV[6])
-return {'rotated', u, f, e}
+return {'rotated', u, f, e, o}
 `,
 );
 
@@ -157,7 +159,7 @@ return revokeUntil(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 );
 
 /**
- * KEYS: ak, akid, aku. ARGV: digest, id, userId, scopes JSON, createdAt, prefix.
+ * KEYS: ak, akid, aku. ARGV: digest, id, userId, scopes JSON, createdAt, prefix, organization ('' for none).
  * Replaces whatever the id or the digest named before, keeping the indexes exact.
  */
 export const SAVE_API_KEY = defineScript(
@@ -176,6 +178,7 @@ if prev[1] and prev[1] ~= ARGV[2] then redis.call('DEL', prefix .. 'akid:' .. pr
 if prev[1] and prev[2] then redis.call('SREM', prefix .. 'aku:' .. prev[2], prev[1]) end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'id', ARGV[2], 'u', ARGV[3], 'sc', ARGV[4], 'c', ARGV[5])
+if ARGV[7] and ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'o', ARGV[7]) end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
 return 1
@@ -220,7 +223,7 @@ return n
 `,
 );
 
-/** KEYS: aku. ARGV: prefix. Returns { digest, id, userId, scopes JSON, createdAt } per key. */
+/** KEYS: aku. ARGV: prefix. Returns { digest, id, userId, scopes JSON, createdAt, organization ('' for none) } per key. */
 export const LIST_API_KEYS_OF_USER = defineScript(
   'listApiKeysOfUser',
   `
@@ -228,9 +231,9 @@ local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local digest = redis.call('GET', ARGV[1] .. 'akid:' .. id)
   if digest then
-    local rec = redis.call('HMGET', ARGV[1] .. 'ak:' .. digest, 'id', 'u', 'sc', 'c')
+    local rec = redis.call('HMGET', ARGV[1] .. 'ak:' .. digest, 'id', 'u', 'sc', 'c', 'o')
     if rec[1] and rec[2] and rec[3] and rec[4] then
-      table.insert(out, {digest, rec[1], rec[2], rec[3], rec[4]})
+      table.insert(out, {digest, rec[1], rec[2], rec[3], rec[4], rec[5] or ''})
     end
   end
 end

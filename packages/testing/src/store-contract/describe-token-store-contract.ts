@@ -118,6 +118,23 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect(await store.findRefreshToken(randomDigest())).toBeNull();
       });
 
+      it('keeps the organization of a family: saved, found from every instance, answered and carried by rotations', async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR, organization: 'c1' });
+        await store.saveRefreshToken(old);
+        expect(await peer.findRefreshToken(old.digest)).toEqual(old);
+        const next = { ...successor(old, t0 + 2 * HOUR), organization: 'c1' };
+        expect(await peer.rotateRefreshToken(old.digest, next, t0 + MINUTE)).toEqual({ status: 'rotated', record: old });
+        expect(await store.findRefreshToken(next.digest)).toEqual(next);
+        expect(await store.rotateRefreshToken(old.digest, { ...successor(old, t0 + 2 * HOUR), organization: 'c1' }, t0 + 2 * MINUTE)).toEqual({
+          status: 'reused',
+          record: old,
+        });
+        // A record without an organization reads back without one.
+        const plain = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(plain);
+        expect((await peer.findRefreshToken(plain.digest))?.organization).toBeUndefined();
+      });
+
       it('rotates a current token: answers the OLD record, stores the next, keeps the spent one findable', async () => {
         const old = refreshRecord({ expiresAt: t0 + HOUR });
         await store.saveRefreshToken(old);
@@ -556,6 +573,17 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect(await store.findApiKey(record.digest)).toEqual(record);
         expect(await peer.findApiKey(record.digest)).toEqual(record);
         expect(await store.findApiKey(randomDigest())).toBeNull();
+      });
+
+      it('keeps the organization a key is bound to (found and listed), and none when it has none', async () => {
+        const userId = randomId();
+        const bound = apiKeyRecord({ userId, organization: 'c1' });
+        const plain = apiKeyRecord({ userId });
+        await store.saveApiKey(bound);
+        await store.saveApiKey(plain);
+        expect(await peer.findApiKey(bound.digest)).toEqual(bound);
+        expect((await peer.findApiKey(plain.digest))?.organization).toBeUndefined();
+        expect([...(await peer.listApiKeysOfUser(userId))].sort(byId)).toEqual([bound, plain].sort(byId));
       });
 
       it('keeps an empty scope list as an empty list', async () => {
