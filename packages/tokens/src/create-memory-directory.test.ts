@@ -41,4 +41,28 @@ describe('createMemoryDirectory', () => {
     expect(() => directory.add({ id: 'u3', email: 'c@example.com', role: 'agent', kind: 'robot' as never })).toThrow(/kind/);
     expect(() => directory.update('u2', { role: 5 as never })).toThrow(/role/);
   });
+
+  it('keeps organizations and memberships: frozen copies, malformed ones refused (TypeError)', async () => {
+    const directory = createMemoryDirectory(
+      [{ id: 'u1', email: 'a@example.com', role: 'agent', memberships: [{ organization: 'c1', role: 'admin' }] }],
+      { organizations: [{ id: 'r1', path: 'r1' }, { id: 'c1', path: 'r1#c1', name: 'Customer one' } as never] },
+    );
+    expect(await directory.findOrganization('c1')).toEqual({ id: 'c1', path: 'r1#c1', name: 'Customer one' });
+    expect(await directory.findOrganization('c2')).toBeNull();
+    const user = await directory.findById('u1');
+    expect(Object.isFrozen(user?.memberships)).toBe(true);
+    expect(Object.isFrozen(user?.memberships?.[0])).toBe(true);
+    await expectCode(Promise.resolve().then(() => directory.addOrganization({ id: 'c1', path: 'r1#c1' })), 'ERR_INVALID_REQUEST');
+    for (const organization of [{ id: '', path: '' }, { id: 'c2', path: 'r1#c3' }, { id: 'c2', path: 'r1##c2' }, { id: 'c2', path: '#c2' }, null]) {
+      expect(() => directory.addOrganization(organization as never)).toThrow(TypeError);
+    }
+    for (const memberships of ['c1', [{ organization: '', role: 'agent' }], [{ organization: 'c1' }], [{ organization: 'c1', role: 'agent', path: 'r1#c2' }], [null]]) {
+      expect(() => directory.update('u1', { memberships: memberships as never })).toThrow(/membership/);
+    }
+    expect(directory.deleteOrganization('c1')).toBe(true);
+    expect(directory.deleteOrganization('c1')).toBe(false);
+    expect(() => createMemoryDirectory([], { separator: 'ab' })).toThrow(TypeError);
+    const slashes = createMemoryDirectory([], { separator: '/', organizations: [{ id: 'c1', path: 'r1/c1' }] });
+    expect(await slashes.findOrganization('c1')).toMatchObject({ path: 'r1/c1' });
+  });
 });
