@@ -63,7 +63,7 @@ function queryValues(url: string, name: string): string[] {
 /**
  * Answers the token endpoint (`/v2/auth/token`); every decision is the auth service's:
  *
- * - `POST {email, password}` logs in, `POST {refreshToken}` refreshes (rotating): 200 with the
+ * - `POST {email, password, organization?}` logs in (in that organization, with memberships), `POST {refreshToken}` refreshes (rotating): 200 with the
  *   {@link TokenResponse} and `Cache-Control: no-store` (RFC 6749 §5.1). The body is read by
  *   `request.readBody()` and checked by {@link readTokenRequest}.
  * - `GET ?refreshToken=…` refreshes: exactly one non-empty parameter ({@link readRefreshToken}).

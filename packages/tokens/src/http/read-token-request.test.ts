@@ -21,6 +21,22 @@ describe('readTokenRequest', () => {
     expect(readTokenRequest({ refreshToken: 'rt', email: undefined })).toEqual({ kind: 'refresh', refreshToken: 'rt' });
   });
 
+  it('passes the organization of a login on (issue #12); a malformed one is ERR_INVALID_REQUEST', () => {
+    expect(readTokenRequest({ email: 'a@b', password: 'p', organization: 'c1' })).toEqual({
+      kind: 'login',
+      input: { email: 'a@b', password: 'p', organization: 'c1' },
+    });
+    expect(readTokenRequest(parseFormBody('email=a%40b&password=p&organization=c1'))).toEqual({
+      kind: 'login',
+      input: { email: 'a@b', password: 'p', organization: 'c1' },
+    });
+    expect(readTokenRequest({ email: 'a@b', password: 'p', organization: undefined })).toEqual({ kind: 'login', input: { email: 'a@b', password: 'p' } });
+    for (const organization of ['', 7, null, ['c1'], { id: 'c1' }]) {
+      expect(codeOf(() => readTokenRequest({ email: 'a@b', password: 'p', organization })), JSON.stringify(organization)).toBe('ERR_INVALID_REQUEST');
+    }
+    expect(codeOf(() => readTokenRequest({ refreshToken: 'rt', organization: 'c1' }))).toBe('ERR_INVALID_REQUEST');
+  });
+
   it('reads a form body, and refuses a repeated field', () => {
     expect(readTokenRequest(parseFormBody('email=a%40b&password=p'))).toEqual({ kind: 'login', input: { email: 'a@b', password: 'p' } });
     expect(codeOf(() => readTokenRequest(parseFormBody('refreshToken=a&refreshToken=b')))).toBe('ERR_INVALID_REQUEST');

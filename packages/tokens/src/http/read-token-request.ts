@@ -21,9 +21,10 @@ function has(body: Record<string, unknown>, key: string): boolean {
 }
 
 /**
- * Reads the body of `POST /v2/auth/token`: `{ email, password }` logs in, `{ refreshToken }`
- * refreshes. Anything else (not a plain object, both forms at once, non-string or empty values,
- * a repeated form field) is `ERR_INVALID_REQUEST`. Whether the credentials are right is the
+ * Reads the body of `POST /v2/auth/token`: `{ email, password, organization? }` logs in (in that
+ * organization, for users with memberships), `{ refreshToken }` refreshes (in the session's own
+ * organization: naming one there is refused). Anything else (not a plain object, both forms at
+ * once, non-string or empty values, a repeated form field) is `ERR_INVALID_REQUEST`. Whether the credentials are right is the
  * auth service's decision.
  *
  * @example
@@ -31,6 +32,7 @@ function has(body: Record<string, unknown>, key: string): boolean {
  * import { readTokenRequest } from '@scopeladder/tokens/http';
  *
  * readTokenRequest({ email: 'ada@example.com', password: '…' }); // { kind: 'login', input: { email, password } }
+ * readTokenRequest({ email: 'eve@example.com', password: '…', organization: 'c1' }); // … input: { email, password, organization }
  * readTokenRequest({ refreshToken: 'rt_…' });                     // { kind: 'refresh', refreshToken: 'rt_…' }
  * readTokenRequest({ email: 'ada@example.com' });                 // throws ERR_INVALID_REQUEST
  * ```
@@ -40,10 +42,14 @@ export function readTokenRequest(body: unknown): TokenRequest {
   const wantsRefresh = has(body, 'refreshToken');
   const wantsLogin = has(body, 'email') || has(body, 'password');
   if (wantsRefresh && wantsLogin) fail('ERR_INVALID_REQUEST', 'Send either email and password, or refreshToken');
+  const wantsOrganization = has(body, 'organization');
+  if (wantsRefresh && wantsOrganization) fail('ERR_INVALID_REQUEST', 'A refresh stays in its organization: log in to act in another');
   if (wantsRefresh) return { kind: 'refresh', refreshToken: readRefreshToken(body.refreshToken) };
-  const { email, password } = body;
+  const { email, password, organization } = body;
   if (typeof email !== 'string' || email === '' || typeof password !== 'string' || password === '') {
     fail('ERR_INVALID_REQUEST', 'email and password must be non-empty strings');
   }
-  return { kind: 'login', input: { email, password } };
+  if (!wantsOrganization) return { kind: 'login', input: { email, password } };
+  if (typeof organization !== 'string' || organization === '') fail('ERR_INVALID_REQUEST', 'organization must be a non-empty string');
+  return { kind: 'login', input: { email, password, organization } };
 }
