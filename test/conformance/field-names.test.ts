@@ -6,7 +6,6 @@ import { ADAPTERS } from './fixtures/adapters.js';
 import { startSession, type Session } from './fixtures/session.js';
 import { HOSTILE_USER_FIELDS } from '../support/field-name-cases.js';
 
-
 describe.each(ADAPTERS)('body field names on $name', (adapter) => {
   let session: Session;
   beforeAll(async () => {

@@ -20,7 +20,6 @@ const ADMIN = { email: 'admin@field-names.example', password: 'field-names-admin
 const PASSWORD = 'field-names-user-password';
 const PREFIX = uniquePrefix('field-names');
 
-
 let build: Build;
 let redis: Redis;
 const servers = new Map<string, ServerProcess>();

@@ -1,11 +1,4 @@
-import type {
-  ApiKeyRecord,
-  RefreshTokenRecord,
-  RevokeFamiliesOptions,
-  RotateRefreshResult,
-  ThrottleState,
-  TokenStore,
-} from '@scopeladder/tokens';
+import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
 import type { Redis, RedisOptions } from 'ioredis';
 import { createConnection } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
@@ -245,9 +238,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async findRefreshToken(digest) {
       assertText(digest, 'digest');
-      const [userId, familyId, expiresAt] = await connection.run((redis) =>
-        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e'),
-      );
+      const [userId, familyId, expiresAt] = await connection.run((redis) => redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e'));
       if (userId == null || familyId == null || expiresAt == null) return null;
       return decodeRefreshToken(digest, userId, familyId, expiresAt);
     },
@@ -283,11 +274,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
       const except = options.except;
       if (except !== undefined) assertText(except, 'options.except');
-      const reply = await connection.evalScript(
-        REVOKE_FAMILIES_OF_USER,
-        [keys.familiesOfUser(userId)],
-        [String(now), except ?? '', grace, prefix],
-      );
+      const reply = await connection.evalScript(REVOKE_FAMILIES_OF_USER, [keys.familiesOfUser(userId)], [String(now), except ?? '', grace, prefix]);
       return typeof reply === 'number' ? reply : 0;
     },
 
@@ -319,9 +306,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async findApiKey(digest) {
       assertText(digest, 'digest');
-      const [id, userId, scopes, createdAt] = await connection.run((redis) =>
-        redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c'),
-      );
+      const [id, userId, scopes, createdAt] = await connection.run((redis) => redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c'));
       if (id == null || userId == null || scopes == null || createdAt == null) return null;
       return decodeApiKey(digest, id, userId, scopes, createdAt);
     },

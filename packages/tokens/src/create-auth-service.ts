@@ -229,7 +229,12 @@ export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(optio
 
 function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext {
   const directory = options.directory;
-  if (typeof directory !== 'object' || directory === null || typeof directory.findById !== 'function' || typeof directory.findByEmail !== 'function') {
+  if (
+    typeof directory !== 'object' ||
+    directory === null ||
+    typeof directory.findById !== 'function' ||
+    typeof directory.findByEmail !== 'function'
+  ) {
     throw new TypeError('directory is required: an object with findById(id) and findByEmail(email)');
   }
   if (directory.verifyPassword !== undefined && typeof directory.verifyPassword !== 'function') {
@@ -251,9 +256,23 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
 
   const store = options.store ?? createMemoryStore();
   const storeMethods = [
-    'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked', 'revokeFamiliesOfUser',
-    'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
-    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'releaseHit', 'clearHits',
+    'saveRefreshToken',
+    'findRefreshToken',
+    'rotateRefreshToken',
+    'revokeFamily',
+    'isFamilyRevoked',
+    'revokeFamiliesOfUser',
+    'revokeAccessToken',
+    'isAccessTokenRevoked',
+    'saveApiKey',
+    'findApiKey',
+    'deleteApiKey',
+    'deleteApiKeysOfUser',
+    'listApiKeysOfUser',
+    'hit',
+    'peek',
+    'releaseHit',
+    'clearHits',
   ] as const;
   if (typeof store !== 'object' || store === null || storeMethods.some((name) => typeof store[name] !== 'function')) {
     throw new TypeError(`store must implement TokenStore (${storeMethods.join(', ')})`);

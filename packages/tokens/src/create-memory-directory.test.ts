@@ -33,10 +33,19 @@ describe('createMemoryDirectory', () => {
 
   it('refuses duplicate ids and emails (ERR_INVALID_REQUEST) and malformed records (TypeError)', async () => {
     const directory = createMemoryDirectory([{ id: 'u1', email: 'a@example.com', role: 'agent' }]);
-    await expectCode(Promise.resolve().then(() => directory.add({ id: 'u1', email: 'b@example.com', role: 'agent' })), 'ERR_INVALID_REQUEST');
-    await expectCode(Promise.resolve().then(() => directory.add({ id: 'u2', email: 'A@example.com', role: 'agent' })), 'ERR_INVALID_REQUEST');
+    await expectCode(
+      Promise.resolve().then(() => directory.add({ id: 'u1', email: 'b@example.com', role: 'agent' })),
+      'ERR_INVALID_REQUEST',
+    );
+    await expectCode(
+      Promise.resolve().then(() => directory.add({ id: 'u2', email: 'A@example.com', role: 'agent' })),
+      'ERR_INVALID_REQUEST',
+    );
     directory.add({ id: 'u2', email: 'b@example.com', role: 'agent' });
-    await expectCode(Promise.resolve().then(() => directory.update('u2', { email: 'a@EXAMPLE.com' })), 'ERR_INVALID_REQUEST');
+    await expectCode(
+      Promise.resolve().then(() => directory.update('u2', { email: 'a@EXAMPLE.com' })),
+      'ERR_INVALID_REQUEST',
+    );
     expect(() => directory.add({ id: '', email: 'c@example.com', role: 'agent' })).toThrow(TypeError);
     expect(() => directory.add({ id: 'u3', email: 'c@example.com', role: 'agent', kind: 'robot' as never })).toThrow(/kind/);
     expect(() => directory.update('u2', { role: 5 as never })).toThrow(/role/);

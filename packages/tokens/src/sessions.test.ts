@@ -45,7 +45,7 @@ describe('endSessionsOfUser', () => {
     expect(principal.scopes).toEqual(['agent']);
   });
 
-  it('keeps the `except` session (the caller\'s own) and ends the others', async () => {
+  it("keeps the `except` session (the caller's own) and ends the others", async () => {
     const { auth } = await setup();
     const mine = await auth.login({ email: 'agent@example.com', password: PASSWORD });
     const other = await auth.login({ email: 'agent@example.com', password: PASSWORD });

@@ -32,7 +32,13 @@ describe('readTokenRequest', () => {
     ['null', null],
     ['an array', [{ email: 'a@b', password: 'p' }]],
     ['a string', 'email=a@b'],
-    ['a class instance', new (class Body { email = 'a@b'; password = 'p'; })()],
+    [
+      'a class instance',
+      new (class Body {
+        email = 'a@b';
+        password = 'p';
+      })(),
+    ],
     ['an empty object', {}],
     ['both forms at once', { email: 'a@b', password: 'p', refreshToken: 'rt' }],
     ['a refresh with a password', { password: 'p', refreshToken: 'rt' }],

@@ -18,12 +18,7 @@ export interface PreparedRefreshToken {
  * record's `familyExpiresAt` also covers the access token issued with it, so the user's session
  * index (and `endSessionsOfUser`) keeps the family as long as either can be used.
  */
-export function prepareRefreshToken(
-  context: ServiceContext,
-  userId: string,
-  familyId: string,
-  nowMs: number,
-): PreparedRefreshToken {
+export function prepareRefreshToken(context: ServiceContext, userId: string, familyId: string, nowMs: number): PreparedRefreshToken {
   if (!isEmbeddableUserId(userId)) fail('ERR_INTERNAL', 'The user id cannot be embedded in a refresh token');
   const value = createRefreshTokenValue(context.random, userId);
   return {

@@ -15,11 +15,7 @@ import { isScopeladderError, parseScope } from '@scopeladder/core';
  * - a scope the ladder does not know, above the bot's current role, or the top scope (`admin`)
  *   unless `allowAdminApiKeys` → `ERR_SCOPE_NOT_ALLOWED`.
  */
-export async function createApiKey(
-  context: ServiceContext,
-  botUserId: unknown,
-  scopes: unknown,
-): Promise<CreateApiKeyResult> {
+export async function createApiKey(context: ServiceContext, botUserId: unknown, scopes: unknown): Promise<CreateApiKeyResult> {
   if (typeof botUserId !== 'string' || botUserId === '') fail('ERR_INVALID_REQUEST', 'A bot user id is required');
   if (!Array.isArray(scopes)) fail('ERR_SCOPE_MALFORMED', 'Malformed scope: expected an array of scopes');
   let requested: readonly string[];
@@ -42,8 +38,6 @@ export async function createApiKey(
   const apiKey = createApiKeyValue(context.random);
   const id = randomHex(context.random, 12);
   const stored = Object.freeze([...requested]);
-  await callStore(() =>
-    context.store.saveApiKey({ digest: sha256Hex(apiKey), id, userId: bot.id, scopes: stored, createdAt: now(context) }),
-  );
+  await callStore(() => context.store.saveApiKey({ digest: sha256Hex(apiKey), id, userId: bot.id, scopes: stored, createdAt: now(context) }));
   return Object.freeze({ id, apiKey, userId: bot.id, scopes: stored });
 }
