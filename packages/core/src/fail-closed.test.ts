@@ -99,6 +99,7 @@ describe('scopes that only look like real ones', () => {
     ['ADMIN'],
     [{ toString: () => 'admin' }],
     ['admin\u0000'],
+    // eslint-disable-next-line no-new-wrappers
     [new String('admin')],
   ];
 

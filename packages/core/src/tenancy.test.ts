@@ -11,7 +11,6 @@ import {
   definePolicy,
   httpErrorFor,
   isScopeladderError,
-  type ChatShipperAction,
   type ChatShipperResource,
   type Policy,
   type Principal,

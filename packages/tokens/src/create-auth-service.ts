@@ -363,6 +363,7 @@ function resolveThrottle(throttle: AuthServiceOptions<AnyPolicy>['throttle']): T
 }
 
 function checkName(name: string, value: unknown): string {
+  // eslint-disable-next-line no-control-regex
   if (typeof value !== 'string' || value === '' || value.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(value)) {
     throw new TypeError(`${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, without control characters`);
   }

@@ -3,6 +3,7 @@
 // by checkFieldName and by policies (which precompute the skeletons of their protected fields).
 
 /** C0 controls, DEL, C1 controls, LINE SEPARATOR and PARAGRAPH SEPARATOR. */
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**

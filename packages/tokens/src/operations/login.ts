@@ -1,5 +1,4 @@
 import type { LoginInput, RequestContext, TokenResponse } from '../service-types.js';
-import type { UserRecord } from '../directory.js';
 import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
 import { callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, newFamilyId, prepareRefreshToken } from '../lib/issue-tokens.js';
