@@ -40,7 +40,8 @@ function number(value: string | undefined, fallback: number, name: string): numb
 
 const quick = values.quick === true;
 const suites = (values.suite ?? '').split(',').filter(Boolean);
-for (const s of suites) if (!(SUITES as readonly string[]).includes(s)) throw new TypeError(`--suite: unknown suite ${s} (known: ${SUITES.join(', ')})`);
+for (const s of suites)
+  if (!(SUITES as readonly string[]).includes(s)) throw new TypeError(`--suite: unknown suite ${s} (known: ${SUITES.join(', ')})`);
 
 const micro = {
   rounds: number(values.rounds, quick ? 2 : 5, 'rounds'),
@@ -58,7 +59,9 @@ const log = (line: string) => console.log(line);
 
 const startedAt = new Date();
 const machine = machineInfo();
-log(`scopeladder bench — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(' ')}${quick ? ' (quick run)' : ''}`);
+log(
+  `scopeladder bench — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(' ')}${quick ? ' (quick run)' : ''}`,
+);
 if (!machine.exposeGc) log('note: run with node --expose-gc (as `pnpm bench` does) so mitata can collect garbage between measurements');
 
 // Each suite is imported only when it runs, so one suite's dependencies (say, an adapter being

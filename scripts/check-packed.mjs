@@ -168,7 +168,7 @@ try {
     const mine = errors.filter((line) => !line.startsWith('node_modules/') || line.startsWith('node_modules/@scopeladder/'));
     for (const line of errors.filter((line) => !mine.includes(line))) thirdParty.add(line.replace(/^(\S+?)\(.*?error (TS\d+).*$/, '$1 $2'));
     if (mine.length > 0 || (status !== 0 && errors.length === 0)) ours.push(`${mode}:\n${mine.length > 0 ? mine.join('\n') : output}`);
-    else console.log(`${mode}: clean${mode === 'node10' ? "" : " (typo probes rejected)"}`);
+    else console.log(`${mode}: clean${mode === 'node10' ? '' : ' (typo probes rejected)'}`);
   }
   if (thirdParty.size > 0) console.log(`not ours, in other packages' declarations (skipLibCheck off):\n  ${[...thirdParty].join('\n  ')}`);
   if (ours.length > 0) throw new Error(`tsc --strict:\n${ours.join('\n')}`);

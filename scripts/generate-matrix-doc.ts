@@ -31,7 +31,10 @@ export function renderMatrixDoc(): string {
       .filter((resource) => policy.protectedFields(action, resource).length > 0)
       .map(
         (resource) =>
-          `| ${action} | ${resource} | ${policy.protectedFields(action, resource).map((f) => `\`${f}\``).join(', ')} | ${policy.requiredScope(action, resource) ?? 'nobody'} |`,
+          `| ${action} | ${resource} | ${policy
+            .protectedFields(action, resource)
+            .map((f) => `\`${f}\``)
+            .join(', ')} | ${policy.requiredScope(action, resource) ?? 'nobody'} |`,
       ),
   );
 

@@ -38,8 +38,13 @@ const pkg = {
 };
 for (const k of ['dependencies', 'peerDependencies', 'devDependencies']) if (!Object.keys(pkg[k]).length) delete pkg[k];
 writeFileSync(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + '\n');
-writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src'] }, null, 2) + '\n');
-writeFileSync(`${dir}/tsup.config.ts`, `import { defineConfig } from 'tsup';
+writeFileSync(
+  `${dir}/tsconfig.json`,
+  JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src'] }, null, 2) + '\n',
+);
+writeFileSync(
+  `${dir}/tsup.config.ts`,
+  `import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -51,6 +56,7 @@ export default defineConfig({
   target: 'node20',
   external: [/^@scopeladder\\//],
 });
-`);
+`,
+);
 copyFileSync('LICENSE', `${dir}/LICENSE`);
 if (!existsSync(`${dir}/src/index.ts`)) writeFileSync(`${dir}/src/index.ts`, 'export {};\n');

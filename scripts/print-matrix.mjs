@@ -18,9 +18,7 @@ if (format === 'json') {
   const scopes = chatshipperPolicy.ladder.scopes.join(' < ');
   const protectedFields = chatshipperPolicy.protectedFields('update', 'User').join(', ');
   if (format === 'text') {
-    process.stdout.write(
-      `ChatShipper decision table (scopes cascade: ${scopes}; + allowed, - denied; record "own" = the user's own record)\n\n`,
-    );
+    process.stdout.write(`ChatShipper decision table (scopes cascade: ${scopes}; + allowed, - denied; record "own" = the user's own record)\n\n`);
   }
   process.stdout.write(renderDecisionTable(chatshipperPolicy, { format }));
   if (format === 'text') {

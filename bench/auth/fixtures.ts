@@ -28,11 +28,7 @@ export async function createBenchDirectory() {
 }
 
 /** An HS256 service as an application would configure it (defaults, plus issuer and audience). */
-export function createHsService(
-  directory: AuthServiceOptions['directory'],
-  secret: string,
-  extra: Partial<AuthServiceOptions> = {},
-): AuthService {
+export function createHsService(directory: AuthServiceOptions['directory'], secret: string, extra: Partial<AuthServiceOptions> = {}): AuthService {
   return createAuthService({ directory, keys: { algorithm: 'HS256', secret }, issuer: ISSUER, audience: AUDIENCE, ...extra });
 }
 

@@ -70,7 +70,10 @@ async function main(): Promise<void> {
       } while (cursor !== '0');
       await redisStore.close();
     });
-    for (const [storeName, store] of [['memory', createMemoryStore()], ['redis', redisStore]] as const) {
+    for (const [storeName, store] of [
+      ['memory', createMemoryStore()],
+      ['redis', redisStore],
+    ] as const) {
       const auth = createAuthService({ directory, store, keys: { algorithm: 'HS256', secret }, throttle: false });
       const header = `Bearer ${(await auth.login({ email: USER.email, password: PASSWORD })).token}`;
       const { principal } = await auth.authenticate(header);

@@ -130,7 +130,8 @@ export async function runAuthSuite(options: MicroOptions & { readonly freshPool?
     {
       id: 'jose-hs',
       title: 'jose `jwtVerify`, HS256',
-      detail: '`jwtVerify(token, key, { algorithms, issuer, audience, typ })` on the same token, the HMAC key imported once as a `CryptoKey`: signature + claims only',
+      detail:
+        '`jwtVerify(token, key, { algorithms, issuer, audience, typ })` on the same token, the HMAC key imported once as a `CryptoKey`: signature + claims only',
       fn: async () => do_not_optimize(await jwtVerify(hsLogin, hsSecretKey, verifyOptions('HS256'))),
     },
     {

@@ -20,10 +20,11 @@ export function createOracle(): Oracle {
   for (const row of rows) (row.self ? self : any).set(`${row.action} ${row.resource}`, row);
   const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
   if (!sameSet(chatshipperPolicy.resources, RESOURCES) || !sameSet(chatshipperPolicy.actions, ACTIONS)) {
-    throw new Error('oracle: the policy\'s resources/actions differ from the benchmark vocabulary (bench/decision/model.ts)');
+    throw new Error("oracle: the policy's resources/actions differ from the benchmark vocabulary (bench/decision/model.ts)");
   }
-  if (!sameSet(chatshipperPolicy.ladder.scopes, SCOPES)) throw new Error('oracle: the policy\'s scopes differ from the benchmark\'s');
-  if (any.size !== ACTIONS.length * RESOURCES.length) throw new Error(`oracle: expected ${ACTIONS.length * RESOURCES.length} non-self rows, got ${any.size}`);
+  if (!sameSet(chatshipperPolicy.ladder.scopes, SCOPES)) throw new Error("oracle: the policy's scopes differ from the benchmark's");
+  if (any.size !== ACTIONS.length * RESOURCES.length)
+    throw new Error(`oracle: expected ${ACTIONS.length * RESOURCES.length} non-self rows, got ${any.size}`);
 
   const rowOf = (map: Map<string, Row>, action: Action, resource: Resource) => map.get(`${action} ${resource}`);
   return {

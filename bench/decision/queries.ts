@@ -37,7 +37,10 @@ function instanceQuery(random: () => number, who: BenchPrincipal): InstanceQuery
     const own = random() < 0.5;
     return Object.freeze({ principal: who, action, resource: 'User', recordId: own ? who.id : hexId(random), own });
   }
-  const resource: Resource = pick(random, RESOURCES.filter((r) => r !== 'User'));
+  const resource: Resource = pick(
+    random,
+    RESOURCES.filter((r) => r !== 'User'),
+  );
   return Object.freeze({ principal: who, action, resource, recordId: hexId(random), own: false });
 }
 

@@ -41,12 +41,15 @@ export async function runDecisionSuite(options: MicroOptions): Promise<DecisionS
   const implementations = await createImplementations();
   const baseline = createBaseline();
 
-  log('decision: verifying every implementation against core\'s decision table…');
+  log("decision: verifying every implementation against core's decision table…");
   const verifications = implementations.map((implementation) => verifyImplementation(implementation, oracle, matrix, timed));
   assertAllAgree(verifications);
   for (const v of verifications) log(`  ${v.name}: ${v.checks} checks agree`);
 
-  const contenders = [...implementations.map((implementation) => ({ implementation, baseline: false })), { implementation: baseline, baseline: true }];
+  const contenders = [
+    ...implementations.map((implementation) => ({ implementation, baseline: false })),
+    { implementation: baseline, baseline: true },
+  ];
   const rows = {} as Record<DecisionKind, DecisionRowResult[]>;
   for (const kind of DECISION_KINDS) {
     log(`decision: ${DECISION_KIND_TITLES[kind]}`);
@@ -54,7 +57,12 @@ export async function runDecisionSuite(options: MicroOptions): Promise<DecisionS
     const cases = loops.map((c, index) => ({
       id: String(index),
       operations: BATCH[kind],
-      fn: kind === 'type' ? () => do_not_optimize(c.loops.type()) : kind === 'instance' ? () => do_not_optimize(c.loops.instance()) : () => do_not_optimize(c.loops.fresh()),
+      fn:
+        kind === 'type'
+          ? () => do_not_optimize(c.loops.type())
+          : kind === 'instance'
+            ? () => do_not_optimize(c.loops.instance())
+            : () => do_not_optimize(c.loops.fresh()),
     }));
     const results = await runMicro(cases, options);
     rows[kind] = loops.map((c, index) => ({ implementation: c.implementation, baseline: c.baseline, result: results[index]! }));

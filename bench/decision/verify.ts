@@ -30,12 +30,7 @@ function describe(q: TypeQuery | InstanceQuery): string {
  * checks that one full pass of the loops over `timed` allows exactly as many queries as the oracle
  * does (so the timed inputs are answered correctly too).
  */
-export function verifyImplementation(
-  implementation: DecisionImplementation,
-  oracle: Oracle,
-  matrix: QuerySet,
-  timed?: QuerySet,
-): Verification {
+export function verifyImplementation(implementation: DecisionImplementation, oracle: Oracle, matrix: QuerySet, timed?: QuerySet): Verification {
   const disagreements: Disagreement[] = [];
   let checks = 0;
   const scopeOf = (q: TypeQuery) => q.principal.scopes[0]!;
@@ -70,8 +65,10 @@ export function verifyImplementation(
     const gotFresh = pass({ type: EMPTY, instance: EMPTY, fresh: timed.fresh }, timed.fresh.length).fresh();
     checks += 3;
     if (gotType !== expectType) disagreements.push({ check: 'timed set', detail: 'allowed type-level queries', expected: expectType, got: gotType });
-    if (gotInstance !== expectInstance) disagreements.push({ check: 'timed set', detail: 'allowed instance queries', expected: expectInstance, got: gotInstance });
-    if (gotFresh !== expectFresh) disagreements.push({ check: 'timed set', detail: 'allowed new-principal queries', expected: expectFresh, got: gotFresh });
+    if (gotInstance !== expectInstance)
+      disagreements.push({ check: 'timed set', detail: 'allowed instance queries', expected: expectInstance, got: gotInstance });
+    if (gotFresh !== expectFresh)
+      disagreements.push({ check: 'timed set', detail: 'allowed new-principal queries', expected: expectFresh, got: gotFresh });
   }
   return { name: implementation.name, checks, disagreements };
 }

@@ -36,17 +36,65 @@ export interface HttpCase {
 
 export const HTTP_CASES: readonly HttpCase[] = [
   { id: 'express-bare', framework: 'express', title: 'bare route', guarded: false },
-  { id: 'express-scopeladder', framework: 'express', title: 'scopeladder: `auth.authorize(\'list\', \'Conversation\')`', guarded: true, bare: 'express-bare' },
-  { id: 'express-scopeladder-nocache', framework: 'express', title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)', guarded: true, bare: 'express-bare' },
-  { id: 'express-oauth2-jwt-bearer', framework: 'express', title: 'express-oauth2-jwt-bearer: `auth({ secret, tokenSigningAlg: \'HS256\' })` + `requiredScopes(\'agent\')`', guarded: true, bare: 'express-bare' },
+  {
+    id: 'express-scopeladder',
+    framework: 'express',
+    title: "scopeladder: `auth.authorize('list', 'Conversation')`",
+    guarded: true,
+    bare: 'express-bare',
+  },
+  {
+    id: 'express-scopeladder-nocache',
+    framework: 'express',
+    title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)',
+    guarded: true,
+    bare: 'express-bare',
+  },
+  {
+    id: 'express-oauth2-jwt-bearer',
+    framework: 'express',
+    title: "express-oauth2-jwt-bearer: `auth({ secret, tokenSigningAlg: 'HS256' })` + `requiredScopes('agent')`",
+    guarded: true,
+    bare: 'express-bare',
+  },
   { id: 'fastify-bare', framework: 'fastify', title: 'bare route', guarded: false },
-  { id: 'fastify-scopeladder', framework: 'fastify', title: 'scopeladder: route config `{ action: \'list\', subject: \'Conversation\' }`', guarded: true, bare: 'fastify-bare' },
-  { id: 'fastify-scopeladder-nocache', framework: 'fastify', title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)', guarded: true, bare: 'fastify-bare' },
-  { id: 'fastify-jwt', framework: 'fastify', title: '@fastify/jwt (defaults: no cache) + scope check in `onRequest`', guarded: true, bare: 'fastify-bare' },
-  { id: 'fastify-jwt-cache', framework: 'fastify', title: '@fastify/jwt with `verify: { cache: true }` + scope check', guarded: true, bare: 'fastify-bare' },
+  {
+    id: 'fastify-scopeladder',
+    framework: 'fastify',
+    title: "scopeladder: route config `{ action: 'list', subject: 'Conversation' }`",
+    guarded: true,
+    bare: 'fastify-bare',
+  },
+  {
+    id: 'fastify-scopeladder-nocache',
+    framework: 'fastify',
+    title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)',
+    guarded: true,
+    bare: 'fastify-bare',
+  },
+  {
+    id: 'fastify-jwt',
+    framework: 'fastify',
+    title: '@fastify/jwt (defaults: no cache) + scope check in `onRequest`',
+    guarded: true,
+    bare: 'fastify-bare',
+  },
+  {
+    id: 'fastify-jwt-cache',
+    framework: 'fastify',
+    title: '@fastify/jwt with `verify: { cache: true }` + scope check',
+    guarded: true,
+    bare: 'fastify-bare',
+  },
   { id: 'koa-bare', framework: 'koa', title: 'bare route', guarded: false },
-  { id: 'koa-scopeladder', framework: 'koa', title: 'scopeladder: `auth.authorize(\'list\', \'Conversation\')`', guarded: true, bare: 'koa-bare' },
-  { id: 'koa-scopeladder-nocache', framework: 'koa', title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)', guarded: true, bare: 'koa-bare' },
+  { id: 'koa-scopeladder', framework: 'koa', title: "scopeladder: `auth.authorize('list', 'Conversation')`", guarded: true, bare: 'koa-bare' },
+  {
+    id: 'koa-scopeladder-nocache',
+    framework: 'koa',
+    title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)',
+    guarded: true,
+    bare: 'koa-bare',
+  },
 ];
 
 /** A listening server. */
@@ -67,7 +115,10 @@ function scopeAllows(scope: unknown): boolean {
 // Errors of the competitors' middleware as a small JSON answer (Express's default handler would
 // print a stack page); not on the measured path, which only sees 200s.
 const jsonErrors: ErrorRequestHandler = (error: { status?: number; headers?: Record<string, string>; code?: string }, _req, res, _next) => {
-  res.status(error.status ?? 500).set(error.headers ?? {}).json({ code: error.code ?? 'error' });
+  res
+    .status(error.status ?? 500)
+    .set(error.headers ?? {})
+    .json({ code: error.code ?? 'error' });
 };
 
 function listenNode(server: Server): Promise<RunningServer> {
@@ -106,14 +157,9 @@ export async function startCase(id: string, secret: string): Promise<RunningServ
     }
     case 'express-oauth2-jwt-bearer': {
       const app = express();
-      app.get(
-        ROUTE,
-        oauth2Bearer({ issuer: ISSUER, audience: AUDIENCE, secret, tokenSigningAlg: 'HS256' }),
-        requiredScopes('agent'),
-        (_req, res) => {
-          res.json(BODY);
-        },
-      );
+      app.get(ROUTE, oauth2Bearer({ issuer: ISSUER, audience: AUDIENCE, secret, tokenSigningAlg: 'HS256' }), requiredScopes('agent'), (_req, res) => {
+        res.json(BODY);
+      });
       app.use(jsonErrors);
       return listenNode(createServer(app));
     }

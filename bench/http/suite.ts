@@ -138,7 +138,9 @@ export async function runHttpSuite(options: HttpOptions): Promise<HttpSuiteResul
         }
         const cpuPerRequest = cpuMicros / Math.max(1, result.requests.total);
         rounds.get(httpCase.id)!.push({ result, cpuPerRequest });
-        log(`  round ${round + 1}/${options.rounds} ${httpCase.id}: ${Math.round(result.requests.average)} req/s, server CPU ${cpuPerRequest.toFixed(1)} µs/request`);
+        log(
+          `  round ${round + 1}/${options.rounds} ${httpCase.id}: ${Math.round(result.requests.average)} req/s, server CPU ${cpuPerRequest.toFixed(1)} µs/request`,
+        );
       } finally {
         await stopServer(child);
       }

@@ -136,7 +136,7 @@ function decisionSection(d: DecisionSuiteResult): string[] {
 function authSection(a: AuthSuiteResult): string[] {
   const lines: string[] = ['## 2. Authentication', ''];
   lines.push(
-    'Per call of `service.authenticate(\'Bearer …\')` (memory store, default options but `issuer`/`audience`), which returns the principal *and* its CASL ability and checks revocation in the store; beside `jose.jwtVerify` alone. Each credential was checked to be accepted with the right principal, and a forged JWT and an unknown API key to be refused, before timing.',
+    "Per call of `service.authenticate('Bearer …')` (memory store, default options but `issuer`/`audience`), which returns the principal *and* its CASL ability and checks revocation in the store; beside `jose.jwtVerify` alone. Each credential was checked to be accepted with the right principal, and a forged JWT and an unknown API key to be refused, before timing.",
     '',
     '| case | what | median | rounds | ÷ jose |',
     '|---|---|--:|---|--:|',
@@ -144,7 +144,9 @@ function authSection(a: AuthSuiteResult): string[] {
   for (const c of a.cases) {
     const r = a.results.get(c.id)!;
     const jose = c.compareWith === undefined ? undefined : a.results.get(c.compareWith);
-    lines.push(`| ${c.title} | ${c.detail} | ${formatNs(r.medianNs)} | ${rounds(r.roundsNs, formatNs)} | ${jose === undefined ? '—' : ratio(r.medianNs / jose.medianNs)} |`);
+    lines.push(
+      `| ${c.title} | ${c.detail} | ${formatNs(r.medianNs)} | ${rounds(r.roundsNs, formatNs)} | ${jose === undefined ? '—' : ratio(r.medianNs / jose.medianNs)} |`,
+    );
   }
   lines.push('');
   return lines;
@@ -200,7 +202,10 @@ export function renderReport(input: ReportInput): string {
     '',
   );
   if ((m.loadAverage[0] ?? 0) > m.cores * 0.5) {
-    lines.push(`> The machine was busy at start (1-minute load ${m.loadAverage[0]} on ${m.cores} cores): absolute numbers are inflated and noisy; ratios measured in the same run hold up better.`, '');
+    lines.push(
+      `> The machine was busy at start (1-minute load ${m.loadAverage[0]} on ${m.cores} cores): absolute numbers are inflated and noisy; ratios measured in the same run hold up better.`,
+      '',
+    );
   }
   lines.push('## Versions', '', '| package | version | loaded from |', '|---|---|---|');
   for (const p of input.versions.ours) lines.push(`| ${p.name} | ${p.version} | \`${p.loadedFrom ?? '?'}\` |`);

@@ -53,13 +53,33 @@ function loop(check: (q: (typeof queries)[number]) => unknown): () => unknown {
 }
 
 const cases: MicroCase[] = [
-  { id: 'policy.can(p, action, instance) — no tenancy (today)', fn: loop((q) => chatshipperPolicy.can(q.principal, q.action, q.instance)), operations: BATCH },
-  { id: 'policy.can(p, action, instance) — tenancy', fn: loop((q) => chatshipperTenantPolicy.can(q.principal, q.action, q.instance)), operations: BATCH },
-  { id: 'ability.can(action, instance) — no tenancy (today)', fn: loop((q) => plainAbilities.get(q.principal)!.can(q.action, q.instance)), operations: BATCH },
+  {
+    id: 'policy.can(p, action, instance) — no tenancy (today)',
+    fn: loop((q) => chatshipperPolicy.can(q.principal, q.action, q.instance)),
+    operations: BATCH,
+  },
+  {
+    id: 'policy.can(p, action, instance) — tenancy',
+    fn: loop((q) => chatshipperTenantPolicy.can(q.principal, q.action, q.instance)),
+    operations: BATCH,
+  },
+  {
+    id: 'ability.can(action, instance) — no tenancy (today)',
+    fn: loop((q) => plainAbilities.get(q.principal)!.can(q.action, q.instance)),
+    operations: BATCH,
+  },
   { id: 'ability.can(action, instance) — tenancy', fn: loop((q) => tenantAbilities.get(q.principal)!.can(q.action, q.instance)), operations: BATCH },
-  { id: 'ability.can(action, type) — no tenancy (today)', fn: loop((q) => plainAbilities.get(q.principal)!.can(q.action, q.type)), operations: BATCH },
+  {
+    id: 'ability.can(action, type) — no tenancy (today)',
+    fn: loop((q) => plainAbilities.get(q.principal)!.can(q.action, q.type)),
+    operations: BATCH,
+  },
   { id: 'ability.can(action, type) — tenancy', fn: loop((q) => tenantAbilities.get(q.principal)!.can(q.action, q.type)), operations: BATCH },
-  { id: 'policy.filterFor(p, action, type) — tenancy', fn: loop((q) => chatshipperTenantPolicy.filterFor(q.principal, q.action, q.type).kind !== 'none'), operations: BATCH },
+  {
+    id: 'policy.filterFor(p, action, type) — tenancy',
+    fn: loop((q) => chatshipperTenantPolicy.filterFor(q.principal, q.action, q.type).kind !== 'none'),
+    operations: BATCH,
+  },
   {
     id: 'policy.filterFor(p, action, type).query — tenancy',
     fn: loop((q) => {

@@ -33,7 +33,7 @@ describe('the organizations example runs as documented', () => {
     });
   });
 
-  it('answers another tenant\'s record as not found', () => {
+  it("answers another tenant's record as not found", () => {
     expect(updateAnotherTenants()).toEqual({ status: 404, body: { code: 'ERR_NOT_FOUND', message: 'Conversation not found' } });
   });
 });

@@ -16,8 +16,14 @@ export async function createTenantService() {
     ],
   });
   directory.add({
-    id: EVE, email: 'eve@example.com', role: 'guest', passwordHash: await hashPassword('s3cret-passphrase', { N: 1024 }),
-    memberships: [{ organization: 'c1', role: 'admin' }, { organization: 'r1', role: 'guest' }],
+    id: EVE,
+    email: 'eve@example.com',
+    role: 'guest',
+    passwordHash: await hashPassword('s3cret-passphrase', { N: 1024 }),
+    memberships: [
+      { organization: 'c1', role: 'admin' },
+      { organization: 'r1', role: 'guest' },
+    ],
   });
   directory.add({ id: BOT, email: 'bot@example.com', role: 'bot', kind: 'bot', memberships: [{ organization: 'c1', role: 'bot' }] });
   const service = createAuthService({
@@ -29,9 +35,13 @@ export async function createTenantService() {
   return { directory, service };
 }
 
-const conversation = (id: string, organization: string, organizationPath: string) =>
-  subject('Conversation', { id, organization, organizationPath });
-const records = [conversation('k1', 'r1', 'r1'), conversation('k2', 'c1', 'r1#c1'), conversation('k3', 's1', 'r1#c1#s1'), conversation('k4', 'c2', 'r1#c2')];
+const conversation = (id: string, organization: string, organizationPath: string) => subject('Conversation', { id, organization, organizationPath });
+const records = [
+  conversation('k1', 'r1', 'r1'),
+  conversation('k2', 'c1', 'r1#c1'),
+  conversation('k3', 's1', 'r1#c1#s1'),
+  conversation('k4', 'c2', 'r1#c2'),
+];
 
 /** The ids of the conversations a principal may fetch. */
 function reached(principal: Principal): string[] {

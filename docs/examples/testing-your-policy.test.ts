@@ -3,13 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { definePolicy } from '@scopeladder/core';
-import {
-  PolicyAssertionError,
-  arbitraries,
-  assertDecisionTableFile,
-  assertNoSelfEscalation,
-  assertPolicyInvariants,
-} from '@scopeladder/testing';
+import { PolicyAssertionError, arbitraries, assertDecisionTableFile, assertNoSelfEscalation, assertPolicyInvariants } from '@scopeladder/testing';
 import { notesMatrix, notesPolicy, notesScopes } from './testing-notes-policy.js';
 
 // The fields our accounts must protect from their own users.

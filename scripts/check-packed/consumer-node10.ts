@@ -16,4 +16,14 @@ const auth = createExpressAuth({ service });
 auth.authorize('fetch', 'User', { load: (req) => ({ id: String(req.params['id']) }) });
 const spec: GuardSpec<unknown> | undefined = undefined;
 const fixture: StoreContractFixture | undefined = undefined;
-void [chatshipperPolicy, readJsonBody, spec, scopeladderPlugin, createKoaAuth, createRedisStore, assertDenyByDefault, describeTokenStoreContract, fixture];
+void [
+  chatshipperPolicy,
+  readJsonBody,
+  spec,
+  scopeladderPlugin,
+  createKoaAuth,
+  createRedisStore,
+  assertDenyByDefault,
+  describeTokenStoreContract,
+  fixture,
+];

@@ -43,9 +43,7 @@ assert.equal(typeof core.definePolicy, 'function');
 
 // tokens
 const password = 'correct horse battery staple';
-const directory = createMemoryDirectory([
-  { id: admin.id, email: 'ada@example.com', role: 'admin', passwordHash: await hashPassword(password) },
-]);
+const directory = createMemoryDirectory([{ id: admin.id, email: 'ada@example.com', role: 'admin', passwordHash: await hashPassword(password) }]);
 const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
 const session = await service.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });
 const context = await service.authenticate(`Bearer ${session.token}`);
@@ -118,7 +116,12 @@ const prefix = `scopeladder-packed:${Date.now().toString(36)}-${randomBytes(4).t
 const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 try {
   const redisStore = createRedisStore({ client: redis, prefix });
-  const record = { digest: randomBytes(32).toString('hex'), userId: admin.id, familyId: randomBytes(16).toString('hex'), expiresAt: Date.now() + 60_000 };
+  const record = {
+    digest: randomBytes(32).toString('hex'),
+    userId: admin.id,
+    familyId: randomBytes(16).toString('hex'),
+    expiresAt: Date.now() + 60_000,
+  };
   await redisStore.saveRefreshToken(record);
   assert.deepEqual(await redisStore.findRefreshToken(record.digest), record);
   const redisService = createAuthService({ directory, store: redisStore, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });

@@ -51,10 +51,15 @@ describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
     // The token endpoint reads its (JSON or form) bodies with the same checks: every refusal of the
     // table that is about the body itself gets the same answer there.
     const tokenRows = bodyCases(BODY_LIMIT).filter(
-      (row) => row.route === 'create' && row.code !== undefined && row.code !== 'ERR_INVALID_REQUEST' && row.status !== 413 && !row.name.includes('form'),
+      (row) =>
+        row.route === 'create' && row.code !== undefined && row.code !== 'ERR_INVALID_REQUEST' && row.status !== 413 && !row.name.includes('form'),
     );
     it.each(tokenRows.map((row) => ({ ...row, label: row.name })))('the token endpoint: $label → $status $code', async (row) => {
-      const reply = await session.send('/v2/auth/token', { method: 'POST', headers: row.headers, ...(row.body === undefined ? {} : { body: row.body }) });
+      const reply = await session.send('/v2/auth/token', {
+        method: 'POST',
+        headers: row.headers,
+        ...(row.body === undefined ? {} : { body: row.body }),
+      });
       expect(reply.status, reply.text).toBe(row.status);
       expect(reply.json).toEqual({ code: row.code, message: expect.any(String) });
     });
@@ -66,8 +71,14 @@ describe.each(ADAPTERS)('request bodies on $name', (adapter) => {
       });
       // Content-Length framed (a GET without it sends no body: the bytes would start the next request).
       for (const headers of [
-        [['content-type', 'text/plain'], ['content-length', '1']],
-        [['content-type', 'application/json'], ['content-length', '1']],
+        [
+          ['content-type', 'text/plain'],
+          ['content-length', '1'],
+        ],
+        [
+          ['content-type', 'application/json'],
+          ['content-length', '1'],
+        ],
       ] as const) {
         const reply = await session.as('admin', `/v2/conversations/${conversation.id}`, { method: 'GET', headers, body: '{' });
         expect(reply.status, reply.text).toBe(200);

@@ -6,7 +6,6 @@ import { ADAPTERS } from './fixtures/adapters.js';
 import { startSession, type Session } from './fixtures/session.js';
 import { HOSTILE_USER_FIELDS } from '../support/field-name-cases.js';
 
-
 describe.each(ADAPTERS)('body field names on $name', (adapter) => {
   let session: Session;
   beforeAll(async () => {
@@ -23,6 +22,7 @@ describe.each(ADAPTERS)('body field names on $name', (adapter) => {
     expect(reply.status, reply.text).toBe(400);
     expect(reply.json).toEqual({ code: 'ERR_FIELD_NAME_INVALID', message: expect.any(String) });
     // The message never carries a raw control character or a non-ASCII look-alike.
+    // eslint-disable-next-line no-control-regex
     expect(reply.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   }
 

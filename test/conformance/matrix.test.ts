@@ -42,34 +42,31 @@ describe.each(ADAPTERS)('matrix through HTTP on $name', (adapter) => {
     return fixture.id;
   }
 
-  describe.each(TABLE.map((row) => ({ ...row, name: `${row.action} ${row.resource}${row.self ? ' (self)' : ''}` })))(
-    '$name',
-    (row) => {
-      it.each(ROLES)('as %s', async (role) => {
-        const base = RESOURCE_PATHS[row.resource as ResourceType];
-        const id = row.action === 'list' || row.action === 'create' ? undefined : targetOf(row, role);
-        const path = id === undefined ? base : `${base}/${id}`;
-        const method = { list: 'GET', fetch: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE' }[row.action];
-        const json = row.action === 'create' || row.action === 'update' ? { name: `by ${role}` } : undefined;
-        const reply = await session.as(role, path, { method, ...(json === undefined ? {} : { json }) });
+  describe.each(TABLE.map((row) => ({ ...row, name: `${row.action} ${row.resource}${row.self ? ' (self)' : ''}` })))('$name', (row) => {
+    it.each(ROLES)('as %s', async (role) => {
+      const base = RESOURCE_PATHS[row.resource as ResourceType];
+      const id = row.action === 'list' || row.action === 'create' ? undefined : targetOf(row, role);
+      const path = id === undefined ? base : `${base}/${id}`;
+      const method = { list: 'GET', fetch: 'GET', create: 'POST', update: 'PATCH', delete: 'DELETE' }[row.action];
+      const json = row.action === 'create' || row.action === 'update' ? { name: `by ${role}` } : undefined;
+      const reply = await session.as(role, path, { method, ...(json === undefined ? {} : { json }) });
 
-        if (row.allowed[role as keyof typeof row.allowed]) {
-          expect(reply.status, reply.text).toBe(SUCCESS_STATUS[row.action]);
-          if (row.action === 'fetch' || row.action === 'update') expect(reply.json.id).toBe(id);
-          if (row.action === 'create') expect(reply.json).toMatchObject({ name: `by ${role}` });
-          if (row.action === 'delete') expect(session.world.resources.get(row.resource as ResourceType, id)).toBeNull();
+      if (row.allowed[role as keyof typeof row.allowed]) {
+        expect(reply.status, reply.text).toBe(SUCCESS_STATUS[row.action]);
+        if (row.action === 'fetch' || row.action === 'update') expect(reply.json.id).toBe(id);
+        if (row.action === 'create') expect(reply.json).toMatchObject({ name: `by ${role}` });
+        if (row.action === 'delete') expect(session.world.resources.get(row.resource as ResourceType, id)).toBeNull();
+      } else {
+        expect(reply.status, reply.text).toBe(403);
+        if (row.requiredScope === null) {
+          expect(reply.json.code).toBe('ERR_FORBIDDEN');
         } else {
-          expect(reply.status, reply.text).toBe(403);
-          if (row.requiredScope === null) {
-            expect(reply.json.code).toBe('ERR_FORBIDDEN');
-          } else {
-            expect(reply.json).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', requiredScope: row.requiredScope });
-            expect(reply.headers['www-authenticate']).toContain('error="insufficient_scope"');
-            expect(reply.headers['www-authenticate']).toContain(`scope="${row.requiredScope}"`);
-          }
-          if (id !== undefined) expect(session.world.resources.get(row.resource as ResourceType, id)).not.toBeNull();
+          expect(reply.json).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', requiredScope: row.requiredScope });
+          expect(reply.headers['www-authenticate']).toContain('error="insufficient_scope"');
+          expect(reply.headers['www-authenticate']).toContain(`scope="${row.requiredScope}"`);
         }
-      });
-    },
-  );
+        if (id !== undefined) expect(session.world.resources.get(row.resource as ResourceType, id)).not.toBeNull();
+      }
+    });
+  });
 });

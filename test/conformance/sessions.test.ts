@@ -20,12 +20,13 @@ describe.each(ADAPTERS)('ending sessions on $name', (adapter) => {
     await session.close();
   });
 
-  const refresh = (refreshToken: string): Promise<Reply> =>
-    session.send(`/v2/auth/token?refreshToken=${encodeURIComponent(refreshToken)}`);
+  const refresh = (refreshToken: string): Promise<Reply> => session.send(`/v2/auth/token?refreshToken=${encodeURIComponent(refreshToken)}`);
 
   function expectRevoked(reply: Reply): void {
     expect(reply.status, reply.text).toBe(401);
-    expect(reply.headers['www-authenticate']).toBe('Bearer realm="scopeladder", error="invalid_token", error_description="The access token was revoked"');
+    expect(reply.headers['www-authenticate']).toBe(
+      'Bearer realm="scopeladder", error="invalid_token", error_description="The access token was revoked"',
+    );
     expect(reply.json.code).toBe('ERR_TOKEN_REVOKED');
   }
 

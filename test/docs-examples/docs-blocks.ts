@@ -25,5 +25,8 @@ export function syncBlock(doc: string, example: string): void {
   const text = readFileSync(ROOT + doc, 'utf8');
   const code = readFileSync(ROOT + example, 'utf8');
   if (!blockPattern(example).test(text)) throw new Error(`${doc} has no block for ${example}`);
-  writeFileSync(ROOT + doc, text.replace(blockPattern(example), (_all, open: string, _old: string, close: string) => open + code + close));
+  writeFileSync(
+    ROOT + doc,
+    text.replace(blockPattern(example), (_all, open: string, _old: string, close: string) => open + code + close),
+  );
 }

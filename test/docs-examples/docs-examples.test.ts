@@ -137,7 +137,11 @@ describe.each(EXAMPLES)('the $name example runs as documented', ({ start }) => {
     expect((await call('/v2/conversations', { token: demoted.token })).status).toBe(403);
     // A role outside the ladder is refused, and an update that keeps the role ends nothing.
     expect((await call(`/v2/users/${dora.user}`, { method: 'PATCH', token: admin.token, json: { role: 'root' } })).status).toBe(400);
-    const rename = await call(`/v2/users/${dora.user}`, { method: 'PATCH', token: admin.token, json: { email: 'dora2@example.test', role: 'guest' } });
+    const rename = await call(`/v2/users/${dora.user}`, {
+      method: 'PATCH',
+      token: admin.token,
+      json: { email: 'dora2@example.test', role: 'guest' },
+    });
     expect(rename.status).toBe(200);
     expect((await call(`/v2/users/${dora.user}`, { token: demoted.token })).status).toBe(200);
 
@@ -161,7 +165,7 @@ describe.each(EXAMPLES)('the $name example runs as documented', ({ start }) => {
     expect(((await response.json()) as { code: string }).code).toBe('ERR_AUTH_REQUIRED');
   });
 
-  it('answers an unknown route with the JSON 404 of core\'s table', async () => {
+  it("answers an unknown route with the JSON 404 of core's table", async () => {
     const admin = await login(OPTIONS.adminEmail, OPTIONS.adminPassword);
     const reply = await call('/v2/no-such-route', { token: admin.token });
     expect(reply.status).toBe(404);

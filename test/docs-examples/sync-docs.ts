@@ -13,5 +13,8 @@ const BODY_DOC = 'docs/request-bodies.md';
 const bodyDoc = readFileSync(ROOT + BODY_DOC, 'utf8');
 const bodyTable = /(<!-- body-table:start -->\n)[\s\S]*?(<!-- body-table:end -->)/;
 if (!bodyTable.test(bodyDoc)) throw new Error(`${BODY_DOC} has no body-table markers`);
-writeFileSync(ROOT + BODY_DOC, bodyDoc.replace(bodyTable, (_all, open: string, close: string) => open + renderBodyTable() + close));
+writeFileSync(
+  ROOT + BODY_DOC,
+  bodyDoc.replace(bodyTable, (_all, open: string, close: string) => open + renderBodyTable() + close),
+);
 console.log(`${BODY_DOC} ← test/support/body-cases.ts`);

@@ -39,7 +39,9 @@ export function markdownPages(): string[] {
   const examples = readdirSync(ROOT + 'examples', { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => `examples/${entry.name}/README.md`);
-  const docs = readdirSync(ROOT + 'docs').filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  const docs = readdirSync(ROOT + 'docs')
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
   return ['README.md', ...packages, ...examples, ...docs].filter((file) => {
     try {
       readFileSync(ROOT + file);
@@ -97,8 +99,7 @@ export function preludeOf(name: string): string {
 }
 
 /** Where a block lives in the program: beside test/package.json (ESM, the frameworks resolvable). */
-const virtualPath = (block: TsBlock): string =>
-  `${ROOT}test/docs-examples/__blocks__/${block.file.replace(/[/.]/g, '_')}_${block.line}.ts`;
+const virtualPath = (block: TsBlock): string => `${ROOT}test/docs-examples/__blocks__/${block.file.replace(/[/.]/g, '_')}_${block.line}.ts`;
 
 function sourceOf(block: TsBlock): string {
   const preludes = block.check.kind === 'compile' ? block.check.preludes : [];
@@ -107,12 +108,16 @@ function sourceOf(block: TsBlock): string {
 }
 
 function compilerOptions(): ts.CompilerOptions {
-  const parsed = ts.getParsedCommandLineOfConfigFile(`${ROOT}tsconfig.json`, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    `${ROOT}tsconfig.json`,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  });
+  );
   if (parsed === undefined) throw new Error('tsconfig.json could not be read');
   return { ...parsed.options, noEmit: true, strict: true };
 }
@@ -129,9 +134,7 @@ function typecheck(group: readonly TsBlock[], options: ts.CompilerOptions): Map<
   };
   host.getSourceFile = (path, language, onError, shouldCreate) => {
     const block = sources.get(path);
-    return block === undefined
-      ? getSourceFile(path, language, onError, shouldCreate)
-      : ts.createSourceFile(path, sourceOf(block), language, true);
+    return block === undefined ? getSourceFile(path, language, onError, shouldCreate) : ts.createSourceFile(path, sourceOf(block), language, true);
   };
   const program = ts.createProgram([...sources.keys()], options, host);
   const result = new Map<TsBlock, string[]>(group.map((block) => [block, []]));

@@ -47,10 +47,26 @@ export const DEEP_BODY = `{"a":${'['.repeat(6000)}${']'.repeat(6000)}}`;
 /** The cases, for a server whose JSON body limit is `limit` bytes. */
 export function bodyCases(limit: number): readonly BodyCase[] {
   return [
-    { name: 'malformed JSON (`{"name": `)', route: 'create', headers: [JSON_TYPE], body: '{"name": ', status: 400, code: 'ERR_INVALID_REQUEST', decidedBy: 'reader' },
-    { name: '`text/plain`', route: 'create', headers: [['content-type', 'text/plain']], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE', decidedBy: 'reader' },
     {
-      name: 'a form (`application/x-www-form-urlencoded`, curl\'s `-d`)',
+      name: 'malformed JSON (`{"name": `)',
+      route: 'create',
+      headers: [JSON_TYPE],
+      body: '{"name": ',
+      status: 400,
+      code: 'ERR_INVALID_REQUEST',
+      decidedBy: 'reader',
+    },
+    {
+      name: '`text/plain`',
+      route: 'create',
+      headers: [['content-type', 'text/plain']],
+      body: '{"name":"x"}',
+      status: 415,
+      code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
+    },
+    {
+      name: "a form (`application/x-www-form-urlencoded`, curl's `-d`)",
       route: 'create',
       headers: [['content-type', 'application/x-www-form-urlencoded']],
       body: 'name=x',
@@ -76,7 +92,15 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
       decidedBy: 'reader',
     },
-    { name: 'a body without `Content-Type`', route: 'create', headers: [], body: '{"name":"x"}', status: 415, code: 'ERR_UNSUPPORTED_MEDIA_TYPE', decidedBy: 'reader' },
+    {
+      name: 'a body without `Content-Type`',
+      route: 'create',
+      headers: [],
+      body: '{"name":"x"}',
+      status: 415,
+      code: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+      decidedBy: 'reader',
+    },
     {
       name: '`Content-Encoding: gzip` on a body that is not gzip',
       route: 'create',
@@ -132,7 +156,15 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       note: 'the reader yields `undefined`, whatever the method and `Content-Type`; the application deletes',
       decidedBy: 'application',
     },
-    { name: 'nested deeper than 64 levels (6,000 here)', route: 'create', headers: [JSON_TYPE], body: DEEP_BODY, status: 400, code: 'ERR_BODY_TOO_DEEP', decidedBy: 'reader' },
+    {
+      name: 'nested deeper than 64 levels (6,000 here)',
+      route: 'create',
+      headers: [JSON_TYPE],
+      body: DEEP_BODY,
+      status: 400,
+      code: 'ERR_BODY_TOO_DEEP',
+      decidedBy: 'reader',
+    },
     {
       name: 'a field name with a control character, or `__proto__`, at any depth',
       route: 'create',
@@ -151,7 +183,15 @@ export function bodyCases(limit: number): readonly BodyCase[] {
       code: 'ERR_PAYLOAD_TOO_LARGE',
       decidedBy: 'reader',
     },
-    { name: 'bad percent-encoding in the path (`/v2/…/%zz`)', route: 'fetch', id: '%zz', headers: [], status: 400, code: 'ERR_INVALID_REQUEST', decidedBy: 'router' },
+    {
+      name: 'bad percent-encoding in the path (`/v2/…/%zz`)',
+      route: 'fetch',
+      id: '%zz',
+      headers: [],
+      status: 400,
+      code: 'ERR_INVALID_REQUEST',
+      decidedBy: 'router',
+    },
   ];
 }
 

@@ -8,11 +8,7 @@ import type { Action, BenchPrincipal, DecisionImplementation, DecisionLoops, Que
 /** The grants: each role adds what its scope gains over the one below. */
 export function createChatShipperAccessControl(): AccessControl {
   const ac = new AccessControl({}, { policy: { ownerField: 'id' } });
-  ac.grant('guest')
-    .do('fetch:own', 'User')
-    .do('update:own', 'User')
-    .do('fetch:any', 'Conversation')
-    .do('create:any', 'Message');
+  ac.grant('guest').do('fetch:own', 'User').do('update:own', 'User').do('fetch:any', 'Conversation').do('create:any', 'Message');
   ac.grant('agent')
     .extend('guest')
     .do('list:any', 'Conversation')
@@ -65,10 +61,27 @@ export function createChatShipperAccessControl(): AccessControl {
   return ac;
 }
 
-interface User { readonly id: string }
-interface TypeInput { readonly role: string; readonly spec: string; readonly resource: Resource }
-interface InstanceInput { readonly role: string; readonly user: User; readonly spec: string; readonly resource: Resource; readonly record: { readonly id: string } }
-interface FreshInput { readonly principal: BenchPrincipal; readonly spec: string; readonly resource: Resource; readonly record: { readonly id: string } }
+interface User {
+  readonly id: string;
+}
+interface TypeInput {
+  readonly role: string;
+  readonly spec: string;
+  readonly resource: Resource;
+}
+interface InstanceInput {
+  readonly role: string;
+  readonly user: User;
+  readonly spec: string;
+  readonly resource: Resource;
+  readonly record: { readonly id: string };
+}
+interface FreshInput {
+  readonly principal: BenchPrincipal;
+  readonly spec: string;
+  readonly resource: Resource;
+  readonly record: { readonly id: string };
+}
 
 // Action specs are precomputed per query (no string building inside the timed loop).
 const anySpec = (action: Action) => `${action}:any`;
@@ -85,7 +98,12 @@ function makeLoops(ac: AccessControl, queries: QuerySet, batch: number): Decisio
     resource: q.resource,
     record: { id: q.recordId },
   }));
-  const fresh: FreshInput[] = queries.fresh.map((q) => ({ principal: q.principal, spec: ownSpec(q.action), resource: q.resource, record: { id: q.recordId } }));
+  const fresh: FreshInput[] = queries.fresh.map((q) => ({
+    principal: q.principal,
+    spec: ownSpec(q.action),
+    resource: q.resource,
+    record: { id: q.recordId },
+  }));
   let t = 0;
   let i = 0;
   let f = 0;

@@ -2,7 +2,11 @@
 // with a trivial "check" (a property read and a comparison). Its time is included in every row.
 import type { Action, DecisionImplementation, DecisionLoops, QuerySet, Resource } from '../model.js';
 
-interface Input { readonly id: string; readonly action: Action; readonly resource: Resource }
+interface Input {
+  readonly id: string;
+  readonly action: Action;
+  readonly resource: Resource;
+}
 
 function loops(queries: QuerySet, batch: number): DecisionLoops {
   const types: Input[] = queries.type.map((q) => ({ id: q.principal.id, action: q.action, resource: q.resource }));

@@ -79,10 +79,24 @@ g, bot, agent
 g, admin, bot
 `;
 
-interface Sub { readonly role: string; readonly id: string }
-interface Obj { readonly type: Resource; readonly id: string | null }
-interface Input { readonly sub: Sub; readonly obj: Obj; readonly action: Action }
-interface FreshInput { readonly principal: BenchPrincipal; readonly obj: Obj; readonly action: Action }
+interface Sub {
+  readonly role: string;
+  readonly id: string;
+}
+interface Obj {
+  readonly type: Resource;
+  readonly id: string | null;
+}
+interface Input {
+  readonly sub: Sub;
+  readonly obj: Obj;
+  readonly action: Action;
+}
+interface FreshInput {
+  readonly principal: BenchPrincipal;
+  readonly obj: Obj;
+  readonly action: Action;
+}
 
 const subOf = (p: BenchPrincipal): Sub => ({ role: p.scopes[0] as string, id: p.id });
 // A type-level request carries no record id, so only "any" lines can match: allowed on every record.
@@ -132,7 +146,10 @@ function makeLoops(enforcer: Enforcer, queries: QuerySet, batch: number): Decisi
  * casbin with the model and policy above (or others: the tests feed it broken ones to show the
  * verification catches them). No per-principal state: a new principal costs only its request object.
  */
-export async function createCasbin({ model = CASBIN_MODEL, policy = CASBIN_POLICY }: { model?: string; policy?: string } = {}): Promise<DecisionImplementation> {
+export async function createCasbin({
+  model = CASBIN_MODEL,
+  policy = CASBIN_POLICY,
+}: { model?: string; policy?: string } = {}): Promise<DecisionImplementation> {
   const enforcer = await newEnforcer(newModelFromString(model), new StringAdapter(policy));
   return {
     name: 'casbin',

@@ -7,9 +7,21 @@ import type { Action, BenchPrincipal, DecisionImplementation, DecisionLoops, Que
 type Target = Resource | (ForcedSubject<Resource> & { id: string });
 type Ability = MongoAbility<[Action, Target]>;
 
-interface TypeInput { readonly ability: Ability; readonly action: Action; readonly resource: Resource }
-interface InstanceInput { readonly ability: Ability; readonly action: Action; readonly target: Target }
-interface FreshInput { readonly principal: BenchPrincipal; readonly action: Action; readonly target: Target }
+interface TypeInput {
+  readonly ability: Ability;
+  readonly action: Action;
+  readonly resource: Resource;
+}
+interface InstanceInput {
+  readonly ability: Ability;
+  readonly action: Action;
+  readonly target: Target;
+}
+interface FreshInput {
+  readonly principal: BenchPrincipal;
+  readonly action: Action;
+  readonly target: Target;
+}
 
 /** A new ability from the principal's rules: the per-request cost of plain CASL. */
 function buildAbility(principal: BenchPrincipal): Ability {
@@ -26,7 +38,11 @@ function loops(queries: QuerySet, batch: number): DecisionLoops {
     action: q.action,
     target: subject(q.resource, { id: q.recordId }),
   }));
-  const fresh: FreshInput[] = queries.fresh.map((q) => ({ principal: q.principal, action: q.action, target: subject(q.resource, { id: q.recordId }) }));
+  const fresh: FreshInput[] = queries.fresh.map((q) => ({
+    principal: q.principal,
+    action: q.action,
+    target: subject(q.resource, { id: q.recordId }),
+  }));
   let t = 0;
   let i = 0;
   let f = 0;

@@ -23,7 +23,17 @@ const ANY: Readonly<Record<Action, Row>> = {
   delete: { Organization: ADMIN, OrganizationGroup: ADMIN, User: ADMIN, Conversation: ADMIN, Message: ADMIN, Contact: ADMIN, KnowledgeItem: BOT,   Form: ADMIN, Service: ADMIN },
 };
 
-const NO_SELF: Row = { Organization: NEVER, OrganizationGroup: NEVER, User: NEVER, Conversation: NEVER, Message: NEVER, Contact: NEVER, KnowledgeItem: NEVER, Form: NEVER, Service: NEVER };
+const NO_SELF: Row = {
+  Organization: NEVER,
+  OrganizationGroup: NEVER,
+  User: NEVER,
+  Conversation: NEVER,
+  Message: NEVER,
+  Contact: NEVER,
+  KnowledgeItem: NEVER,
+  Form: NEVER,
+  Service: NEVER,
+};
 /** Lowest rank allowed on one's own record (the "(self)" rows). */
 const SELF: Readonly<Record<Action, Row>> = {
   list: NO_SELF,
@@ -50,9 +60,24 @@ function canInstance(rank: number, principalId: string, action: Action, resource
   return rank >= ANY[action][resource] || (rank >= SELF[action][resource] && recordId === principalId);
 }
 
-interface TypeInput { readonly rank: number; readonly action: Action; readonly resource: Resource }
-interface InstanceInput { readonly rank: number; readonly principalId: string; readonly action: Action; readonly resource: Resource; readonly recordId: string }
-interface FreshInput { readonly principal: BenchPrincipal; readonly action: Action; readonly resource: Resource; readonly recordId: string }
+interface TypeInput {
+  readonly rank: number;
+  readonly action: Action;
+  readonly resource: Resource;
+}
+interface InstanceInput {
+  readonly rank: number;
+  readonly principalId: string;
+  readonly action: Action;
+  readonly resource: Resource;
+  readonly recordId: string;
+}
+interface FreshInput {
+  readonly principal: BenchPrincipal;
+  readonly action: Action;
+  readonly resource: Resource;
+  readonly recordId: string;
+}
 
 function loops(queries: QuerySet, batch: number): DecisionLoops {
   const types: TypeInput[] = queries.type.map((q) => ({ rank: rankOf(q.principal), action: q.action, resource: q.resource }));

@@ -6,10 +6,26 @@ import type { Action, BenchPrincipal, DecisionImplementation, DecisionLoops, Que
 const policy = chatshipperPolicy;
 type Ability = PolicyAbility<Action, Resource>;
 
-interface AbilityTypeInput { readonly ability: Ability; readonly action: Action; readonly resource: Resource }
-interface AbilityInstanceInput { readonly ability: Ability; readonly action: Action; readonly target: SubjectInstance<Resource> }
-interface PrincipalInput { readonly principal: BenchPrincipal; readonly action: Action; readonly target: SubjectInstance<Resource> }
-interface PrincipalTypeInput { readonly principal: BenchPrincipal; readonly action: Action; readonly resource: Resource }
+interface AbilityTypeInput {
+  readonly ability: Ability;
+  readonly action: Action;
+  readonly resource: Resource;
+}
+interface AbilityInstanceInput {
+  readonly ability: Ability;
+  readonly action: Action;
+  readonly target: SubjectInstance<Resource>;
+}
+interface PrincipalInput {
+  readonly principal: BenchPrincipal;
+  readonly action: Action;
+  readonly target: SubjectInstance<Resource>;
+}
+interface PrincipalTypeInput {
+  readonly principal: BenchPrincipal;
+  readonly action: Action;
+  readonly resource: Resource;
+}
 
 const tag = (resource: Resource, id: string) => subject(resource, { id });
 
@@ -71,7 +87,11 @@ export function createScopeladderAbility(): DecisionImplementation {
 
 function policyLoops(queries: QuerySet, batch: number): DecisionLoops {
   const types: PrincipalTypeInput[] = queries.type.map((q) => ({ principal: q.principal, action: q.action, resource: q.resource }));
-  const instances: PrincipalInput[] = queries.instance.map((q) => ({ principal: q.principal, action: q.action, target: tag(q.resource, q.recordId) }));
+  const instances: PrincipalInput[] = queries.instance.map((q) => ({
+    principal: q.principal,
+    action: q.action,
+    target: tag(q.resource, q.recordId),
+  }));
   const fresh: PrincipalInput[] = queries.fresh.map((q) => ({ principal: q.principal, action: q.action, target: tag(q.resource, q.recordId) }));
   let t = 0;
   let i = 0;

@@ -73,11 +73,6 @@ export function formatBanner(input: BannerInput): string {
   if (config.generatedJwtSecret) {
     lines.push('  JWT_SECRET is not set: a random signing key was generated, so tokens end with this process.');
   }
-  lines.push(
-    '',
-    'Log in:',
-    `  curl -s -X POST ${base}/v2/auth/token -H 'content-type: application/json' -d ${shellQuote(login)}`,
-    '',
-  );
+  lines.push('', 'Log in:', `  curl -s -X POST ${base}/v2/auth/token -H 'content-type: application/json' -d ${shellQuote(login)}`, '');
   return lines.join('\n');
 }

@@ -12,7 +12,12 @@ describe('ensureBootstrapAdmin', () => {
     const options = { users, resources, email: 'root@example.com', password: 'p4ssword', hashPassword };
     const first = await ensureBootstrapAdmin(options);
     expect(first).toMatchObject({ created: true, role: 'admin' });
-    expect(await users.findById(first.id)).toMatchObject({ email: 'root@example.com', role: 'admin', organization: first.organization, passwordHash: 'hash:p4ssword' });
+    expect(await users.findById(first.id)).toMatchObject({
+      email: 'root@example.com',
+      role: 'admin',
+      organization: first.organization,
+      passwordHash: 'hash:p4ssword',
+    });
     expect(await resources.list('Organization')).toEqual([{ id: first.organization, organization: undefined, name: 'ChatShipper', level: 1 }]);
 
     // A second instance on the same storage (or a restart): found, left unchanged.

@@ -85,14 +85,28 @@ describe('parseConfig', () => {
     expect(parseConfig({ TRUST_PROXY: text }, { randomBytes: fixedRandom }).trustProxy).toEqual(trustProxy);
   });
 
-  it.each(['0', '33', '100', 'true', 'false', '*', 'loopback', ' ', '10.0.0.0/33', '::/129', '10.0.0.1/8/2', '10.0.0.1,', '10.0.0.1/x', '1.2.3', 'proxy.example.com', Array(65).fill('10.0.0.1').join(',')])(
-    'rejects TRUST_PROXY=%j, naming the variable',
-    (text) => {
-      const problems = problemsOf({ TRUST_PROXY: text });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^TRUST_PROXY must be a number of proxy hops from 1 to 32, or a comma-separated list/);
-    },
-  );
+  it.each([
+    '0',
+    '33',
+    '100',
+    'true',
+    'false',
+    '*',
+    'loopback',
+    ' ',
+    '10.0.0.0/33',
+    '::/129',
+    '10.0.0.1/8/2',
+    '10.0.0.1,',
+    '10.0.0.1/x',
+    '1.2.3',
+    'proxy.example.com',
+    Array(65).fill('10.0.0.1').join(','),
+  ])('rejects TRUST_PROXY=%j, naming the variable', (text) => {
+    const problems = problemsOf({ TRUST_PROXY: text });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^TRUST_PROXY must be a number of proxy hops from 1 to 32, or a comma-separated list/);
+  });
 
   it.each([
     ['24h', 86_400],
@@ -139,7 +153,7 @@ describe('parseConfig', () => {
     expect(problems.join()).not.toContain('hunter2');
   });
 
-  it('requires JWT_SECRET with REDIS_URL: instances must verify each other\'s tokens', () => {
+  it("requires JWT_SECRET with REDIS_URL: instances must verify each other's tokens", () => {
     const problems = problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET must be set when REDIS_URL is set: every instance/)]);
     expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'k'.repeat(32) })).toEqual([]);

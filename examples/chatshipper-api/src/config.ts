@@ -145,9 +145,7 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
   const ttlMs = parseDurationMs(ttlText);
   let accessTokenTtlSeconds = 86_400;
   if (ttlMs === null || ttlMs < MIN_TTL_MS || ttlMs % 1_000 !== 0) {
-    problems.push(
-      `ACCESS_TOKEN_TTL must be a whole number of seconds of at least 1s, written like 24h, 15m, 90s or 2s (got "${ttlText}")`,
-    );
+    problems.push(`ACCESS_TOKEN_TTL must be a whole number of seconds of at least 1s, written like 24h, 15m, 90s or 2s (got "${ttlText}")`);
   } else {
     accessTokenTtlSeconds = ttlMs / 1_000;
   }

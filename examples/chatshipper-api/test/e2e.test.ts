@@ -57,7 +57,10 @@ function remember(value: unknown): void {
 
 /** The login the banner's ready-to-paste curl sends, read from the server's own stdout. */
 function bannerLogin(server: ServerProcess): { email: string; password: string } {
-  const line = server.stdout().split('\n').find((text) => text.includes('curl ') && text.includes('/v2/auth/token'));
+  const line = server
+    .stdout()
+    .split('\n')
+    .find((text) => text.includes('curl ') && text.includes('/v2/auth/token'));
   const quoted = /-d '([^']*)'/.exec(line ?? '');
   if (!quoted?.[1]) throw new Error(`no login curl in the banner:\n${server.stdout()}`);
   return JSON.parse(quoted[1]) as { email: string; password: string };
@@ -248,7 +251,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(answer.body).toMatchObject({ code: 'ERR_INVALID_REQUEST', message: expect.any(String) });
     });
 
-    it('adds a fresh id and the creator\'s organization to new resources', async () => {
+    it("adds a fresh id and the creator's organization to new resources", async () => {
       const agent = actors.get('agent');
       const answer = await call('POST', '/v2/conversations', { token: agent?.token, body: { topic: 'hello' } });
       expect(answer.status).toBe(201);
@@ -260,7 +263,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     });
   });
 
-  describe('the permission matrix, from the policy\'s decision table', () => {
+  describe("the permission matrix, from the policy's decision table", () => {
     const rows: readonly DecisionRow[] = chatshipperPolicy.decisionTable();
     const cases = rows.flatMap((row) =>
       ROLES.map((role) => {
@@ -329,7 +332,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
   });
 
   describe('"(self)" rows over HTTP', () => {
-    it('lets a guest fetch and update its own record, but not another\'s', async () => {
+    it("lets a guest fetch and update its own record, but not another's", async () => {
       const guest = actors.get('guest');
       if (!guest) throw new Error('no guest');
       const own = await call('GET', `/v2/users/${guest.id}`, { token: guest.token });
@@ -378,7 +381,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect((await login(baseUrl, created.body.email, 'a-new-password')).status).toBe(200);
     });
 
-    it('lets an admin change another user\'s role', async () => {
+    it("lets an admin change another user's role", async () => {
       const created = await createUser('guest');
       const answer = await call('PATCH', `/v2/users/${created.body.id}`, { token: root.token, body: { role: 'agent' } });
       expect(answer.status).toBe(200);
@@ -567,11 +570,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(expired.body.code).toBe('ERR_TOKEN_EXPIRED');
       expect(expired.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
-      const refreshed = await request(
-        shortTtl.baseUrl,
-        'GET',
-        `/v2/auth/token?refreshToken=${encodeURIComponent(shortTtlLogin.refreshToken)}`,
-      );
+      const refreshed = await request(shortTtl.baseUrl, 'GET', `/v2/auth/token?refreshToken=${encodeURIComponent(shortTtlLogin.refreshToken)}`);
       expect(refreshed.status).toBe(200);
       remember(refreshed.body.token);
       remember(refreshed.body.refreshToken);

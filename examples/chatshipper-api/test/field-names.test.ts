@@ -20,7 +20,6 @@ const ADMIN = { email: 'admin@field-names.example', password: 'field-names-admin
 const PASSWORD = 'field-names-user-password';
 const PREFIX = uniquePrefix('field-names');
 
-
 let build: Build;
 let redis: Redis;
 const servers = new Map<string, ServerProcess>();
@@ -88,6 +87,7 @@ describe.each(FRAMEWORKS.flatMap((framework) => STORAGES.map((storage) => ({ fra
     function expectRefused(answer: Answer): void {
       expect(answer.status, answer.text).toBe(400);
       expect(answer.body).toEqual({ code: 'ERR_FIELD_NAME_INVALID', message: expect.any(String) });
+      // eslint-disable-next-line no-control-regex
       expect(answer.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     }
 

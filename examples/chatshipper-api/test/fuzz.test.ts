@@ -97,7 +97,22 @@ function send(baseUrl: string, raw: RawRequest): Promise<RawAnswer | 'reset'> {
 const fieldName = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('name', 'role', 'rоle', ' role', 'Role', 'role\u0000', 'r\u200Bole', '__proto__', 'constructor', 'email', 'password', 'organization', 'id', 'a\nb'),
+  fc.constantFrom(
+    'name',
+    'role',
+    'rоle',
+    ' role',
+    'Role',
+    'role\u0000',
+    'r\u200Bole',
+    '__proto__',
+    'constructor',
+    'email',
+    'password',
+    'organization',
+    'id',
+    'a\nb',
+  ),
 );
 
 /** Nested arrays/objects `depth` levels deep, as text (V8 parses any depth; serialising does not). */
@@ -115,9 +130,7 @@ const wideJson = fc.integer({ min: 1, max: 5000 }).map((width) => {
 
 const hugeString = fc.integer({ min: 1, max: 200 * 1024 }).map((size) => JSON.stringify({ name: 'x'.repeat(size) }));
 
-const randomObject = fc
-  .dictionary(fieldName, fc.jsonValue({ maxDepth: 4 }), { maxKeys: 8 })
-  .map((value) => JSON.stringify(value));
+const randomObject = fc.dictionary(fieldName, fc.jsonValue({ maxDepth: 4 }), { maxKeys: 8 }).map((value) => JSON.stringify(value));
 
 const bodyText = fc.oneof(
   { weight: 3, arbitrary: randomObject },

@@ -117,7 +117,9 @@ describe.each(FRAMEWORKS.flatMap((framework) => STORAGES.map((storage) => ({ fra
       const contact = await send(server.baseUrl, '/v2/contacts', { method: 'POST', headers: bearer(admin), json: { name: 'target' } });
       expect(contact.status).toBe(201);
       const id = row.id ?? (contact.json.id as string);
-      const path = { create: '/v2/contacts', update: `/v2/contacts/${id}`, delete: `/v2/contacts/${id}`, fetch: `/v2/organizations/${id}` }[row.route];
+      const path = { create: '/v2/contacts', update: `/v2/contacts/${id}`, delete: `/v2/contacts/${id}`, fetch: `/v2/organizations/${id}` }[
+        row.route
+      ];
       const method = { create: 'POST', update: 'PATCH', delete: 'DELETE', fetch: 'GET' }[row.route];
       const reply = await send(server.baseUrl, path, {
         method,
@@ -132,7 +134,10 @@ describe.each(FRAMEWORKS.flatMap((framework) => STORAGES.map((storage) => ({ fra
     it('an anonymous client never gets a body read: 401 whatever the body', async () => {
       const { server } = the();
       for (const headers of [
-        [['content-type', 'application/json'], ['content-encoding', 'gzip']],
+        [
+          ['content-type', 'application/json'],
+          ['content-encoding', 'gzip'],
+        ],
         [['content-type', 'text/plain']],
       ] as const) {
         const reply = await send(server.baseUrl, '/v2/messages', { method: 'POST', headers, body: DEEP_BODY });
@@ -142,24 +147,21 @@ describe.each(FRAMEWORKS.flatMap((framework) => STORAGES.map((storage) => ({ fra
 
     // Redis mode only: in memory nothing outside the server can corrupt a record.
     if (storage === 'redis') {
-      it(
-        'a record the storage cannot read → JSON 500 ERR_INTERNAL, logged once; the server keeps serving',
-        async () => {
-          const { server, prefix, admin } = the();
-          const id = randomBytes(12).toString('hex');
-          // A document another writer corrupted: not JSON.
-          await redis.hset(`${prefix}col:contacts:doc:${id}`, 'v', '1', 'd', '{not json');
-          const logged = (): number => (server.stderr().match(/unexpected error/g) ?? []).length;
-          const before = logged();
-          const reply = await send(server.baseUrl, `/v2/contacts/${id}`, { headers: bearer(admin) });
-          expectJsonError(reply, 500, 'ERR_INTERNAL');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          expect(logged()).toBe(before + 1);
-          expect(server.child.exitCode).toBeNull();
-          expect((await send(server.baseUrl, '/health')).status).toBe(200);
-          expect((await send(server.baseUrl, '/v2/contacts', { headers: bearer(admin) })).status).toBe(200);
-        },
-      );
+      it('a record the storage cannot read → JSON 500 ERR_INTERNAL, logged once; the server keeps serving', async () => {
+        const { server, prefix, admin } = the();
+        const id = randomBytes(12).toString('hex');
+        // A document another writer corrupted: not JSON.
+        await redis.hset(`${prefix}col:contacts:doc:${id}`, 'v', '1', 'd', '{not json');
+        const logged = (): number => (server.stderr().match(/unexpected error/g) ?? []).length;
+        const before = logged();
+        const reply = await send(server.baseUrl, `/v2/contacts/${id}`, { headers: bearer(admin) });
+        expectJsonError(reply, 500, 'ERR_INTERNAL');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(logged()).toBe(before + 1);
+        expect(server.child.exitCode).toBeNull();
+        expect((await send(server.baseUrl, '/health')).status).toBe(200);
+        expect((await send(server.baseUrl, '/v2/contacts', { headers: bearer(admin) })).status).toBe(200);
+      });
     }
   },
 );

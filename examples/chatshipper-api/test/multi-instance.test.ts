@@ -122,9 +122,7 @@ describe('two instances on one Redis', () => {
 
   it('of concurrent refreshes of one token sent to both instances, exactly one succeeds', async () => {
     const session = await login(b, ADMIN.email, ADMIN.password);
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => refresh(i % 2 === 0 ? a : b, session.refreshToken)),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refresh(i % 2 === 0 ? a : b, session.refreshToken)));
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses).toEqual([200, ...Array<number>(9).fill(401)]);
     // The losers were replays: the whole session, the winner's new token included, is revoked.

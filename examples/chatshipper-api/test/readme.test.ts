@@ -62,15 +62,11 @@ describe('README walkthrough', () => {
 
   it('documents the two start commands the test uses', () => {
     expect(README).toContain('ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD=change-me-please pnpm start');
-    expect(README).toContain(
-      'PORT=3001 ACCESS_TOKEN_TTL=2s ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD=change-me-please pnpm start',
-    );
+    expect(README).toContain('PORT=3001 ACCESS_TOKEN_TTL=2s ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD=change-me-please pnpm start');
   });
 
   it('runs from login to revocation with the documented answers', async () => {
-    const script = walkthroughScript()
-      .replaceAll('http://127.0.0.1:3000', main.baseUrl)
-      .replaceAll('http://127.0.0.1:3001', short.baseUrl);
+    const script = walkthroughScript().replaceAll('http://127.0.0.1:3000', main.baseUrl).replaceAll('http://127.0.0.1:3001', short.baseUrl);
     expect(script).toContain(main.baseUrl);
     expect(script).toContain(short.baseUrl);
 
@@ -83,16 +79,14 @@ describe('README walkthrough', () => {
       path = `${bin}${delimiter}${path}`;
     }
 
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve) => {
-        const child = spawn('bash', ['--noprofile', '--norc', '-c', `set -euo pipefail\n${script}`], { cwd: work, env: { PATH: path } });
-        let out = '';
-        let err = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-        child.once('exit', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
-      },
-    );
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('bash', ['--noprofile', '--norc', '-c', `set -euo pipefail\n${script}`], { cwd: work, env: { PATH: path } });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+      child.once('exit', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
 

@@ -49,8 +49,7 @@ afterAll(async () => {
   build?.remove();
 });
 
-const call = (method: string, path: string, options?: RequestOptions): Promise<Answer> =>
-  request(server.baseUrl, method, path, options);
+const call = (method: string, path: string, options?: RequestOptions): Promise<Answer> => request(server.baseUrl, method, path, options);
 const login = (): Promise<Answer> => call('POST', '/v2/auth/token', { body: ADMIN });
 
 /** Polls `check` until it holds (for things another process does on its own time). */

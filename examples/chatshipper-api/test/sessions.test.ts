@@ -199,7 +199,7 @@ function describeSessions(framework: Framework, storage: 'in memory' | 'on Redis
       await expectRefreshFails(session.refreshToken);
     });
 
-    it('changing one\'s own password needs `currentPassword`: missing or wrong → 403 and nothing changes', async () => {
+    it("changing one's own password needs `currentPassword`: missing or wrong → 403 and nothing changes", async () => {
       const agent = await createUser('agent');
       const session = await login(a, agent.email, PASSWORD);
       const other = await login(b, agent.email, PASSWORD);

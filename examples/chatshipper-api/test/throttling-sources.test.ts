@@ -21,6 +21,7 @@ const WRONG = 'wrong-password-123';
 
 interface Reply {
   readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON they expect
   readonly body: any;
   readonly text: string;
 }

@@ -23,8 +23,7 @@ const mongoHooks = {
   or: (conditions: unknown[]) => ({ $or: conditions }),
   empty: () => ({}),
 };
-const toMongo = (rule: { conditions?: unknown; inverted: boolean }) =>
-  rule.inverted ? { $nor: [rule.conditions] } : (rule.conditions as object);
+const toMongo = (rule: { conditions?: unknown; inverted: boolean }) => (rule.inverted ? { $nor: [rule.conditions] } : (rule.conditions as object));
 
 const ID = '5f0c8a1e9b3d2c4a6e8f0a1b';
 const OTHER = '5f0c8a1e9b3d2c4a6e8f0a1c';
@@ -105,10 +104,7 @@ describe('@casl/mongoose with selfField: "_id" (MongoDB documents): accessibleRe
     ['createMongoAbility(policy.rulesFor(p))', () => createMongoAbility(mongoPolicy.rulesFor(guest)), false],
   ] as const)('%s: Mongoose casts the filter in place without "Cannot assign to read only property"', (_name, make, shared) => {
     const ability = make();
-    const query = (User as unknown as { accessibleBy(a: unknown, action: string): mongoose.Query<unknown, unknown> }).accessibleBy(
-      ability,
-      'update',
-    );
+    const query = (User as unknown as { accessibleBy(a: unknown, action: string): mongoose.Query<unknown, unknown> }).accessibleBy(ability, 'update');
     expect(() => query.cast(User)).not.toThrow();
     const filter = query.getFilter() as { $and: [{ $or: [{ _id: unknown }] }] };
     expect(filter.$and[0].$or[0]._id).toBeInstanceOf(m.Types.ObjectId);

@@ -9,12 +9,7 @@ import { defineLadder, type Ladder } from './define-ladder.js';
  * chatshipperScopes; // ['guest', 'agent', 'bot', 'admin']
  * ```
  */
-export const chatshipperScopes: readonly ['guest', 'agent', 'bot', 'admin'] = Object.freeze([
-  'guest',
-  'agent',
-  'bot',
-  'admin',
-] as const);
+export const chatshipperScopes: readonly ['guest', 'agent', 'bot', 'admin'] = Object.freeze(['guest', 'agent', 'bot', 'admin'] as const);
 
 /**
  * A ChatShipper scope: `'guest' | 'agent' | 'bot' | 'admin'`.

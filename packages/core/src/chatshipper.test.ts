@@ -93,7 +93,12 @@ function parseOracle(text: string): Map<string, OracleEntry> {
     .trim()
     .split('\n')
     .slice(2)
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   const other = new Map<string, Record<Scope, boolean>>();
   const self = new Map<string, Record<Scope, boolean>>();
   const key = (action: string, resource: string) => `${action} ${resource}`;
@@ -148,9 +153,7 @@ const lowest = (marks: Record<Scope, boolean>): Scope | null => SCOPES.find((sco
 const SELF_ID = '5f0c8a1e9b3d2c4a6e8f0a1b';
 const OTHER_ID = '6a1d9b2f0c4e3d5b7f9a1b2c';
 
-const cases = ACTIONS.flatMap((action) =>
-  RESOURCES.flatMap((resource) => SCOPES.map((scope) => ({ action, resource, scope }))),
-);
+const cases = ACTIONS.flatMap((action) => RESOURCES.flatMap((resource) => SCOPES.map((scope) => ({ action, resource, scope }))));
 
 function authorizeOutcome(run: () => void): string {
   try {
@@ -196,9 +199,7 @@ describe('chatshipperPolicy against the documented table', () => {
     expect(ownDecision.allowed).toBe(expectSelf);
     expect(ownDecision.requiredScope).toBe(lowest(entry.self));
     expect(ownDecision.conditional).toBe(expectSelf && !expectOther);
-    expect(authorizeOutcome(() => chatshipperPolicy.authorize(principal, action, own))).toBe(
-      expectSelf ? 'allowed' : 'ERR_INSUFFICIENT_SCOPE',
-    );
+    expect(authorizeOutcome(() => chatshipperPolicy.authorize(principal, action, own))).toBe(expectSelf ? 'allowed' : 'ERR_INSUFFICIENT_SCOPE');
 
     // The type: CASL's "some instance" answer, and the route guard's "every instance" answer.
     expect(chatshipperPolicy.can(principal, action, resource)).toBe(expectOther || expectSelf);
@@ -208,9 +209,7 @@ describe('chatshipperPolicy against the documented table', () => {
     expect(chatshipperPolicy.explain(principal, action, resource, undefined, { every: true }).allowed).toBe(expectOther);
     expect(chatshipperPolicy.requiredScope(action, resource)).toBe(lowest(entry.other));
     expect(chatshipperPolicy.requiredScope(action, resource, { self: true })).toBe(lowest(entry.self));
-    expect(authorizeOutcome(() => chatshipperPolicy.authorize(principal, action, resource))).toBe(
-      expectOther ? 'allowed' : 'ERR_INSUFFICIENT_SCOPE',
-    );
+    expect(authorizeOutcome(() => chatshipperPolicy.authorize(principal, action, resource))).toBe(expectOther ? 'allowed' : 'ERR_INSUFFICIENT_SCOPE');
   });
 
   it('decisionTable() (what docs/matrix.md is generated from) matches the documented table', () => {

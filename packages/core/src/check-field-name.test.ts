@@ -71,7 +71,7 @@ describe('checkFieldName', () => {
     expect(checkFieldName('topic\u0000', [])).toEqual(CONTROL);
   });
 
-  it('takes protected names with dots too (sub-paths of them are the policy\'s)', () => {
+  it("takes protected names with dots too (sub-paths of them are the policy's)", () => {
     expect(checkFieldName('profile.role', ['profile.role'])).toBeNull();
     expect(checkFieldName('profile.role.x', ['profile.role'])).toBeNull();
     expect(checkFieldName('profile.R\u043Ele', ['profile.role'])).toEqual(confusable('profile.role'));
@@ -169,11 +169,7 @@ describe('checkFieldName properties', () => {
   });
 
   it('a control character anywhere is refused, whatever the rest of the name', () => {
-    const control = fc.oneof(
-      fc.integer({ min: 0, max: 0x1f }),
-      fc.integer({ min: 0x7f, max: 0x9f }),
-      fc.constantFrom(0x2028, 0x2029),
-    );
+    const control = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }), fc.constantFrom(0x2028, 0x2029));
     fc.assert(
       fc.property(fc.string(), control, fc.string(), (before, code, after) => {
         const name = before + String.fromCharCode(code) + after;

@@ -14,9 +14,7 @@ import { compileFieldNameCheck, type FieldNameCheck } from './lib/field-name-che
  * ```
  */
 export type FieldNameProblem =
-  | { readonly reason: 'control_character' }
-  | { readonly reason: 'reserved' }
-  | { readonly reason: 'confusable'; readonly protectedField: string };
+  { readonly reason: 'control_character' } | { readonly reason: 'reserved' } | { readonly reason: 'confusable'; readonly protectedField: string };
 
 // Compiled checks of frozen lists (a policy's protected fields are frozen): a repeated call
 // with the same list computes the protected skeletons once. Unfrozen lists could change.

@@ -61,9 +61,7 @@ export function defineLadder<const S extends string>(scopes: readonly S[]): Ladd
     ranks.set(scope, index);
   });
   const ordered: readonly S[] = Object.freeze([...scopes]);
-  const expansions: readonly (readonly S[])[] = Object.freeze(
-    ordered.map((_, index) => Object.freeze(ordered.slice(0, index + 1))),
-  );
+  const expansions: readonly (readonly S[])[] = Object.freeze(ordered.map((_, index) => Object.freeze(ordered.slice(0, index + 1))));
   const none: readonly S[] = Object.freeze([]);
 
   const rank = (scope: unknown): number => (typeof scope === 'string' ? (ranks.get(scope) ?? -1) : -1);

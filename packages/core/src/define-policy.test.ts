@@ -34,8 +34,10 @@ function caught(run: () => void): ScopeladderError {
 
 describe('definePolicy validation', () => {
   const scopes = ['low', 'high'] as const;
-  const define = (matrix: unknown, extra: Record<string, unknown> = {}) => () =>
-    definePolicy({ scopes, matrix: matrix as Matrix<'low' | 'high'>, ...extra });
+  const define =
+    (matrix: unknown, extra: Record<string, unknown> = {}) =>
+    () =>
+      definePolicy({ scopes, matrix: matrix as Matrix<'low' | 'high'>, ...extra });
 
   it('accepts a well-formed matrix and a Ladder for scopes', () => {
     expect(() => define({ Doc: { read: 'low', write: { any: 'high', self: 'low' }, drop: null } })()).not.toThrow();
@@ -59,7 +61,7 @@ describe('definePolicy validation', () => {
     ['no resources', {}, /matrix: no resources/],
     ['the reserved action "manage"', { Doc: { manage: 'low' } }, /matrix\.Doc\.manage/],
     ['the reserved resource "all"', { all: { read: 'low' } }, /matrix\.all/],
-    ['a resource name with odd characters', { '__proto__x': { read: 'low' } }, /matrix\.__proto__x/],
+    ['a resource name with odd characters', { __proto__x: { read: 'low' } }, /matrix\.__proto__x/],
     ['an action name with a space', { Doc: { 'read all': 'low' } }, /matrix\.Doc\.read all/],
     ['a matrix that is not an object', 'Doc', /matrix/],
   ])('rejects %s with a TypeError naming the cell', (_, matrix, message) => {
@@ -139,7 +141,20 @@ describe('type-level vs instance checks', () => {
 
   it('unknown actions, subjects, scopes and junk never throw: they deny', () => {
     const p = chatshipperPolicy as unknown as Policy;
-    const junkTargets: unknown[] = ['Nope', '', '__proto__', 'constructor', 42, null, undefined, {}, [], () => 1, Object.create(null), subject('Nope', { id: SELF })];
+    const junkTargets: unknown[] = [
+      'Nope',
+      '',
+      '__proto__',
+      'constructor',
+      42,
+      null,
+      undefined,
+      {},
+      [],
+      () => 1,
+      Object.create(null),
+      subject('Nope', { id: SELF }),
+    ];
     const junkActions: unknown[] = ['fecth', '', 'manage', '__proto__', 'constructor', 42, null, undefined, ['fetch']];
     const junkPrincipals: unknown[] = [null, undefined, {}, { id: SELF }, { scopes: 'admin' }, { id: 1, scopes: [1, null, {}] }];
     for (const action of junkActions) {
@@ -305,9 +320,7 @@ describe('field safety', () => {
     const ability = chatshipperPolicy.abilityFor(agent);
     expect(permittedFieldsOf(ability, 'update', ownUser(), { fieldsFrom }).sort()).toEqual(['email', 'name', 'password']);
     expect(permittedFieldsOf(ability, 'update', otherUser(), { fieldsFrom })).toEqual([]);
-    expect(permittedFieldsOf(chatshipperPolicy.abilityFor(admin), 'update', ownUser(), { fieldsFrom }).sort()).toEqual(
-      [...allFields].sort(),
-    );
+    expect(permittedFieldsOf(chatshipperPolicy.abilityFor(admin), 'update', ownUser(), { fieldsFrom }).sort()).toEqual([...allFields].sort());
   });
 
   it('an admin may change every field of any user', () => {
@@ -353,8 +366,7 @@ describe('abilities', () => {
 
   // The CASL ability behind an ability (its rule index, the expensive part) is what is cached: a
   // rule object CASL hands out is the same only when it comes from the same CASL ability.
-  const ruleOf = (ability: unknown, action = 'fetch', id = 'cache-me') =>
-    (ability as PolicyAbility).relevantRuleFor(action, subject('User', { id }));
+  const ruleOf = (ability: unknown, action = 'fetch', id = 'cache-me') => (ability as PolicyAbility).relevantRuleFor(action, subject('User', { id }));
 
   it('are cached: a repeated principal costs no rebuild of the CASL ability, even as a new object', () => {
     const first = ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }));

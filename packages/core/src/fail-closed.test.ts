@@ -3,15 +3,7 @@
 // without an id, empty field lists, throwing getters, and the headers of error answers. They are
 // written at the public API, so a refactor that reopens any of them fails here.
 import { describe, expect, it } from 'vitest';
-import {
-  chatshipperPolicy,
-  createMongoAbility,
-  httpErrorFor,
-  isScopeladderError,
-  ScopeladderError,
-  subject,
-  type Principal,
-} from './index.js';
+import { chatshipperPolicy, createMongoAbility, httpErrorFor, isScopeladderError, ScopeladderError, subject, type Principal } from './index.js';
 
 const policy = chatshipperPolicy;
 const ID = '64b7f0c2a1e4d3b2c1a09f8e';
@@ -40,9 +32,7 @@ function denialOf(run: () => void): ScopeladderError {
 describe('authorize with an empty field list', () => {
   it('still checks the action itself: [] is "no field", never "nothing to check"', () => {
     expect(denialOf(() => policy.authorize(guest, 'delete', 'Organization', [])).code).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect(denialOf(() => policy.authorize(guest, 'update', subject('User', { id: 'someone-else' }), [])).code).toBe(
-      'ERR_INSUFFICIENT_SCOPE',
-    );
+    expect(denialOf(() => policy.authorize(guest, 'update', subject('User', { id: 'someone-else' }), [])).code).toBe('ERR_INSUFFICIENT_SCOPE');
     expect(() => policy.authorize(admin, 'delete', 'Organization', [])).not.toThrow();
   });
 });
@@ -101,7 +91,17 @@ describe('actions that are not strings', () => {
 });
 
 describe('scopes that only look like real ones', () => {
-  const lookalikes = [[['admin']], ['Admin'], ['admin '], [' admin'], ['ADMIN'], [{ toString: () => 'admin' }], ['admin\u0000'], [new String('admin')]];
+  const lookalikes = [
+    [['admin']],
+    ['Admin'],
+    ['admin '],
+    [' admin'],
+    ['ADMIN'],
+    [{ toString: () => 'admin' }],
+    ['admin\u0000'],
+    // eslint-disable-next-line no-new-wrappers
+    [new String('admin')],
+  ];
 
   it('grant nothing: not admin, not any scope', () => {
     for (const scopes of lookalikes) {

@@ -71,9 +71,7 @@ describe('httpErrorFor', () => {
   });
 
   it('uses the default realm', () => {
-    expect(httpErrorFor(new ScopeladderError('ERR_AUTH_REQUIRED', 'x')).headers['www-authenticate']).toBe(
-      'Bearer realm="scopeladder"',
-    );
+    expect(httpErrorFor(new ScopeladderError('ERR_AUTH_REQUIRED', 'x')).headers['www-authenticate']).toBe('Bearer realm="scopeladder"');
   });
 
   it('sets Retry-After from retryAfter, rounded up and never negative', () => {
@@ -106,9 +104,9 @@ describe('formatBearerChallenge quoting', () => {
   });
 
   it('drops characters RFC 6750 forbids in error_description', () => {
-    expect(
-      formatBearerChallenge({ realm: 'r', error: 'invalid_token', description: 'bad "token" \\ é\n' }),
-    ).toBe('Bearer realm="r", error="invalid_token", error_description="bad token  "');
+    expect(formatBearerChallenge({ realm: 'r', error: 'invalid_token', description: 'bad "token" \\ é\n' })).toBe(
+      'Bearer realm="r", error="invalid_token", error_description="bad token  "',
+    );
   });
 
   it('includes the scope only when it is a valid scope string', () => {
@@ -116,9 +114,7 @@ describe('formatBearerChallenge quoting', () => {
       'Bearer realm="r", error="insufficient_scope", scope="agent bot"',
     );
     for (const scope of ['a"b', 'a  b', ' a', 'a\\b', '', null]) {
-      expect(formatBearerChallenge({ realm: 'r', error: 'insufficient_scope', scope })).toBe(
-        'Bearer realm="r", error="insufficient_scope"',
-      );
+      expect(formatBearerChallenge({ realm: 'r', error: 'insufficient_scope', scope })).toBe('Bearer realm="r", error="insufficient_scope"');
     }
   });
 

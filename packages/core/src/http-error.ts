@@ -149,10 +149,7 @@ export function httpErrorFor(error: unknown, options: HttpErrorOptions = {}): Ht
     };
   }
   const rule = HTTP_ERROR_TABLE[error.code];
-  const status =
-    error.code === 'ERR_TOKEN_EXPIRED' && options.expiredTokenStatus !== undefined
-      ? options.expiredTokenStatus
-      : rule.status;
+  const status = error.code === 'ERR_TOKEN_EXPIRED' && options.expiredTokenStatus !== undefined ? options.expiredTokenStatus : rule.status;
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const requiredScope = error.denial?.requiredScope;
   if (rule.challenge) {

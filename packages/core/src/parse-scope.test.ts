@@ -14,11 +14,7 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 // RFC 6749 §3.3 scope tokens: the ladder's own, near misses of them, and any token of the grammar.
-const token = fc.oneof(
-  arbitraries.scope(chatshipperLadder),
-  arbitraries.unknownScope(chatshipperLadder),
-  arbitraries.scopeToken(),
-);
+const token = fc.oneof(arbitraries.scope(chatshipperLadder), arbitraries.unknownScope(chatshipperLadder), arbitraries.scopeToken());
 
 describe('parseScope', () => {
   it('parses a space-delimited claim against the ChatShipper ladder by default', () => {

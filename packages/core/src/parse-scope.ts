@@ -81,10 +81,7 @@ function malformed(message: string): ScopeladderError {
  * parseScope('agent  bot');    // throws ERR_SCOPE_MALFORMED (double space)
  * ```
  */
-export function parseScope<S extends string = ChatShipperScope>(
-  claim: unknown,
-  options: ParseScopeOptions<S> = {},
-): ParseScopeResult<S> {
+export function parseScope<S extends string = ChatShipperScope>(claim: unknown, options: ParseScopeOptions<S> = {}): ParseScopeResult<S> {
   const ladder = (options.ladder ?? chatshipperLadder) as Ladder<S>;
   const maxLength = options.maxLength ?? DEFAULT_MAX_SCOPE_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {

@@ -121,9 +121,7 @@ export type PolicyTarget<R extends string = string> = R | SubjectInstance<R>;
  * const ability: PolicyAbility<ChatShipperAction, ChatShipperResource> = chatshipperPolicy.abilityFor(principal);
  * ```
  */
-export type PolicyAbility<A extends string = string, R extends string = string> = MongoAbility<
-  [A, R | SubjectInstance<R>]
-> & {
+export type PolicyAbility<A extends string = string, R extends string = string> = MongoAbility<[A, R | SubjectInstance<R>]> & {
   /**
    * The route-guard question on the ability: may the principal act on *every* record of `type`
    * (every record within its reach, with tenancy), with no self condition? CASL's own

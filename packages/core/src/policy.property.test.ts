@@ -70,9 +70,9 @@ const malformedTarget = (vocabulary: PolicyVocabulary, principal: Principal) => 
   return fc.oneof(
     fc.constantFrom<unknown>('', {}, { id }, 42, null, undefined),
     arbitraries.unknownResourceType(vocabulary),
-    fc.tuple(arbitraries.unknownResourceType(vocabulary), fc.constantFrom<unknown>(id, 'somebody-else')).map(([type, value]) =>
-      subject(type, { id: value }),
-    ),
+    fc
+      .tuple(arbitraries.unknownResourceType(vocabulary), fc.constantFrom<unknown>(id, 'somebody-else'))
+      .map(([type, value]) => subject(type, { id: value })),
     fc.tuple(arbitraries.resourceType(vocabulary), oddId).map(([type, value]) => subject(type, { id: value })),
   );
 };
@@ -153,15 +153,11 @@ function overRandomPolicies(
 
 describe('policy invariants (@scopeladder/testing) over random policies', () => {
   it('a higher scope never loses a permission (can and canEvery, per field)', () => {
-    overRandomPolicies((policy, definition, options) =>
-      assertCascadeMonotonic(policy, { ...options, fields: fieldsToProbe(definition) }),
-    );
+    overRandomPolicies((policy, definition, options) => assertCascadeMonotonic(policy, { ...options, fields: fieldsToProbe(definition) }));
   });
 
   it('unknown and malformed scopes never change a decision (can and canEvery)', () => {
-    overRandomPolicies((policy, definition, options) =>
-      assertUnknownScopesGrantNothing(policy, { ...options, fields: fieldsToProbe(definition) }),
-    );
+    overRandomPolicies((policy, definition, options) => assertUnknownScopesGrantNothing(policy, { ...options, fields: fieldsToProbe(definition) }));
   });
 
   it('denies by default: unknown actions and resources, principals without a known scope', () => {
@@ -173,9 +169,7 @@ describe('policy invariants (@scopeladder/testing) over random policies', () => 
   });
 
   it('nobody writes a field protected on its own record unless it may write it on any record', () => {
-    overRandomPolicies((policy, _definition, options) =>
-      assertNoSelfEscalation(policy, { ...options, fields: [], actions: policy.actions }),
-    );
+    overRandomPolicies((policy, _definition, options) => assertNoSelfEscalation(policy, { ...options, fields: [], actions: policy.actions }));
   });
 
   it('decisions are deterministic: repeated, after other principals, on copies, via can/explain/abilityFor', () => {
@@ -185,9 +179,7 @@ describe('policy invariants (@scopeladder/testing) over random policies', () => 
   });
 
   it('rulesFor() is plain JSON and an ability built from it decides like the policy', () => {
-    overRandomPolicies((policy, definition, options) =>
-      assertRulesSurviveJson(policy, { ...options, fields: fieldsToProbe(definition) }),
-    );
+    overRandomPolicies((policy, definition, options) => assertRulesSurviveJson(policy, { ...options, fields: fieldsToProbe(definition) }));
   });
 });
 

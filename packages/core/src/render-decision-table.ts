@@ -41,13 +41,15 @@ export function renderDecisionTable(policy: Pick<Policy, 'ladder' | 'decisionTab
   const no = options.denied ?? '-';
   const scopes = policy.ladder.scopes;
   const header = ['action', 'resource', 'record', ...scopes, 'lowest scope'];
-  const body = policy.decisionTable().map((row: DecisionRow) => [
-    row.action,
-    row.resource,
-    row.self ? 'own' : 'any',
-    ...scopes.map((scope) => (row.allowed[scope] ? yes : no)),
-    row.requiredScope ?? 'none',
-  ]);
+  const body = policy
+    .decisionTable()
+    .map((row: DecisionRow) => [
+      row.action,
+      row.resource,
+      row.self ? 'own' : 'any',
+      ...scopes.map((scope) => (row.allowed[scope] ? yes : no)),
+      row.requiredScope ?? 'none',
+    ]);
 
   if (format === 'markdown') {
     const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;

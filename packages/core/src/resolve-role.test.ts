@@ -36,10 +36,35 @@ describe('resolveRole: the nearest membership at or above the organization wins'
   });
 
   it('two memberships of the same organization: the lower role wins (unknown roles are lowest)', () => {
-    expect(resolveRole([{ organization: 'c1', role: 'admin' }, { organization: 'c1', role: 'agent' }], 'r1#c1')).toBe('agent');
-    expect(resolveRole([{ organization: 'c1', role: 'admin' }, { organization: 'c1', role: 'root' }], 'r1#c1')).toBe('root');
+    expect(
+      resolveRole(
+        [
+          { organization: 'c1', role: 'admin' },
+          { organization: 'c1', role: 'agent' },
+        ],
+        'r1#c1',
+      ),
+    ).toBe('agent');
+    expect(
+      resolveRole(
+        [
+          { organization: 'c1', role: 'admin' },
+          { organization: 'c1', role: 'root' },
+        ],
+        'r1#c1',
+      ),
+    ).toBe('root');
     const ladder = defineLadder(['low', 'high']);
-    expect(resolveRole([{ organization: 'c1', role: 'high' }, { organization: 'c1', role: 'low' }], 'r1#c1', { ladder })).toBe('low');
+    expect(
+      resolveRole(
+        [
+          { organization: 'c1', role: 'high' },
+          { organization: 'c1', role: 'low' },
+        ],
+        'r1#c1',
+        { ladder },
+      ),
+    ).toBe('low');
   });
 
   it('another separator; a bad separator is a TypeError', () => {
@@ -52,7 +77,14 @@ describe('resolveRole: the nearest membership at or above the organization wins'
     fc.assert(
       fc.property(
         fc.array(id, { minLength: 1, maxLength: 3 }),
-        fc.array(fc.record({ depthOf: fc.array(id, { minLength: 1, maxLength: 3 }), role: fc.constantFrom('guest', 'agent', 'bot', 'admin'), withPath: fc.boolean() }), { maxLength: 6 }),
+        fc.array(
+          fc.record({
+            depthOf: fc.array(id, { minLength: 1, maxLength: 3 }),
+            role: fc.constantFrom('guest', 'agent', 'bot', 'admin'),
+            withPath: fc.boolean(),
+          }),
+          { maxLength: 6 },
+        ),
         (target, raw) => {
           const path = target.join('#');
           const list = raw.map(({ depthOf, role, withPath }) => ({
@@ -65,9 +97,7 @@ describe('resolveRole: the nearest membership at or above the organization wins'
           let expected: string | null = null;
           for (let depth = target.length - 1; depth >= 0 && expected === null; depth--) {
             const prefix = target.slice(0, depth + 1).join('#');
-            const here = list.filter((m) =>
-              m.path === undefined ? (target as string[]).lastIndexOf(m.organization) === depth : m.path === prefix,
-            );
+            const here = list.filter((m) => (m.path === undefined ? (target as string[]).lastIndexOf(m.organization) === depth : m.path === prefix));
             if (here.length > 0) expected = here.map((m) => m.role).sort((x, y) => rank.indexOf(x) - rank.indexOf(y))[0] as string;
           }
           expect(resolveRole(list, path)).toBe(expected);

@@ -45,11 +45,7 @@ const SEPARATOR = /^[!-/:-@[-`{-~]$/;
 
 function isValidPath(path: unknown, separator: string): path is string {
   return (
-    typeof path === 'string' &&
-    path.length > 0 &&
-    !path.startsWith(separator) &&
-    !path.endsWith(separator) &&
-    !path.includes(separator + separator)
+    typeof path === 'string' && path.length > 0 && !path.startsWith(separator) && !path.endsWith(separator) && !path.includes(separator + separator)
   );
 }
 

@@ -11,7 +11,6 @@ import {
   definePolicy,
   httpErrorFor,
   isScopeladderError,
-  type ChatShipperAction,
   type ChatShipperResource,
   type Policy,
   type Principal,
@@ -43,7 +42,7 @@ function authorizeAnswer(run: () => void): unknown {
 }
 
 describe.each(relations)('tenancy: a record in the $relation', ({ principalPath, recordPath, reachable }) => {
-  it.each(chatshipperScopes)('%s: every action on every type, own record and another\'s, through every check', (role) => {
+  it.each(chatshipperScopes)("%s: every action on every type, own record and another's, through every check", (role) => {
     const principal: Principal = {
       id: 'me',
       scopes: [role],
@@ -78,7 +77,8 @@ describe.each(relations)('tenancy: a record in the $relation', ({ principalPath,
             // Outside the reach, authorize answers exactly as for a missing record: no status, body or header differs.
             const answer = authorizeAnswer(() => policy.authorize(principal, action, target));
             if (policy.canEvery(principal, action, type)) {
-              if ((answer as { http?: { status: number } }).http?.status !== 404) mismatches.push(`${where}: authorize answers ${JSON.stringify(answer)}, not 404`);
+              if ((answer as { http?: { status: number } }).http?.status !== 404)
+                mismatches.push(`${where}: authorize answers ${JSON.stringify(answer)}, not 404`);
             } else {
               const missing = authorizeAnswer(() => policy.authorize(principal, action, type));
               if (JSON.stringify(answer) !== JSON.stringify(missing)) mismatches.push(`${where}: authorize differs from the type-level denial`);

@@ -61,7 +61,9 @@ describe('createExpressAuth', () => {
     const auth = createExpressAuth({ service });
     const app = express();
     expect(() => app.get('/v2/conversations', auth.authorize('list', 'Conversaton' as never))).toThrow(
-      new TypeError(`authorize: unknown subject type "Conversaton": the policy knows ${service.policy.resources.map((name) => `"${name}"`).join(', ')}`),
+      new TypeError(
+        `authorize: unknown subject type "Conversaton": the policy knows ${service.policy.resources.map((name) => `"${name}"`).join(', ')}`,
+      ),
     );
     expect(() => auth.authorize('lsit' as never, 'Conversation')).toThrow(/^authorize: unknown action "lsit": the policy knows "list", /);
     expect(() => auth.authorize('list', 'conversation' as never)).toThrow(TypeError);

@@ -129,11 +129,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     );
   };
 
-  function authorize<Resource = unknown>(
-    action: string,
-    subjectType: string,
-    guardOptions: ExpressAuthorizeOptions<Resource> = {},
-  ): RequestHandler {
+  function authorize<Resource = unknown>(action: string, subjectType: string, guardOptions: ExpressAuthorizeOptions<Resource> = {}): RequestHandler {
     const spec: GuardSpec<Request, Resource> = { ...guardOptions, action, subject: subjectType };
     assertGuardSpec(spec, 'authorize', service.policy);
 

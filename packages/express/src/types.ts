@@ -122,11 +122,7 @@ export interface ExpressAuth<P extends AnyPolicy = RegisteredPolicy> {
    * are checked too. A denial goes to `next(err)`. An action or subject type the policy does not
    * know is a `TypeError` here, when the route is declared (and a compile error).
    */
-  authorize<Resource = unknown>(
-    action: PolicyActionOf<P>,
-    subject: PolicyResourceOf<P>,
-    options?: ExpressAuthorizeOptions<Resource>,
-  ): RequestHandler;
+  authorize<Resource = unknown>(action: PolicyActionOf<P>, subject: PolicyResourceOf<P>, options?: ExpressAuthorizeOptions<Resource>): RequestHandler;
   /**
    * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
    * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).

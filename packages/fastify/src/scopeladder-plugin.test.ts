@@ -11,9 +11,7 @@ const apps: FastifyInstance[] = [];
 beforeAll(async () => {
   const fast = { N: 1024, r: 1, p: 1 };
   service = createAuthService({
-    directory: createMemoryDirectory([
-      { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
-    ]),
+    directory: createMemoryDirectory([{ id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) }]),
     keys: { algorithm: 'HS256', secret: 'fastify-unit-secret-fastify-unit-secret-0123' },
     passwordHashOptions: fast,
     throttle: false,
@@ -36,9 +34,21 @@ describe('@scopeladder/fastify', () => {
   });
 
   it('refuses misuse with a TypeError when the app loads', async () => {
-    await expect(make().register(scopeladder, { service: {} as AuthService }).ready()).rejects.toThrow(TypeError);
-    await expect(make().register(scopeladder, { service, authenticate: 'some' as never }).ready()).rejects.toThrow(TypeError);
-    await expect(make().register(scopeladder, { service, tokenRoutes: { path: 'x' } }).ready()).rejects.toThrow(TypeError);
+    await expect(
+      make()
+        .register(scopeladder, { service: {} as AuthService })
+        .ready(),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      make()
+        .register(scopeladder, { service, authenticate: 'some' as never })
+        .ready(),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      make()
+        .register(scopeladder, { service, tokenRoutes: { path: 'x' } })
+        .ready(),
+    ).rejects.toThrow(TypeError);
   });
 
   it('refuses a malformed route guard at startup', async () => {
@@ -92,7 +102,11 @@ describe('@scopeladder/fastify', () => {
       request.auth = { principal: { id: GUEST.id, scopes: ['admin'] } } as never;
     });
     app.get('/services', { config: { scopeladder: { action: 'list', subject: 'Service' } } }, async () => []);
-    app.get('/users/:id', { config: { scopeladder: { action: 'update', subject: 'User', load: () => ({ id: 'cccccccccccccccccccccccc' }) } } }, async () => 'x');
+    app.get(
+      '/users/:id',
+      { config: { scopeladder: { action: 'update', subject: 'User', load: () => ({ id: 'cccccccccccccccccccccccc' }) } } },
+      async () => 'x',
+    );
     expect((await app.inject('/services')).statusCode).toBe(401);
     const headers = { authorization: `Bearer ${guestToken}` };
     expect((await app.inject({ url: '/services', headers })).statusCode).toBe(403);
@@ -115,7 +129,10 @@ describe('@scopeladder/fastify', () => {
     await app.register(scopeladder, { service, errorHandler: false });
     app.setErrorHandler((error, _request, reply) => {
       const answer = app.scopeladder.toHttpError(error);
-      return reply.code(answer.status).headers(answer.headers).send({ mine: true, ...answer.body });
+      return reply
+        .code(answer.status)
+        .headers(answer.headers)
+        .send({ mine: true, ...answer.body });
     });
     app.get('/who', async () => 'x');
     const reply = await app.inject('/who');
@@ -195,8 +212,16 @@ describe('@scopeladder/fastify', () => {
   });
 
   it('jsonBody: replaces the parsers with the shared reader (every type, none, a smaller route bodyLimit)', async () => {
-    await expect(make().register(scopeladder, { service, jsonBody: { maxDepth: 0 } }).ready()).rejects.toThrow(/jsonBody: maxDepth/);
-    await expect(make().register(scopeladder, { service, jsonBody: 'yes' as never }).ready()).rejects.toThrow(TypeError);
+    await expect(
+      make()
+        .register(scopeladder, { service, jsonBody: { maxDepth: 0 } })
+        .ready(),
+    ).rejects.toThrow(/jsonBody: maxDepth/);
+    await expect(
+      make()
+        .register(scopeladder, { service, jsonBody: 'yes' as never })
+        .ready(),
+    ).rejects.toThrow(TypeError);
     const app = make();
     await app.register(scopeladder, { service, jsonBody: { maxDepth: 3 } });
     const echo = async (request: { body?: unknown }) => ({ body: request.body === undefined ? 'none' : request.body });

@@ -26,12 +26,18 @@ describe('@scopeladder/fastify types', () => {
     app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversations' } } }, () => []);
     // @ts-expect-error 'lsit' is not an action of the policy
     app.get('/v2/conversations', { config: { scopeladder: { action: 'lsit', subject: 'Conversation' } } }, () => []);
-    app.get('/v2/users/:id', { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => ({ id: request.params.id }) } } }, () => ({}));
+    app.get(
+      '/v2/users/:id',
+      { config: { scopeladder: { action: 'fetch', subject: 'User', load: (request) => ({ id: request.params.id }) } } },
+      () => ({}),
+    );
   });
 
   it('checks request.auth.ability and fastify.scopeladder.service.policy', async () => {
     const app = Fastify();
-    await app.register(scopeladder, { service: createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } }) });
+    await app.register(scopeladder, {
+      service: createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } }),
+    });
     app.get('/v2/me', { config: { scopeladder: true } }, (request) => {
       request.auth?.ability.can('list', 'Conversation');
       // @ts-expect-error 'lsit' is not an action

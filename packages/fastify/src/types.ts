@@ -53,8 +53,10 @@ export type ScopeladderFieldsOption = FieldsOption<ScopeladderGuardRequest>;
  * app.patch('/v2/users/:id', { config: { scopeladder: guard } }, handler);
  * ```
  */
-export interface ScopeladderRouteGuard<Resource = unknown, P extends AnyPolicy = RegisteredPolicy>
-  extends GuardOptions<ScopeladderGuardRequest, Resource> {
+export interface ScopeladderRouteGuard<Resource = unknown, P extends AnyPolicy = RegisteredPolicy> extends GuardOptions<
+  ScopeladderGuardRequest,
+  Resource
+> {
   /** The action, e.g. `"update"`: one of the policy's (a typo does not compile, and is a `TypeError` when the route is added). */
   readonly action: PolicyActionOf<P>;
   /** The subject type, e.g. `"User"`: one of the policy's (a typo does not compile, and is a `TypeError` when the route is added). */

@@ -14,9 +14,7 @@ const servers: Server[] = [];
 beforeAll(async () => {
   const fast = { N: 1024, r: 1, p: 1 };
   service = createAuthService({
-    directory: createMemoryDirectory([
-      { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
-    ]),
+    directory: createMemoryDirectory([{ id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) }]),
     keys: { algorithm: 'HS256', secret: 'koa-unit-secret-koa-unit-secret-koa-unit-0123' },
     passwordHashOptions: fast,
     throttle: false,
@@ -66,15 +64,22 @@ describe('createKoaAuth', () => {
       ctx.body = { id: ctx.params.id, body: ctx.request.body === undefined ? 'none' : ctx.request.body };
     });
     const app = new Koa();
-    app.use(auth.errorHandler).use(auth.jsonBody({ maxDepth: 3 })).use(router.routes());
+    app
+      .use(auth.errorHandler)
+      .use(auth.jsonBody({ maxDepth: 3 }))
+      .use(router.routes());
     const url = await serve(app);
-    const echo = (path: string, init: RequestInit) =>
-      fetch(`${url}${path}`, init).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const echo = (path: string, init: RequestInit) => fetch(`${url}${path}`, init).then(async (r) => ({ status: r.status, json: await r.json() }));
     const json = { 'content-type': 'application/json' };
     expect(await echo('/echo/1', { method: 'POST', headers: json, body: '{"a":[1]}' })).toEqual({ status: 200, json: { id: '1', body: { a: [1] } } });
     expect(await echo('/echo/1', { method: 'DELETE', headers: json })).toEqual({ status: 200, json: { id: '1', body: 'none' } });
-    expect(await echo('/echo/1', { method: 'POST', headers: json, body: '[[[[1]]]]' })).toMatchObject({ status: 400, json: { code: 'ERR_BODY_TOO_DEEP' } });
-    expect(await echo('/echo/1', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{}' })).toMatchObject({
+    expect(await echo('/echo/1', { method: 'POST', headers: json, body: '[[[[1]]]]' })).toMatchObject({
+      status: 400,
+      json: { code: 'ERR_BODY_TOO_DEEP' },
+    });
+    expect(
+      await echo('/echo/1', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{}' }),
+    ).toMatchObject({
       status: 400,
       json: { code: 'ERR_INVALID_REQUEST' },
     });
@@ -169,7 +174,7 @@ describe('createKoaAuth', () => {
     expect(asGuest.status).toBe(403);
   });
 
-  it('reports 5xx errors to Koa\'s own error event by default', async () => {
+  it("reports 5xx errors to Koa's own error event by default", async () => {
     const auth = createKoaAuth({ service });
     const app = new Koa();
     const seen: unknown[] = [];

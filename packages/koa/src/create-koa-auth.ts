@@ -90,11 +90,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
     return authenticateRequest(ctx).then(() => next());
   };
 
-  function authorize<Resource = unknown>(
-    action: string,
-    subjectType: string,
-    guardOptions: KoaAuthorizeOptions<Resource> = {},
-  ): Middleware {
+  function authorize<Resource = unknown>(action: string, subjectType: string, guardOptions: KoaAuthorizeOptions<Resource> = {}): Middleware {
     const spec: GuardSpec<KoaGuardContext, Resource> = { ...guardOptions, action, subject: subjectType };
     assertGuardSpec(spec, 'authorize', service.policy);
 

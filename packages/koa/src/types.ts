@@ -141,11 +141,7 @@ export interface KoaAuth<P extends AnyPolicy = RegisteredPolicy> {
    * (`ctx.request.body`) are checked too. An action or subject type the policy does not know is a
    * `TypeError` here, when the route is declared (and a compile error).
    */
-  authorize<Resource = unknown>(
-    action: PolicyActionOf<P>,
-    subject: PolicyResourceOf<P>,
-    options?: KoaAuthorizeOptions<Resource>,
-  ): Middleware;
+  authorize<Resource = unknown>(action: PolicyActionOf<P>, subject: PolicyResourceOf<P>, options?: KoaAuthorizeOptions<Resource>): Middleware;
   /**
    * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
    * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).

@@ -19,7 +19,11 @@ async function measure(label: string, total: number, concurrency: number, op: (i
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${label.padEnd(40)} ${Math.round(total / seconds).toString().padStart(7)} ops/s  (${total} ops, concurrency ${concurrency})`);
+  console.log(
+    `${label.padEnd(40)} ${Math.round(total / seconds)
+      .toString()
+      .padStart(7)} ops/s  (${total} ops, concurrency ${concurrency})`,
+  );
 }
 
 const client = new Redis(url, { enableOfflineQueue: false, lazyConnect: true });
@@ -57,7 +61,9 @@ for (let round = 0; round < 200; round += 1) {
   if (results.filter((r) => r.status === 'rotated').length !== 1) throw new Error('not exactly one winner');
   contendedRounds += 1;
 }
-console.log(`100-way contended rotation rounds: ${contendedRounds}, each exactly one winner, ${((performance.now() - started) / contendedRounds).toFixed(2)} ms/round`);
+console.log(
+  `100-way contended rotation rounds: ${contendedRounds}, each exactly one winner, ${((performance.now() - started) / contendedRounds).toFixed(2)} ms/round`,
+);
 
 await deleteKeys(client, prefix);
 await client.quit();

@@ -57,9 +57,7 @@ export type CollectionCreateResult<T> =
  * ```
  */
 export type CollectionUpdateResult<T> =
-  | { readonly status: 'updated'; readonly document: T }
-  | { readonly status: 'not_found' }
-  | { readonly status: 'conflict'; readonly index: string };
+  { readonly status: 'updated'; readonly document: T } | { readonly status: 'not_found' } | { readonly status: 'conflict'; readonly index: string };
 
 /**
  * A collection of JSON documents in Redis, shared by every instance of a service.
@@ -135,9 +133,7 @@ function contended(): ScopeladderError {
  * }
  * ```
  */
-export function createRedisCollection<T extends { readonly id: string }>(
-  options: RedisCollectionOptions<T>,
-): RedisCollection<T> {
+export function createRedisCollection<T extends { readonly id: string }>(options: RedisCollectionOptions<T>): RedisCollection<T> {
   if (typeof options !== 'object' || options === null) throw new TypeError('createRedisCollection: options must be an object');
   const { client, url, prefix = 'scopeladder:', name, unique } = options;
   if ((client === undefined) === (url === undefined)) {
@@ -295,9 +291,7 @@ export function createRedisCollection<T extends { readonly id: string }>(
         const current = await read(id);
         if (!current) return null;
         const keys = uniqueKeysOf(current.document).map((entry) => entry.key);
-        const reply = status(
-          await connection.evalScript(COLLECTION_DELETE, [`${docPrefix}${id}`, idsKey, ...keys], [id, current.version]),
-        );
+        const reply = status(await connection.evalScript(COLLECTION_DELETE, [`${docPrefix}${id}`, idsKey, ...keys], [id, current.version]));
         if (reply.status === 'ok') return current.document;
         if (reply.status === 'not_found') return null;
         if (reply.status !== 'stale') throw corrupt();

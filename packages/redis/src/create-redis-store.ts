@@ -1,11 +1,4 @@
-import type {
-  ApiKeyRecord,
-  RefreshTokenRecord,
-  RevokeFamiliesOptions,
-  RotateRefreshResult,
-  ThrottleState,
-  TokenStore,
-} from '@scopeladder/tokens';
+import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
 import type { Redis, RedisOptions } from 'ioredis';
 import { createConnection } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
@@ -246,9 +239,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async findRefreshToken(digest) {
       assertText(digest, 'digest');
-      const [userId, familyId, expiresAt, organization] = await connection.run((redis) =>
-        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o'),
-      );
+      const [userId, familyId, expiresAt, organization] = await connection.run((redis) => redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o'));
       if (userId == null || familyId == null || expiresAt == null) return null;
       return decodeRefreshToken(digest, userId, familyId, expiresAt, organization);
     },
@@ -284,11 +275,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
       const except = options.except;
       if (except !== undefined) assertText(except, 'options.except');
-      const reply = await connection.evalScript(
-        REVOKE_FAMILIES_OF_USER,
-        [keys.familiesOfUser(userId)],
-        [String(now), except ?? '', grace, prefix],
-      );
+      const reply = await connection.evalScript(REVOKE_FAMILIES_OF_USER, [keys.familiesOfUser(userId)], [String(now), except ?? '', grace, prefix]);
       return typeof reply === 'number' ? reply : 0;
     },
 

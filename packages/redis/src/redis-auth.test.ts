@@ -58,7 +58,10 @@ describe('auth service on Redis: two instances, one state', () => {
       email: 'eve@example.com',
       role: 'guest',
       passwordHash: await hashPassword(password),
-      memberships: [{ organization: 'r1', role: 'guest' }, { organization: 'c1', role: 'admin' }],
+      memberships: [
+        { organization: 'r1', role: 'guest' },
+        { organization: 'c1', role: 'admin' },
+      ],
     });
     directory.add({
       id: '65f0c0ffee0000000000b002',
@@ -69,7 +72,12 @@ describe('auth service on Redis: two instances, one state', () => {
     });
     const session = await instanceA.login({ email: 'eve@example.com', password, organization: 'c1' });
     expect(session.scope).toBe('admin');
-    directory.update('65f0c0ffee0000000000a002', { memberships: [{ organization: 'r1', role: 'agent' }, { organization: 'c1', role: 'agent' }] });
+    directory.update('65f0c0ffee0000000000a002', {
+      memberships: [
+        { organization: 'r1', role: 'agent' },
+        { organization: 'c1', role: 'agent' },
+      ],
+    });
     const next = await instanceB.refresh(session.refreshToken);
     expect(next.scope).toBe('agent');
     const { principal } = await instanceA.authenticate(`Bearer ${next.token}`);

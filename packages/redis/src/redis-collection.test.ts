@@ -110,9 +110,7 @@ describe('createRedisCollection', () => {
     const [a, b] = users();
     await a.create({ ...ada, visits: 0 });
     await Promise.all(
-      Array.from({ length: 10 }, (_, index) =>
-        (index % 2 === 0 ? a : b).update('a1', (user) => ({ ...user, visits: (user.visits ?? 0) + 1 })),
-      ),
+      Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? a : b).update('a1', (user) => ({ ...user, visits: (user.visits ?? 0) + 1 }))),
     );
     expect(await a.get('a1')).toMatchObject({ visits: 10 });
   });
@@ -120,9 +118,7 @@ describe('createRedisCollection', () => {
   it('lets exactly one of many concurrent creates with one email win', async () => {
     const [a, b] = users();
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, index) =>
-        (index % 2 === 0 ? a : b).create({ id: `u${index}`, email: 'same@example.com', role: 'agent' }),
-      ),
+      Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? a : b).create({ id: `u${index}`, email: 'same@example.com', role: 'agent' })),
     );
     expect(results.filter((result) => result.status === 'created')).toHaveLength(1);
     expect(await a.count()).toBe(1);

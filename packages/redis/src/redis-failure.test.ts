@@ -159,9 +159,7 @@ describe('Redis unavailable', () => {
 
   it('Redis down at start-up: calls fail within the bound, then work once Redis starts', async () => {
     const port = await freePort();
-    const store = track(
-      createRedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'failure-startup:', commandTimeoutMs: 500 }),
-    );
+    const store = track(createRedisStore({ url: `redis://127.0.0.1:${port}`, prefix: 'failure-startup:', commandTimeoutMs: 500 }));
     await expectAllUnavailable(store);
 
     await startServer(port);

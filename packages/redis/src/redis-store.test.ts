@@ -79,9 +79,9 @@ describe('createRedisStore options', () => {
     await expect(store.hit('k', 0, Date.now())).rejects.toThrow(TypeError);
     await expect(store.isFamilyRevoked('f', Number.NaN)).rejects.toThrow(TypeError);
     const digest = randomDigest();
-    await expect(
-      store.rotateRefreshToken(digest, { digest, userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()),
-    ).rejects.toThrow(TypeError);
+    await expect(store.rotateRefreshToken(digest, { digest, userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now())).rejects.toThrow(
+      TypeError,
+    );
   });
 });
 
@@ -158,12 +158,7 @@ describe('Redis layout', () => {
     const expiring = { digest: randomDigest(), userId: 'u2', familyId: 'expiring', expiresAt: now + HOUR };
     await store.saveRefreshToken(live);
     await store.saveRefreshToken(expiring);
-    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual([
-      'expiring',
-      String(now + HOUR),
-      'live',
-      String(now + 2 * HOUR),
-    ]);
+    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual(['expiring', String(now + HOUR), 'live', String(now + 2 * HOUR)]);
     // A rotation after the other family expired trims it.
     await store.rotateRefreshToken(live.digest, { ...live, digest: randomDigest(), expiresAt: now + 3 * HOUR }, now + HOUR);
     expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual(['live', String(now + 3 * HOUR)]);
@@ -321,7 +316,10 @@ describe('Redis behaviour', () => {
     await expectCode(store.findApiKey(digest), 'ERR_INTERNAL');
     const wrongType = randomDigest();
     await clientA.set(`${prefix}rt:${wrongType}`, 'a string, not a hash');
-    await expectCode(store.rotateRefreshToken(wrongType, { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()), 'ERR_INTERNAL');
+    await expectCode(
+      store.rotateRefreshToken(wrongType, { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()),
+      'ERR_INTERNAL',
+    );
   });
 
   it('treats an unreadable revocation marker as revoked (fail closed)', async () => {

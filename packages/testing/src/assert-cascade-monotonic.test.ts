@@ -39,9 +39,7 @@ describe('assertCascadeMonotonic', () => {
 
   it('replays a failure from the printed seed and path', () => {
     const first = expectViolation('assertCascadeMonotonic', () => assertCascadeMonotonic(nonMonotone));
-    const again = expectViolation('assertCascadeMonotonic', () =>
-      assertCascadeMonotonic(nonMonotone, { seed: first.seed, path: first.path }),
-    );
+    const again = expectViolation('assertCascadeMonotonic', () => assertCascadeMonotonic(nonMonotone, { seed: first.seed, path: first.path }));
     expect(again.counterexample).toEqual(first.counterexample);
   });
 

@@ -25,8 +25,22 @@ export interface AssertDenyByDefaultOptions extends InvariantOptions {
 }
 
 type Case =
-  | { readonly probe: 'unknown action'; readonly id: string; readonly action: string; readonly resource: string; readonly target: 'type' | 'own' | 'other'; readonly other: string }
-  | { readonly probe: 'unknown resource'; readonly id: string; readonly action: string; readonly resource: string; readonly target: 'type' | 'own' | 'other'; readonly other: string }
+  | {
+      readonly probe: 'unknown action';
+      readonly id: string;
+      readonly action: string;
+      readonly resource: string;
+      readonly target: 'type' | 'own' | 'other';
+      readonly other: string;
+    }
+  | {
+      readonly probe: 'unknown resource';
+      readonly id: string;
+      readonly action: string;
+      readonly resource: string;
+      readonly target: 'type' | 'own' | 'other';
+      readonly other: string;
+    }
   | { readonly probe: 'no known scope'; readonly principal: Principal; readonly other: string };
 
 /**
@@ -108,20 +122,23 @@ export function assertDenyByDefault(policy: PolicyUnderTest, options: AssertDeny
         }
       }
       checkCanEvery(policy, top, [value.action], [value.resource], `but the ${what} is not in the policy`);
-      const target =
-        value.target === 'type' ? value.resource : subject(value.resource, { id: value.target === 'own' ? value.id : value.other });
+      const target = value.target === 'type' ? value.resource : subject(value.resource, { id: value.target === 'own' ? value.id : value.other });
       const explain = policy.explain;
       if (explain !== undefined) {
         const decision = attempt(`policy.explain on the ${what}`, () => explain.call(policy, top, value.action, target));
         if (decision.allowed !== false) {
-          violation(`policy.explain says ${describePrincipal(top)} may ${show(value.action)} ${show(value.resource)}, but the ${what} is not in the policy.`);
+          violation(
+            `policy.explain says ${describePrincipal(top)} may ${show(value.action)} ${show(value.resource)}, but the ${what} is not in the policy.`,
+          );
         }
       }
       const abilityFor = policy.abilityFor;
       if (abilityFor !== undefined) {
         const allowed = attempt(`abilityFor(principal).can on the ${what}`, () => abilityFor.call(policy, top).can(value.action, target));
         if (allowed !== false) {
-          violation(`abilityFor(${describePrincipal(top)}).can(${show(value.action)}, ${show(value.resource)}) is ${show(allowed)}, but the ${what} is not in the policy.`);
+          violation(
+            `abilityFor(${describePrincipal(top)}).can(${show(value.action)}, ${show(value.resource)}) is ${show(allowed)}, but the ${what} is not in the policy.`,
+          );
         }
       }
     },
@@ -129,13 +146,7 @@ export function assertDenyByDefault(policy: PolicyUnderTest, options: AssertDeny
   );
 }
 
-function checkCanEvery(
-  policy: PolicyUnderTest,
-  principal: Principal,
-  actions: readonly string[],
-  resources: readonly string[],
-  why: string,
-): void {
+function checkCanEvery(policy: PolicyUnderTest, principal: Principal, actions: readonly string[], resources: readonly string[], why: string): void {
   const canEvery = policy.canEvery;
   if (canEvery === undefined) return;
   for (const resource of resources) {

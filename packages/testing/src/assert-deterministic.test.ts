@@ -22,7 +22,9 @@ describe('assertDeterministic', () => {
 
   it('fails on a cache keyed by principal id alone', () => {
     const error = expectViolation('assertDeterministic', () => assertDeterministic(memoById()));
-    expect(error.violation).toMatch(/when asked again after other principals|for a copy of the same principal|but policy\.explain says|but abilityFor/);
+    expect(error.violation).toMatch(
+      /when asked again after other principals|for a copy of the same principal|but policy\.explain says|but abilityFor/,
+    );
   });
 
   it('fails when the order of the scopes matters', () => {

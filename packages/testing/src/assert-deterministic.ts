@@ -60,10 +60,9 @@ export function assertDeterministic(policy: PolicyUnderTest, options: AssertDete
   if (!Number.isSafeInteger(questions) || questions < 1) throw new TypeError(`${NAME}: options.questions must be a positive integer`);
   const fields = fieldsOption(NAME, options.fields, policy);
   const scopes = policy.ladder.scopes;
-  const scopeArray = fc.array(
-    fc.oneof({ arbitrary: fc.constantFrom(...scopes), weight: 4 }, unknownScope(scopes), hostileScope(scopes)),
-    { maxLength: 4 },
-  );
+  const scopeArray = fc.array(fc.oneof({ arbitrary: fc.constantFrom(...scopes), weight: 4 }, unknownScope(scopes), hostileScope(scopes)), {
+    maxLength: 4,
+  });
   const field =
     fields.length === 0
       ? fc.constant(undefined)
@@ -118,17 +117,23 @@ export function assertDeterministic(policy: PolicyUnderTest, options: AssertDete
         const explain = policy.explain;
         if (explain !== undefined) {
           const decision = attempt('policy.explain', () =>
-            cell.field === undefined ? explain.call(policy, principal, cell.action, target) : explain.call(policy, principal, cell.action, target, cell.field),
+            cell.field === undefined
+              ? explain.call(policy, principal, cell.action, target)
+              : explain.call(policy, principal, cell.action, target, cell.field),
           );
           if (decision.allowed !== expected) {
-            violation(`policy.can says ${describeCheck(principal, cell, other)} is ${word(expected)}, but policy.explain says allowed: ${show(decision.allowed)}.`);
+            violation(
+              `policy.can says ${describeCheck(principal, cell, other)} is ${word(expected)}, but policy.explain says allowed: ${show(decision.allowed)}.`,
+            );
           }
         }
         const abilityFor = policy.abilityFor;
         if (abilityFor !== undefined) {
           const viaAbility = attempt('abilityFor(principal).can', () => abilityFor.call(policy, principal).can(cell.action, target, cell.field));
           if (viaAbility !== expected) {
-            violation(`policy.can says ${describeCheck(principal, cell, other)} is ${word(expected)}, but abilityFor(principal).can answers ${show(viaAbility)}.`);
+            violation(
+              `policy.can says ${describeCheck(principal, cell, other)} is ${word(expected)}, but abilityFor(principal).can answers ${show(viaAbility)}.`,
+            );
           }
         }
       }

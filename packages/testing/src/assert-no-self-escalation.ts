@@ -51,7 +51,11 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
   checkPolicy(NAME, policy);
   checkInvariantOptions(NAME, options);
   const fieldsFor = protectedFieldsOf(policy, options.fields);
-  const actions = listOption('actions', options.actions, policy.actions.filter((action) => WRITE_ACTIONS.includes(action)));
+  const actions = listOption(
+    'actions',
+    options.actions,
+    policy.actions.filter((action) => WRITE_ACTIONS.includes(action)),
+  );
   const resources = listOption('resources', options.resources, policy.resources);
   if (actions.length === 0) {
     throw new TypeError(`${NAME}: the policy has no "create" or "update" action; name its write actions in options.actions`);
@@ -74,7 +78,7 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
             if (decide(policy, principal, own, other) && !onForeign) {
               violation(
                 `${describePrincipal(principal)} may ${describeCell(own, principal, other)},\n` +
-                  'but may not on someone else\'s record: it can change its own protected field (self-escalation).\n' +
+                  "but may not on someone else's record: it can change its own protected field (self-escalation).\n" +
                   `Protect it in the policy (fields: { ${resource}: { ${action}: { protected: [...] } } }), or, if it is not sensitive, pass the fields you do protect: { fields: [...] }.`,
               );
             }
@@ -83,7 +87,7 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
             if (viaAbility === true && !onForeign) {
               violation(
                 `abilityFor(${describePrincipal(principal)}).can allows ${describeCell(own, principal, other)},\n` +
-                  'but policy.can denies it on someone else\'s record: it can change its own protected field (self-escalation).',
+                  "but policy.can denies it on someone else's record: it can change its own protected field (self-escalation).",
               );
             }
           }
@@ -94,10 +98,7 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
   );
 }
 
-function protectedFieldsOf(
-  policy: PolicyUnderTest,
-  given: readonly string[] | undefined,
-): (resource: string, action: string) => readonly string[] {
+function protectedFieldsOf(policy: PolicyUnderTest, given: readonly string[] | undefined): (resource: string, action: string) => readonly string[] {
   if (given !== undefined && (!Array.isArray(given) || !given.every((field) => typeof field === 'string' && field.length > 0))) {
     throw new TypeError(`${NAME}: options.fields must be an array of non-empty field names`);
   }

@@ -60,9 +60,11 @@ describe('organization arbitraries', () => {
   it('memberships and principals stay inside the tree', () => {
     fc.assert(
       fc.property(
-        arbitraries.organizationTree().chain((tree) =>
-          fc.tuple(fc.constant(tree), arbitraries.memberships(tree, chatshipperPolicy), arbitraries.tenantPrincipal(tree, chatshipperPolicy)),
-        ),
+        arbitraries
+          .organizationTree()
+          .chain((tree) =>
+            fc.tuple(fc.constant(tree), arbitraries.memberships(tree, chatshipperPolicy), arbitraries.tenantPrincipal(tree, chatshipperPolicy)),
+          ),
         ([tree, memberships, principal]) => {
           for (const m of memberships) expect(tree.find((o) => o.id === m.organization)?.path).toBe(m.path);
           expect(tree.find((o) => o.id === principal.organization)?.path).toBe(principal.organizationPath);

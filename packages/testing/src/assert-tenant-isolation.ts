@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { createMongoAbility, subject, type Principal } from '@scopeladder/core';
-import { isWithin, organizationTree, placedRecord, tenantPrincipal, type GeneratedOrganization, type PlacedRecord } from './arbitraries/organizations.js';
+import {
+  isWithin,
+  organizationTree,
+  placedRecord,
+  tenantPrincipal,
+  type GeneratedOrganization,
+  type PlacedRecord,
+} from './arbitraries/organizations.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { attempt, show } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
@@ -90,7 +97,8 @@ function checkCase(
       const answers: Record<string, boolean> = {
         can: attempt('policy.can', () => policy.can(principal, action, subject(type, { ...record }))),
       };
-      if (policy.explain) answers['explain'] = attempt('policy.explain', () => policy.explain?.(principal, action, subject(type, { ...record }))?.allowed === true);
+      if (policy.explain)
+        answers['explain'] = attempt('policy.explain', () => policy.explain?.(principal, action, subject(type, { ...record }))?.allowed === true);
       if (ability) answers['abilityFor(p).can'] = attempt('abilityFor(p).can', () => ability.can(action, subject(type, { ...record })));
       if (fromRules) answers['createMongoAbility(rulesFor(p)).can'] = fromRules.can(action as never, subject(type, { ...record }) as never);
       if (policy.filterFor) {
@@ -99,7 +107,10 @@ function checkCase(
           answers['filterFor(p).matches'] = attempt('filterFor(p).matches', () => filter.matches({ ...record }));
           answers['filterFor(p).query'] =
             filter.kind === 'condition'
-              ? createMongoAbility([{ action: 'q', subject: type, conditions: filter.query as never }]).can('q', subject(type, { ...record }) as never)
+              ? createMongoAbility([{ action: 'q', subject: type, conditions: filter.query as never }]).can(
+                  'q',
+                  subject(type, { ...record }) as never,
+                )
               : filter.kind === 'all';
         }
       }

@@ -39,10 +39,7 @@ export interface AssertUnknownScopesGrantNothingOptions extends InvariantOptions
  * it('unknown scopes grant nothing', () => assertUnknownScopesGrantNothing(chatshipperPolicy));
  * ```
  */
-export function assertUnknownScopesGrantNothing(
-  policy: PolicyUnderTest,
-  options: AssertUnknownScopesGrantNothingOptions = {},
-): void {
+export function assertUnknownScopesGrantNothing(policy: PolicyUnderTest, options: AssertUnknownScopesGrantNothingOptions = {}): void {
   checkPolicy(NAME, policy);
   checkInvariantOptions(NAME, options);
   const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
@@ -81,7 +78,9 @@ export function assertUnknownScopesGrantNothing(
           const ask = (who: Principal) =>
             attempt(`policy.canEvery(${show(action)}, ${show(resource)})`, () => canEvery.call(policy, who, action, resource));
           if (ask(principal) !== ask(withUnknown)) {
-            violation(`canEvery(${show(action)}, ${show(resource)}) changes for ${describePrincipal(principal)} when the unknown scopes ${names} are added.`);
+            violation(
+              `canEvery(${show(action)}, ${show(resource)}) changes for ${describePrincipal(principal)} when the unknown scopes ${names} are added.`,
+            );
           }
         }
       }

@@ -86,7 +86,7 @@ describe('decisionTable', () => {
       '|---|---|---|---|---|---|',
       '| Organization | list | - | - | + | + |',
     ]);
-    expect(markdown).toContain('`self` only the principal\'s own record');
+    expect(markdown).toContain("`self` only the principal's own record");
     expect(decisionTable(chatshipperPolicy)).toBe(markdown);
   });
 
@@ -136,7 +136,9 @@ describe('decisionTable', () => {
         fc.boolean(),
         (definition, format, withFields) => {
           const policy = definePolicy(definition as never);
-          const fields = withFields ? Object.values(definition.fields ?? {}).flatMap((row) => Object.values(row).flatMap((rule) => rule.protected)) : [];
+          const fields = withFields
+            ? Object.values(definition.fields ?? {}).flatMap((row) => Object.values(row).flatMap((rule) => rule.protected))
+            : [];
           const table = computeDecisionTable(policy, { fields });
           if (format === 'text' && table.scopes.some((scope) => /\s/.test(scope))) return;
           expect(parseTable(decisionTable(policy, { format, fields }), format, table.fields)).toEqual(table);
@@ -172,9 +174,7 @@ describe('assertDecisionTable', () => {
   });
 
   it('fails on a narrowed cell and on a lost self row', () => {
-    const error = expectViolation('assertDecisionTable', () =>
-      assertDecisionTable(withCell('User', 'fetch', 'bot'), SEED_TABLE),
-    );
+    const error = expectViolation('assertDecisionTable', () => assertDecisionTable(withCell('User', 'fetch', 'bot'), SEED_TABLE));
     expect(error.violation).toContain('~ User.fetch guest: self → - (grants less)');
     expect(error.violation).toContain('~ User.fetch agent: self → - (grants less)');
   });
@@ -195,9 +195,9 @@ describe('assertDecisionTable', () => {
     expect(expectViolation('assertDecisionTable', () => assertDecisionTable(chatshipperPolicy, withFields)).violation).toContain(
       'no options.fields were given',
     );
-    expect(
-      expectViolation('assertDecisionTable', () => assertDecisionTable(chatshipperPolicy, expected, { fields: ['role'] })).violation,
-    ).toContain('has no field column');
+    expect(expectViolation('assertDecisionTable', () => assertDecisionTable(chatshipperPolicy, expected, { fields: ['role'] })).violation).toContain(
+      'has no field column',
+    );
     expect(() => assertDecisionTable(chatshipperPolicy, withFields, { fields: ['role'] })).not.toThrow();
   });
 

@@ -2,12 +2,7 @@
 export { arbitraries } from './arbitraries/index.js';
 export type { AuthorizationHeaderOptions, HostileAuthorization, HostileAuthorizationKind } from './arbitraries/headers.js';
 export type { JwtShapedOptions } from './arbitraries/jwt.js';
-export type {
-  GeneratedPolicyDefinition,
-  LadderArbitraryOptions,
-  MonotoneMatrixOptions,
-  PolicyDefinitionOptions,
-} from './arbitraries/policies.js';
+export type { GeneratedPolicyDefinition, LadderArbitraryOptions, MonotoneMatrixOptions, PolicyDefinitionOptions } from './arbitraries/policies.js';
 export type { PrincipalArbitraryOptions } from './arbitraries/principals.js';
 export type { ScopeListOptions } from './arbitraries/scopes.js';
 export type { GeneratedOrganization, OrganizationTreeOptions, PlacedRecord } from './arbitraries/organizations.js';

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import {
-  HS_HEADER,
-  IDS,
-  ORG,
-  PASSWORD,
-  SECRET,
-  claims,
-  expectCode,
-  hmacJwt,
-  setup,
-  signingInput,
-} from './test-fixtures.js';
+import { HS_HEADER, IDS, ORG, PASSWORD, SECRET, claims, expectCode, hmacJwt, setup, signingInput } from './test-fixtures.js';
 
-const login = async (fixture: Awaited<ReturnType<typeof setup>>, email = 'admin@example.com') =>
-  fixture.auth.login({ email, password: PASSWORD });
+const login = async (fixture: Awaited<ReturnType<typeof setup>>, email = 'admin@example.com') => fixture.auth.login({ email, password: PASSWORD });
 
 describe('authenticate: the Authorization header', () => {
   it('answers ERR_AUTH_REQUIRED when the header is missing or empty', async () => {
@@ -110,14 +98,12 @@ describe('authenticate: access tokens', () => {
     const { token } = await login(fixture);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     const payload = decodeJwt(token);
-    expect(Object.keys(payload).sort()).toEqual(
-      ['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'scope', 'sid', 'sub'].sort(),
-    );
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'scope', 'sid', 'sub'].sort());
     expect(payload).toMatchObject({ sub: IDS.admin, scope: 'admin', iss: 'https://issuer.test', aud: 'chatshipper-api' });
     expect((payload.exp as number) - (payload.iat as number)).toBe(86_400);
   });
 
-  it("answers from the cache for a token it has seen, still checking expiry and revocation", async () => {
+  it('answers from the cache for a token it has seen, still checking expiry and revocation', async () => {
     const fixture = await setup();
     const { token } = await login(fixture);
     const first = await fixture.auth.authenticate(`Bearer ${token}`);
@@ -221,7 +207,10 @@ describe('authenticate: access tokens', () => {
 
     it('refuses a token whose exp is too far after its iat (older than accessTokenTtl)', async () => {
       const { auth } = await setup();
-      const token = hmacJwt(HS_HEADER, claims(undefined, { iat: Math.floor(Date.UTC(2026, 0, 14) / 1000), exp: Math.floor(Date.UTC(2026, 0, 17) / 1000) }));
+      const token = hmacJwt(
+        HS_HEADER,
+        claims(undefined, { iat: Math.floor(Date.UTC(2026, 0, 14) / 1000), exp: Math.floor(Date.UTC(2026, 0, 17) / 1000) }),
+      );
       await expectCode(auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_EXPIRED');
     });
 
@@ -305,7 +294,19 @@ describe('authenticate: access tokens', () => {
 
     it('refuses kid path and prototype tricks', async () => {
       const { auth } = await setup();
-      const kids: unknown[] = ['../../../../dev/null', '/etc/passwd', '__proto__', 'constructor', 'toString', "' OR 1=1 --", '', 0, null, ['a'], { a: 1 }];
+      const kids: unknown[] = [
+        '../../../../dev/null',
+        '/etc/passwd',
+        '__proto__',
+        'constructor',
+        'toString',
+        "' OR 1=1 --",
+        '',
+        0,
+        null,
+        ['a'],
+        { a: 1 },
+      ];
       for (const kid of kids) {
         await expectCode(auth.authenticate(`Bearer ${hmacJwt({ ...HS_HEADER, kid }, claims())}`), 'ERR_TOKEN_INVALID');
       }
@@ -320,7 +321,9 @@ describe('authenticate: access tokens', () => {
       const fixture = await setup();
       const { token } = await login(fixture);
       const [h, p, s] = token.split('.') as [string, string, string];
-      const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scope: 'admin', sub: IDS.guest })).toString('base64url');
+      const forgedPayload = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scope: 'admin', sub: IDS.guest }),
+      ).toString('base64url');
       const flip = (c: string) => (c === 'A' ? 'B' : 'A');
       const variants = [
         token.slice(0, -1),
@@ -365,7 +368,9 @@ describe('authenticate: access tokens', () => {
       await expectCode(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, { nbf: 'soon' }))}`), 'ERR_TOKEN_INVALID');
       await expect(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, { nbf: now + 4 }))}`)).resolves.toBeDefined();
       await expectCode(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, { iat: now + 60, exp: now + 3600 }))}`), 'ERR_TOKEN_INVALID');
-      await expect(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, { iat: now + 4, exp: now + 3600, jti: 'other' }))}`)).resolves.toBeDefined();
+      await expect(
+        auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, { iat: now + 4, exp: now + 3600, jti: 'other' }))}`),
+      ).resolves.toBeDefined();
     });
 
     it('refuses a wrong or missing iss or aud', async () => {

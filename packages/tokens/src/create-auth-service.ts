@@ -229,7 +229,12 @@ export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(optio
 
 function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext {
   const directory = options.directory;
-  if (typeof directory !== 'object' || directory === null || typeof directory.findById !== 'function' || typeof directory.findByEmail !== 'function') {
+  if (
+    typeof directory !== 'object' ||
+    directory === null ||
+    typeof directory.findById !== 'function' ||
+    typeof directory.findByEmail !== 'function'
+  ) {
     throw new TypeError('directory is required: an object with findById(id) and findByEmail(email)');
   }
   if (directory.verifyPassword !== undefined && typeof directory.verifyPassword !== 'function') {
@@ -254,9 +259,23 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
 
   const store = options.store ?? createMemoryStore();
   const storeMethods = [
-    'saveRefreshToken', 'findRefreshToken', 'rotateRefreshToken', 'revokeFamily', 'isFamilyRevoked', 'revokeFamiliesOfUser',
-    'revokeAccessToken', 'isAccessTokenRevoked', 'saveApiKey', 'findApiKey', 'deleteApiKey',
-    'deleteApiKeysOfUser', 'listApiKeysOfUser', 'hit', 'peek', 'releaseHit', 'clearHits',
+    'saveRefreshToken',
+    'findRefreshToken',
+    'rotateRefreshToken',
+    'revokeFamily',
+    'isFamilyRevoked',
+    'revokeFamiliesOfUser',
+    'revokeAccessToken',
+    'isAccessTokenRevoked',
+    'saveApiKey',
+    'findApiKey',
+    'deleteApiKey',
+    'deleteApiKeysOfUser',
+    'listApiKeysOfUser',
+    'hit',
+    'peek',
+    'releaseHit',
+    'clearHits',
   ] as const;
   if (typeof store !== 'object' || store === null || storeMethods.some((name) => typeof store[name] !== 'function')) {
     throw new TypeError(`store must implement TokenStore (${storeMethods.join(', ')})`);
@@ -348,6 +367,7 @@ function resolveThrottle(throttle: AuthServiceOptions<AnyPolicy>['throttle']): T
 }
 
 function checkName(name: string, value: unknown): string {
+  // eslint-disable-next-line no-control-regex
   if (typeof value !== 'string' || value === '' || value.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(value)) {
     throw new TypeError(`${name} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, without control characters`);
   }

@@ -33,10 +33,19 @@ describe('createMemoryDirectory', () => {
 
   it('refuses duplicate ids and emails (ERR_INVALID_REQUEST) and malformed records (TypeError)', async () => {
     const directory = createMemoryDirectory([{ id: 'u1', email: 'a@example.com', role: 'agent' }]);
-    await expectCode(Promise.resolve().then(() => directory.add({ id: 'u1', email: 'b@example.com', role: 'agent' })), 'ERR_INVALID_REQUEST');
-    await expectCode(Promise.resolve().then(() => directory.add({ id: 'u2', email: 'A@example.com', role: 'agent' })), 'ERR_INVALID_REQUEST');
+    await expectCode(
+      Promise.resolve().then(() => directory.add({ id: 'u1', email: 'b@example.com', role: 'agent' })),
+      'ERR_INVALID_REQUEST',
+    );
+    await expectCode(
+      Promise.resolve().then(() => directory.add({ id: 'u2', email: 'A@example.com', role: 'agent' })),
+      'ERR_INVALID_REQUEST',
+    );
     directory.add({ id: 'u2', email: 'b@example.com', role: 'agent' });
-    await expectCode(Promise.resolve().then(() => directory.update('u2', { email: 'a@EXAMPLE.com' })), 'ERR_INVALID_REQUEST');
+    await expectCode(
+      Promise.resolve().then(() => directory.update('u2', { email: 'a@EXAMPLE.com' })),
+      'ERR_INVALID_REQUEST',
+    );
     expect(() => directory.add({ id: '', email: 'c@example.com', role: 'agent' })).toThrow(TypeError);
     expect(() => directory.add({ id: 'u3', email: 'c@example.com', role: 'agent', kind: 'robot' as never })).toThrow(/kind/);
     expect(() => directory.update('u2', { role: 5 as never })).toThrow(/role/);
@@ -52,11 +61,20 @@ describe('createMemoryDirectory', () => {
     const user = await directory.findById('u1');
     expect(Object.isFrozen(user?.memberships)).toBe(true);
     expect(Object.isFrozen(user?.memberships?.[0])).toBe(true);
-    await expectCode(Promise.resolve().then(() => directory.addOrganization({ id: 'c1', path: 'r1#c1' })), 'ERR_INVALID_REQUEST');
+    await expectCode(
+      Promise.resolve().then(() => directory.addOrganization({ id: 'c1', path: 'r1#c1' })),
+      'ERR_INVALID_REQUEST',
+    );
     for (const organization of [{ id: '', path: '' }, { id: 'c2', path: 'r1#c3' }, { id: 'c2', path: 'r1##c2' }, { id: 'c2', path: '#c2' }, null]) {
       expect(() => directory.addOrganization(organization as never)).toThrow(TypeError);
     }
-    for (const memberships of ['c1', [{ organization: '', role: 'agent' }], [{ organization: 'c1' }], [{ organization: 'c1', role: 'agent', path: 'r1#c2' }], [null]]) {
+    for (const memberships of [
+      'c1',
+      [{ organization: '', role: 'agent' }],
+      [{ organization: 'c1' }],
+      [{ organization: 'c1', role: 'agent', path: 'r1#c2' }],
+      [null],
+    ]) {
       expect(() => directory.update('u1', { memberships: memberships as never })).toThrow(/membership/);
     }
     expect(directory.deleteOrganization('c1')).toBe(true);

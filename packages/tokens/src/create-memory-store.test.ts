@@ -28,9 +28,7 @@ describe('createMemoryStore', () => {
     const store = createMemoryStore();
     const first = record();
     await store.saveRefreshToken(first);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => store.rotateRefreshToken(first.digest, record({ digest: digest() }), T)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.rotateRefreshToken(first.digest, record({ digest: digest() }), T)));
     const statuses = results.map((result) => result.status);
     expect(statuses.filter((status) => status === 'rotated')).toHaveLength(1);
     expect(statuses.filter((status) => status === 'reused')).toHaveLength(1);
@@ -65,7 +63,7 @@ describe('createMemoryStore', () => {
     expect(await store.revokeFamiliesOfUser('u1', T)).toBe(3);
   });
 
-  it('at the cap, drops the user\'s expired sessions before ending a live one', async () => {
+  it("at the cap, drops the user's expired sessions before ending a live one", async () => {
     const store = createMemoryStore({ maxSessionsPerUser: 2 });
     await store.saveRefreshToken(record({ familyId: 'gone', expiresAt: T + 10 }));
     await store.saveRefreshToken(record({ familyId: 'live', expiresAt: T + 60_000 }));
@@ -78,7 +76,7 @@ describe('createMemoryStore', () => {
   // Reproduction (security review of issue #11 item 3): once the index was full, every login of
   // one account revoked the oldest OTHER user's session, then filled the revocations so that no
   // login and no endSessionsOfUser worked any more (the attacker could not even be deleted).
-  it('one account logging in however often never ends another user\'s session, and ending its sessions still works', async () => {
+  it("one account logging in however often never ends another user's session, and ending its sessions still works", async () => {
     const store = createMemoryStore({ maxEntries: 10, maxSessionsPerUser: 3 });
     const victims = ['v1', 'v2', 'v3'];
     for (const userId of victims) await store.saveRefreshToken(record({ userId, familyId: `${userId}-f`, familyExpiresAt: T + 120_000 }));
@@ -124,7 +122,7 @@ describe('createMemoryStore', () => {
   });
 
   // Reproduction: indexFamily swept the whole store on every new family while the index was full.
-  it('while the index is full, sweeps at most once per second of the callers\' clock, not once per login', async () => {
+  it("while the index is full, sweeps at most once per second of the callers' clock, not once per login", async () => {
     const store = createMemoryStore({ maxEntries: 3 });
     await store.saveRefreshToken(record({ userId: 'a', familyId: 'soon', expiresAt: T + 10 }));
     await store.saveRefreshToken(record({ userId: 'b', familyId: 'later', expiresAt: T + 30 }));

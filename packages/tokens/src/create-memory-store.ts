@@ -1,12 +1,5 @@
 import { ScopeladderError } from '@scopeladder/core';
-import type {
-  ApiKeyRecord,
-  RefreshTokenRecord,
-  RevokeFamiliesOptions,
-  RotateRefreshResult,
-  ThrottleState,
-  TokenStore,
-} from './store.js';
+import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from './store.js';
 
 /**
  * Options of {@link createMemoryStore}.
@@ -231,8 +224,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     if ((familiesOfUser.get(userId)?.size ?? 0) >= maxSessionsPerUser) dropExpiredOf(userId, latestNow);
     /** How many of the user's families the cap ends (each frees an index entry, adds a revocation). */
     const overCap = (): number => Math.max(0, (familiesOfUser.get(userId)?.size ?? 0) - maxSessionsPerUser + 1);
-    const hasRoom = (): boolean =>
-      indexedFamilies.size - overCap() < maxEntries && indexedFamilies.size + revokedFamilies.size < 2 * maxEntries;
+    const hasRoom = (): boolean => indexedFamilies.size - overCap() < maxEntries && indexedFamilies.size + revokedFamilies.size < 2 * maxEntries;
     if (!hasRoom()) {
       purgeAtMostEverySecond();
       if (!hasRoom()) throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'The token store is full');

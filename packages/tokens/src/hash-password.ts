@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  SCRYPT_DEFAULTS,
-  SCRYPT_LIMITS,
-  deriveScrypt,
-  formatScryptHash,
-  validScryptParameters,
-} from './lib/scrypt.js';
+import { SCRYPT_DEFAULTS, SCRYPT_LIMITS, deriveScrypt, formatScryptHash, validScryptParameters } from './lib/scrypt.js';
 
 /**
  * Options of {@link hashPassword}: scrypt cost parameters.

@@ -3,19 +3,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createAuthService } from './create-auth-service.js';
 import type { AsymmetricKeysOptions } from './lib/keys.js';
-import {
-  IDS,
-  PASSWORD,
-  asymmetricJwt,
-  claims,
-  ed25519Pair,
-  expectCode,
-  hmacJwt,
-  p256Pair,
-  setup,
-  signingInput,
-  T0,
-} from './test-fixtures.js';
+import { IDS, PASSWORD, asymmetricJwt, claims, ed25519Pair, expectCode, hmacJwt, p256Pair, setup, signingInput, T0 } from './test-fixtures.js';
 
 const algorithms = [
   { algorithm: 'EdDSA' as const, pair: ed25519Pair, kty: 'OKP', crv: 'Ed25519' },
@@ -33,7 +21,13 @@ for (const { algorithm, pair, kty, crv } of algorithms) {
       expect(decodeProtectedHeader(old)).toEqual({ alg: algorithm, typ: 'at+jwt', kid: 'k1' });
 
       // Rotation: k2 signs, k1 still verifies (public key only, as a retired key would be kept).
-      const rotated: AsymmetricKeysOptions = { algorithm, keys: [{ kid: 'k2', ...k2 }, { kid: 'k1', publicKey: k1.publicKey }] };
+      const rotated: AsymmetricKeysOptions = {
+        algorithm,
+        keys: [
+          { kid: 'k2', ...k2 },
+          { kid: 'k1', publicKey: k1.publicKey },
+        ],
+      };
       const during = await setup({ keys: rotated });
       expect((await during.auth.authenticate(`Bearer ${old}`)).principal.id).toBe(IDS.admin);
       const { token: fresh } = await during.auth.login({ email: 'admin@example.com', password: PASSWORD });
@@ -46,7 +40,15 @@ for (const { algorithm, pair, kty, crv } of algorithms) {
     });
 
     it('exports the public keys as a JWKS usable by any verifier', async () => {
-      const { auth } = await setup({ keys: { algorithm, keys: [{ kid: 'k2', ...k2 }, { kid: 'k1', publicKey: k1.publicKey }] } });
+      const { auth } = await setup({
+        keys: {
+          algorithm,
+          keys: [
+            { kid: 'k2', ...k2 },
+            { kid: 'k1', publicKey: k1.publicKey },
+          ],
+        },
+      });
       const jwks = await auth.jwks();
       expect(jwks.keys.map((key) => key['kid'])).toEqual(['k2', 'k1']);
       for (const key of jwks.keys) {
@@ -151,7 +153,15 @@ describe('key options are validated at construction', () => {
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', privateKey: ec.privateKey }] })).toThrow(/Ed25519/);
     expect(make({ algorithm: 'ES256', keys: [{ kid: 'a', privateKey: ed.privateKey }] })).toThrow(/P-256/);
     expect(make({ algorithm: 'ES256', keys: [{ kid: 'a', privateKey: p256Pair().privateKey, publicKey: ec.publicKey }] })).toThrow(/does not match/);
-    expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', ...ed }, { kid: 'a', publicKey: ed.publicKey }] })).toThrow(/duplicates/);
+    expect(
+      make({
+        algorithm: 'EdDSA',
+        keys: [
+          { kid: 'a', ...ed },
+          { kid: 'a', publicKey: ed.publicKey },
+        ],
+      }),
+    ).toThrow(/duplicates/);
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: '', ...ed }] })).toThrow(/kid/);
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', privateKey: 'not a pem' }] })).toThrow(/privateKey must be a private key/);
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', privateKey: ed.publicKey }] })).toThrow(/privateKey must be a private key/);

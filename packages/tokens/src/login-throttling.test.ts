@@ -172,7 +172,8 @@ describe('login throttling: the security review (known sources, NAT, IPv6)', () 
     for (let n = 0; n < 10; n += 1) expect(await attempt(fixture, AGENT, 'wrong', `2001:db8:1:2::${(n + 1).toString(16)}`)).toBe('invalid');
     expect(await attempt(fixture, AGENT, PASSWORD, '2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('throttled');
     expect(await attempt(fixture, AGENT, PASSWORD, '2001:db8:1:3::1')).toBe('ok');
-    for (let n = 0; n < 90; n += 1) expect(await attempt(fixture, `user${n}@example.com`, 'wrong', `2001:DB8:1:2:${n.toString(16)}::1`)).toBe('invalid');
+    for (let n = 0; n < 90; n += 1)
+      expect(await attempt(fixture, `user${n}@example.com`, 'wrong', `2001:DB8:1:2:${n.toString(16)}::1`)).toBe('invalid');
     expect(await attempt(fixture, ADMIN, PASSWORD, '2001:db8:1:2:abcd::1')).toBe('throttled');
   });
 });
@@ -320,12 +321,7 @@ describe('login throttling: the policy', () => {
  * over its limit refuses and gives back the hits before it; a success gives back its source and
  * email hits, clears its pair and makes the pair known from now. IPv6 sources by their /64.
  */
-function createModel(
-  limits: { source: number; pair: number; email: number },
-  windowMs: number,
-  knownTtlMs: number,
-  users: ReadonlySet<string>,
-) {
+function createModel(limits: { source: number; pair: number; email: number }, windowMs: number, knownTtlMs: number, users: ReadonlySet<string>) {
   const counters = new Map<string, { count: number; resetAt: number }>();
   const knownUntil = new Map<string, number>();
   const hit = (key: string, now: number) => {
@@ -390,7 +386,10 @@ describe('login throttling: properties', () => {
             actual = { outcome: 'ok' };
           } catch (error) {
             const { code, retryAfter } = error as ScopeladderError;
-            actual = code === 'ERR_LOGIN_THROTTLED' ? { outcome: 'throttled', retryAfter } : { outcome: code === 'ERR_INVALID_CREDENTIALS' ? 'invalid' : 'ok' };
+            actual =
+              code === 'ERR_LOGIN_THROTTLED'
+                ? { outcome: 'throttled', retryAfter }
+                : { outcome: code === 'ERR_INVALID_CREDENTIALS' ? 'invalid' : 'ok' };
           }
           expect(actual).toEqual(expected);
         }

@@ -89,10 +89,16 @@ describe('login throttling', () => {
     for (let attempt = 0; attempt < 10; attempt++) {
       await expectCode(fixture.auth.login({ email: 'agent@example.com', password: 'wrong' }), 'ERR_INVALID_CREDENTIALS');
     }
-    const error = (await expectCode(fixture.auth.login({ email: 'agent@example.com', password: PASSWORD }), 'ERR_LOGIN_THROTTLED')) as ScopeladderError;
+    const error = (await expectCode(
+      fixture.auth.login({ email: 'agent@example.com', password: PASSWORD }),
+      'ERR_LOGIN_THROTTLED',
+    )) as ScopeladderError;
     expect(error.retryAfter).toBe(900);
     fixture.clock.advance(600_000);
-    const later = (await expectCode(fixture.auth.login({ email: 'AGENT@example.com', password: PASSWORD }), 'ERR_LOGIN_THROTTLED')) as ScopeladderError;
+    const later = (await expectCode(
+      fixture.auth.login({ email: 'AGENT@example.com', password: PASSWORD }),
+      'ERR_LOGIN_THROTTLED',
+    )) as ScopeladderError;
     expect(later.retryAfter).toBe(300);
     // Other emails are not affected.
     await expect(fixture.auth.login({ email: 'admin@example.com', password: PASSWORD })).resolves.toBeDefined();
@@ -113,9 +119,7 @@ describe('login throttling', () => {
 
   it('counts concurrent attempts before any password work: a burst cannot exceed the limit', async () => {
     const fixture = await setup({ throttle: { maxFailuresPerEmailAndSource: 3 } });
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => fixture.auth.login({ email: 'agent@example.com', password: 'guess' })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => fixture.auth.login({ email: 'agent@example.com', password: 'guess' })));
     const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as { code: string }).code : 'ok'));
     expect(codes.filter((code) => code === 'ERR_INVALID_CREDENTIALS')).toHaveLength(3);
     expect(codes.filter((code) => code === 'ERR_LOGIN_THROTTLED')).toHaveLength(17);
@@ -174,7 +178,10 @@ describe('failures of the store and the directory', () => {
     fixture.store.findApiKey = async () => {
       throw new ScopeladderError('ERR_STORE_UNAVAILABLE', 'Redis is down', { retryAfter: 5 });
     };
-    const error = (await expectCode(fixture.auth.authenticate('Bearer 94c70d470e391bdc16a8d8363b5d4891'), 'ERR_STORE_UNAVAILABLE')) as ScopeladderError;
+    const error = (await expectCode(
+      fixture.auth.authenticate('Bearer 94c70d470e391bdc16a8d8363b5d4891'),
+      'ERR_STORE_UNAVAILABLE',
+    )) as ScopeladderError;
     expect(error.retryAfter).toBe(5);
   });
 

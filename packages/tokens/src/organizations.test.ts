@@ -5,20 +5,7 @@ import { chatshipperTenantPolicy, resolveRole, subject, type Membership } from '
 import { createAuthService } from './create-auth-service.js';
 import { createMemoryDirectory } from './create-memory-directory.js';
 import type { UserDirectory } from './directory.js';
-import {
-  HS_HEADER,
-  IDS,
-  ORG,
-  PASSWORD,
-  SECRET,
-  TENANT_IDS,
-  TREE,
-  claims,
-  expectCode,
-  hmacJwt,
-  passwordHash,
-  setupTenants,
-} from './test-fixtures.js';
+import { HS_HEADER, IDS, ORG, PASSWORD, SECRET, TENANT_IDS, TREE, claims, expectCode, hmacJwt, passwordHash, setupTenants } from './test-fixtures.js';
 
 // Issue #12, step 2: sessions and bot API keys act in one organization, with the role the user's
 // memberships give there (core's resolveRole). Memory directory and store, fake clock.
@@ -244,13 +231,23 @@ describe('bot API keys are bound to an organization', () => {
     expect((await auth.authenticate(header)).principal.scopes).toEqual(['bot']);
 
     // Demoted to agent in c1 (still agent in r2): the key is capped at agent at once.
-    directory.update(TENANT_IDS.bot, { memberships: [{ organization: 'c1', role: 'agent' }, { organization: 'r2', role: 'agent' }] });
+    directory.update(TENANT_IDS.bot, {
+      memberships: [
+        { organization: 'c1', role: 'agent' },
+        { organization: 'r2', role: 'agent' },
+      ],
+    });
     const capped = await auth.authenticate(header);
     expect(capped.principal.scopes).toEqual(['agent']);
     expect(capped.ability.can('list', 'User')).toBe(false);
 
     // A role in a nearer organization does not lift a key bound higher up.
-    directory.update(TENANT_IDS.bot, { memberships: [{ organization: 'c1', role: 'guest' }, { organization: 's1', role: 'bot' }] });
+    directory.update(TENANT_IDS.bot, {
+      memberships: [
+        { organization: 'c1', role: 'guest' },
+        { organization: 's1', role: 'bot' },
+      ],
+    });
     expect((await auth.authenticate(header)).principal.scopes).toEqual(['guest']);
 
     // Removed from c1 (a role in another tree does not count): refused.
@@ -351,7 +348,10 @@ describe('property: login, refresh and authenticate stay within the memberships'
         fc.option(fc.constantFrom(...ids, 'no-such-org'), { nil: undefined }),
         async (before, after, requested) => {
           directory.update(TENANT_IDS.eve, { memberships: before });
-          const input = requested === undefined ? { email: 'eve@example.com', password: PASSWORD } : { email: 'eve@example.com', password: PASSWORD, organization: requested };
+          const input =
+            requested === undefined
+              ? { email: 'eve@example.com', password: PASSWORD }
+              : { email: 'eve@example.com', password: PASSWORD, organization: requested };
           const acting = requested ?? before[0]?.organization;
           const expected = acting === undefined || !ids.includes(acting) ? null : resolveRole(before as Membership[], pathOf(acting));
 

@@ -46,10 +46,13 @@ const header = fc.oneof(
   fc.constant(undefined),
   fc.string({ maxLength: 300 }),
   credential.map((value) => `Bearer ${value}`),
-  fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', ''), fc.constantFrom(' ', '  ', '\t', ''), credential).map(
-    ([scheme, space, value]) => `${scheme}${space}${value}`,
+  fc
+    .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Token', ''), fc.constantFrom(' ', '  ', '\t', ''), credential)
+    .map(([scheme, space, value]) => `${scheme}${space}${value}`),
+  fc.array(
+    credential.map((value) => `Bearer ${value}`),
+    { maxLength: 3 },
   ),
-  fc.array(credential.map((value) => `Bearer ${value}`), { maxLength: 3 }),
   fc.anything(),
 );
 

@@ -45,7 +45,7 @@ describe('endSessionsOfUser', () => {
     expect(principal.scopes).toEqual(['agent']);
   });
 
-  it('keeps the `except` session (the caller\'s own) and ends the others', async () => {
+  it("keeps the `except` session (the caller's own) and ends the others", async () => {
     const { auth } = await setup();
     const mine = await auth.login({ email: 'agent@example.com', password: PASSWORD });
     const other = await auth.login({ email: 'agent@example.com', password: PASSWORD });
@@ -122,8 +122,7 @@ describe('endSessionsOfUser', () => {
 describe('login racing a privilege change', () => {
   it('a role change written while the password is checked never yields a token with the old role', async () => {
     const { directory } = await setup();
-    let auth!: ReturnType<typeof createAuthService>;
-    auth = createAuthService({
+    const auth: ReturnType<typeof createAuthService> = createAuthService({
       directory: {
         findById: (id) => directory.findById(id),
         findByEmail: (email) => directory.findByEmail(email),
@@ -146,9 +145,8 @@ describe('login racing a privilege change', () => {
   it('a password change written while the old password is checked ends that login', async () => {
     const { directory } = await setup();
     const newHash = await hashPassword('a brand new password', FAST_SCRYPT);
-    let auth!: ReturnType<typeof createAuthService>;
     const store = createMemoryStore();
-    auth = createAuthService({
+    const auth: ReturnType<typeof createAuthService> = createAuthService({
       directory: {
         findById: (id) => directory.findById(id),
         findByEmail: async (email) => {

@@ -1,12 +1,11 @@
 import { createExpressAuth } from '@scopeladder/express';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import type { ApiRoute } from '../routes.js';
 import { createNodeServer } from './node-server.js';
 import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
- * The API on Express 5: the adapter's token routes, then per {@link ApiRoute}: authentication,
+ * The API on Express 5: the adapter's token routes, then per `ApiRoute`: authentication,
  * the adapter's JSON body reader (so an anonymous client never gets a body read), the guard
  * (`auth.authorize(action, subject, { load })`) and an async handler (Express 5 sends its
  * rejections, a throw of `res.json` included, to the error handler); the adapter's error

@@ -28,7 +28,10 @@ export function createForwardedClientResolver(proxies: readonly string[]): (remo
     return version !== 0 && trusted.check(plain, version === 4 ? 'ipv4' : 'ipv6');
   };
   return (remote, forwardedFor) => {
-    const hops = (forwardedFor ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const hops = (forwardedFor ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     let client = remote;
     while (isTrusted(client) && hops.length > 0) client = hops.pop() as string;
     return client;

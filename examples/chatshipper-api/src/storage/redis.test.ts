@@ -3,15 +3,7 @@
 import { isScopeladderError } from '@scopeladder/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  TEST_REDIS_URL,
-  connectTestRedis,
-  deleteKeys,
-  freePort,
-  listKeys,
-  startRedisServer,
-  uniquePrefix,
-} from '../../../../test/support/redis.js';
+import { TEST_REDIS_URL, connectTestRedis, deleteKeys, freePort, listKeys, startRedisServer, uniquePrefix } from '../../../../test/support/redis.js';
 import { ensureBootstrapAdmin } from '../bootstrap.js';
 import { newId } from '../lib/ids.js';
 import { createLogger } from '../log.js';
@@ -98,9 +90,7 @@ describe('redis repositories shared by two instances', () => {
     const { a, b } = instances();
     const id = newId();
     await a.resources.create('Conversation', { id, organization: undefined });
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).resources.update('Conversation', id, { [`field${i}`]: i })),
-    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).resources.update('Conversation', id, { [`field${i}`]: i })));
     const merged = await b.resources.get('Conversation', id);
     for (let i = 0; i < 10; i += 1) expect(merged?.[`field${i}`]).toBe(i);
   });
@@ -109,9 +99,7 @@ describe('redis repositories shared by two instances', () => {
     const { a, b } = instances();
     const hashPassword = async (password: string) => `hash:${password}`;
     const results = await Promise.all(
-      [a, b, a, b].map((instance) =>
-        ensureBootstrapAdmin({ ...instance, email: 'admin@example.com', password: 'p4ssword', hashPassword }),
-      ),
+      [a, b, a, b].map((instance) => ensureBootstrapAdmin({ ...instance, email: 'admin@example.com', password: 'p4ssword', hashPassword })),
     );
     expect(results.filter((result) => result.created)).toHaveLength(1);
     expect(new Set(results.map((result) => result.id)).size).toBe(1);
@@ -176,7 +164,11 @@ describe('openRedisStorage', () => {
 describe('openRedisStorage and the eviction policy', () => {
   it('warns once at start when Redis may evict keys, and says nothing under noeviction', async () => {
     const quiet: string[] = [];
-    const safe = await openRedisStorage({ url: TEST_REDIS_URL, prefix: freshPrefix(), logger: createLogger({ out: (l) => quiet.push(l), err: (l) => quiet.push(l) }) });
+    const safe = await openRedisStorage({
+      url: TEST_REDIS_URL,
+      prefix: freshPrefix(),
+      logger: createLogger({ out: (l) => quiet.push(l), err: (l) => quiet.push(l) }),
+    });
     await safe.close();
     expect(quiet.join('\n')).not.toMatch(/maxmemory-policy/);
 

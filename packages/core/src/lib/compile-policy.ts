@@ -166,13 +166,7 @@ function rankOf(ladder: Ladder<string>, value: unknown, where: string): number {
   return ladder.rank(value);
 }
 
-function compileCell(
-  ladder: Ladder<string>,
-  never: number,
-  resource: string,
-  action: string,
-  value: unknown,
-): { any: number; self: number } {
+function compileCell(ladder: Ladder<string>, never: number, resource: string, action: string, value: unknown): { any: number; self: number } {
   const where = `matrix.${resource}.${action}`;
   if (value === null) return { any: never, self: never };
   if (typeof value === 'string') return { any: rankOf(ladder, value, where), self: never };
@@ -277,13 +271,7 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
       if (!Object.hasOwn(row, action)) {
         fail(`matrix.${resource}.${action}`, 'missing cell (every resource lists every action; write null to allow no scope)');
       }
-      (rawCells[action] as Record<string, { any: number; self: number }>)[resource] = compileCell(
-        ladder,
-        never,
-        resource,
-        action,
-        row[action],
-      );
+      (rawCells[action] as Record<string, { any: number; self: number }>)[resource] = compileCell(ladder, never, resource, action, row[action]);
     }
   }
 
@@ -304,8 +292,7 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
           if (protectedFields.length > 0 && self === never) {
             fail(`fields.${resource}.${action}`, `protected fields need a self grant in matrix.${resource}.${action}`);
           }
-          const ruleFields =
-            protectedFields.length > 0 ? Object.freeze([...protectedFields, ...protectedFields.map((f) => `${f}.**`)]) : null;
+          const ruleFields = protectedFields.length > 0 ? Object.freeze([...protectedFields, ...protectedFields.map((f) => `${f}.**`)]) : null;
           const matcher = protectedFields.length > 0 ? protectedMatcher(protectedFields) : null;
           const cell: CompiledCell = Object.freeze({
             resource,

@@ -98,13 +98,7 @@ function echo(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, MAX_ECHO) : '';
 }
 
-function denied(
-  action: unknown,
-  subject: string,
-  field: string | undefined,
-  reason: DecisionReason,
-  requiredScope: string | null = null,
-): Decision {
+function denied(action: unknown, subject: string, field: string | undefined, reason: DecisionReason, requiredScope: string | null = null): Decision {
   return Object.freeze({
     allowed: false,
     action: echo(action),

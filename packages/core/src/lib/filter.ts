@@ -6,14 +6,7 @@ import type { MongoQuery } from '@casl/ability';
 import type { ListFilter, ListFilterAll, ListFilterCondition, ListFilterNone } from '../policy-types.js';
 import type { CompiledCell, CompiledPolicy } from './compile-policy.js';
 import { idOf, isSelf, levelOf } from './decide.js';
-import {
-  pathValueReaches,
-  principalPath,
-  prismaTenancyCondition,
-  subtreePattern,
-  tenancyCondition,
-  type CompiledTenancy,
-} from './tenancy.js';
+import { pathValueReaches, principalPath, prismaTenancyCondition, subtreePattern, tenancyCondition, type CompiledTenancy } from './tenancy.js';
 
 const NONE: ListFilterNone = Object.freeze({ kind: 'none', matches: (_record: unknown): boolean => false });
 const ALL: ListFilterAll = Object.freeze({ kind: 'all', matches: (_record: unknown): boolean => true });

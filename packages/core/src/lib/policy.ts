@@ -104,9 +104,7 @@ export class LadderPolicy implements Policy {
     this.actions = compiled.actions;
     this.selfField = compiled.selfField;
     this.tenancy =
-      compiled.tenancy === null
-        ? null
-        : Object.freeze({ separator: compiled.tenancy.separator, fieldByType: compiled.tenancy.fieldByType });
+      compiled.tenancy === null ? null : Object.freeze({ separator: compiled.tenancy.separator, fieldByType: compiled.tenancy.fieldByType });
     this.#compiled = compiled;
     this.#tenancy = compiled.tenancy;
     this.#cells = compiled.cells;
@@ -156,13 +154,7 @@ export class LadderPolicy implements Policy {
     return levelOf(this.#compiled, principal) - 1 >= cell.any;
   }
 
-  explain(
-    principal: Principal,
-    action: string,
-    target: PolicyTarget,
-    field?: string,
-    options?: ExplainOptions,
-  ): Decision {
+  explain(principal: Principal, action: string, target: PolicyTarget, field?: string, options?: ExplainOptions): Decision {
     return explainCheck(this.#compiled, principal, action, target, field, options?.every === true);
   }
 

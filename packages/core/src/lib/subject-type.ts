@@ -18,10 +18,7 @@ export function detectTypeName(target: unknown): string | undefined {
   if (typeof target !== 'object' || target === null) return undefined;
   try {
     if (hasOwn(target, TYPE_FIELD)) return taggedTypeOf(target);
-    const ctor = (target as { constructor?: unknown }).constructor as
-      | { modelName?: unknown; name?: unknown }
-      | null
-      | undefined;
+    const ctor = (target as { constructor?: unknown }).constructor as { modelName?: unknown; name?: unknown } | null | undefined;
     if (ctor === null || ctor === undefined) return undefined;
     const name = ctor.modelName || ctor.name;
     return typeof name === 'string' ? name : undefined;

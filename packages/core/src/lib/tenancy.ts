@@ -59,11 +59,7 @@ function checkField(value: unknown, where: string, selfField: string): string {
  * Validates and compiles a `tenancy` declaration (`undefined`: no tenancy). A mistake is a
  * `TypeError` naming the key.
  */
-export function compileTenancy(
-  tenancy: unknown,
-  resources: readonly string[],
-  selfField: string,
-): CompiledTenancy | null {
+export function compileTenancy(tenancy: unknown, resources: readonly string[], selfField: string): CompiledTenancy | null {
   if (tenancy === undefined) return null;
   if (!isPlainObject(tenancy)) fail('tenancy', 'expected { separator?, field?, fieldsByType? }');
   for (const key of Object.keys(tenancy)) {

@@ -122,8 +122,7 @@ function readinessOf(client: Redis): Readiness {
  */
 export function createConnection(options: ConnectionOptions): Connection {
   const owned = options.client === undefined;
-  const client =
-    options.client ?? new Redis(options.url as string, ownedClientOptions(options.commandTimeoutMs, options.redisOptions));
+  const client = options.client ?? new Redis(options.url as string, ownedClientOptions(options.commandTimeoutMs, options.redisOptions));
   const timeoutMs = options.commandTimeoutMs;
   // An owned client's errors surface as rejected commands; without a listener ioredis would
   // print every reconnection error.

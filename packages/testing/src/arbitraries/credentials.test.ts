@@ -103,8 +103,14 @@ describe('credential arbitraries', () => {
   });
 
   it('hostileJwt: a strict verifier rejects all, and a verifier trusting alg "none" is caught', () => {
-    fc.assert(fc.property(hostileJwt(), (jwt) => !strictVerify(jwt)), { numRuns: 500 });
-    const details = fc.check(fc.property(hostileJwt(), (jwt) => !naiveVerify(jwt)), { numRuns: 500 });
+    fc.assert(
+      fc.property(hostileJwt(), (jwt) => !strictVerify(jwt)),
+      { numRuns: 500 },
+    );
+    const details = fc.check(
+      fc.property(hostileJwt(), (jwt) => !naiveVerify(jwt)),
+      { numRuns: 500 },
+    );
     expect(details.failed).toBe(true);
   });
 });

@@ -134,9 +134,7 @@ export function hostileAuthorizationHeader(): fc.Arbitrary<HostileAuthorization>
     // ':' is no tchar (RFC 9110 §5.6.2), so "Bearer:" is no auth-scheme: malformed credentials (400
     // invalid_request). A server that reads the scheme up to the first space sees an unknown scheme.
     token.map((value) => make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_AUTH_SCHEME'])(`Bearer: ${value}`)),
-    token.map((value) =>
-      make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value} `),
-    ),
+    token.map((value) => make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value} `)),
     token.map((value) =>
       make('malformed', ['ERR_AUTH_MALFORMED', 'ERR_AUTH_SCHEME', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(` Bearer ${value}`),
     ),
@@ -144,19 +142,13 @@ export function hostileAuthorizationHeader(): fc.Arbitrary<HostileAuthorization>
   const wellFormedGarbage = fc.oneof(apiKey(), jwtShaped(), bearerToken());
   const badToken = fc.oneof(
     wellFormedGarbage.map((value) => make('token', ['ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value}`)),
-    hostileJwt().map((value) =>
-      make('token', ['ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID', 'ERR_AUTH_MALFORMED'])(`Bearer ${value}`),
-    ),
+    hostileJwt().map((value) => make('token', ['ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID', 'ERR_AUTH_MALFORMED'])(`Bearer ${value}`)),
     fc
       .tuple(token, fc.constantFrom('\u0000', '\u007f', 'é', '"', ',', ';', '\\', '\u200b'))
-      .map(([value, char]) =>
-        make('token', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value}${char}`),
-      ),
+      .map(([value, char]) => make('token', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${value}${char}`)),
     fc
       .constantFrom(8 * 1024, 100 * 1024)
-      .map((size) =>
-        make('token', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${'a'.repeat(size)}`),
-      ),
+      .map((size) => make('token', ['ERR_AUTH_MALFORMED', 'ERR_TOKEN_INVALID', 'ERR_API_KEY_INVALID'])(`Bearer ${'a'.repeat(size)}`)),
   );
   return fc.oneof(missing, scheme, malformed, badToken);
 }

@@ -31,8 +31,7 @@ export interface JwtShapedOptions {
  * ```
  */
 export function jwtShaped(options: JwtShapedOptions = {}): fc.Arbitrary<string> {
-  const header =
-    options.header ?? fc.record({ alg: fc.constantFrom('HS256', 'HS512', 'RS256', 'ES256', 'EdDSA'), typ: fc.constant('JWT') });
+  const header = options.header ?? fc.record({ alg: fc.constantFrom('HS256', 'HS512', 'RS256', 'ES256', 'EdDSA'), typ: fc.constant('JWT') });
   const payload = options.payload ?? forgedClaims();
   const signature = fc.oneof(
     fc.uint8Array({ minLength: 32, maxLength: 32 }),
@@ -40,9 +39,7 @@ export function jwtShaped(options: JwtShapedOptions = {}): fc.Arbitrary<string> 
     fc.uint8Array({ minLength: 256, maxLength: 256 }),
     fc.uint8Array({ minLength: 1, maxLength: 16 }),
   );
-  return fc
-    .tuple(header, payload, signature)
-    .map(([h, p, s]) => `${base64url(JSON.stringify(h))}.${base64url(JSON.stringify(p))}.${base64url(s)}`);
+  return fc.tuple(header, payload, signature).map(([h, p, s]) => `${base64url(JSON.stringify(h))}.${base64url(JSON.stringify(p))}.${base64url(s)}`);
 }
 
 /**
@@ -91,25 +88,23 @@ export function hostileJwt(): fc.Arbitrary<string> {
     .map(([json, payload, signature, inHeader]) =>
       inHeader ? `${base64url(json)}.${payload}.${signature}` : `${encodeHeader({ alg: 'HS256', typ: 'JWT' })}.${base64url(json)}.${signature}`,
     );
-  const segments = fc
-    .tuple(jwtShaped(), fc.constantFrom('two', 'four', 'emptyMiddle', 'trailingDot', 'leadingDot', 'dotsOnly'))
-    .map(([jwt, how]) => {
-      const [h = '', p = '', s = ''] = jwt.split('.');
-      switch (how) {
-        case 'two':
-          return `${h}.${p}`;
-        case 'four':
-          return `${h}.${p}.${s}.${s}`;
-        case 'emptyMiddle':
-          return `${h}..${s}`;
-        case 'trailingDot':
-          return `${jwt}.`;
-        case 'leadingDot':
-          return `.${jwt}`;
-        default:
-          return '..';
-      }
-    });
+  const segments = fc.tuple(jwtShaped(), fc.constantFrom('two', 'four', 'emptyMiddle', 'trailingDot', 'leadingDot', 'dotsOnly')).map(([jwt, how]) => {
+    const [h = '', p = '', s = ''] = jwt.split('.');
+    switch (how) {
+      case 'two':
+        return `${h}.${p}`;
+      case 'four':
+        return `${h}.${p}.${s}.${s}`;
+      case 'emptyMiddle':
+        return `${h}..${s}`;
+      case 'trailingDot':
+        return `${jwt}.`;
+      case 'leadingDot':
+        return `.${jwt}`;
+      default:
+        return '..';
+    }
+  });
   const badAlphabet = fc
     .tuple(jwtShaped(), fc.constantFrom('+', '/', '=', '==', ' ', '\t', '%2E', '\u0000', 'é'), fc.nat())
     .map(([jwt, insert, at]) => {
@@ -118,7 +113,9 @@ export function hostileJwt(): fc.Arbitrary<string> {
     });
   const oversized = fc
     .constantFrom(8 * 1024, 64 * 1024)
-    .map((size) => `${encodeHeader({ alg: 'HS256', typ: 'JWT' })}.${base64url(JSON.stringify({ sub: 'x', pad: 'a'.repeat(size) }))}.${base64url('sig')}`);
+    .map(
+      (size) => `${encodeHeader({ alg: 'HS256', typ: 'JWT' })}.${base64url(JSON.stringify({ sub: 'x', pad: 'a'.repeat(size) }))}.${base64url('sig')}`,
+    );
   return fc.oneof(none, dangerousHeader, notObjects, segments, badAlphabet, oversized);
 }
 

@@ -94,7 +94,11 @@ export function organizationTree(options: OrganizationTreeOptions = {}): fc.Arbi
  */
 export function isWithin(tree: readonly GeneratedOrganization[], organization: string, ancestor: string): boolean {
   const byId = new Map(tree.map((org) => [org.id, org]));
-  for (let at: GeneratedOrganization | undefined = byId.get(organization); at !== undefined; at = at.parent === null ? undefined : byId.get(at.parent)) {
+  for (
+    let at: GeneratedOrganization | undefined = byId.get(organization);
+    at !== undefined;
+    at = at.parent === null ? undefined : byId.get(at.parent)
+  ) {
     if (at.id === ancestor) return true;
   }
   return false;
@@ -136,11 +140,13 @@ export function memberships(
 export function tenantPrincipal(tree: readonly GeneratedOrganization[], source: ScopeSource): fc.Arbitrary<Principal> {
   const scopes = scopesOf('arbitraries.tenantPrincipal', source);
   if (!Array.isArray(tree) || tree.length === 0) throw new TypeError('arbitraries.tenantPrincipal: expected a non-empty tree');
-  return fc.record({
-    id: fc.constantFrom('u-self', 'u-other'),
-    scopes: fc.subarray([...scopes]),
-    org: fc.constantFrom(...tree),
-  }).map(({ id, scopes: held, org }) => ({ id, scopes: held, organization: org.id, organizationPath: org.path }));
+  return fc
+    .record({
+      id: fc.constantFrom('u-self', 'u-other'),
+      scopes: fc.subarray([...scopes]),
+      org: fc.constantFrom(...tree),
+    })
+    .map(({ id, scopes: held, org }) => ({ id, scopes: held, organization: org.id, organizationPath: org.path }));
 }
 
 /**
@@ -177,7 +183,12 @@ export function placedRecord(tree: readonly GeneratedOrganization[]): fc.Arbitra
   const org = fc.constantFrom(...tree);
   return fc.oneof(
     { weight: 6, arbitrary: org.map((o) => ({ organizations: [o.id], value: o.path })) },
-    { weight: 2, arbitrary: fc.uniqueArray(org, { minLength: 1, maxLength: 2, selector: (o) => o.id }).map((os) => ({ organizations: os.map((o) => o.id), value: os.map((o) => o.path) })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .uniqueArray(org, { minLength: 1, maxLength: 2, selector: (o) => o.id })
+        .map((os) => ({ organizations: os.map((o) => o.id), value: os.map((o) => o.path) })),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom<PlacedRecord>(

@@ -15,11 +15,14 @@ describe('policy arbitraries', () => {
 
   it('monotoneMatrix: definePolicy accepts it; every resource lists every action', () => {
     fc.assert(
-      fc.property(ladder().chain((scopes) => fc.tuple(fc.constant(scopes), monotoneMatrix(scopes))), ([scopes, matrix]) => {
-        const defined = definePolicy({ scopes, matrix } as never);
-        expect(defined.resources).toEqual(Object.keys(matrix));
-        for (const row of Object.values(matrix)) expect(Object.keys(row)).toEqual(Object.keys(Object.values(matrix)[0] ?? {}));
-      }),
+      fc.property(
+        ladder().chain((scopes) => fc.tuple(fc.constant(scopes), monotoneMatrix(scopes))),
+        ([scopes, matrix]) => {
+          const defined = definePolicy({ scopes, matrix } as never);
+          expect(defined.resources).toEqual(Object.keys(matrix));
+          for (const row of Object.values(matrix)) expect(Object.keys(row)).toEqual(Object.keys(Object.values(matrix)[0] ?? {}));
+        },
+      ),
     );
   });
 

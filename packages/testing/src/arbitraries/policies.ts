@@ -105,9 +105,9 @@ export function monotoneMatrix(source: ScopeSource, options: MonotoneMatrixOptio
   const cell = matrixCell(scopes);
   return fc.tuple(resources, actions).chain(([resourceList, actionList]) => {
     const rows = resourceList.map((resource) =>
-      fc.tuple(...actionList.map((action) => cell.map((value): [string, MatrixCell] => [action, value]))).map(
-        (entries): [string, Record<string, MatrixCell>] => [resource, Object.fromEntries(entries)],
-      ),
+      fc
+        .tuple(...actionList.map((action) => cell.map((value): [string, MatrixCell] => [action, value])))
+        .map((entries): [string, Record<string, MatrixCell>] => [resource, Object.fromEntries(entries)]),
     );
     return fc.tuple(...rows).map((entries): Matrix => Object.fromEntries(entries));
   });
@@ -168,10 +168,7 @@ export function policy(options: PolicyDefinitionOptions = {}): fc.Arbitrary<Poli
 
 function matrixCell(scopes: readonly string[]): fc.Arbitrary<MatrixCell> {
   const n = scopes.length;
-  const plain = fc.oneof(
-    { arbitrary: fc.constant(null), weight: 1 },
-    { arbitrary: fc.constantFrom(...scopes), weight: 4 },
-  );
+  const plain = fc.oneof({ arbitrary: fc.constant(null), weight: 1 }, { arbitrary: fc.constantFrom(...scopes), weight: 4 });
   // self rank in [0, n - 1], any rank in (self, n] where n means "no scope" (null or absent).
   const withSelf = fc
     .integer({ min: 0, max: n - 1 })
@@ -192,10 +189,12 @@ function resourceName(): fc.Arbitrary<string> {
 }
 
 function actionName(): fc.Arbitrary<string> {
-  return fc.oneof(
-    { arbitrary: matching(/^[a-z][A-Za-z0-9_]{0,11}$/), weight: 5 },
-    { arbitrary: fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'), weight: 1 },
-  ).filter((name) => name !== 'manage' && name !== 'all');
+  return fc
+    .oneof(
+      { arbitrary: matching(/^[a-z][A-Za-z0-9_]{0,11}$/), weight: 5 },
+      { arbitrary: fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'), weight: 1 },
+    )
+    .filter((name) => name !== 'manage' && name !== 'all');
 }
 
 function names(given: fc.Arbitrary<readonly string[]> | readonly string[] | undefined, name: fc.Arbitrary<string>): fc.Arbitrary<readonly string[]> {

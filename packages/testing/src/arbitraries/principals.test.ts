@@ -10,7 +10,14 @@ describe('principal arbitraries', () => {
   });
 
   it('otherId: never the id itself, often a near miss', () => {
-    fc.assert(fc.property(fc.oneof(principalId(), fc.string()), (id) => fc.assert(fc.property(otherId(id), (other) => other !== id), { numRuns: 20 })));
+    fc.assert(
+      fc.property(fc.oneof(principalId(), fc.string()), (id) =>
+        fc.assert(
+          fc.property(otherId(id), (other) => other !== id),
+          { numRuns: 20 },
+        ),
+      ),
+    );
     const misses = fc.sample(otherId('abc'), { numRuns: 300, seed: 1 });
     expect(misses).toContain('ABC');
     expect(misses).toContain('abc ');
@@ -34,7 +41,10 @@ describe('principal arbitraries', () => {
 
   it('principal: honours id and scopes overrides', () => {
     fc.assert(
-      fc.property(principal(chatshipperPolicy, { id: fc.constant('me'), scopes: fc.constant(['x']) }), (who) => who.id === 'me' && who.scopes[0] === 'x'),
+      fc.property(
+        principal(chatshipperPolicy, { id: fc.constant('me'), scopes: fc.constant(['x']) }),
+        (who) => who.id === 'me' && who.scopes[0] === 'x',
+      ),
     );
   });
 });

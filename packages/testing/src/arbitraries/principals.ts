@@ -77,9 +77,7 @@ export function otherId(id: string): fc.Arbitrary<string> {
  * ```
  */
 export function junkId(): fc.Arbitrary<unknown> {
-  return principalId().chain((id) =>
-    fc.constantFrom<unknown>(undefined, null, '', 0, 7, Number.NaN, [id], [], { id }, { toString: () => id }),
-  );
+  return principalId().chain((id) => fc.constantFrom<unknown>(undefined, null, '', 0, 7, Number.NaN, [id], [], { id }, { toString: () => id }));
 }
 
 /**

@@ -14,9 +14,11 @@ const malformed = (value: unknown) => {
 
 describe('scope arbitraries', () => {
   it('scopeToken: always one valid RFC 6749 scope-token', () => {
-    fc.assert(fc.property(scopeToken(), (token) => {
-      expect(parseScope(token).tokens).toEqual([token]);
-    }));
+    fc.assert(
+      fc.property(scopeToken(), (token) => {
+        expect(parseScope(token).tokens).toEqual([token]);
+      }),
+    );
   });
 
   it('scopeToken: includes the prototype and CASL traps', () => {

@@ -196,9 +196,7 @@ export function scopeList(source: ScopeSource, options: ScopeListOptions = {}): 
  */
 export function scopeString(source: ScopeSource, options: ScopeListOptions = {}): fc.Arbitrary<string> {
   const minLength = Math.max(1, options.minLength ?? 1);
-  return scopeList(source, { ...options, minLength, maxLength: Math.max(minLength, options.maxLength ?? 6) }).map((tokens) =>
-    tokens.join(' '),
-  );
+  return scopeList(source, { ...options, minLength, maxLength: Math.max(minLength, options.maxLength ?? 6) }).map((tokens) => tokens.join(' '));
 }
 
 /**
@@ -224,13 +222,11 @@ export function hostileScopeString(source: ScopeSource): fc.Arbitrary<string> {
     tokens.map((list) => ` ${list.join(' ')}`),
     tokens.map((list) => `${list.join(' ')} `),
     fc.tuple(tokens, badSeparator, tokens).map(([left, separator, right]) => `${left.join(' ')}${separator}${right.join(' ')}`),
-    fc
-      .tuple(tokens, badChar, fc.nat())
-      .map(([list, char, at]) => {
-        const joined = list.join(' ');
-        const position = at % (joined.length + 1);
-        return `${joined.slice(0, position)}${char}${joined.slice(position)}`;
-      }),
+    fc.tuple(tokens, badChar, fc.nat()).map(([list, char, at]) => {
+      const joined = list.join(' ');
+      const position = at % (joined.length + 1);
+      return `${joined.slice(0, position)}${char}${joined.slice(position)}`;
+    }),
     fc.string({ unit: anyChar(), maxLength: 24 }),
   );
   return shaped.filter((claim) => !SCOPE_VALUE.test(claim));

@@ -8,9 +8,13 @@ const guest = { id: '5f0c8a1e9b3d2c4a6e8f0a1b', scopes: ['guest'], organization:
 
 describe('vocabulary arbitraries', () => {
   it('action and resourceType: from the policy', () => {
-    fc.assert(fc.property(action(chatshipperPolicy), resourceType(chatshipperPolicy), (a, r) =>
-      (chatshipperPolicy.actions as readonly string[]).includes(a) && (chatshipperPolicy.resources as readonly string[]).includes(r),
-    ));
+    fc.assert(
+      fc.property(
+        action(chatshipperPolicy),
+        resourceType(chatshipperPolicy),
+        (a, r) => (chatshipperPolicy.actions as readonly string[]).includes(a) && (chatshipperPolicy.resources as readonly string[]).includes(r),
+      ),
+    );
   });
 
   it('unknownAction and unknownResourceType: never in the policy, CASL wildcards included', () => {
@@ -34,11 +38,14 @@ describe('vocabulary arbitraries', () => {
 
   it('target: a type, the own record or another, of a known resource', () => {
     fc.assert(
-      fc.property(principal(chatshipperPolicy).chain((who) => fc.tuple(fc.constant(who), target(chatshipperPolicy, who))), ([who, t]) => {
-        expect((chatshipperPolicy.resources as readonly string[]).includes(t.resource)).toBe(true);
-        if (t.kind === 'type') expect(t.subject).toBe(t.resource);
-        else expect((t.subject as { id: string }).id === who.id).toBe(t.kind === 'own');
-      }),
+      fc.property(
+        principal(chatshipperPolicy).chain((who) => fc.tuple(fc.constant(who), target(chatshipperPolicy, who))),
+        ([who, t]) => {
+          expect((chatshipperPolicy.resources as readonly string[]).includes(t.resource)).toBe(true);
+          if (t.kind === 'type') expect(t.subject).toBe(t.resource);
+          else expect((t.subject as { id: string }).id === who.id).toBe(t.kind === 'own');
+        },
+      ),
     );
   });
 

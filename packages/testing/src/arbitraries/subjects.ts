@@ -157,11 +157,13 @@ export function subjectInstance(resource: string, principal: Principal, ownershi
  * ```
  */
 export function target(policy: PolicyVocabulary, principal: Principal): fc.Arbitrary<GeneratedTarget> {
-  return fc.tuple(resourceType(policy), fc.constantFrom('type' as const, 'own' as const, 'other' as const)).chain(([resource, kind]) =>
-    kind === 'type'
-      ? fc.constant<GeneratedTarget>({ resource, kind, subject: resource })
-      : subjectInstance(resource, principal, kind).map((instance): GeneratedTarget => ({ resource, kind, subject: instance })),
-  );
+  return fc
+    .tuple(resourceType(policy), fc.constantFrom('type' as const, 'own' as const, 'other' as const))
+    .chain(([resource, kind]) =>
+      kind === 'type'
+        ? fc.constant<GeneratedTarget>({ resource, kind, subject: resource })
+        : subjectInstance(resource, principal, kind).map((instance): GeneratedTarget => ({ resource, kind, subject: instance })),
+    );
 }
 
 function unknownName(known: readonly string[], extra: readonly string[]): fc.Arbitrary<string> {

@@ -34,9 +34,15 @@ describe('runProperty', () => {
   it('reports an unexpected error as such', () => {
     let message = '';
     try {
-      runProperty('assertX', 'nothing throws.', fc.constant(1), () => {
-        throw new RangeError('boom');
-      }, {});
+      runProperty(
+        'assertX',
+        'nothing throws.',
+        fc.constant(1),
+        () => {
+          throw new RangeError('boom');
+        },
+        {},
+      );
     } catch (error) {
       message = (error as Error).message;
     }

@@ -79,9 +79,7 @@ export function runProperty<T>(
   if (!details.failed) return;
   const error = details.errorInstance;
   const said =
-    error instanceof Violation
-      ? error.message
-      : `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    error instanceof Violation ? error.message : `unexpected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   const lines = [`${assertion} failed: ${rule}`, indent(said)];
   if (details.counterexample !== null) {
     lines.push(

@@ -9,10 +9,7 @@
  * arbitraries.scope(['reader', 'writer']);
  * ```
  */
-export type ScopeSource =
-  | readonly string[]
-  | { readonly scopes: readonly string[] }
-  | { readonly ladder: { readonly scopes: readonly string[] } };
+export type ScopeSource = readonly string[] | { readonly scopes: readonly string[] } | { readonly ladder: { readonly scopes: readonly string[] } };
 
 /** The scope names of a {@link ScopeSource}; a `TypeError` on misuse (internal). */
 export function scopesOf(where: string, source: ScopeSource): readonly string[] {

@@ -12,8 +12,7 @@ export type DecisionTableFormat = 'markdown' | 'text' | 'json';
 
 const CELLS: readonly DecisionCell[] = ['+', 'self', '-', 'other'];
 const WHOLE = '*';
-const LEGEND =
-  '`+` every record · `self` only the principal\'s own record · `-` denied · `other` only records that are not its own (suspicious)';
+const LEGEND = "`+` every record · `self` only the principal's own record · `-` denied · `other` only records that are not its own (suspicious)";
 
 /** Renders a table; the output ends with a newline and depends only on the table (internal). */
 export function renderTable(table: DecisionTable, format: DecisionTableFormat): string {
@@ -146,7 +145,9 @@ function parseJson(text: string): DecisionTable {
 
 function readCell(value: unknown, where: number | string): DecisionCell {
   if (typeof value === 'string' && (CELLS as readonly string[]).includes(value)) return value as DecisionCell;
-  throw new Error(`${typeof where === 'number' ? `line ${where}` : where}: ${JSON.stringify(value) ?? 'a missing cell'} is not one of + self - other`);
+  throw new Error(
+    `${typeof where === 'number' ? `line ${where}` : where}: ${JSON.stringify(value) ?? 'a missing cell'} is not one of + self - other`,
+  );
 }
 
 function escapeMarkdown(cell: string): string {

@@ -252,9 +252,7 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect(await store.rotateRefreshToken(token.digest, next, t0 + MINUTE)).toEqual({ status: 'revoked', record: token });
         expect(await store.findRefreshToken(next.digest)).toBeNull();
         // Other families are untouched.
-        expect((await store.rotateRefreshToken(other.digest, successor(other, t0 + 2 * HOUR), t0 + MINUTE)).status).toBe(
-          'rotated',
-        );
+        expect((await store.rotateRefreshToken(other.digest, successor(other, t0 + 2 * HOUR), t0 + MINUTE)).status).toBe('rotated');
       });
 
       it('lets exactly one of 100 concurrent rotations across two instances win', async () => {
@@ -344,19 +342,15 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
           expect(await peer.isFamilyRevoked(record.familyId, t0 + 2 * MINUTE)).toBe(true);
         }
         for (const current of [rotated, mine[1]!, mine[2]!]) {
-          expect((await store.rotateRefreshToken(current.digest, successor(current, t0 + 3 * HOUR), t0 + 3 * MINUTE)).status).toBe(
-            'revoked',
-          );
+          expect((await store.rotateRefreshToken(current.digest, successor(current, t0 + 3 * HOUR), t0 + 3 * MINUTE)).status).toBe('revoked');
         }
         for (const record of theirs) expect(await store.isFamilyRevoked(record.familyId, t0 + 2 * MINUTE)).toBe(false);
-        expect((await store.rotateRefreshToken(theirs[0]!.digest, successor(theirs[0]!, t0 + 2 * HOUR), t0 + 3 * MINUTE)).status).toBe(
-          'rotated',
-        );
+        expect((await store.rotateRefreshToken(theirs[0]!.digest, successor(theirs[0]!, t0 + 2 * HOUR), t0 + 3 * MINUTE)).status).toBe('rotated');
         // Nothing left to end.
         expect(await store.revokeFamiliesOfUser(userId, t0 + 4 * MINUTE)).toBe(0);
       });
 
-      it("revokes each family until its own latest expiry: familyExpiresAt when given, else expiresAt", async () => {
+      it('revokes each family until its own latest expiry: familyExpiresAt when given, else expiresAt', async () => {
         const userId = randomId();
         const short = refreshRecord({ userId, expiresAt: t0 + HOUR });
         // The access tokens of this one outlive its refresh token (a longer access-token lifetime).
@@ -433,9 +427,9 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
           // A rotation that won the race extended the revocation to its new token's family expiry.
           if (result.status === 'rotated') {
             expect(await store.isFamilyRevoked(familyId, t0 + 4 * HOUR - 1)).toBe(true);
-            expect(
-              (await store.rotateRefreshToken(nexts[index]!.digest, successor(nexts[index]!, t0 + 5 * HOUR), t0 + 2 * MINUTE)).status,
-            ).toBe('revoked');
+            expect((await store.rotateRefreshToken(nexts[index]!.digest, successor(nexts[index]!, t0 + 5 * HOUR), t0 + 2 * MINUTE)).status).toBe(
+              'revoked',
+            );
           }
         }
       });
@@ -681,9 +675,7 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
 
       it('counts 50 concurrent hits across two instances exactly once each', async () => {
         const key = `login:source:${randomId()}`;
-        const states = await Promise.all(
-          Array.from({ length: 50 }, (_, index) => (index % 2 === 0 ? store : peer).hit(key, MINUTE, t0)),
-        );
+        const states = await Promise.all(Array.from({ length: 50 }, (_, index) => (index % 2 === 0 ? store : peer).hit(key, MINUTE, t0)));
         expect(states.map((state) => state.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
         expect(new Set(states.map((state) => state.resetAt))).toEqual(new Set([t0 + MINUTE]));
         expect(await store.peek(key, t0)).toEqual({ count: 50, resetAt: t0 + MINUTE });

@@ -32,9 +32,7 @@ function typeOf(target: Target): string | undefined {
 /** Admins may no longer create forms, though bots may: a higher scope loses a permission. */
 export const nonMonotone = wrapPolicy({
   can: (principal, action, target, field) =>
-    principal.scopes.includes('admin') && action === 'create' && typeOf(target) === 'Form'
-      ? false
-      : base.can(principal, action, target, field),
+    principal.scopes.includes('admin') && action === 'create' && typeOf(target) === 'Form' ? false : base.can(principal, action, target, field),
 });
 
 /** Admins get CASL's `manage all`: every unknown action and resource is allowed to them. */

@@ -36,7 +36,14 @@ async function outcomeOf(decide: () => Promise<unknown> | undefined): Promise<st
 }
 
 const bodies: readonly unknown[] = [undefined, {}, { name: 'G' }, { role: 'admin' }, ['role'], 'text', null];
-const fieldOptions = [undefined, false, [], ['name'], ['role'], (request: FakeRequest) => (request.id === 'guest-id' ? ['role'] : undefined)] as const;
+const fieldOptions = [
+  undefined,
+  false,
+  [],
+  ['name'],
+  ['role'],
+  (request: FakeRequest) => (request.id === 'guest-id' ? ['role'] : undefined),
+] as const;
 const records: Record<string, { id: string }> = { 'guest-id': { id: 'guest-id' }, 'other-id': { id: 'other-id' } };
 
 function* specs(): Generator<GuardSpec<FakeRequest>> {
@@ -72,12 +79,16 @@ describe('decideGuard', () => {
 
   it('returns a promise when the policy answers with one, and it settles like the answer', async () => {
     const asyncPolicy: GuardPolicy = {
-      authorize: (principal, action, target, fields) => Promise.resolve().then(() => policy.authorize(principal, action as never, target as never, fields)) as never,
+      authorize: (principal, action, target, fields) =>
+        Promise.resolve().then(() => policy.authorize(principal, action as never, target as never, fields)) as never,
     };
     const allowed = decideGuard(agent, asyncPolicy, { action: 'list', subject: 'Conversation' }, self, undefined);
     expect(allowed).toBeInstanceOf(Promise);
     await expect(allowed).resolves.toBeUndefined();
-    await expectCode(decideGuard(guest, asyncPolicy, { action: 'list', subject: 'Conversation' }, self, undefined) as Promise<unknown>, 'ERR_INSUFFICIENT_SCOPE');
+    await expectCode(
+      decideGuard(guest, asyncPolicy, { action: 'list', subject: 'Conversation' }, self, undefined) as Promise<unknown>,
+      'ERR_INSUFFICIENT_SCOPE',
+    );
   });
 
   it('decides exactly as runGuard for every scope, action, resource, fields option, body and record', async () => {

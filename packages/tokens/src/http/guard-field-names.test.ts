@@ -33,7 +33,19 @@ async function errorOf(decide: () => Promise<unknown> | undefined): Promise<{ co
   }
 }
 
-const HOSTILE = ['role\u0000', 'nick\u0007name', 'name\u2028', 'r\u043Ele', 'r\u03BFle', '\uFF52\uFF4F\uFF4C\uFF45', ' role', 'Role', 'ROLE', 'r\u200Bole', 'r\u043Ele.x'];
+const HOSTILE = [
+  'role\u0000',
+  'nick\u0007name',
+  'name\u2028',
+  'r\u043Ele',
+  'r\u03BFle',
+  '\uFF52\uFF4F\uFF4C\uFF45',
+  ' role',
+  'Role',
+  'ROLE',
+  'r\u200Bole',
+  'r\u043Ele.x',
+];
 
 describe('guards refuse hostile body field names', () => {
   for (const [who, auth, spec] of [
@@ -75,7 +87,9 @@ describe('guards refuse hostile body field names', () => {
 
   it('the exact protected names still go to the policy: guest 403, admin allowed', async () => {
     expect(await errorOf(() => runGuard(guest, policy, updateSelf, request, { role: 'admin' }))).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
-    expect(await errorOf(() => runGuard(guest, policy, updateSelf, request, { 'role.x': 'admin' }))).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
+    expect(await errorOf(() => runGuard(guest, policy, updateSelf, request, { 'role.x': 'admin' }))).toMatchObject({
+      code: 'ERR_INSUFFICIENT_SCOPE',
+    });
     expect(await errorOf(() => runGuard(admin, policy, updateOther, request, { role: 'agent' }))).toBe('allowed');
     expect(await errorOf(() => runGuard(guest, policy, updateSelf, request, { name: 'G', roles: 'x', 'r\u00F2le': 'y' }))).toBe('allowed');
   });

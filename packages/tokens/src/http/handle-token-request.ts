@@ -87,17 +87,12 @@ function queryValues(url: string, name: string): string[] {
  * if (answer !== undefined) res.writeHead(answer.status, answer.headers).end(answer.body && JSON.stringify(answer.body));
  * ```
  */
-export async function handleTokenRequest(
-  service: AuthService<AnyPolicy>,
-  request: TokenEndpointRequest,
-): Promise<TokenEndpointAnswer | undefined> {
+export async function handleTokenRequest(service: AuthService<AnyPolicy>, request: TokenEndpointRequest): Promise<TokenEndpointAnswer | undefined> {
   const context = { source: request.source };
   switch (request.method) {
     case 'POST': {
       const body = readTokenRequest(await request.readBody());
-      return tokens(
-        body.kind === 'login' ? await service.login(body.input, context) : await service.refresh(body.refreshToken, context),
-      );
+      return tokens(body.kind === 'login' ? await service.login(body.input, context) : await service.refresh(body.refreshToken, context));
     }
     case 'GET': {
       const values = queryValues(request.url, 'refreshToken');

@@ -48,7 +48,10 @@ describe('readAuthorization', () => {
       await new Promise<void>((resolve, reject) => {
         const req = httpRequest({ host: '127.0.0.1', port });
         req.setHeader('Authorization', ['Bearer a', 'Bearer b']); // two header lines on the wire
-        req.on('response', (res) => res.resume().on('end', resolve)).on('error', reject).end();
+        req
+          .on('response', (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+          .end();
       });
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -147,7 +147,9 @@ describe('readJsonBody: what it refuses', () => {
 
   it('a streamed body over the limit → 413 at once, before the body ends', async () => {
     const stream = new PassThrough();
-    const request = Object.assign(stream, { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }) as unknown as IncomingMessage;
+    const request = Object.assign(stream, {
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    }) as unknown as IncomingMessage;
     const reading = readJsonBody(request, { limit: 25 });
     stream.write(Buffer.alloc(20, 0x20));
     stream.write(Buffer.alloc(20, 0x20)); // never ended

@@ -30,9 +30,15 @@ describe('readTokenRequest', () => {
       kind: 'login',
       input: { email: 'a@b', password: 'p', organization: 'c1' },
     });
-    expect(readTokenRequest({ email: 'a@b', password: 'p', organization: undefined })).toEqual({ kind: 'login', input: { email: 'a@b', password: 'p' } });
+    expect(readTokenRequest({ email: 'a@b', password: 'p', organization: undefined })).toEqual({
+      kind: 'login',
+      input: { email: 'a@b', password: 'p' },
+    });
     for (const organization of ['', 7, null, ['c1'], { id: 'c1' }]) {
-      expect(codeOf(() => readTokenRequest({ email: 'a@b', password: 'p', organization })), JSON.stringify(organization)).toBe('ERR_INVALID_REQUEST');
+      expect(
+        codeOf(() => readTokenRequest({ email: 'a@b', password: 'p', organization })),
+        JSON.stringify(organization),
+      ).toBe('ERR_INVALID_REQUEST');
     }
     expect(codeOf(() => readTokenRequest({ refreshToken: 'rt', organization: 'c1' }))).toBe('ERR_INVALID_REQUEST');
   });
@@ -48,7 +54,13 @@ describe('readTokenRequest', () => {
     ['null', null],
     ['an array', [{ email: 'a@b', password: 'p' }]],
     ['a string', 'email=a@b'],
-    ['a class instance', new (class Body { email = 'a@b'; password = 'p'; })()],
+    [
+      'a class instance',
+      new (class Body {
+        email = 'a@b';
+        password = 'p';
+      })(),
+    ],
     ['an empty object', {}],
     ['both forms at once', { email: 'a@b', password: 'p', refreshToken: 'rt' }],
     ['a refresh with a password', { password: 'p', refreshToken: 'rt' }],

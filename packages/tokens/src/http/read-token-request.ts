@@ -12,9 +12,7 @@ import { readRefreshToken } from './read-refresh-token.js';
  * const tokens = request.kind === 'login' ? await service.login(request.input) : await service.refresh(request.refreshToken);
  * ```
  */
-export type TokenRequest =
-  | { readonly kind: 'login'; readonly input: LoginInput }
-  | { readonly kind: 'refresh'; readonly refreshToken: string };
+export type TokenRequest = { readonly kind: 'login'; readonly input: LoginInput } | { readonly kind: 'refresh'; readonly refreshToken: string };
 
 function has(body: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(body, key) && body[key] !== undefined;

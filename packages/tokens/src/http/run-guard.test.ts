@@ -171,7 +171,7 @@ describe('assertGuardSpec', () => {
     expect(() => assertGuardSpec({ action: 'lsit', subject: 'User' }, 'authorize', { authorize: () => undefined })).not.toThrow();
   });
 
-  it('accepts exactly the policy\'s actions × subject types (property)', () => {
+  it("accepts exactly the policy's actions × subject types (property)", () => {
     const known = fc.tuple(fc.constantFrom(...policy.actions), fc.constantFrom(...policy.resources));
     fc.assert(
       fc.property(known, ([action, subject]) => {

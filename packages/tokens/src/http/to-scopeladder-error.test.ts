@@ -2,8 +2,7 @@ import { ScopeladderError, httpErrorFor, isScopeladderError } from '@scopeladder
 import { describe, expect, it } from 'vitest';
 import { toScopeladderError } from './to-scopeladder-error.js';
 
-const withFields = (fields: Record<string, unknown>, message = 'details: {"password":"hunter2"}') =>
-  Object.assign(new Error(message), fields);
+const withFields = (fields: Record<string, unknown>, message = 'details: {"password":"hunter2"}') => Object.assign(new Error(message), fields);
 
 describe('toScopeladderError', () => {
   it.each([
@@ -12,7 +11,12 @@ describe('toScopeladderError', () => {
     ['body-parser entity.verify.failed', { status: 403, type: 'entity.verify.failed' }, 'ERR_INVALID_REQUEST', 'Malformed request body'],
     ['body-parser entity.too.large', { status: 413, statusCode: 413, type: 'entity.too.large' }, 'ERR_PAYLOAD_TOO_LARGE', 'Request body too large'],
     ['body-parser encoding.unsupported', { status: 415, type: 'encoding.unsupported' }, 'ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding'],
-    ['body-parser charset.unsupported', { status: 415, type: 'charset.unsupported' }, 'ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset: send UTF-8'],
+    [
+      'body-parser charset.unsupported',
+      { status: 415, type: 'charset.unsupported' },
+      'ERR_UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported charset: send UTF-8',
+    ],
     ['raw-body request.aborted', { status: 400, type: 'request.aborted' }, 'ERR_INVALID_REQUEST', 'Request aborted'],
     ['raw-body request.size.invalid', { status: 400, type: 'request.size.invalid' }, 'ERR_INVALID_REQUEST', 'Request body length mismatch'],
     ['body-parser parameters.too.many', { status: 413, type: 'parameters.too.many' }, 'ERR_INVALID_REQUEST', 'Too many parameters'],
@@ -20,8 +24,18 @@ describe('toScopeladderError', () => {
     ['FST_ERR_CTP_INVALID_JSON_BODY', { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }, 'ERR_INVALID_REQUEST', 'Malformed request body'],
     ['FST_ERR_CTP_EMPTY_JSON_BODY', { statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' }, 'ERR_INVALID_REQUEST', 'Empty JSON body'],
     ['FST_ERR_CTP_BODY_TOO_LARGE', { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }, 'ERR_PAYLOAD_TOO_LARGE', 'Request body too large'],
-    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }, 'ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
-    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', { statusCode: 400, code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' }, 'ERR_INVALID_REQUEST', 'Request body length mismatch'],
+    [
+      'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+      'ERR_UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported media type',
+    ],
+    [
+      'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+      { statusCode: 400, code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' },
+      'ERR_INVALID_REQUEST',
+      'Request body length mismatch',
+    ],
     ['FST_ERR_VALIDATION', { statusCode: 400, code: 'FST_ERR_VALIDATION', validation: [] }, 'ERR_INVALID_REQUEST', 'Invalid request'],
     ['FST_ERR_BAD_URL', { statusCode: 400, code: 'FST_ERR_BAD_URL' }, 'ERR_INVALID_REQUEST', 'Malformed percent-encoding in the path'],
     ['FST_ERR_MAX_PARAM_LENGTH', { statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' }, 'ERR_INVALID_REQUEST', 'A path parameter is too long'],

@@ -93,11 +93,7 @@ export async function verifyAccessToken(
   if (token.length > settings.maxTokenLength || !isJwtShaped(token)) invalid();
   const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = token.split('.');
   // Strict, canonical base64url in every segment: one token string per signed content.
-  if (
-    encodedSignature === '' ||
-    decodeBase64urlStrict(encodedPayload) === null ||
-    decodeBase64urlStrict(encodedSignature) === null
-  ) {
+  if (encodedSignature === '' || decodeBase64urlStrict(encodedPayload) === null || decodeBase64urlStrict(encodedSignature) === null) {
     invalid();
   }
   const key = await keyFor(settings, encodedHeader);

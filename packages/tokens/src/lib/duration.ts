@@ -6,11 +6,7 @@ const DURATION = /^(\d{1,9})(s|m|h|d|w)?$/;
  * `'90s'`, `'15m'`, `'24h'`, `'30d'`, `'2w'` (a bare number string means seconds).
  * Throws a `TypeError` naming the option when the value is not a duration in `[min, max]`.
  */
-export function parseDuration(
-  name: string,
-  value: unknown,
-  { min, max }: { readonly min: number; readonly max: number },
-): number {
+export function parseDuration(name: string, value: unknown, { min, max }: { readonly min: number; readonly max: number }): number {
   let seconds: number | undefined;
   if (typeof value === 'number' && Number.isInteger(value)) {
     seconds = value;
@@ -20,8 +16,7 @@ export function parseDuration(
   }
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < min || seconds > max) {
     throw new TypeError(
-      `${name} must be a whole number of seconds or a duration like '90s', '15m', '24h', '30d' ` +
-        `(between ${min} and ${max} seconds)`,
+      `${name} must be a whole number of seconds or a duration like '90s', '15m', '24h', '30d' ` + `(between ${min} and ${max} seconds)`,
     );
   }
   return seconds;

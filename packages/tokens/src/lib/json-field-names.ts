@@ -2,6 +2,7 @@
  * What a body field name may not contain: C0 and C1 control characters (DEL included) and the
  * line and paragraph separators. Such a name can split a log line or hide a field in a listing.
  */
+// eslint-disable-next-line no-control-regex
 export const INVALID_FIELD_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**

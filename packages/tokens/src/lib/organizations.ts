@@ -57,7 +57,9 @@ export async function findOrganizationPath(context: ServiceContext, id: string):
   if (typeof directory.findOrganization !== 'function') {
     fail('ERR_INTERNAL', 'The user directory cannot find organizations (findOrganization)');
   }
-  const record: unknown = await callDirectory(() => (directory.findOrganization as (id: string) => Promise<OrganizationRecord | null>).call(directory, id));
+  const record: unknown = await callDirectory(() =>
+    (directory.findOrganization as (id: string) => Promise<OrganizationRecord | null>).call(directory, id),
+  );
   if (record === null || record === undefined) return null;
   if (typeof record !== 'object') fail('ERR_INTERNAL', 'The user directory returned an invalid organization');
   const { id: recordId, path } = record as Record<string, unknown>;

@@ -27,12 +27,7 @@ export function apiKeyCeiling(ladder: Ladder, allowAdminApiKeys: boolean): numbe
  * the admin ceiling). Scopes cascade, so capping `bot` under an `agent` role gives `agent`.
  * Unknown scopes, or a role the ladder does not know, grant nothing.
  */
-export function effectiveApiKeyScopes(
-  ladder: Ladder,
-  keyScopes: readonly string[],
-  role: string,
-  allowAdminApiKeys: boolean,
-): readonly string[] {
+export function effectiveApiKeyScopes(ladder: Ladder, keyScopes: readonly string[], role: string, allowAdminApiKeys: boolean): readonly string[] {
   const ceiling = Math.min(ladder.rank(role), apiKeyCeiling(ladder, allowAdminApiKeys));
   if (ceiling < 0) return Object.freeze([]);
   const granted = new Set<string>();

@@ -26,6 +26,7 @@ const REFRESH_SECRET_BYTES = 40;
 const REFRESH_SECRET = /^[0-9a-f]{80}$/;
 const MAX_USER_ID_LENGTH = 256;
 // The user id part: anything but a dot or whitespace/control characters (ChatShipper: 24 hex).
+// eslint-disable-next-line no-control-regex
 const USER_ID = /^[^.\s\x00-\x1f\x7f]+$/;
 
 /** A new refresh token, `<user id>.<80 hex>` from 40 random bytes. */

@@ -117,7 +117,10 @@ export async function beginLoginAttempt(context: ServiceContext, email: string, 
       if (settled) return;
       settled = true;
       await Promise.all([
-        releaseHits(context, held.filter((hit) => hit.key !== keys.emailAndSource)),
+        releaseHits(
+          context,
+          held.filter((hit) => hit.key !== keys.emailAndSource),
+        ),
         callStore(() => store.clearHits(keys.emailAndSource)),
         known === undefined ? undefined : markKnown(context, known, throttle.knownSourceTtlMs, nowMs),
       ]);

@@ -19,12 +19,7 @@ const MAX_ID_LENGTH = 256;
  * route share one budget): over the limit → `ERR_LOGIN_THROTTLED` with `retryAfter`. A correct
  * password gives its attempt back, as a successful login does.
  */
-export async function confirmPassword(
-  context: ServiceContext,
-  userId: unknown,
-  password: unknown,
-  request?: RequestContext,
-): Promise<void> {
+export async function confirmPassword(context: ServiceContext, userId: unknown, password: unknown, request?: RequestContext): Promise<void> {
   if (typeof userId !== 'string' || userId === '' || userId.length > MAX_ID_LENGTH) fail('ERR_INVALID_REQUEST', 'A user id is required');
   const user = await findUserById(context, userId);
   const throttle = await countAttempt(context, user, userId, request);

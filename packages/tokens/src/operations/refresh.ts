@@ -50,7 +50,7 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
     case 'reused':
       // The store revoked the family; make sure it stays revoked past every access token too.
       await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
-      fail('ERR_REFRESH_REUSED', 'Refresh token reuse detected; the session was revoked');
+      return fail('ERR_REFRESH_REUSED', 'Refresh token reuse detected; the session was revoked');
     default:
       invalid();
   }
