@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The packages as users get them (issue #14, "Done when"), run by CI after `pnpm lint`:
 //  1. `pnpm pack` every package (after `pnpm build`, unless --skip-build: CI has just built);
-//  2. check each tarball: LICENSE, README, no source maps, no workspace: ranges left;
+//  2. check each tarball: LICENSE, README, CHANGELOG, no source maps, no workspace: ranges left;
 //  3. `npm install` the tarballs into a fresh project in a temporary directory, with their peers
 //     (the frameworks, ioredis 6 — npm's `latest`) and TypeScript, with npm's cache in that
 //     directory too;
@@ -90,7 +90,14 @@ try {
     const listing = execFileSync('tar', ['-tzvf', files[name]], { encoding: 'utf8' }).trim().split('\n');
     const entries = listing.map((line) => line.split(/\s+/).pop());
     const unpacked = listing.reduce((sum, line) => sum + Number(line.split(/\s+/)[2]), 0);
-    for (const required of ['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/index.js', 'package/dist/index.cjs']) {
+    for (const required of [
+      'package/LICENSE',
+      'package/README.md',
+      'package/CHANGELOG.md',
+      'package/package.json',
+      'package/dist/index.js',
+      'package/dist/index.cjs',
+    ]) {
       if (!entries.includes(required)) problems.push(`@scopeladder/${name}: no ${required.slice('package/'.length)}`);
     }
     for (const entry of entries) {

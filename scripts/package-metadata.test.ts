@@ -23,6 +23,7 @@ interface Manifest {
   exports: Record<string, unknown>;
   types?: string;
   typesVersions?: Record<string, Record<string, string[]>>;
+  files?: string[];
 }
 
 function manifest(name: string): Manifest {
@@ -37,6 +38,11 @@ function linkTargets(text: string): string[] {
 describe('package metadata', () => {
   it('finds the seven packages', () => {
     expect(PACKAGES.sort()).toEqual(['core', 'express', 'fastify', 'koa', 'redis', 'testing', 'tokens']);
+  });
+
+  it.each(PACKAGES)('%s: ships its CHANGELOG.md (users see what changed between releases)', (name) => {
+    expect(existsSync(`${ROOT}packages/${name}/CHANGELOG.md`)).toBe(true);
+    expect(manifest(name).files).toContain('CHANGELOG.md');
   });
 
   it('has an MIT LICENSE at the root, copied unchanged into every package', () => {
