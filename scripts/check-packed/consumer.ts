@@ -109,9 +109,17 @@ new ScopeladderError('ERR_FORBIDEN', 'typo');
 createRedisStore({ port: 6379 });
 
 // ---- Adapter guard typo probes (issue #14 item 2: types through the adapters) ----
-// The types work adds its probes HERE, one `@ts-expect-error` line each, e.g.
-//   expressAuth.authorize('list', 'Conversaton');
-//   fastify route config `{ scopeladder: { action: 'list', subject: 'Conversations' } }`;
-//   koaAuth.authorize('lsit', 'Conversation'); service.policy.can(admin, 'lsit', 'User');
-//   context.ability.can('lsit', 'Conversation').
+/** Never called: probes for the compiler only (at run time each would be a TypeError at declaration). */
+export function adapterTypoProbes(): void {
+  // @ts-expect-error 'Conversaton' is not a subject of the service's policy
+  expressAuth.authorize('list', 'Conversaton');
+  // @ts-expect-error 'lsit' is not an action of the service's policy
+  koaAuth.authorize('lsit', 'Conversation');
+  // @ts-expect-error 'lsit' is not an action: `service.policy` keeps the policy's types
+  service.policy.can(admin, 'lsit', 'User');
+  // @ts-expect-error 'lsit' is not an action: the ability on an authenticated request is typed
+  context.ability.can('lsit', 'Conversation');
+  // @ts-expect-error 'Conversations' is not a subject: Fastify's route config is typed
+  fastifyApp.get('/typo', { config: { scopeladder: { action: 'list', subject: 'Conversations' } } }, async () => ({}));
+}
 // ---- end of adapter guard typo probes ----
