@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 /** One HTTP answer, read fully. */
 export interface Answer {
   readonly status: number;
@@ -38,4 +39,48 @@ export async function request(baseUrl: string, method: string, path: string, opt
     }
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** An answer read by {@link requestFrom}. */
+export interface FromAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON they expect
+  readonly body: any;
+  readonly text: string;
+}
+
+/** Options of {@link requestFrom}. */
+export interface RequestFromOptions {
+  /** A JSON body. */
+  readonly body?: unknown;
+  readonly token?: string | undefined;
+  /** An `X-Forwarded-For` header. */
+  readonly forwardedFor?: string | undefined;
+}
+
+/** One request from the client address `from` (a loopback address: fetch cannot choose it). */
+export function requestFrom(baseUrl: string, from: string, method: string, path: string, options: RequestFromOptions = {}): Promise<FromAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, baseUrl), { method, localAddress: from });
+    if (options.body !== undefined) req.setHeader('content-type', 'application/json');
+    if (options.forwardedFor !== undefined) req.setHeader('x-forwarded-for', options.forwardedFor);
+    if (options.token !== undefined) req.setHeader('authorization', `Bearer ${options.token}`);
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        let parsed: unknown;
+        try {
+          parsed = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+      });
+    });
+    req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
+  });
 }

@@ -4,7 +4,7 @@
 // built server as its own process on each framework, in memory and on Redis (a missing Redis
 // fails this file). 127.0.0.1 and 127.0.0.2 are two sockets; X-Forwarded-For names the clients.
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { requestFrom, type FromAnswer } from './http-client.js';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
@@ -19,37 +19,9 @@ const PAIR_LIMIT = 2;
 const EMAIL_LIMIT = 4;
 const WRONG = 'wrong-password-123';
 
-interface Reply {
-  readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON they expect
-  readonly body: any;
-  readonly text: string;
-}
-
-/** One JSON request from the socket address `from`, optionally with an X-Forwarded-For header. */
-function send(baseUrl: string, from: string, path: string, body: unknown, forwardedFor?: string, token?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(new URL(path, baseUrl), { method: 'POST', localAddress: from });
-    req.setHeader('content-type', 'application/json');
-    if (forwardedFor !== undefined) req.setHeader('x-forwarded-for', forwardedFor);
-    if (token !== undefined) req.setHeader('authorization', `Bearer ${token}`);
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text });
-      });
-    });
-    req.end(JSON.stringify(body));
-  });
+/** One JSON POST from the socket address `from`, optionally with an X-Forwarded-For header. */
+function send(baseUrl: string, from: string, path: string, body: unknown, forwardedFor?: string, token?: string): Promise<FromAnswer> {
+  return requestFrom(baseUrl, from, 'POST', path, { body, forwardedFor, token });
 }
 
 let build: Build;
@@ -98,7 +70,7 @@ describe.each(CONFIGURATIONS)('%s, %s', (framework, storage) => {
   const PROXY = '127.0.0.2';
   let proxied: ServerProcess;
   let direct: ServerProcess;
-  const viaProxy = (email: string, password: string, client: string): Promise<Reply> =>
+  const viaProxy = (email: string, password: string, client: string): Promise<FromAnswer> =>
     send(proxied.baseUrl, PROXY, '/v2/auth/token', { email, password }, client);
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 // and on Redis (127.0.0.1:6379 or REDIS_URL, under a key prefix of its own; a missing Redis fails
 // this file). The client address is the source: 127.0.0.1 and 127.0.0.2 are two clients.
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { requestFrom, type FromAnswer } from './http-client.js';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
@@ -20,37 +20,9 @@ const PAIR_LIMIT = 3;
 const SUCCESSES = 3 * SOURCE_LIMIT;
 const B = '127.0.0.2';
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the JSON they expect
-  readonly body: any;
-  readonly text: string;
-}
-
-/** One JSON request from the client address `from` (fetch cannot choose it). */
-function send(baseUrl: string, from: string, method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(new URL(path, baseUrl), { method, localAddress: from });
-    if (body !== undefined) req.setHeader('content-type', 'application/json');
-    if (token !== undefined) req.setHeader('authorization', `Bearer ${token}`);
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-      });
-    });
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+/** One JSON request from the client address `from`. */
+function send(baseUrl: string, from: string, method: string, path: string, body?: unknown, token?: string): Promise<FromAnswer> {
+  return requestFrom(baseUrl, from, method, path, { body, token });
 }
 
 let build: Build;
@@ -74,7 +46,7 @@ afterAll(async () => {
 
 describe.each(CONFIGURATIONS)('%s, %s', (framework, storage) => {
   let server: ServerProcess;
-  const login = (email: string, password: string, from: string): Promise<Reply> =>
+  const login = (email: string, password: string, from: string): Promise<FromAnswer> =>
     send(server.baseUrl, from, 'POST', '/v2/auth/token', { email, password });
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 // Validation of a policy definition and its compilation into lookup tables and frozen CASL rules.
 // Everything here runs once, when a policy is defined.
+import { UNSAFE_KEYS, fail, isPlainObject } from './definition-checks.js';
 import { defineLadder, type Ladder } from '../define-ladder.js';
 import type { PolicyRawRule } from '../policy-types.js';
 import { compileFieldNameCheck, type FieldNameCheck } from './field-name-check.js';
@@ -76,17 +77,6 @@ const FIELD_NAME = /^[A-Za-z0-9_$-]+$/;
 const SELF_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // CASL gives these names a meaning of their own (any action / any subject): never let a matrix use them.
 const RESERVED = new Set(['manage', 'all']);
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function fail(where: string, message: string): never {
-  throw new TypeError(`definePolicy: ${where}: ${message}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 function nullTable<V>(): Record<string, V> {
   return Object.create(null) as Record<string, V>;

@@ -4,6 +4,8 @@
 // The record is within reach when its path equals the principal's or starts with it followed by
 // the separator; a list of paths (a user's memberships) is within reach when one element is.
 
+import { UNSAFE_KEYS, fail, isPlainObject } from './definition-checks.js';
+
 /** The compiled `tenancy` of a policy. Frozen. */
 export interface CompiledTenancy {
   /** One character between the ids of a path. */
@@ -33,19 +35,8 @@ export const DEFAULT_FIELDS_BY_TYPE: Readonly<Record<string, string>> = Object.f
 export const MAX_PATH_LENGTH = 4096;
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // Printable ASCII punctuation, so a path never needs more than the ids and this character.
 const SEPARATOR = /^[!-/:-@[-`{-~]$/;
-
-function fail(where: string, message: string): never {
-  throw new TypeError(`definePolicy: ${where}: ${message}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 function checkField(value: unknown, where: string, selfField: string): string {
   if (typeof value !== 'string' || !FIELD.test(value) || UNSAFE_KEYS.has(value)) {
