@@ -87,11 +87,12 @@ export interface RedisServerProcess {
 
 /**
  * Starts `redis-server --port <port> --save "" --appendonly no` (nothing on disk: a restart
- * comes back empty), resolved once it accepts connections. Needs `redis-server` on PATH.
+ * comes back empty) with `extraArgs` after those, resolved once it accepts connections. Needs
+ * `redis-server` on PATH.
  */
-export function startRedisServer(port: number): Promise<RedisServerProcess> {
+export function startRedisServer(port: number, extraArgs: readonly string[] = []): Promise<RedisServerProcess> {
   const binary = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

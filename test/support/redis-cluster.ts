@@ -1,0 +1,142 @@
+/**
+ * A throw-away Redis Cluster for tests: three masters started from the plain `redis-server`
+ * binary on free loopback ports (each with its bus port, port + 10000, free too), joined by
+ * `redis-cli --cluster create`, and ready once every node reports `cluster_state:ok`. Nothing
+ * is written outside a temporary directory, removed by `stop()`, which kills only the processes
+ * it started.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster, Redis } from 'ioredis';
+import { freePort, startRedisServer, type RedisServerProcess } from './redis.js';
+
+const run = promisify(execFile);
+
+/** A local cluster owned by a test file. */
+export interface LocalRedisCluster {
+  /** The masters, as seed nodes for ioredis's `Cluster` (`REDIS_CLUSTER` is `127.0.0.1:<port>,…`). */
+  readonly nodes: readonly { readonly host: string; readonly port: number }[];
+  /** A new ioredis `Cluster` client on it (closed by the caller). */
+  connect(): Cluster;
+  /** Kills the nodes (SIGKILL) and removes their directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startLocalRedisCluster}. */
+export interface StartLocalRedisClusterOptions {
+  /** How many masters (≥ 3, Redis's minimum). Default 3. */
+  readonly masters?: number;
+  /** How long to wait for `cluster_state:ok`. Default 20 s. */
+  readonly timeoutMs?: number;
+}
+
+/** A free port whose cluster bus port (port + 10000) is free too. */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await freePort();
+    if (port > 55_535 || taken.has(port) || taken.has(port + 10_000)) continue;
+    const bus = await isFree(port + 10_000);
+    if (bus) return port;
+  }
+  throw new Error('no free port pair for a Redis Cluster node');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function clusterState(port: number): Promise<string> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const info = await client.cluster('INFO');
+    return /cluster_state:(\w+)/.exec(String(info))?.[1] ?? 'unknown';
+  } catch {
+    return 'unreachable';
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Starts a local Redis Cluster (needs `redis-server` and `redis-cli` on PATH, as on these machines
+ * and in CI), resolved once it serves every slot.
+ *
+ * @example
+ * ```ts
+ * const cluster = await startLocalRedisCluster();
+ * const client = cluster.connect();
+ * await client.set('{user:1}:a', 'x');
+ * client.disconnect();
+ * await cluster.stop();
+ * ```
+ */
+export async function startLocalRedisCluster(options: StartLocalRedisClusterOptions = {}): Promise<LocalRedisCluster> {
+  const masters = options.masters ?? 3;
+  if (!Number.isInteger(masters) || masters < 3) throw new TypeError('a Redis Cluster needs at least 3 masters');
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const dir = await mkdtemp(join(tmpdir(), 'scopeladder-cluster-'));
+  const servers: RedisServerProcess[] = [];
+  let stopped = false;
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(servers.map((server) => server.kill()));
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const taken = new Set<number>();
+    for (let i = 0; i < masters; i += 1) {
+      const port = await freeClusterPort(taken);
+      taken.add(port);
+      taken.add(port + 10_000);
+      servers.push(
+        await startRedisServer(port, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '5000',
+          '--dir',
+          dir,
+        ]),
+      );
+    }
+    const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const states = await Promise.all(servers.map((server) => clusterState(server.port)));
+      if (states.every((state) => state === 'ok')) break;
+      if (Date.now() > deadline) throw new Error(`the local Redis Cluster did not become ready: ${states.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const nodes = servers.map((server) => ({ host: '127.0.0.1', port: server.port }));
+  return {
+    nodes,
+    connect() {
+      const client = new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: 1 }, enableOfflineQueue: true });
+      client.on('error', () => {});
+      return client;
+    },
+    stop,
+  };
+}
