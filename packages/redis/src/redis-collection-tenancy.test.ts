@@ -224,6 +224,32 @@ describe('createRedisCollection: tenancy option', () => {
     expect(ids(await users.list({ within: 'r1' }))).toEqual(['u1']);
   });
 
+  it('keeps the index exact under concurrent moves from two connections (compare-and-set)', async () => {
+    const other = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await other.connect();
+    try {
+      const name = nextName('moves');
+      const tenancy = { paths: (user: Member) => user.organizationPaths };
+      const a = createRedisCollection<Member>({ client, prefix, name, tenancy });
+      const b = createRedisCollection<Member>({ client: other, prefix, name, tenancy });
+      await a.create({ id: 'u1', organizationPaths: ['r1#c1'] });
+      const targets = ['r1#c1', 'r1#c2', 'r1#c1#s1', 'r2', 'r1#c10'];
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? a : b).update('u1', (user) => ({ ...user, organizationPaths: [targets[i % targets.length] as string, `r3#x${i}`] })),
+        ),
+      );
+      const final = (await a.get('u1'))?.organizationPaths ?? [];
+      expect(await client.zcard(`${prefix}col:{${name}}:org`)).toBe(2);
+      for (const within of ['r1', 'r1#c1', 'r1#c2', 'r1#c10', 'r2', 'r3']) {
+        const reached = final.some((path) => path === within || path.startsWith(`${within}#`));
+        expect(ids(await b.list({ within })), within).toEqual(reached ? ['u1'] : []);
+      }
+    } finally {
+      await other.quit();
+    }
+  });
+
   it('removes a deleted document from the index, leaving no key but the counter', async () => {
     const users = members();
     await users.create({ id: 'u1', organizationPaths: ['r1#c1', 'r1#c2'] });
@@ -305,6 +331,10 @@ describe('createRedisCollection: tenancy option', () => {
           .map(({ id }) => id);
         expect(await pageThrough(users, within, size)).toEqual(expected);
         expect(await users.count({ within })).toBe(expected.length);
+        // The index holds exactly one member per (live document, distinct path): moves and deletes leave nothing behind.
+        const distinct = [...model.values()].map(({ organizationPaths }) => new Set(organizationPaths).size);
+        expect(await client.zcard(`${prefix}col:{${users.name}}:org`)).toBe(distinct.reduce((sum, n) => sum + n, 0));
+        expect(await client.zcard(`${prefix}col:{${users.name}}:orgm`)).toBe(distinct.filter((n) => n > 1).reduce((sum, n) => sum + n, 0));
       }),
       { numRuns: 60 },
     );
