@@ -95,6 +95,8 @@ describe('createRedisCollection: tenancy option', () => {
       await expect(tenant.list({ within: within as string }), JSON.stringify(within)).rejects.toThrow(TypeError);
       await expect(tenant.count({ within: within as string }), JSON.stringify(within)).rejects.toThrow(TypeError);
     }
+    await expect(tenant.list({ within: 'r1', offset: -1 })).rejects.toThrow(TypeError);
+    await expect(tenant.list({ within: 'r1', limit: 1.5 })).rejects.toThrow(TypeError);
     // A well-formed path nobody uses is just empty.
     expect(await tenant.list({ within: 'x'.repeat(4096) })).toEqual([]);
     expect(await tenant.list({ within: 'r1#\u00e9t\u00e9\ud83d\ude00' })).toEqual([]);
