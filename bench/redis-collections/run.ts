@@ -149,7 +149,7 @@ try {
       expected: Math.min(100, usersInTarget),
     },
     {
-      id: `members (2 paths each): list({ within: root }) — 100 at offset ${USERS / 2} (walks the subtree)`,
+      id: `members (2 paths each): list({ within: root }) — 100 at offset ${USERS / 2}`,
       run: () => members.list({ within: root, offset: USERS / 2, limit: 100 }),
       expected: 100,
     },

@@ -56,9 +56,9 @@ export interface RedisCollectionOptions<T extends { readonly id: string }> {
  *
  * Every create and update calls `paths` and rejects (`TypeError`, nothing written) a path that
  * is empty, has an empty segment (starts or ends with the separator, or holds it twice in a row),
- * a control character or a lone surrogate, or is longer than 4096 characters; and more than 1000
- * paths. `null`/`undefined`/`[]`: the document is in no subtree (only `list()` without `within`
- * shows it).
+ * a control character or a lone surrogate, or is longer than 4096 characters; more than 1000
+ * paths; and several paths that reach more than 4096 organizations in all. `null`, `undefined`
+ * or `[]`: the document is in no subtree (only `list()` without `within` shows it).
  *
  * @example
  * ```ts
@@ -154,7 +154,7 @@ export interface RedisCollection<T extends { readonly id: string }> {
    * With `within`: each document within that subtree once, ordered by organization path (bytewise
    * order of `path + separator`, so a parent comes before its descendants), then by creation; a
    * document with several paths in the subtree sits at the first of them. One atomic script over
-   * the index: no scan, no read of documents outside the page.
+   * the index, O(log² n + limit) at any offset: no scan, no read of documents outside the page.
    */
   list(options?: RedisCollectionListOptions): Promise<T[]>;
   /** How many documents there are (within a subtree: how many distinct documents `list` would page through). */
@@ -196,7 +196,7 @@ function contended(): ScopeladderError {
  *
  * Keys, all with the Redis Cluster hash tag `{<name>}` (one slot per collection; every script
  * declares every key it touches): `<prefix>col:{<name>}:docs` (hash: `d:<id>` JSON, `v:<id>`
- * version, `p:<id>` index heads), `…:ids` (sorted set, insertion order), `…:seq` (counter),
+ * version, `p:<id>` index entries), `…:ids` (sorted set, insertion order), `…:seq` (counter),
  * `…:org` and `…:orgm` (the subtree index), `…:u:<index>:<value>` (the owning id).
  *
  * @example
@@ -281,16 +281,16 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     return json;
   }
 
-  /** The index heads of a document ('' without tenancy or paths); `TypeError` for an invalid path. */
-  function headsOf(document: T): string {
-    return tenancy === null ? '' : tenancy.heads(document);
+  /** The index entries of a document ('' without tenancy or paths); `TypeError` for an invalid path. */
+  function entriesOf(document: T): string {
+    return tenancy === null ? '' : tenancy.entries(document);
   }
 
-  /** The index range of `within`, as script arguments. */
-  function bounds(within: unknown): [string, string] {
+  /** The index ranges of `within`, as script arguments. */
+  function bounds(within: unknown): [string, string, string, string] {
     if (tenancy === null) throw new TypeError(`${where}(${name}): \`within\` needs the \`tenancy\` option`);
-    const { lo, hi } = tenancy.range(within);
-    return [lo, hi];
+    const { lo, hi, mlo, mhi } = tenancy.range(within);
+    return [lo, hi, mlo, mhi];
   }
 
   function parse(json: unknown): T {
@@ -360,12 +360,12 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     async create(document) {
       const json = serialize(document);
       const entries = uniqueKeysOf(document);
-      const heads = headsOf(document);
+      const indexEntries = entriesOf(document);
       const reply = status(
         await connection.evalScript(
           COLLECTION_CREATE,
           [keys.docs, keys.ids, keys.seq, keys.org, keys.orgm, ...entries.map((entry) => entry.key)],
-          [document.id, json, heads],
+          [document.id, json, indexEntries],
         ),
       );
       if (reply.status === 'ok') return { status: 'created', document: parse(json) };
@@ -384,12 +384,12 @@ export function createRedisCollection<T extends { readonly id: string }>(options
         if (next.id !== id) throw new TypeError('update: the id of a document cannot change');
         const before = uniqueKeysOf(current.document);
         const after = uniqueKeysOf(next);
-        const heads = headsOf(next);
+        const indexEntries = entriesOf(next);
         const reply = status(
           await connection.evalScript(
             COLLECTION_UPDATE,
             [keys.docs, keys.ids, keys.org, keys.orgm, ...before.map((entry) => entry.key), ...after.map((entry) => entry.key)],
-            [id, current.version, json, String(before.length), heads],
+            [id, current.version, json, String(before.length), indexEntries],
           ),
         );
         if (reply.status === 'ok') return { status: 'updated', document: parse(json) };

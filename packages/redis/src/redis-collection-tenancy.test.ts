@@ -113,6 +113,9 @@ describe('createRedisCollection: tenancy option', () => {
     const users = members();
     await expect(users.create({ id: 'u', organizationPaths: ['r1', 7 as unknown as string] })).rejects.toThrow(/not a string/);
     await expect(users.create({ id: 'u', organizationPaths: Array.from({ length: 1001 }, (_, i) => `r${i}`) })).rejects.toThrow(/more than 1000/);
+    await expect(users.create({ id: 'u', organizationPaths: Array.from({ length: 1000 }, (_, i) => `r${i}#a#b#c#d`) })).rejects.toThrow(
+      /more than 4096 organizations/,
+    );
     expect(await listKeys(client, prefix)).toEqual(before);
 
     await collection.create({ id: 'ok', organizationPath: 'r1' });
@@ -243,7 +246,9 @@ describe('createRedisCollection: tenancy option', () => {
         ),
       );
       const final = (await a.get('u1'))?.organizationPaths ?? [];
-      expect(await client.zcard(`${prefix}col:{${name}}:org`)).toBe(2);
+      expect(await client.zcard(`${prefix}col:{${name}}:org`)).toBe(0);
+      // One member per organization on the way up: r3 and r3#x<i>, and the target's 1 to 3.
+      expect(await client.zcard(`${prefix}col:{${name}}:orgm`)).toBe(2 + (final[0] ?? '').split('#').length);
       for (const within of ['r1', 'r1#c1', 'r1#c2', 'r1#c10', 'r2', 'r3']) {
         const reached = final.some((path) => path === within || path.startsWith(`${within}#`));
         expect(ids(await b.list({ within })), within).toEqual(reached ? ['u1'] : []);
@@ -278,19 +283,20 @@ describe('createRedisCollection: tenancy option', () => {
   });
 
   it('equals core’s list filter, paged through in the documented order (property, random trees, documents, moves and deletes)', async () => {
-    // Ids from a small alphabet that makes prefixes collide ("c1" / "c10" / "c1!" / "c1-") and
-    // puts punctuation on both sides of "#" in byte order. `within` is half the time an ancestor
-    // (or the path) of a document's path, else any path.
-    const segment = fc.constantFrom('r1', 'r2', 'c1', 'c10', 'c1-', 'c1!', 'é', 's1');
-    const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => segments.join('#'));
+    // Trees of depth 1 to 3 under a few roots, ids from a small alphabet that makes prefixes
+    // collide ("c1" / "c10" / "c1!" / "c1-", "r1" / "r1!") and puts punctuation on both sides of
+    // "#" in byte order; documents with none, one or several paths. `within` is mostly an
+    // ancestor (or the path) of a document's path, else any path.
+    const segment = fc.constantFrom('c1', 'c10', 'c1-', 'c1!', 'é', 's1');
+    const path = fc.tuple(fc.constantFrom('r1', 'r2', 'r1!'), fc.array(segment, { maxLength: 2 })).map(([root, rest]) => [root, ...rest].join('#'));
     const document = fc.record({
       paths: fc.array(path, { maxLength: 3 }),
       movedTo: fc.option(fc.array(path, { maxLength: 3 })),
-      deleted: fc.boolean(),
+      deleted: fc.nat(3).map((n) => n === 0),
     });
     const scenario = fc
       .record({
-        documents: fc.array(document, { maxLength: 14 }),
+        documents: fc.array(document, { maxLength: 16 }),
         any: path,
         pick: fc.nat(),
         depth: fc.integer({ min: 1, max: 3 }),
@@ -298,7 +304,7 @@ describe('createRedisCollection: tenancy option', () => {
       })
       .map(({ documents, any, pick, depth, size }) => {
         const all = documents.flatMap((entry) => [...entry.paths, ...(entry.movedTo ?? [])]);
-        const chosen = all.length > 0 && pick % 2 === 0 ? (all[pick % all.length] as string).split('#').slice(0, depth).join('#') : any;
+        const chosen = all.length > 0 && pick % 4 !== 0 ? (all[pick % all.length] as string).split('#').slice(0, depth).join('#') : any;
         return { documents, within: chosen, size };
       });
     await fc.assert(
@@ -334,10 +340,15 @@ describe('createRedisCollection: tenancy option', () => {
           .map(({ id }) => id);
         expect(await pageThrough(users, within, size)).toEqual(expected);
         expect(await users.count({ within })).toBe(expected.length);
-        // The index holds exactly one member per (live document, distinct path): moves and deletes leave nothing behind.
-        const distinct = [...model.values()].map(({ organizationPaths }) => new Set(organizationPaths).size);
-        expect(await client.zcard(`${prefix}col:{${users.name}}:org`)).toBe(distinct.reduce((sum, n) => sum + n, 0));
-        expect(await client.zcard(`${prefix}col:{${users.name}}:orgm`)).toBe(distinct.filter((n) => n > 1).reduce((sum, n) => sum + n, 0));
+        // The index is exact: one member per live document with one path, one per organization on
+        // the way up for a document with several; moves and deletes leave nothing behind.
+        const live = [...model.values()].map(({ organizationPaths }) => new Set(organizationPaths));
+        const upward = (paths: Set<string>) =>
+          new Set([...paths].flatMap((p) => p.split('#').map((_, i, all) => all.slice(0, i + 1).join('#')))).size;
+        expect(await client.zcard(`${prefix}col:{${users.name}}:org`)).toBe(live.filter((paths) => paths.size === 1).length);
+        expect(await client.zcard(`${prefix}col:{${users.name}}:orgm`)).toBe(
+          live.filter((paths) => paths.size > 1).reduce((sum, paths) => sum + upward(paths), 0),
+        );
       }),
       { numRuns: 60 },
     );

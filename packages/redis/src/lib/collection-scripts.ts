@@ -2,20 +2,27 @@
 // KEYS (all of one collection, so one hash slot); no key name is built inside a script. Key
 // layout in keys.ts (`createCollectionKeys`).
 //
-// The subtree index (`org`): a sorted set, every score 0, so members are ordered bytewise. One
-// member per (document, path): `<path><sep>` (the "head"), NUL, the creation sequence on 16
-// digits, NUL, the id. Paths have no control characters, so the first NUL ends the head, and
-// the documents within path P are exactly the members in [P<sep>, P<sep + 1>): `r1#c1` reaches
-// `r1#c1#s1` but not `r1#c10`. Order: by head (a parent before its descendants: NUL sorts
-// first), then by creation. A document's heads are kept in `docs` (`p:<id>`, joined by NUL) so
-// that an update or a delete removes exactly the members it added.
+// The subtree index. Members sort bytewise (every score 0). Each ends with NUL, the creation
+// sequence on 16 digits, NUL and the id, after an order key:
+// - `org`: a document with ONE path has one member, keyed by its head `<path><sep>`. The
+//   documents within P are the members in [P<sep>, P<sep + 1>): `r1#c1` reaches `r1#c1#s1`, not
+//   `r1#c10` (paths have no control characters, so the first NUL ends the head).
+// - `orgm`: a document with SEVERAL paths has one member per organization A on the way up from
+//   any of its paths, keyed by `A`, \1, then its first head within A (bytewise). The documents
+//   within P are the members in [P\1, P\2), each once.
+// Within P the order is the first head within P, then the creation sequence (then the id). A
+// page is the k-th slice of the merge of the two ranges: a binary search by rank for where the
+// page starts, then at most `count` members from each. A document's entries (the key part of
+// its members) are kept in `docs` (`p:<id>`, joined by NUL) so that an update or a delete removes
+// exactly the members it added.
 
 import { type LuaScript, defineScript } from './scripts.js';
 
 const PRELUDE = `
 local NUL = '\\0'
-local function member(head, seq, id) return head .. NUL .. string.format('%016d', seq) .. NUL .. id end
--- The id in a member: after the head, NUL, 16 digits and NUL.
+local SEVERAL = '\\1'
+local function member(entry, seq, id) return entry .. NUL .. string.format('%016d', seq) .. NUL .. id end
+-- The id in a member: after the key, NUL, 16 digits and NUL.
 local function idOf(m) return string.sub(m, string.find(m, NUL, 1, true) + 18) end
 local function split(s)
   local out, start = {}, 1
@@ -26,60 +33,87 @@ local function split(s)
     start = i + 1
   end
 end
--- Indexes document id under its heads (NUL-joined; '' for none) and remembers them.
-local function index(docs, org, orgm, id, seq, heads)
-  if heads == '' then return end
-  local list = split(heads)
-  for _, head in ipairs(list) do
-    local m = member(head, seq, id)
-    redis.call('ZADD', org, 0, m)
-    if #list > 1 then redis.call('ZADD', orgm, 0, m) end
+-- Bytewise a < b (Lua's own < follows the server's locale).
+local function before(a, b)
+  local n = math.min(#a, #b)
+  local i = 1
+  while i <= n do
+    local j = math.min(i + 63, n)
+    if string.sub(a, i, j) ~= string.sub(b, i, j) then
+      for k = i, j do
+        local x, y = string.byte(a, k), string.byte(b, k)
+        if x ~= y then return x < y end
+      end
+    end
+    i = j + 1
   end
-  redis.call('HSET', docs, 'p:' .. id, heads)
+  return #a < #b
+end
+-- The index set of an entry: several paths (it holds \\1) or one.
+local function setOf(entry, org, orgm)
+  if string.find(entry, SEVERAL, 1, true) then return orgm end
+  return org
+end
+-- Indexes document id under its entries (NUL-joined; '' for none) and remembers them.
+local function index(docs, org, orgm, id, seq, entries)
+  if entries == '' then return end
+  for _, entry in ipairs(split(entries)) do
+    local set = setOf(entry, org, orgm)
+    redis.call('ZADD', set, 0, member(entry, seq, id))
+  end
+  redis.call('HSET', docs, 'p:' .. id, entries)
 end
 -- Removes every member index() added for document id.
 local function unindex(docs, org, orgm, id, seq)
-  local heads = redis.call('HGET', docs, 'p:' .. id)
-  if not heads then return end
-  for _, head in ipairs(split(heads)) do
-    local m = member(head, seq, id)
-    redis.call('ZREM', org, m)
-    redis.call('ZREM', orgm, m)
+  local entries = redis.call('HGET', docs, 'p:' .. id)
+  if not entries then return end
+  for _, entry in ipairs(split(entries)) do
+    local set = setOf(entry, org, orgm)
+    redis.call('ZREM', set, member(entry, seq, id))
   end
   redis.call('HDEL', docs, 'p:' .. id)
 end
--- Calls visit(id) for the distinct documents offset+1 .. offset+count (count -1: all) of the
--- subtree [lo, hi) in index order; a document with several members there counts once, at its
--- first. Without such documents in the range (orgm has none there), a page is two ZLEXCOUNTs and
--- one ZRANGE by rank: O(log n + count). Else it walks the range from its start, O(offset + count).
-local function within(org, orgm, lo, hi, offset, count, visit)
-  local total = redis.call('ZLEXCOUNT', org, '[' .. lo, '(' .. hi)
-  if count == 0 or offset >= total then return end
-  local first = redis.call('ZLEXCOUNT', org, '-', '(' .. lo)
-  if redis.call('ZLEXCOUNT', orgm, '[' .. lo, '(' .. hi) == 0 then
-    local stop = total - 1
-    if count > 0 then stop = math.min(stop, offset + count - 1) end
-    for _, m in ipairs(redis.call('ZRANGE', org, first + offset, first + stop)) do visit(idOf(m)) end
-    return
+-- The two ranges of the subtree of P. ARGV-style bounds: lo/hi in org, mlo/mhi in orgm (mlo = P .. \\1).
+local function ranges(org, orgm, lo, hi, mlo, mhi)
+  local s = { key = org, first = redis.call('ZLEXCOUNT', org, '-', '(' .. lo), n = redis.call('ZLEXCOUNT', org, '[' .. lo, '(' .. hi), cut = 0 }
+  local m = { key = orgm, first = redis.call('ZLEXCOUNT', orgm, '-', '(' .. mlo), n = redis.call('ZLEXCOUNT', orgm, '[' .. mlo, '(' .. mhi), cut = #mlo }
+  return s, m
+end
+-- Members i .. j (0-based ranks within the range) of a range, as {orderKey, id} pairs.
+local function slice(r, i, j)
+  local out = {}
+  if j < i then return out end
+  for _, m in ipairs(redis.call('ZRANGE', r.key, r.first + i, r.first + j)) do
+    out[#out + 1] = { string.sub(m, r.cut + 1), idOf(m) }
   end
-  local seen, skipped, taken, pos = {}, 0, 0, 0
-  while pos < total do
-    local batch = redis.call('ZRANGE', org, first + pos, first + math.min(pos + 511, total - 1))
-    if #batch == 0 then return end
-    for _, m in ipairs(batch) do
-      local id = idOf(m)
-      if not seen[id] then
-        seen[id] = true
-        if skipped < offset then
-          skipped = skipped + 1
-        else
-          visit(id)
-          taken = taken + 1
-          if count > 0 and taken >= count then return end
-        end
-      end
+  return out
+end
+local function keyAt(r, i) return slice(r, i, i)[1][1] end
+-- Calls visit(id) for the documents offset+1 .. offset+count (count -1: all) of the subtree in
+-- order: the merge of the two ranges, O(log^2 n + count) whatever the offset.
+local function within(org, orgm, lo, hi, mlo, mhi, offset, count, visit)
+  local s, m = ranges(org, orgm, lo, hi, mlo, mhi)
+  if count == 0 or offset >= s.n + m.n then return end
+  -- How many of the first offset documents come from s: the least a with not (s[a] < m[offset-a-1]).
+  local a, b = math.max(0, offset - m.n), math.min(offset, s.n)
+  while a < b do
+    local mid = math.floor((a + b) / 2)
+    if before(keyAt(s, mid), keyAt(m, offset - mid - 1)) then a = mid + 1 else b = mid end
+  end
+  local want = count
+  if want < 0 then want = s.n + m.n end
+  local fromS = slice(s, a, math.min(s.n - 1, a + want - 1))
+  local fromM = slice(m, offset - a, math.min(m.n - 1, offset - a + want - 1))
+  local i, j, taken = 1, 1, 0
+  while taken < want and (fromS[i] or fromM[j]) do
+    if fromM[j] == nil or (fromS[i] ~= nil and before(fromS[i][1], fromM[j][1])) then
+      visit(fromS[i][2])
+      i = i + 1
+    else
+      visit(fromM[j][2])
+      j = j + 1
     end
-    pos = pos + #batch
+    taken = taken + 1
   end
 end
 `;
@@ -89,7 +123,7 @@ function define(name: string, body: string): LuaScript {
 }
 
 /**
- * KEYS: docs, ids, seq, org, orgm, unique keys…  ARGV: id, json, heads (NUL-joined, '' for none).
+ * KEYS: docs, ids, seq, org, orgm, unique keys…  ARGV: id, json, index entries (NUL-joined, '' for none).
  * Returns {'ok'} or {'conflict', n} (n = 0 for the id, else the 1-based unique key).
  */
 export const COLLECTION_CREATE = define(
@@ -112,9 +146,9 @@ return {'ok'}
 
 /**
  * Compare-and-set of one document. KEYS: docs, ids, org, orgm, old unique keys…, new unique keys…
- * ARGV: id, expected version, json, number of old unique keys, heads (NUL-joined, '' for none).
+ * ARGV: id, expected version, json, number of old unique keys, index entries (NUL-joined, '' for none).
  * Returns {'ok'}, {'stale'}, {'not_found'}, {'corrupt'} or {'conflict', n} (n: 1-based among the new keys).
- * The document keeps its creation sequence; when its heads change it moves in the index.
+ * The document keeps its creation sequence; when its entries change it moves in the index.
  */
 export const COLLECTION_UPDATE = define(
   'collectionUpdate',
@@ -186,14 +220,15 @@ return out
 );
 
 /**
- * KEYS: org, orgm, docs. ARGV: lo (P .. sep), hi (P .. the character after sep), offset, count (-1: all).
- * Returns the JSON of the distinct documents within P, paged, in index order (path, then creation).
+ * KEYS: org, orgm, docs. ARGV: lo (P .. sep), hi (P .. the character after sep), mlo (P .. \1),
+ * mhi (P .. \2), offset, count (-1: all). Returns the JSON of the documents within P, paged, in
+ * index order (first path within P, then creation).
  */
 export const COLLECTION_LIST_WITHIN = define(
   'collectionListWithin',
   `
 local out = {}
-within(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), function(id)
+within(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), function(id)
   local d = redis.call('HGET', KEYS[3], 'd:' .. id)
   if d then out[#out + 1] = d end
 end)
@@ -201,15 +236,11 @@ return out
 `,
 );
 
-/** KEYS: org, orgm. ARGV: lo, hi (as for the list). Returns how many distinct documents are within P. */
+/** KEYS: org, orgm. ARGV: lo, hi, mlo, mhi (as for the list). Returns how many documents are within P. */
 export const COLLECTION_COUNT_WITHIN = define(
   'collectionCountWithin',
   `
-local total = redis.call('ZLEXCOUNT', KEYS[1], '[' .. ARGV[1], '(' .. ARGV[2])
-if total == 0 or redis.call('ZLEXCOUNT', KEYS[2], '[' .. ARGV[1], '(' .. ARGV[2]) == 0 then return total end
-local n = 0
-within(KEYS[1], KEYS[2], ARGV[1], ARGV[2], 0, -1, function() n = n + 1 end)
-return n
+return redis.call('ZLEXCOUNT', KEYS[1], '[' .. ARGV[1], '(' .. ARGV[2]) + redis.call('ZLEXCOUNT', KEYS[2], '[' .. ARGV[3], '(' .. ARGV[4])
 `,
 );
 

@@ -5,6 +5,8 @@
 export const MAX_PATH_LENGTH = 4096;
 /** The most paths one document may have (a user's memberships). */
 export const MAX_PATHS_PER_DOCUMENT = 1000;
+/** The most organizations on the way up from the paths of one document with several paths. */
+export const MAX_ORGANIZATIONS_PER_DOCUMENT = 4096;
 
 // Printable ASCII punctuation, as in @scopeladder/core's `tenancy.separator`.
 const SEPARATOR = /^[!-/:-@[-`{-~]$/;
@@ -13,12 +15,22 @@ const SEPARATOR = /^[!-/:-@[-`{-~]$/;
 export interface CompiledCollectionTenancy<T> {
   readonly separator: string;
   /**
-   * The index heads of a document: each distinct path followed by the separator, sorted,
-   * joined by NUL (`''` when it has no path). Throws `TypeError` for an invalid path.
+   * The index entries of a document, joined by NUL (`''` when it has no path; see
+   * collection-scripts.ts): with one path, its head `<path><sep>`; with several, for every
+   * organization A on the way up from them, `A`, \u0001, then the first (bytewise) of its heads
+   * within A. Throws `TypeError` for an invalid path.
    */
-  heads(document: T): string;
-  /** The index range `[lo, hi)` of the subtree of `within`. Throws `TypeError` for an invalid path. */
-  range(within: unknown): { readonly lo: string; readonly hi: string };
+  entries(document: T): string;
+  /** The index ranges of the subtree of `within`. Throws `TypeError` for an invalid path. */
+  range(within: unknown): WithinRange;
+}
+
+/** The bounds of a subtree in both index sets: `[lo, hi)` in `org`, `[mlo, mhi)` in `orgm`. */
+export interface WithinRange {
+  readonly lo: string;
+  readonly hi: string;
+  readonly mlo: string;
+  readonly mhi: string;
 }
 
 /** Why `path` is not a valid organization path, or `null` when it is. */
@@ -70,20 +82,37 @@ export function compileCollectionTenancy<T>(tenancy: unknown, where: string): Co
 
   return {
     separator,
-    heads(document) {
+    entries(document) {
       const value = pathsOf(document);
       if (value === undefined || value === null) return '';
       const list: readonly unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value];
       if (list.length > MAX_PATHS_PER_DOCUMENT) {
         throw new TypeError(`${where}: tenancy.paths(document) returned more than ${MAX_PATHS_PER_DOCUMENT} paths`);
       }
-      const heads = new Set<string>();
-      for (const path of list) heads.add(check(path, 'a path of tenancy.paths(document)') + separator);
-      return [...heads].sort().join('\0');
+      const paths = [...new Set(list.map((path) => check(path, 'a path of tenancy.paths(document)')))];
+      if (paths.length <= 1) return paths.length === 0 ? '' : `${paths[0]}${separator}`;
+      // Several paths: per organization on the way up, the first head within it (bytewise, as Redis orders).
+      const first = new Map<string, Buffer>();
+      for (const path of paths) {
+        const head = Buffer.from(path + separator, 'utf8');
+        for (let end = path.indexOf(separator); ; end = path.indexOf(separator, end + 1)) {
+          const organization = end === -1 ? path : path.slice(0, end);
+          const current = first.get(organization);
+          if (current === undefined || Buffer.compare(head, current) < 0) first.set(organization, head);
+          if (end === -1) break;
+        }
+        if (first.size > MAX_ORGANIZATIONS_PER_DOCUMENT) {
+          throw new TypeError(`${where}: the paths of one document reach more than ${MAX_ORGANIZATIONS_PER_DOCUMENT} organizations`);
+        }
+      }
+      return [...first]
+        .map(([organization, head]) => `${organization}\u0001${head.toString('utf8')}`)
+        .sort()
+        .join('\0');
     },
     range(within) {
       const path = check(within, '`within`');
-      return { lo: path + separator, hi: path + after };
+      return { lo: path + separator, hi: path + after, mlo: `${path}\u0001`, mhi: `${path}\u0002` };
     },
   };
 }

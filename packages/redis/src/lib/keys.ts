@@ -51,11 +51,11 @@ export function createKeyBuilder(prefix: string): KeyBuilder {
  *
  * | key | type | content |
  * |---|---|---|
- * | `docs` | hash | `d:<id>` the JSON, `v:<id>` its version, `p:<id>` its index heads (with tenancy, when it has paths) |
+ * | `docs` | hash | `d:<id>` the JSON, `v:<id>` its version, `p:<id>` its index entries (with tenancy, when it has paths) |
  * | `ids` | sorted set | ids scored by creation sequence (insertion order) |
  * | `seq` | string | the creation counter |
- * | `org` | sorted set | with tenancy: one member per (document, path), all scored 0, ordered by path then creation |
- * | `orgm` | sorted set | the members of `org` that belong to documents with several paths |
+ * | `org` | sorted set | with tenancy: one member per document with one path, all scored 0, ordered by path then creation |
+ * | `orgm` | sorted set | with tenancy: for a document with several paths, one member per organization on the way up from them |
  * | `u:<index>:<value>` | string | the id owning a unique value |
  */
 export interface CollectionKeys {
