@@ -1,7 +1,16 @@
 import { ScopeladderError } from '@scopeladder/core';
 import type { Redis, RedisOptions } from 'ioredis';
 import { createConnection } from './lib/connection.js';
-import { COLLECTION_CREATE, COLLECTION_DELETE, COLLECTION_LIST, COLLECTION_UPDATE } from './lib/scripts.js';
+import {
+  COLLECTION_COUNT_WITHIN,
+  COLLECTION_CREATE,
+  COLLECTION_DELETE,
+  COLLECTION_LIST,
+  COLLECTION_LIST_WITHIN,
+  COLLECTION_UPDATE,
+} from './lib/collection-scripts.js';
+import { compileCollectionTenancy } from './lib/collection-tenancy.js';
+import { createCollectionKeys } from './lib/keys.js';
 import { assertText } from './lib/validate.js';
 
 /**
@@ -19,7 +28,7 @@ export interface RedisCollectionOptions<T extends { readonly id: string }> {
   readonly url?: string | undefined;
   /** Extra ioredis options for the client created from `url`. */
   readonly redisOptions?: RedisOptions | undefined;
-  /** Prepended to every key. Default `"scopeladder:"`. */
+  /** Prepended to every key. Default `"scopeladder:"`. No whitespace, `{` or `}` (the collection's keys carry a Redis Cluster hash tag). */
   readonly prefix?: string | undefined;
   /** The collection's name, e.g. `"users"`: letters, digits, `_`, `-`, `.`. */
   readonly name: string;
@@ -29,8 +38,73 @@ export interface RedisCollectionOptions<T extends { readonly id: string }> {
    * Creating or updating a document whose value another document owns answers `conflict`.
    */
   readonly unique?: ((document: T) => Readonly<Record<string, string | null | undefined>>) | undefined;
+  /**
+   * A subtree index by organization, so that `list({ within })` and `count({ within })` answer
+   * from an index: see {@link RedisCollectionTenancy}. Without it, `within` is a `TypeError`.
+   */
+  readonly tenancy?: RedisCollectionTenancy<T> | undefined;
   /** The longest any call waits for Redis before `ERR_STORE_UNAVAILABLE`. Default `1000`. */
   readonly commandTimeoutMs?: number | undefined;
+}
+
+/**
+ * The `tenancy` option of {@link createRedisCollection}: where a document sits in the
+ * organization tree, as materialized paths (the ids from the root down, joined by `separator`:
+ * `"r1#c1#s1"`, see docs/organizations.md). The collection keeps a subtree index of these paths;
+ * `list({ within: P })` returns the documents one of whose paths is P or starts with P followed
+ * by the separator (`r1#c1` reaches `r1#c1#s1`, never `r1#c10`).
+ *
+ * Every create and update calls `paths` and rejects (`TypeError`, nothing written) a path that
+ * is empty, has an empty segment (starts or ends with the separator, or holds it twice in a row),
+ * a control character or a lone surrogate, or is longer than 4096 characters; more than 1000
+ * paths; and several paths that reach more than 4096 organizations in all. `null`, `undefined`
+ * or `[]`: the document is in no subtree (only `list()` without `within` shows it).
+ *
+ * @example
+ * ```ts
+ * const tenancy: RedisCollectionTenancy<StoredUser> = {
+ *   paths: (user) => user.organizationPaths, // a user is within reach of each of its memberships
+ * };
+ * ```
+ */
+export interface RedisCollectionTenancy<T> {
+  /** The path, or the paths, of a document's organization(s); keep it pure. */
+  readonly paths: (document: T) => string | readonly string[] | null | undefined;
+  /** One printable ASCII punctuation character between the ids of a path. Default `'#'`. */
+  readonly separator?: string | undefined;
+}
+
+/**
+ * Options of {@link RedisCollection.list}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisCollectionListOptions = { within: 'r1#c1', offset: 100, limit: 100 };
+ * ```
+ */
+export interface RedisCollectionListOptions {
+  /** Skips this many documents. Default `0`. */
+  readonly offset?: number | undefined;
+  /** At most this many documents. Default: all. */
+  readonly limit?: number | undefined;
+  /**
+   * Only the documents within this organization path's subtree (needs the `tenancy` option).
+   * Not a valid path (see {@link RedisCollectionTenancy}): `TypeError`.
+   */
+  readonly within?: string | undefined;
+}
+
+/**
+ * Options of {@link RedisCollection.count}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisCollectionCountOptions = { within: 'r1#c1' };
+ * ```
+ */
+export interface RedisCollectionCountOptions {
+  /** Only the documents within this organization path's subtree (needs the `tenancy` option). */
+  readonly within?: string | undefined;
 }
 
 /**
@@ -75,10 +149,16 @@ export interface RedisCollection<T extends { readonly id: string }> {
   get(id: string): Promise<T | null>;
   /** The document owning `value` in the unique index `index`, or `null`. */
   findBy(index: string, value: string): Promise<T | null>;
-  /** Documents in insertion order; `offset`/`limit` page through them. */
-  list(options?: { readonly offset?: number | undefined; readonly limit?: number | undefined }): Promise<T[]>;
-  /** How many documents there are. */
-  count(): Promise<number>;
+  /**
+   * Documents, paged by `offset`/`limit`. Without `within`: all of them, in insertion order.
+   * With `within`: each document within that subtree once, ordered by organization path (bytewise
+   * order of `path + separator`, so a parent comes before its descendants), then by creation; a
+   * document with several paths in the subtree sits at the first of them. One atomic script over
+   * the index, O(log² n + limit) at any offset: no scan, no read of documents outside the page.
+   */
+  list(options?: RedisCollectionListOptions): Promise<T[]>;
+  /** How many documents there are (within a subtree: how many distinct documents `list` would page through). */
+  count(options?: RedisCollectionCountOptions): Promise<number>;
   /** Stores a new document, atomically with its unique values. */
   create(document: T): Promise<CollectionCreateResult<T>>;
   /**
@@ -111,8 +191,13 @@ function contended(): ScopeladderError {
  * applications that keep their own records in the same Redis as the token store, such as the
  * reference server with `REDIS_URL`. Documents are durable: they have no TTL.
  *
- * Keys: `<prefix>col:<name>:doc:<id>` (hash: version, JSON), `…:ids` (sorted set, insertion
- * order), `…:seq` (counter), `…:u:<index>:<value>` (the owning id).
+ * With `tenancy`, it also keeps a subtree index by organization path, and `list({ within })`
+ * pages through one organization's subtree from it (see {@link RedisCollectionTenancy}).
+ *
+ * Keys, all with the Redis Cluster hash tag `{<name>}` (one slot per collection; every script
+ * declares every key it touches): `<prefix>col:{<name>}:docs` (hash: `d:<id>` JSON, `v:<id>`
+ * version, `p:<id>` index entries), `…:ids` (sorted set, insertion order), `…:seq` (counter),
+ * `…:org` and `…:orgm` (the subtree index), `…:u:<index>:<value>` (the owning id).
  *
  * @example
  * ```ts
@@ -131,11 +216,20 @@ function contended(): ScopeladderError {
  * if (result.status === 'conflict') {
  *   // the email is taken
  * }
+ *
+ * const conversations = createRedisCollection<Conversation>({
+ *   client: redis,
+ *   prefix: 'chatshipper:',
+ *   name: 'conversations',
+ *   tenancy: { paths: (conversation) => conversation.organizationPath },
+ * });
+ * const page = await conversations.list({ within: 'r1#c1', offset: 0, limit: 100 }); // r1#c1 and below
  * ```
  */
 export function createRedisCollection<T extends { readonly id: string }>(options: RedisCollectionOptions<T>): RedisCollection<T> {
   if (typeof options !== 'object' || options === null) throw new TypeError('createRedisCollection: options must be an object');
   const { client, url, prefix = 'scopeladder:', name, unique } = options;
+  const where = 'createRedisCollection';
   if ((client === undefined) === (url === undefined)) {
     throw new TypeError('createRedisCollection: give exactly one of `client` or `url`');
   }
@@ -145,8 +239,8 @@ export function createRedisCollection<T extends { readonly id: string }>(options
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
     throw new TypeError('createRedisCollection: `url` must be a redis:// or rediss:// URL');
   }
-  if (typeof prefix !== 'string' || prefix.length === 0 || /\s/.test(prefix)) {
-    throw new TypeError('createRedisCollection: `prefix` must be a non-empty string without whitespace');
+  if (typeof prefix !== 'string' || prefix.length === 0 || /[\s{}]/.test(prefix)) {
+    throw new TypeError('createRedisCollection: `prefix` must be a non-empty string without whitespace, "{" or "}"');
   }
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new TypeError('createRedisCollection: `name` must be letters, digits, "_", "-" or "."');
@@ -154,17 +248,15 @@ export function createRedisCollection<T extends { readonly id: string }>(options
   if (unique !== undefined && typeof unique !== 'function') {
     throw new TypeError('createRedisCollection: `unique` must be a function');
   }
+  const tenancy = compileCollectionTenancy<T>(options.tenancy, where);
   const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
   if (!Number.isFinite(commandTimeoutMs) || commandTimeoutMs <= 0) {
     throw new TypeError('createRedisCollection: `commandTimeoutMs` must be a positive number');
   }
 
   const connection = createConnection({ client, url, redisOptions: options.redisOptions, commandTimeoutMs });
-  const base = `${prefix}col:${name}:`;
-  const docPrefix = `${base}doc:`;
-  const idsKey = `${base}ids`;
-  const seqKey = `${base}seq`;
-  const uniqueKey = (index: string, value: string): string => `${base}u:${index}:${value}`;
+  const keys = createCollectionKeys(prefix, name);
+  const uniqueKey = keys.unique;
 
   /** The unique keys of a document, with their index names, in a stable order. */
   function uniqueKeysOf(document: T): { index: string; key: string }[] {
@@ -189,6 +281,18 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     return json;
   }
 
+  /** The index entries of a document ('' without tenancy or paths); `TypeError` for an invalid path. */
+  function entriesOf(document: T): string {
+    return tenancy === null ? '' : tenancy.entries(document);
+  }
+
+  /** The index ranges of `within`, as script arguments. */
+  function bounds(within: unknown): [string, string, string, string] {
+    if (tenancy === null) throw new TypeError(`${where}(${name}): \`within\` needs the \`tenancy\` option`);
+    const { lo, hi, mlo, mhi } = tenancy.range(within);
+    return [lo, hi, mlo, mhi];
+  }
+
   function parse(json: unknown): T {
     if (typeof json !== 'string') throw corrupt();
     try {
@@ -201,7 +305,7 @@ export function createRedisCollection<T extends { readonly id: string }>(options
   }
 
   async function read(id: string): Promise<{ version: string; document: T } | null> {
-    const [version, json] = await connection.run((redis) => redis.hmget(`${docPrefix}${id}`, 'v', 'd'));
+    const [version, json] = await connection.run((redis) => redis.hmget(keys.docs, `v:${id}`, `d:${id}`));
     if (version == null || json == null) return null;
     return { version, document: parse(json) };
   }
@@ -231,27 +335,37 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     },
 
     async list(listOptions = {}) {
+      if (typeof listOptions !== 'object' || listOptions === null) throw new TypeError('list: options must be an object');
       const offset = listOptions.offset ?? 0;
       const limit = listOptions.limit ?? -1;
       if (!Number.isSafeInteger(offset) || offset < 0) throw new TypeError('offset must be an integer >= 0');
       if (!Number.isSafeInteger(limit) || limit < -1) throw new TypeError('limit must be an integer >= 0');
-      const reply = await connection.evalScript(COLLECTION_LIST, [idsKey], [docPrefix, String(offset), String(limit)]);
+      const page = [String(offset), String(limit)];
+      const reply =
+        listOptions.within === undefined
+          ? await connection.evalScript(COLLECTION_LIST, [keys.ids, keys.docs], page)
+          : await connection.evalScript(COLLECTION_LIST_WITHIN, [keys.org, keys.orgm, keys.docs], [...bounds(listOptions.within), ...page]);
       if (!Array.isArray(reply)) throw corrupt();
       return reply.map(parse);
     },
 
-    async count() {
-      return connection.run((redis) => redis.zcard(idsKey));
+    async count(countOptions = {}) {
+      if (typeof countOptions !== 'object' || countOptions === null) throw new TypeError('count: options must be an object');
+      if (countOptions.within === undefined) return connection.run((redis) => redis.zcard(keys.ids));
+      const reply = await connection.evalScript(COLLECTION_COUNT_WITHIN, [keys.org, keys.orgm], bounds(countOptions.within));
+      if (typeof reply !== 'number') throw corrupt();
+      return reply;
     },
 
     async create(document) {
       const json = serialize(document);
       const entries = uniqueKeysOf(document);
+      const indexEntries = entriesOf(document);
       const reply = status(
         await connection.evalScript(
           COLLECTION_CREATE,
-          [`${docPrefix}${document.id}`, idsKey, seqKey, ...entries.map((entry) => entry.key)],
-          [document.id, json],
+          [keys.docs, keys.ids, keys.seq, keys.org, keys.orgm, ...entries.map((entry) => entry.key)],
+          [document.id, json, indexEntries],
         ),
       );
       if (reply.status === 'ok') return { status: 'created', document: parse(json) };
@@ -270,11 +384,12 @@ export function createRedisCollection<T extends { readonly id: string }>(options
         if (next.id !== id) throw new TypeError('update: the id of a document cannot change');
         const before = uniqueKeysOf(current.document);
         const after = uniqueKeysOf(next);
+        const indexEntries = entriesOf(next);
         const reply = status(
           await connection.evalScript(
             COLLECTION_UPDATE,
-            [`${docPrefix}${id}`, ...before.map((entry) => entry.key), ...after.map((entry) => entry.key)],
-            [id, current.version, json, String(before.length)],
+            [keys.docs, keys.ids, keys.org, keys.orgm, ...before.map((entry) => entry.key), ...after.map((entry) => entry.key)],
+            [id, current.version, json, String(before.length), indexEntries],
           ),
         );
         if (reply.status === 'ok') return { status: 'updated', document: parse(json) };
@@ -290,8 +405,10 @@ export function createRedisCollection<T extends { readonly id: string }>(options
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const current = await read(id);
         if (!current) return null;
-        const keys = uniqueKeysOf(current.document).map((entry) => entry.key);
-        const reply = status(await connection.evalScript(COLLECTION_DELETE, [`${docPrefix}${id}`, idsKey, ...keys], [id, current.version]));
+        const uniqueKeys = uniqueKeysOf(current.document).map((entry) => entry.key);
+        const reply = status(
+          await connection.evalScript(COLLECTION_DELETE, [keys.docs, keys.ids, keys.org, keys.orgm, ...uniqueKeys], [id, current.version]),
+        );
         if (reply.status === 'ok') return current.document;
         if (reply.status === 'not_found') return null;
         if (reply.status !== 'stale') throw corrupt();

@@ -2,4 +2,12 @@
 export { createRedisStore } from './create-redis-store.js';
 export type { EvictionPolicyCheck, RedisStoreOptions, RedisTokenStore } from './create-redis-store.js';
 export { createRedisCollection } from './create-redis-collection.js';
-export type { CollectionCreateResult, CollectionUpdateResult, RedisCollection, RedisCollectionOptions } from './create-redis-collection.js';
+export type {
+  CollectionCreateResult,
+  CollectionUpdateResult,
+  RedisCollection,
+  RedisCollectionCountOptions,
+  RedisCollectionListOptions,
+  RedisCollectionOptions,
+  RedisCollectionTenancy,
+} from './create-redis-collection.js';

@@ -49,6 +49,8 @@ describe('createRedisCollection', () => {
     expect(() => createRedisCollection({ name: 'x' })).toThrow(TypeError);
     expect(() => createRedisCollection({ client: clientA, url: TEST_REDIS_URL, name: 'x' })).toThrow(TypeError);
     expect(() => createRedisCollection({ client: clientA, name: 'x', prefix: '' })).toThrow(TypeError);
+    // The keys carry the hash tag {<name>}: a brace in the prefix would change the tag.
+    expect(() => createRedisCollection({ client: clientA, name: 'x', prefix: 'app{1}:' })).toThrow(TypeError);
     expect(() => createRedisCollection({ client: clientA, name: 'x', commandTimeoutMs: -1 })).toThrow(TypeError);
   });
 
@@ -68,10 +70,10 @@ describe('createRedisCollection', () => {
   it('refuses a taken id or unique value, writing nothing', async () => {
     const [a, b, name] = users();
     await a.create(ada);
-    const before = await listKeys(clientA, `${prefix}col:${name}:`);
+    const before = await listKeys(clientA, `${prefix}col:{${name}}:`);
     expect(await b.create({ ...bob, id: 'a1' })).toEqual({ status: 'conflict', index: 'id' });
     expect(await b.create({ ...bob, email: 'ADA@example.com' })).toEqual({ status: 'conflict', index: 'email' });
-    expect(await listKeys(clientA, `${prefix}col:${name}:`)).toEqual(before);
+    expect(await listKeys(clientA, `${prefix}col:{${name}}:`)).toEqual(before);
     expect(await a.get('b2')).toBeNull();
   });
 
@@ -135,12 +137,12 @@ describe('createRedisCollection', () => {
     expect((await b.create({ ...bob, email: 'ada@example.com' })).status).toBe('created');
     await b.delete('b2');
     // Only the insertion counter stays.
-    expect(await listKeys(clientA, `${prefix}col:${name}:`)).toEqual([`${prefix}col:${name}:seq`]);
+    expect(await listKeys(clientA, `${prefix}col:{${name}}:`)).toEqual([`${prefix}col:{${name}}:seq`]);
   });
 
   it('answers ERR_INTERNAL for a malformed document', async () => {
     const [a, , name] = users();
-    await clientA.hset(`${prefix}col:${name}:doc:x`, 'v', '1', 'd', '{not json');
+    await clientA.hset(`${prefix}col:{${name}}:docs`, 'v:x', '1', 'd:x', '{not json');
     const error = await a.get('x').catch((caught: unknown) => caught);
     expect(isScopeladderError(error) && error.code).toBe('ERR_INTERNAL');
   });

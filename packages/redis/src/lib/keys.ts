@@ -43,3 +43,42 @@ export function createKeyBuilder(prefix: string): KeyBuilder {
     hits: (key) => `${prefix}hit:${key}`,
   };
 }
+
+/**
+ * The keys of one collection. Every key carries the hash tag `{<name>}`, so all of them live in
+ * one Redis Cluster slot and every script may touch several: `<prefix>col:{<name>}:<suffix>`.
+ * Collections of the same name under two prefixes share a slot (harmless: the keys differ).
+ *
+ * | key | type | content |
+ * |---|---|---|
+ * | `docs` | hash | `d:<id>` the JSON, `v:<id>` its version, `p:<id>` its index entries (with tenancy, when it has paths) |
+ * | `ids` | sorted set | ids scored by creation sequence (insertion order) |
+ * | `seq` | string | the creation counter |
+ * | `org` | sorted set | with tenancy: one member per document with one path, all scored 0, ordered by path then creation |
+ * | `orgm` | sorted set | with tenancy: for a document with several paths, one member per organization on the way up from them |
+ * | `u:<index>:<value>` | string | the id owning a unique value |
+ */
+export interface CollectionKeys {
+  readonly docs: string;
+  readonly ids: string;
+  readonly seq: string;
+  readonly org: string;
+  readonly orgm: string;
+  unique(index: string, value: string): string;
+}
+
+/**
+ * Builds the keys of collection `name` under `prefix`. The caller guarantees that `prefix` has no
+ * `{`/`}` and that `name` is letters, digits, `_`, `-`, `.`, so the tag is exactly `{<name>}`.
+ */
+export function createCollectionKeys(prefix: string, name: string): CollectionKeys {
+  const base = `${prefix}col:{${name}}:`;
+  return {
+    docs: `${base}docs`,
+    ids: `${base}ids`,
+    seq: `${base}seq`,
+    org: `${base}org`,
+    orgm: `${base}orgm`,
+    unique: (index, value) => `${base}u:${index}:${value}`,
+  };
+}

@@ -53,8 +53,9 @@ local function capFamilies(key, keep, cap, grace, prefix)
 end
 `;
 
-function defineScript(name: string, body: string): LuaScript {
-  const source = `${PRELUDE}\n${body}`;
+/** A script: `body` after `prelude` (default: the token store's helpers above). */
+export function defineScript(name: string, body: string, prelude: string = PRELUDE): LuaScript {
+  const source = `${prelude}\n${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
@@ -281,92 +282,5 @@ local r = tonumber(cur[2])
 if not c or not r or r ~= tonumber(ARGV[1]) then return false end
 if c > 0 then c = redis.call('HINCRBY', KEYS[1], 'c', -1) end
 return {fmt(c), fmt(r)}
-`,
-);
-
-/**
- * Collections (see create-redis-collection.ts). A document is a hash { v: version, d: JSON };
- * `ids` is a sorted set in insertion order (score from the `seq` counter); each unique index
- * value is a string key naming the id that owns it.
- *
- * KEYS: doc, ids, seq, unique keys…  ARGV: id, json.
- * Returns {'ok'} or {'conflict', n} (n = 0 for the id, else the 1-based unique key).
- */
-export const COLLECTION_CREATE = defineScript(
-  'collectionCreate',
-  `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'conflict', '0'} end
-for i = 4, #KEYS do
-  local owner = redis.call('GET', KEYS[i])
-  if owner and owner ~= ARGV[1] then return {'conflict', tostring(i - 3)} end
-end
-redis.call('HSET', KEYS[1], 'v', '1', 'd', ARGV[2])
-redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
-for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
-return {'ok'}
-`,
-);
-
-/**
- * Compare-and-set of one document. KEYS: doc, old unique keys…, new unique keys…
- * ARGV: id, expected version, json, number of old unique keys.
- * Returns {'ok'}, {'stale'}, {'not_found'} or {'conflict', n} (n: 1-based among the new keys).
- */
-export const COLLECTION_UPDATE = defineScript(
-  'collectionUpdate',
-  `
-local v = redis.call('HGET', KEYS[1], 'v')
-if not v then return {'not_found'} end
-if v ~= ARGV[2] then return {'stale'} end
-local oldCount = tonumber(ARGV[4])
-local newKeys = {}
-for i = 2 + oldCount, #KEYS do
-  local owner = redis.call('GET', KEYS[i])
-  if owner and owner ~= ARGV[1] then return {'conflict', tostring(i - 1 - oldCount)} end
-  newKeys[KEYS[i]] = true
-end
-for i = 2, 1 + oldCount do
-  if not newKeys[KEYS[i]] and redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
-end
-for key in pairs(newKeys) do redis.call('SET', key, ARGV[1]) end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 'd', ARGV[3])
-return {'ok'}
-`,
-);
-
-/**
- * Compare-and-delete. KEYS: doc, ids, unique keys…  ARGV: id, expected version.
- * Returns {'ok'}, {'stale'} or {'not_found'}.
- */
-export const COLLECTION_DELETE = defineScript(
-  'collectionDelete',
-  `
-local v = redis.call('HGET', KEYS[1], 'v')
-if not v then return {'not_found'} end
-if v ~= ARGV[2] then return {'stale'} end
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-for i = 3, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
-end
-return {'ok'}
-`,
-);
-
-/** KEYS: ids. ARGV: doc key prefix, offset, count (-1: all). Returns the JSON of each document, in insertion order. */
-export const COLLECTION_LIST = defineScript(
-  'collectionList',
-  `
-local stop = -1
-local count = tonumber(ARGV[3])
-local offset = tonumber(ARGV[2])
-if count >= 0 then stop = offset + count - 1 end
-if count == 0 then return {} end
-local out = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], offset, stop)) do
-  local d = redis.call('HGET', ARGV[1] .. id, 'd')
-  if d then table.insert(out, d) end
-end
-return out
 `,
 );
