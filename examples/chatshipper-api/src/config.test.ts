@@ -162,7 +162,7 @@ describe('parseConfig', () => {
     ]);
   });
 
-  it.each(['has space', 'x'.repeat(65), 'tab\there'])('rejects REDIS_PREFIX=%j', (prefix) => {
+  it.each(['has space', 'x'.repeat(65), 'tab\there', '{app}:', 'a}'])('rejects REDIS_PREFIX=%j', (prefix) => {
     expect(problemsOf({ REDIS_PREFIX: prefix })).toEqual([expect.stringContaining('REDIS_PREFIX')]);
   });
 

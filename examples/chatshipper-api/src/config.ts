@@ -89,7 +89,7 @@ export interface ParseConfigOptions {
 const DEFAULT_ADMIN_EMAIL = 'admin@chatshipper.example';
 /** The default `REDIS_PREFIX`. */
 export const DEFAULT_REDIS_PREFIX = 'chatshipper:';
-const REDIS_PREFIX = /^[\x21-\x7e]{1,64}$/;
+const REDIS_PREFIX = /^[\x21-\x7a|~]{1,64}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const MIN_SECRET_BYTES = 32;
 const MIN_PASSWORD_LENGTH = 8;
@@ -179,7 +179,7 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
 
   const redisPrefix = present(env['REDIS_PREFIX']) ? env['REDIS_PREFIX'] : DEFAULT_REDIS_PREFIX;
   if (!REDIS_PREFIX.test(redisPrefix)) {
-    problems.push('REDIS_PREFIX must be 1 to 64 printable characters without spaces');
+    problems.push('REDIS_PREFIX must be 1 to 64 printable characters without spaces or braces (braces are Redis Cluster hash tags)');
   }
 
   const loginThrottle: { -readonly [K in keyof LoginThrottleLimits]: LoginThrottleLimits[K] } = {};

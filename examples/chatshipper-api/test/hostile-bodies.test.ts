@@ -151,7 +151,7 @@ describe.each(FRAMEWORKS.flatMap((framework) => STORAGES.map((storage) => ({ fra
         const { server, prefix, admin } = the();
         const id = randomBytes(12).toString('hex');
         // A document another writer corrupted: not JSON.
-        await redis.hset(`${prefix}col:contacts:doc:${id}`, 'v', '1', 'd', '{not json');
+        await redis.hset(`${prefix}col:{contacts}:docs`, `v:${id}`, '1', `d:${id}`, '{not json');
         const logged = (): number => (server.stderr().match(/unexpected error/g) ?? []).length;
         const before = logged();
         const reply = await send(server.baseUrl, `/v2/contacts/${id}`, { headers: bearer(admin) });

@@ -180,7 +180,7 @@ describe('two instances on one Redis', () => {
 
   it('keeps all state under REDIS_PREFIX; only records and API keys live without a TTL', async () => {
     const keys = await listKeys(redis, PREFIX);
-    expect(keys.some((key) => key.startsWith(`${PREFIX}col:users:`))).toBe(true);
+    expect(keys.some((key) => key.startsWith(`${PREFIX}col:{users}:`))).toBe(true);
     expect(keys.some((key) => key.startsWith(`${PREFIX}rt:`))).toBe(true);
     const durable = /^(col|ak|akid|aku):/;
     for (const key of keys) {
