@@ -80,8 +80,17 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     router[method](route.path, auth.authenticate, jsonBody, guard, async (ctx) => {
       const authContext = ctx.state.auth;
       if (!authContext) throw new Error('guard did not authenticate');
-      const answer = await route.handle({ auth: authContext, params: ctx.params, body: ctx.request.body, source: ctx.ip });
+      const answer = await route.handle({
+        auth: authContext,
+        params: ctx.params,
+        body: ctx.request.body,
+        source: ctx.ip,
+        query: ctx.query,
+        // With app.proxy (TRUST_PROXY as a number of hops), Koa reads X-Forwarded-Proto/-Host for these.
+        origin: `${ctx.protocol}://${ctx.host}`,
+      });
       ctx.set('cache-control', NO_STORE);
+      if (answer.headers) ctx.set(answer.headers);
       ctx.status = answer.status;
       if (hasBody(answer)) ctx.body = answer.body;
     });
