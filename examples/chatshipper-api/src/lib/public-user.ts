@@ -33,14 +33,17 @@ export interface PublicUser {
  * ```
  */
 export function toPublicUser(user: StoredUser, viewerPath?: string): PublicUser {
-  const base = { ...user.profile, id: user.id, email: user.email, role: user.role, organization: user.organization, kind: user.kind };
-  if (user.memberships === undefined) return base;
+  const { id, email, kind } = user;
+  if (user.memberships === undefined) return { ...user.profile, id, email, role: user.role, organization: user.organization, kind };
   const visible = user.memberships.filter((membership) => isWithin(membership.path, viewerPath));
   const first = visible[0];
   return {
-    ...base,
+    ...user.profile,
+    id,
+    email,
     role: first?.role ?? user.role,
     organization: first?.organization,
     organizations: visible.map(({ organization, role }) => ({ organization, role })),
+    kind,
   };
 }
