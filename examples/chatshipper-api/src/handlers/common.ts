@@ -31,6 +31,11 @@ export function outsideReach(): ScopeladderError {
  * The organization a write acts in: the caller's selected organization when `id` is `undefined`,
  * else the organization `id` names, which must be the caller's or one of its descendants
  * (anything else, a malformed id included: {@link outsideReach}, 403).
+ *
+ * @example
+ * ```ts
+ * const organization = await organizationInReach(deps, request, body['organization']); // { id, path }
+ * ```
  */
 export async function organizationInReach(deps: ApiDependencies, request: ApiRequest, id: unknown): Promise<OrganizationRecord> {
   const { principal } = request.auth;
@@ -54,6 +59,11 @@ function highest(scopes: readonly string[], roles: readonly string[]): number {
  * itself; in a descendant, with the role its memberships give there (`resolveRole`), never above
  * the session's scope. Write checks of a record placed in a descendant use it, so "the role there
  * allows it" decides.
+ *
+ * @example
+ * ```ts
+ * deps.auth.policy.authorize(await actingIn(deps, request, organization), 'create', subject('Contact', document));
+ * ```
  */
 export async function actingIn(deps: ApiDependencies, request: ApiRequest, organization: OrganizationRecord): Promise<Principal> {
   const { principal } = request.auth;
@@ -69,6 +79,13 @@ export async function actingIn(deps: ApiDependencies, request: ApiRequest, organ
  * subtree of `?organization=` when given, and the page of `?limit=&offset=`. `null` when the list
  * is empty whatever is stored: an organization outside the caller's reach (or none such) — an
  * empty list, not an error, so it tells nothing about other tenants.
+ *
+ * @example
+ * ```ts
+ * const query = await listQueryOf(deps, request, 'Contact');
+ * if (query === null) return EMPTY_LIST;
+ * return listAnswer(request, await deps.resources.list('Contact', query), (record) => record);
+ * ```
  */
 export async function listQueryOf(deps: ApiDependencies, request: ApiRequest, type: ResourceType): Promise<ListQuery | null> {
   const params = readListParams(request.query);
@@ -89,6 +106,11 @@ export async function listQueryOf(deps: ApiDependencies, request: ApiRequest, ty
 /**
  * A list answer: the page's records (through `present`), and `Link: <…>; rel="next"` when more
  * remain.
+ *
+ * @example
+ * ```ts
+ * listAnswer(request, { items: [user], more: true }, (found) => toPublicUser(found, viewer)); // { status: 200, body, headers: { link } }
+ * ```
  */
 export function listAnswer<T>(request: ApiRequest, page: ListPage<T>, present: (record: T) => unknown): ApiResponse {
   const body = page.items.map(present);

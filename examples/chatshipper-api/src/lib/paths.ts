@@ -15,12 +15,26 @@ export function isWithin(path: unknown, base: string | undefined): boolean {
   return path === base || path.startsWith(base + PATH_SEPARATOR);
 }
 
-/** The path of a new organization below `parentPath`. */
+/**
+ * The path of a new organization below `parentPath`.
+ *
+ * @example
+ * ```ts
+ * childPath('r1#c1', 's1'); // 'r1#c1#s1'
+ * ```
+ */
 export function childPath(parentPath: string, id: string): string {
   return `${parentPath}${PATH_SEPARATOR}${id}`;
 }
 
-/** The level of an organization (1 for a root) from its path. */
+/**
+ * The level of an organization (1 for a root) from its path.
+ *
+ * @example
+ * ```ts
+ * levelOf('r1#c1'); // 2
+ * ```
+ */
 export function levelOf(path: string): number {
   return path.split(PATH_SEPARATOR).length;
 }
