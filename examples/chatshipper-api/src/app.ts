@@ -1,9 +1,10 @@
-import { chatshipperPolicy, isScopeladderError } from '@scopeladder/core';
+import { isScopeladderError } from '@scopeladder/core';
 import { createAuthService, hashPassword, type AuthService } from '@scopeladder/tokens';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap.js';
 import type { Framework, ServerConfig } from './config.js';
 import type { CreateFrameworkServer, FrameworkServer, HealthAnswer } from './http/types.js';
 import type { Logger } from './log.js';
+import { serverPolicy } from './policy.js';
 import { createRoutes } from './routes.js';
 import { createMemoryStorage } from './storage/memory.js';
 import { openRedisStorage } from './storage/redis-storage.js';
@@ -62,8 +63,8 @@ function describeStartError(error: unknown, storage: Storage): unknown {
 }
 
 /**
- * Builds the whole server from its configuration: storage, the auth service on
- * `chatshipperPolicy`, the bootstrap organization and admin, the routes on the chosen
+ * Builds the whole server from its configuration: storage, the auth service on the server's
+ * policy (`serverPolicy`: the ChatShipper matrix with tenancy), the bootstrap organization and admin, the routes on the chosen
  * framework; then listens.
  *
  * @example
@@ -85,7 +86,7 @@ export async function startChatshipperServer(options: StartChatshipperServerOpti
 
 async function startOn(storage: Storage, config: ServerConfig, logger: Logger): Promise<ChatshipperServer> {
   const auth: AuthService = createAuthService({
-    policy: chatshipperPolicy,
+    policy: serverPolicy,
     directory: storage.users,
     store: storage.tokenStore,
     keys: { algorithm: 'HS256', secret: config.jwtSecret },
@@ -123,7 +124,7 @@ async function startOn(storage: Storage, config: ServerConfig, logger: Logger): 
     auth,
     users: storage.users,
     resources: storage.resources,
-    roles: chatshipperPolicy.ladder.scopes,
+    roles: serverPolicy.ladder.scopes,
     hashPassword: (password) => hashPassword(password),
   });
   const startedAt = Date.now();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from './bootstrap.js';
 import { createMemoryResourceRepository, createMemoryUserRepository } from './storage/memory.js';
+import { LIST_ALL } from './storage/repository-contract.js';
 import type { UserRepository } from './storage/types.js';
 
 const hashPassword = async (password: string) => `hash:${password}`;
@@ -12,19 +13,24 @@ describe('ensureBootstrapAdmin', () => {
     const options = { users, resources, email: 'root@example.com', password: 'p4ssword', hashPassword };
     const first = await ensureBootstrapAdmin(options);
     expect(first).toMatchObject({ created: true, role: 'admin' });
+    const root = first.organization ?? '';
     expect(await users.findById(first.id)).toMatchObject({
       email: 'root@example.com',
       role: 'admin',
-      organization: first.organization,
+      organization: root,
       passwordHash: 'hash:p4ssword',
+      memberships: [{ organization: root, path: root, role: 'admin' }],
+      organizationPaths: [root],
     });
-    expect(await resources.list('Organization')).toEqual([{ id: first.organization, organization: undefined, name: 'ChatShipper', level: 1 }]);
+    expect((await resources.list('Organization', LIST_ALL)).items).toEqual([
+      { id: root, organization: root, name: 'ChatShipper', parent: null, level: 1, path: root },
+    ]);
 
     // A second instance on the same storage (or a restart): found, left unchanged.
     const again = await ensureBootstrapAdmin({ ...options, password: 'another-password' });
     expect(again).toEqual({ ...first, created: false });
     expect((await users.findById(first.id))?.passwordHash).toBe('hash:p4ssword');
-    expect(await resources.list('Organization')).toHaveLength(1);
+    expect((await resources.list('Organization', LIST_ALL)).items).toHaveLength(1);
   });
 
   it('leaves an existing user with that email as it is, and says its role', async () => {
@@ -48,6 +54,6 @@ describe('ensureBootstrapAdmin', () => {
     };
     const loser = await ensureBootstrapAdmin({ users: late, resources, email: 'root@example.com', password: 'p4ssword', hashPassword });
     expect(loser).toEqual({ ...winner, created: false });
-    expect((await resources.list('Organization')).map((org) => org.id)).toEqual([winner.organization]);
+    expect((await resources.list('Organization', LIST_ALL)).items.map((org) => org.id)).toEqual([winner.organization]);
   });
 });

@@ -1,4 +1,5 @@
 import { newId } from './lib/ids.js';
+import { withMemberships } from './storage/merge.js';
 import type { ResourceRepository, UserRepository } from './storage/types.js';
 
 /** Options of {@link ensureBootstrapAdmin}. */
@@ -27,7 +28,8 @@ export interface BootstrapAdmin {
 }
 
 /**
- * Makes sure the bootstrap admin exists: creates the root organization and the admin in it,
+ * Makes sure the bootstrap admin exists: creates the root organization (level 1, `parent: null`,
+ * `path` its id) and the admin as a member of it with the role `admin`,
  * unless a user with this email already exists. Safe to run on every instance at once and
  * again after a Redis restart: the email's unique index lets exactly one creation win, and a
  * loser removes the organization it made and answers the winner's admin.
@@ -43,10 +45,11 @@ export async function ensureBootstrapAdmin(options: EnsureBootstrapAdminOptions)
   const existing = await users.findByEmail(email);
   if (existing) return { id: existing.id, organization: existing.organization, role: existing.role, created: false };
 
+  // The root organization (level 1) belongs to itself; its path is its id.
   const organization = newId();
-  await resources.create('Organization', { id: organization, organization: undefined, name: 'ChatShipper', level: 1 });
+  await resources.create('Organization', { id: organization, organization, name: 'ChatShipper', parent: null, level: 1, path: organization });
   const id = newId();
-  const created = await users.create({
+  const admin = {
     id,
     email,
     role: 'admin',
@@ -54,7 +57,8 @@ export async function ensureBootstrapAdmin(options: EnsureBootstrapAdminOptions)
     organization,
     passwordHash: await options.hashPassword(options.password),
     profile: { name: 'Bootstrap admin' },
-  });
+  } as const;
+  const created = await users.create(withMemberships(admin, [{ organization, path: organization, role: 'admin' }]));
   if (created) return { id, organization, role: created.role, created: true };
 
   // Another instance created the admin between our read and our write: use theirs.

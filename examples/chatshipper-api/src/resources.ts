@@ -31,3 +31,11 @@ export const RESOURCE_PATHS: { readonly [T in ResourceType]: string } = Object.f
 export const ACTIONS = ['list', 'fetch', 'create', 'update', 'delete'] as const;
 /** One of {@link ACTIONS}. */
 export type Action = (typeof ACTIONS)[number];
+
+/**
+ * Other collection paths of a resource type, answering exactly like its own: ChatShipper's Node
+ * SDK calls organization groups `/v2/orggroups`.
+ */
+export const RESOURCE_ALIASES: { readonly [T in ResourceType]?: readonly string[] } = Object.freeze({
+  OrganizationGroup: Object.freeze(['/v2/orggroups']),
+});

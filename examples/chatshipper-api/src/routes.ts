@@ -1,8 +1,9 @@
 import type { AuthContext, AuthService } from '@scopeladder/tokens';
+import { createOrganizationHandlers } from './handlers/organizations.js';
 import { createResourceHandlers } from './handlers/resources.js';
 import { createUserHandlers } from './handlers/users.js';
 import { isId } from './lib/ids.js';
-import { RESOURCE_PATHS, RESOURCE_TYPES, type Action, type ResourceType } from './resources.js';
+import { RESOURCE_ALIASES, RESOURCE_PATHS, RESOURCE_TYPES, type Action, type ResourceType } from './resources.js';
 import type { ResourceRepository, UserRepository } from './storage/types.js';
 
 /** What a handler receives: the verified caller and the parsed request. Framework-free. */
@@ -13,12 +14,23 @@ export interface ApiRequest {
   readonly body: unknown;
   /** The client's address, for login throttling of password confirmations. */
   readonly source?: string | undefined;
+  /** The query string, parsed by the framework (values are strings, or arrays when repeated). */
+  readonly query?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * `protocol://host` as the client addressed the server (behind `TRUST_PROXY`, as the proxy
+   * forwarded it): the base of the absolute `Link` URLs of lists.
+   */
+  readonly origin?: string | undefined;
+  /** The collection path the request came in on (`/v2/orggroups` for the alias), set by the route. */
+  readonly collectionPath?: string | undefined;
 }
 
 /** What a handler answers; the framework glue writes it as JSON (no body: 204). */
 export interface ApiResponse {
   readonly status: number;
   readonly body?: unknown;
+  /** Extra headers, e.g. a list's `Link: <…>; rel="next"`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A handler: throws only `ScopeladderError`s (`ERR_NOT_FOUND`, `ERR_INVALID_REQUEST`, denials…). */
@@ -61,7 +73,8 @@ export interface ApiDependencies {
 
 /**
  * Every route of the ChatShipper API surface, framework-independent: for each resource,
- * list / fetch / create / update / delete. The framework files mount these behind the
+ * list / fetch / create / update / delete (and the same under an alias path: `/v2/orggroups`,
+ * the path ChatShipper's own SDK uses for organization groups). The framework files mount these behind the
  * adapter's guards (`action`, `subjectType`, `load`); every decision, field checks included,
  * is the policy's, made in the guard before the handler runs.
  *
@@ -73,23 +86,31 @@ export interface ApiDependencies {
 export function createRoutes(deps: ApiDependencies): readonly ApiRoute[] {
   const routes: ApiRoute[] = [];
   for (const type of RESOURCE_TYPES) {
-    const base = RESOURCE_PATHS[type];
-    const handlers = type === 'User' ? createUserHandlers(deps) : createResourceHandlers(deps, type);
+    const handlers = handlersOf(deps, type);
     const load = async (id: string | undefined): Promise<object | null> => {
       if (!isId(id)) return null;
       return type === 'User' ? deps.users.findById(id) : deps.resources.get(type, id);
     };
     const byType = { subjectType: type, byId: false, load: undefined } as const;
     const byId = { subjectType: type, byId: true, load } as const;
-    routes.push(
-      { method: 'GET', path: base, action: 'list', ...byType, handle: handlers.list },
-      { method: 'GET', path: `${base}/:id`, action: 'fetch', ...byId, handle: handlers.fetch },
-      { method: 'POST', path: base, action: 'create', ...byType, handle: handlers.create },
-      { method: 'PATCH', path: `${base}/:id`, action: 'update', ...byId, handle: handlers.update },
-      { method: 'DELETE', path: `${base}/:id`, action: 'delete', ...byId, handle: handlers.delete },
-    );
+    for (const base of [RESOURCE_PATHS[type], ...(RESOURCE_ALIASES[type] ?? [])]) {
+      const list: ApiHandler = (request) => handlers.list({ ...request, collectionPath: base });
+      routes.push(
+        { method: 'GET', path: base, action: 'list', ...byType, handle: list },
+        { method: 'GET', path: `${base}/:id`, action: 'fetch', ...byId, handle: handlers.fetch },
+        { method: 'POST', path: base, action: 'create', ...byType, handle: handlers.create },
+        { method: 'PATCH', path: `${base}/:id`, action: 'update', ...byId, handle: handlers.update },
+        { method: 'DELETE', path: `${base}/:id`, action: 'delete', ...byId, handle: handlers.delete },
+      );
+    }
   }
   return routes;
+}
+
+function handlersOf(deps: ApiDependencies, type: ResourceType): ResourceHandlers {
+  if (type === 'User') return createUserHandlers(deps);
+  if (type === 'Organization') return createOrganizationHandlers(deps);
+  return createResourceHandlers(deps, type);
 }
 
 /** The five handlers of one resource. */

@@ -255,11 +255,16 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       const agent = actors.get('agent');
       const answer = await call('POST', '/v2/conversations', { token: agent?.token, body: { topic: 'hello' } });
       expect(answer.status).toBe(201);
-      expect(answer.body).toEqual({ topic: 'hello', id: expect.stringMatching(ID), organization: root.organization });
+      // The root organization's path is its id.
+      const organizationPath = root.organization;
+      expect(answer.body).toEqual({ topic: 'hello', id: expect.stringMatching(ID), organization: root.organization, organizationPath });
       const fetched = await call('GET', `/v2/conversations/${answer.body.id}`, { token: agent?.token });
       expect(fetched.body).toEqual(answer.body);
-      const forged = await call('POST', '/v2/conversations', { token: agent?.token, body: { organization: 'x' } });
+      // The path is the server's; an organization that is none (or not within reach) is refused.
+      const forged = await call('POST', '/v2/conversations', { token: agent?.token, body: { organizationPath: 'x' } });
       expect(forged.status).toBe(400);
+      const elsewhere = await call('POST', '/v2/conversations', { token: agent?.token, body: { organization: 'x' } });
+      expect(elsewhere.status).toBe(403);
     });
   });
 

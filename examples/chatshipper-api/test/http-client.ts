@@ -57,6 +57,8 @@ export interface RequestFromOptions {
   readonly token?: string | undefined;
   /** An `X-Forwarded-For` header. */
   readonly forwardedFor?: string | undefined;
+  /** More headers (e.g. `X-Forwarded-Proto`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One request from the client address `from` (a loopback address: fetch cannot choose it). */
@@ -66,6 +68,7 @@ export function requestFrom(baseUrl: string, from: string, method: string, path:
     if (options.body !== undefined) req.setHeader('content-type', 'application/json');
     if (options.forwardedFor !== undefined) req.setHeader('x-forwarded-for', options.forwardedFor);
     if (options.token !== undefined) req.setHeader('authorization', `Bearer ${options.token}`);
+    for (const [name, value] of Object.entries(options.headers ?? {})) req.setHeader(name, value);
     req.on('error', reject);
     req.on('response', (res) => {
       let text = '';

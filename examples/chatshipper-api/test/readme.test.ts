@@ -115,6 +115,16 @@ describe('README walkthrough', () => {
       '403\n200\n204\nHTTP/1.1 401 Unauthorized',
       'error_description="Invalid API key"',
       '"code":"ERR_API_KEY_INVALID"',
+      '"name":"Acme"',
+      '"level":2',
+      '201\n201\n',
+      '"topic":"Acme matter"',
+      // Acme's admin lists Acme's conversation alone; the root's and Globex's are "not found".
+      '[{"topic":"Acme matter"',
+      '"organizationPath":"',
+      '}]\n{"code":"ERR_NOT_FOUND","message":"Conversation not found"} 404\n{"code":"ERR_NOT_FOUND","message":"Conversation not found"} 404\n{"code":"ERR_NOT_FOUND","message":"Conversation not found"} 404\n[] 200\n{"code":"ERR_FORBIDDEN"',
+      '} 403\nlink: <http://127.0.0.1:',
+      '/v2/conversations?limit=2&offset=2>; rel="next"',
     ];
     let from = 0;
     for (const text of expected) {

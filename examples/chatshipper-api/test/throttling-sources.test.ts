@@ -132,6 +132,24 @@ describe.each(CONFIGURATIONS)('%s, %s', (framework, storage) => {
     expect((await viaProxy(owner.email, owner.password, HOME)).status).toBe(200);
   }, 90_000);
 
+  it("builds a list's next-page Link on the protocol and host a trusted proxy forwarded, and only then", async () => {
+    const admin = await viaProxy(ADMIN.email, ADMIN.password, '192.0.2.77');
+    expect(admin.status, admin.text).toBe(200);
+    const token = admin.body.token as string;
+    for (const topic of ['one', 'two']) {
+      expect((await send(proxied.baseUrl, PROXY, '/v2/conversations', { topic }, '192.0.2.77', token)).status).toBe(201);
+    }
+    // One value each (with several, Express and Koa take the first, Fastify the last).
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' };
+    const list = (server: ServerProcess, from: string) =>
+      requestFrom(server.baseUrl, from, 'GET', '/v2/conversations?limit=1', { token, forwardedFor: '192.0.2.77', headers: forwarded });
+    expect((await list(proxied, PROXY)).headers.link).toBe('<https://api.example.com/v2/conversations?limit=1&offset=1>; rel="next"');
+    if (trustProxy !== '1') {
+      // Not from the proxy: the headers are the client's own, and not believed.
+      expect((await list(proxied, '127.0.0.1')).headers.link).toBe(`<${proxied.baseUrl}/v2/conversations?limit=1&offset=1>; rel="next"`);
+    }
+  });
+
   it('IPv6 clients are counted per /64', async () => {
     const email = `v6-${framework}-${storage}@sources.example`;
     expect((await viaProxy(email, WRONG, '2001:db8:5:6::1')).status).toBe(401);

@@ -26,6 +26,7 @@
  * | `ERR_PAYLOAD_TOO_LARGE` | a request body is larger than the limit set for it |
  * | `ERR_UNSUPPORTED_MEDIA_TYPE` | a body whose media type, charset or `Content-Encoding` is not accepted |
  * | `ERR_NOT_FOUND` | allowed, but no such resource |
+ * | `ERR_CONFLICT` | allowed, but the resource's state forbids it now (e.g. deleting an organization that has sub-organizations) |
  * | `ERR_STORE_UNAVAILABLE` | the token store cannot be reached: fail closed |
  * | `ERR_INTERNAL` | anything unexpected; the message never carries details |
  */
@@ -52,6 +53,7 @@ export const ERROR_CODES = [
   'ERR_PAYLOAD_TOO_LARGE',
   'ERR_UNSUPPORTED_MEDIA_TYPE',
   'ERR_NOT_FOUND',
+  'ERR_CONFLICT',
   'ERR_STORE_UNAVAILABLE',
   'ERR_INTERNAL',
 ] as const;

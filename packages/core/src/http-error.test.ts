@@ -26,6 +26,7 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_PAYLOAD_TOO_LARGE: { status: 413, bearer: undefined },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, bearer: undefined },
   ERR_NOT_FOUND: { status: 404, bearer: undefined },
+  ERR_CONFLICT: { status: 409, bearer: undefined },
   ERR_STORE_UNAVAILABLE: { status: 503, bearer: undefined },
   ERR_INTERNAL: { status: 500, bearer: undefined },
 };

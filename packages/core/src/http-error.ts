@@ -60,6 +60,7 @@ export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Ob
   ERR_PAYLOAD_TOO_LARGE: { status: 413, challenge: false, description: 'Request body too large' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, challenge: false, description: 'Unsupported media type' },
   ERR_NOT_FOUND: { status: 404, challenge: false, description: 'Not found' },
+  ERR_CONFLICT: { status: 409, challenge: false, description: 'Conflict with the current state of the resource' },
   ERR_STORE_UNAVAILABLE: { status: 503, challenge: false, description: 'Authentication temporarily unavailable' },
   ERR_INTERNAL: { status: 500, challenge: false, description: 'Internal error' },
 });

@@ -56,8 +56,12 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
         params: req.params as Record<string, string>,
         body: req.body as unknown,
         source: req.ip,
+        query: req.query as Record<string, unknown>,
+        // Behind TRUST_PROXY, Express reads X-Forwarded-Proto/-Host for these.
+        origin: `${req.protocol}://${req.host}`,
       });
       res.status(answer.status).set('cache-control', NO_STORE);
+      if (answer.headers) res.set(answer.headers);
       if (hasBody(answer)) res.json(answer.body);
       else res.end();
     });

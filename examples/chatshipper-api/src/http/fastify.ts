@@ -62,8 +62,12 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
           params: request.params as Record<string, string>,
           body: request.body,
           source: request.ip,
+          query: request.query as Record<string, unknown>,
+          // With trustProxy, Fastify reads X-Forwarded-Proto/-Host for these.
+          origin: `${request.protocol}://${request.host}`,
         });
         reply.code(answer.status).header('cache-control', NO_STORE);
+        if (answer.headers) reply.headers(answer.headers);
         return hasBody(answer) ? reply.send(answer.body) : reply.send();
       },
     });

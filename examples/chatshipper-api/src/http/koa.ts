@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
-import { createForwardedClientResolver } from './trust-proxy.js';
+import { createForwardedClientResolver, createTrustedProxyCheck, firstForwarded } from './trust-proxy.js';
 import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
@@ -18,6 +18,8 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     onError: reportServerError(logger),
   });
   const app = new Koa();
+  /** With a TRUST_PROXY address list: the protocol and host a trusted proxy forwarded. */
+  const forwardedOrigins = new WeakMap<Koa.Context, { protocol: string; host: string }>();
   // Errors are answered by the adapter and reported through onError; keep Koa's default
   // listener from printing them a second time.
   app.silent = true;
@@ -29,11 +31,24 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     app.maxIpsCount = trustProxy.hops;
   } else if (trustProxy !== undefined) {
     const clientOf = createForwardedClientResolver(trustProxy.proxies);
+    const isTrusted = createTrustedProxyCheck(trustProxy.proxies);
     app.use(async (ctx, next) => {
-      ctx.request.ip = clientOf(ctx.req.socket.remoteAddress ?? '', ctx.get('x-forwarded-for'));
+      const remote = ctx.req.socket.remoteAddress ?? '';
+      ctx.request.ip = clientOf(remote, ctx.get('x-forwarded-for'));
+      // What Koa's own ctx.protocol/ctx.host read with app.proxy, for a trusted proxy only.
+      if (isTrusted(remote)) {
+        forwardedOrigins.set(ctx, {
+          protocol: firstForwarded(ctx.get('x-forwarded-proto')) ?? ctx.protocol,
+          host: firstForwarded(ctx.get('x-forwarded-host')) ?? ctx.host,
+        });
+      }
       await next();
     });
   }
+  const originOf = (ctx: Koa.Context): string => {
+    const forwarded = forwardedOrigins.get(ctx);
+    return forwarded === undefined ? `${ctx.protocol}://${ctx.host}` : `${forwarded.protocol}://${forwarded.host}`;
+  };
 
   app.use(async (ctx, next) => {
     const started = performance.now();
@@ -80,8 +95,17 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     router[method](route.path, auth.authenticate, jsonBody, guard, async (ctx) => {
       const authContext = ctx.state.auth;
       if (!authContext) throw new Error('guard did not authenticate');
-      const answer = await route.handle({ auth: authContext, params: ctx.params, body: ctx.request.body, source: ctx.ip });
+      const answer = await route.handle({
+        auth: authContext,
+        params: ctx.params,
+        body: ctx.request.body,
+        source: ctx.ip,
+        query: ctx.query,
+        // Behind TRUST_PROXY, as the proxy forwarded them (X-Forwarded-Proto/-Host).
+        origin: originOf(ctx),
+      });
       ctx.set('cache-control', NO_STORE);
+      if (answer.headers) ctx.set(answer.headers);
       ctx.status = answer.status;
       if (hasBody(answer)) ctx.body = answer.body;
     });

@@ -15,18 +15,7 @@ import { BlockList, isIP, isIPv4 } from 'node:net';
  * ```
  */
 export function createForwardedClientResolver(proxies: readonly string[]): (remote: string, forwardedFor: string | undefined) => string {
-  const trusted = new BlockList();
-  for (const entry of proxies) {
-    const [address = '', prefix] = entry.split('/');
-    const type = isIPv4(address) ? 'ipv4' : 'ipv6';
-    if (prefix === undefined) trusted.addAddress(address, type);
-    else trusted.addSubnet(address, Number(prefix), type);
-  }
-  const isTrusted = (address: string): boolean => {
-    const plain = unmapIpv4(address);
-    const version = isIP(plain);
-    return version !== 0 && trusted.check(plain, version === 4 ? 'ipv4' : 'ipv6');
-  };
+  const isTrusted = createTrustedProxyCheck(proxies);
   return (remote, forwardedFor) => {
     const hops = (forwardedFor ?? '')
       .split(',')
@@ -36,6 +25,37 @@ export function createForwardedClientResolver(proxies: readonly string[]): (remo
     while (isTrusted(client) && hops.length > 0) client = hops.pop() as string;
     return client;
   };
+}
+
+/**
+ * Whether an address is one of `proxies` (addresses or CIDR ranges, as `TRUST_PROXY` validated
+ * them); an IPv4-mapped IPv6 address matches IPv4 ranges.
+ *
+ * @example
+ * ```ts
+ * const isTrusted = createTrustedProxyCheck(['10.0.0.0/8']);
+ * isTrusted('::ffff:10.0.0.5'); // true
+ * ```
+ */
+export function createTrustedProxyCheck(proxies: readonly string[]): (address: string) => boolean {
+  const trusted = new BlockList();
+  for (const entry of proxies) {
+    const [address = '', prefix] = entry.split('/');
+    const type = isIPv4(address) ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) trusted.addAddress(address, type);
+    else trusted.addSubnet(address, Number(prefix), type);
+  }
+  return (address) => {
+    const plain = unmapIpv4(address);
+    const version = isIP(plain);
+    return version !== 0 && trusted.check(plain, version === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** The first entry of a comma-separated forwarded header, or `undefined`. */
+export function firstForwarded(value: string | undefined): string | undefined {
+  const first = value?.split(',', 1)[0]?.trim();
+  return first === undefined || first === '' ? undefined : first;
 }
 
 function unmapIpv4(address: string): string {

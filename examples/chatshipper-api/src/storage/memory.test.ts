@@ -1,7 +1,8 @@
+import { findOrganizationIn } from './find-organization.js';
 import { createMemoryResourceRepository, createMemoryUserRepository } from './memory.js';
 import { describeRepositoryContract } from './repository-contract.js';
 
-describeRepositoryContract('memory', async () => ({
-  users: createMemoryUserRepository(),
-  resources: createMemoryResourceRepository(),
-}));
+describeRepositoryContract('memory', async () => {
+  const resources = createMemoryResourceRepository();
+  return { users: createMemoryUserRepository((id) => findOrganizationIn(resources, id)), resources };
+});

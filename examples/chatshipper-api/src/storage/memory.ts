@@ -1,5 +1,7 @@
 import { createMemoryStore } from '@scopeladder/tokens';
 import type { ResourceType } from '../resources.js';
+import { findOrganizationIn } from './find-organization.js';
+import { pageOf } from './list-page.js';
 import { applyUserPatch, mergeResource } from './merge.js';
 import type { ResourceDocument, ResourceRepository, Storage, StoredUser, UserPatch, UserRepository } from './types.js';
 
@@ -13,11 +15,12 @@ import type { ResourceDocument, ResourceRepository, Storage, StoredUser, UserPat
  * ```
  */
 export function createMemoryStorage(): Storage {
+  const resources = createMemoryResourceRepository();
   return {
     name: 'memory',
     description: 'memory',
-    users: createMemoryUserRepository(),
-    resources: createMemoryResourceRepository(),
+    users: createMemoryUserRepository((id) => findOrganizationIn(resources, id)),
+    resources,
     tokenStore: createMemoryStore(),
     check: async () => ({ ok: true, details: {} }),
     onRecovered: () => {},
@@ -36,7 +39,8 @@ function storable<T>(document: T): T {
 
 /**
  * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered. Keeps a JSON
- * round-trip copy of every document it stores.
+ * round-trip copy of every document it stores. Lists walk the type's records through the
+ * caller's filter (`filter.matches`, the policy's own predicate) and stop after the page.
  *
  * @example
  * ```ts
@@ -55,8 +59,12 @@ export function createMemoryResourceRepository(): ResourceRepository {
     return found;
   };
   return {
-    async list(type) {
-      return [...table(type).values()];
+    async list(type, query) {
+      return pageOf(table(type).values(), query);
+    },
+    async hasSubOrganizations(parent) {
+      for (const organization of table('Organization').values()) if (organization['parent'] === parent) return true;
+      return false;
     },
     async get(type, id) {
       return table(type).get(id) ?? null;
@@ -81,15 +89,15 @@ export function createMemoryResourceRepository(): ResourceRepository {
 
 /**
  * An in-memory {@link UserRepository} (and so a `UserDirectory` for the auth service).
- * Emails are compared lower-cased.
+ * Emails are compared lower-cased; organizations are read through `findOrganization`.
  *
  * @example
  * ```ts
- * const users = createMemoryUserRepository();
+ * const users = createMemoryUserRepository((id) => findOrganizationIn(resources, id));
  * const auth = createAuthService({ directory: users, ... });
  * ```
  */
-export function createMemoryUserRepository(): UserRepository {
+export function createMemoryUserRepository(findOrganization: UserRepository['findOrganization'] = async () => null): UserRepository {
   const byId = new Map<string, StoredUser>();
   const idByEmail = new Map<string, string>();
   return {
@@ -100,9 +108,10 @@ export function createMemoryUserRepository(): UserRepository {
       const id = idByEmail.get(email.toLowerCase());
       return id === undefined ? null : (byId.get(id) ?? null);
     },
-    async list() {
-      return [...byId.values()];
+    async list(query) {
+      return pageOf(byId.values(), query);
     },
+    findOrganization,
     async create(user) {
       const email = user.email.toLowerCase();
       if (idByEmail.has(email)) return null;

@@ -1,6 +1,7 @@
 import { createRedisStore } from '@scopeladder/redis';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { findOrganizationIn } from './find-organization.js';
 import { createRedisResourceRepository, createRedisUserRepository } from './redis.js';
 import type { Storage } from './types.js';
 
@@ -174,11 +175,12 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
   const eviction = await tokenStore.checkEvictionPolicy();
   if (eviction.warning !== null) logger.error(`redis: WARNING: ${eviction.warning}`);
 
+  const resources = createRedisResourceRepository({ client, prefix, commandTimeoutMs });
   return {
     name: 'redis',
     description: `redis at ${where} (prefix ${JSON.stringify(prefix)})`,
-    users: createRedisUserRepository({ client, prefix, commandTimeoutMs }),
-    resources: createRedisResourceRepository({ client, prefix, commandTimeoutMs }),
+    users: createRedisUserRepository({ client, prefix, commandTimeoutMs }, (id) => findOrganizationIn(resources, id)),
+    resources,
     tokenStore,
     async check() {
       const up = await tokenStore.ping();

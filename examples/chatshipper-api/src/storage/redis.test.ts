@@ -7,9 +7,10 @@ import { TEST_REDIS_URL, connectTestRedis, deleteKeys, freePort, listKeys, start
 import { ensureBootstrapAdmin } from '../bootstrap.js';
 import { newId } from '../lib/ids.js';
 import { createLogger } from '../log.js';
+import { findOrganizationIn } from './find-organization.js';
 import { createRedisResourceRepository, createRedisUserRepository } from './redis.js';
 import { describeRedisUrl, openRedisStorage, RedisUnavailableError } from './redis-storage.js';
-import { describeRepositoryContract } from './repository-contract.js';
+import { LIST_ALL, describeRepositoryContract } from './repository-contract.js';
 
 const RUN_PREFIX = uniquePrefix('storage');
 let prefixes = 0;
@@ -37,9 +38,10 @@ function freshPrefix(): string {
 
 describeRepositoryContract('redis', async () => {
   const prefix = freshPrefix();
+  const resources = createRedisResourceRepository({ client: one, prefix });
   return {
-    users: createRedisUserRepository({ client: one, prefix }),
-    resources: createRedisResourceRepository({ client: one, prefix }),
+    users: createRedisUserRepository({ client: one, prefix }, (id) => findOrganizationIn(resources, id)),
+    resources,
   };
 });
 
@@ -72,7 +74,7 @@ describe('redis repositories shared by two instances', () => {
     expect((await a.users.findById(bot.id))?.role).toBe('agent');
     const contact = { id: newId(), organization: bot.organization, name: 'Ada' };
     await b.resources.create('Contact', contact);
-    expect(await a.resources.list('Contact')).toEqual([contact]);
+    expect((await a.resources.list('Contact', LIST_ALL)).items).toEqual([contact]);
     expect(await a.resources.delete('Contact', contact.id)).toBe(true);
     expect(await b.resources.get('Contact', contact.id)).toBeNull();
   });
@@ -83,7 +85,7 @@ describe('redis repositories shared by two instances', () => {
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).users.create(user(i % 3 === 0 ? 'SAME@example.com' : 'same@example.com'))),
     );
     expect(results.filter((created) => created !== null)).toHaveLength(1);
-    expect(await a.users.list()).toHaveLength(1);
+    expect((await a.users.list(LIST_ALL)).items).toHaveLength(1);
   });
 
   it('loses no field when both instances update one record at once', async () => {
@@ -104,7 +106,7 @@ describe('redis repositories shared by two instances', () => {
     expect(results.filter((result) => result.created)).toHaveLength(1);
     expect(new Set(results.map((result) => result.id)).size).toBe(1);
     expect(new Set(results.map((result) => result.organization)).size).toBe(1);
-    expect((await a.resources.list('Organization')).map((org) => org.id)).toEqual([results[0]?.organization]);
+    expect((await a.resources.list('Organization', LIST_ALL)).items.map((org) => org.id)).toEqual([results[0]?.organization]);
   });
 
   it('never builds keys from ids that are not ids', async () => {
@@ -205,7 +207,7 @@ describe('redis storage while Redis is unreachable', () => {
       const unavailable = (error: unknown) => isScopeladderError(error) && error.code === 'ERR_STORE_UNAVAILABLE';
       const started = Date.now();
       await expect(storage.users.findByEmail('a@example.com')).rejects.toSatisfy(unavailable);
-      await expect(storage.resources.list('Contact')).rejects.toSatisfy(unavailable);
+      await expect(storage.resources.list('Contact', LIST_ALL)).rejects.toSatisfy(unavailable);
       await expect(storage.tokenStore.isFamilyRevoked('f', Date.now())).rejects.toSatisfy(unavailable);
       expect(Date.now() - started).toBeLessThan(1500);
       expect(await storage.check()).toEqual({ ok: false, details: { redis: 'down' } });

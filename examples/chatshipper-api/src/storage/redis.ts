@@ -4,7 +4,18 @@ import type { Redis } from 'ioredis';
 import { isId } from '../lib/ids.js';
 import { RESOURCE_PATHS, RESOURCE_TYPES, type ResourceType } from '../resources.js';
 import { applyUserPatch, mergeResource } from './merge.js';
-import type { ResourceDocument, ResourceRepository, StoredUser, UserRepository } from './types.js';
+import { pageOf } from './list-page.js';
+import type { ListPage, ListQuery, ResourceDocument, ResourceRepository, StoredUser, UserRepository } from './types.js';
+
+/**
+ * One page of a collection for a list query. For now it reads the collection in insertion order
+ * and keeps what `query.filter` matches (the policy's predicate); the one place to switch to the
+ * subtree index of `@scopeladder/redis` (`list({ within: query.within, offset, limit })`).
+ */
+async function listWithin<T extends { readonly id: string }>(collection: RedisCollection<T>, query: ListQuery): Promise<ListPage<T>> {
+  if (query.filter.kind === 'none') return { items: [], more: false };
+  return pageOf(await collection.list(), query);
+}
 
 /** Options of {@link createRedisUserRepository} and {@link createRedisResourceRepository}. */
 export interface RedisRepositoryOptions {
@@ -32,7 +43,10 @@ function idCollision(): ScopeladderError {
  * const auth = createAuthService({ directory: users, store: createRedisStore({ client: redis }), ... });
  * ```
  */
-export function createRedisUserRepository(options: RedisRepositoryOptions): UserRepository {
+export function createRedisUserRepository(
+  options: RedisRepositoryOptions,
+  findOrganization: UserRepository['findOrganization'] = async () => null,
+): UserRepository {
   const users: RedisCollection<StoredUser> = createRedisCollection<StoredUser>({
     client: options.client,
     prefix: options.prefix,
@@ -49,9 +63,10 @@ export function createRedisUserRepository(options: RedisRepositoryOptions): User
       if (typeof email !== 'string' || email === '') return null;
       return users.findBy('email', email.toLowerCase());
     },
-    async list() {
-      return users.list();
+    async list(query) {
+      return listWithin(users, query);
     },
+    findOrganization,
     async create(user) {
       const result = await users.create({ ...user, email: user.email.toLowerCase() });
       if (result.status === 'created') return result.document;
@@ -108,8 +123,11 @@ export function createRedisResourceRepository(options: RedisRepositoryOptions): 
     return found;
   };
   return {
-    async list(type) {
-      return of(type).list();
+    async list(type, query) {
+      return listWithin(of(type), query);
+    },
+    async hasSubOrganizations(parent) {
+      return (await of('Organization').list()).some((organization) => organization['parent'] === parent);
     },
     async get(type, id) {
       return isId(id) ? of(type).get(id) : null;

@@ -1,11 +1,37 @@
-import type { TokenStore, UserDirectory, UserRecord } from '@scopeladder/tokens';
+import type { ListFilter } from '@scopeladder/core';
+import type { OrganizationRecord, TokenStore, UserDirectory, UserRecord } from '@scopeladder/tokens';
 import type { ResourceType } from '../resources.js';
 
-/** A JSON object as stored: the client's fields plus the server's `id` and `organization`. */
+/**
+ * A JSON object as stored: the client's fields plus the server's `id`, `organization` and
+ * `organizationPath` (the materialized path of the organization, what the policy's tenancy
+ * reads). An Organization record belongs to itself: its `organization` is its own id, and it
+ * carries `parent`, `level` and `path` instead of `organizationPath`.
+ */
 export interface ResourceDocument {
   readonly id: string;
   readonly organization: string | undefined;
+  readonly organizationPath?: string | undefined;
   readonly [field: string]: unknown;
+}
+
+/**
+ * One page of a list, as the handlers ask for it: the caller's filter (the policy's `filterFor`,
+ * narrowed by `?organization=`), the subtree it is confined to, and the page.
+ */
+export interface ListQuery {
+  /** What the caller may see; `none` never reaches a repository. */
+  readonly filter: ListFilter;
+  /** The organization path the filter confines the list to (for a subtree index), when tenancy is on. */
+  readonly within: string | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** A page of records, and whether more remain after it. */
+export interface ListPage<T> {
+  readonly items: readonly T[];
+  readonly more: boolean;
 }
 
 /**
@@ -13,7 +39,10 @@ export interface ResourceDocument {
  * the handlers only see this interface.
  */
 export interface ResourceRepository {
-  list(type: ResourceType): Promise<readonly ResourceDocument[]>;
+  /** The records of `type` matching `query.filter`, in insertion order, one page. */
+  list(type: ResourceType, query: ListQuery): Promise<ListPage<ResourceDocument>>;
+  /** Whether some organization has `parent` as its parent. */
+  hasSubOrganizations(parent: string): Promise<boolean>;
   get(type: ResourceType, id: string): Promise<ResourceDocument | null>;
   /** Stores a new document; `document.id` is fresh. */
   create(type: ResourceType, document: ResourceDocument): Promise<ResourceDocument>;
@@ -23,19 +52,41 @@ export interface ResourceRepository {
   delete(type: ResourceType, id: string): Promise<boolean>;
 }
 
-/** A user as stored: what the auth service reads, plus any extra profile fields. */
+/** A membership as stored: the organization, its path (organizations never move) and the role there. */
+export interface StoredMembership {
+  readonly organization: string;
+  readonly path: string;
+  readonly role: string;
+}
+
+/**
+ * A user as stored: what the auth service reads, plus any extra profile fields. `role` and
+ * `organization` mirror the first membership; `organizationPaths` (the paths of every
+ * membership) is what the policy's tenancy reads.
+ */
 export interface StoredUser extends UserRecord {
   readonly kind: 'user' | 'bot';
+  readonly memberships?: readonly StoredMembership[] | undefined;
+  readonly organizationPaths?: readonly string[] | undefined;
   /** Extra JSON fields a client sent (e.g. `name`); never `password`, `passwordHash`, `id`… */
   readonly profile: Readonly<Record<string, unknown>>;
 }
 
-/** What can change on a user. */
+/**
+ * What can change on a user. Membership changes are described relative to a subtree (the
+ * caller's reach), so that a compare-and-set retry re-applies them to the latest record and never
+ * touches memberships outside it.
+ */
 export interface UserPatch {
   readonly email?: string;
+  /** Users without memberships only; with memberships see `roleWithin`. */
   readonly role?: string;
   readonly passwordHash?: string;
   readonly profile?: Readonly<Record<string, unknown>>;
+  /** Sets the role of every membership inside the subtree at `path`. */
+  readonly roleWithin?: { readonly path: string; readonly role: string };
+  /** Replaces the memberships inside the subtree at `path` with `memberships` (all inside it). */
+  readonly membershipsWithin?: { readonly path: string; readonly memberships: readonly StoredMembership[] };
 }
 
 /**
@@ -46,7 +97,10 @@ export interface UserPatch {
 export interface UserRepository extends UserDirectory {
   findById(id: string): Promise<StoredUser | null>;
   findByEmail(email: string): Promise<StoredUser | null>;
-  list(): Promise<readonly StoredUser[]>;
+  /** The users matching `query.filter`, in insertion order, one page. */
+  list(query: ListQuery): Promise<ListPage<StoredUser>>;
+  /** The organization with this id (its `path`), read from the Organization records. */
+  findOrganization(id: string): Promise<OrganizationRecord | null>;
   /** Creates a user; resolves `null` when the email is already taken (compared case-insensitively). */
   create(user: StoredUser): Promise<StoredUser | null>;
   /** Applies a patch; `null` when there is no such id, `'email_taken'` when the new email is in use. */
