@@ -25,3 +25,35 @@ export function pageOf<T>(records: Iterable<T>, query: ListQuery): ListPage<T> {
   }
   return { items, more: false };
 }
+
+/**
+ * `records` in the order the Redis subtree index lists them, so both backends page alike: by the
+ * first of a record's paths inside the subtree `within` (compared as `path + "#"`, so a parent
+ * comes before its descendants), then in their given (creation) order. Records with no path in
+ * the subtree come last (the list filter drops them anyway). `within` undefined: unchanged.
+ *
+ * @example
+ * ```ts
+ * pageOf(inSubtreeOrder(table.values(), query.within, (record) => record['organizationPath']), query);
+ * ```
+ */
+export function inSubtreeOrder<T>(records: Iterable<T>, within: string | undefined, pathsOf: (record: T) => unknown): Iterable<T> {
+  if (within === undefined) return records;
+  const keyed = [...records].map((record) => ({ record, key: subtreeKey(pathsOf(record), within) }));
+  // Array.prototype.sort is stable: equal keys keep creation order.
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ record }) => record);
+}
+
+const LAST = '\uffff';
+
+function subtreeKey(paths: unknown, within: string): string {
+  const list = Array.isArray(paths) ? paths : [paths];
+  let best = LAST;
+  for (const path of list) {
+    if (typeof path !== 'string' || (path !== within && !path.startsWith(`${within}#`))) continue;
+    const key = `${path}#`;
+    if (key < best) best = key;
+  }
+  return best;
+}

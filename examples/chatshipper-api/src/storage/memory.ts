@@ -1,7 +1,7 @@
 import { createMemoryStore } from '@scopeladder/tokens';
 import type { ResourceType } from '../resources.js';
 import { findOrganizationIn } from './find-organization.js';
-import { pageOf } from './list-page.js';
+import { inSubtreeOrder, pageOf } from './list-page.js';
 import { applyUserPatch, mergeResource } from './merge.js';
 import type { ResourceDocument, ResourceRepository, Storage, StoredUser, UserPatch, UserRepository } from './types.js';
 
@@ -39,8 +39,9 @@ function storable<T>(document: T): T {
 
 /**
  * An in-memory {@link ResourceRepository}: one `Map` per type, insertion-ordered. Keeps a JSON
- * round-trip copy of every document it stores. Lists walk the type's records through the
- * caller's filter (`filter.matches`, the policy's own predicate) and stop after the page.
+ * round-trip copy of every document it stores. Lists walk the type's records, in the Redis
+ * index's order (organization path, then creation), through the caller's filter
+ * (`filter.matches`, the policy's own predicate) and stop after the page.
  *
  * @example
  * ```ts
@@ -60,7 +61,8 @@ export function createMemoryResourceRepository(): ResourceRepository {
   };
   return {
     async list(type, query) {
-      return pageOf(table(type).values(), query);
+      const pathOf = (document: ResourceDocument): unknown => (type === 'Organization' ? document['path'] : document['organizationPath']);
+      return pageOf(inSubtreeOrder(table(type).values(), query.within, pathOf), query);
     },
     async hasSubOrganizations(parent) {
       for (const organization of table('Organization').values()) if (organization['parent'] === parent) return true;
@@ -109,7 +111,10 @@ export function createMemoryUserRepository(findOrganization: UserRepository['fin
       return id === undefined ? null : (byId.get(id) ?? null);
     },
     async list(query) {
-      return pageOf(byId.values(), query);
+      return pageOf(
+        inSubtreeOrder(byId.values(), query.within, (user) => user.organizationPaths),
+        query,
+      );
     },
     findOrganization,
     async create(user) {

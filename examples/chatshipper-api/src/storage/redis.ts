@@ -8,13 +8,20 @@ import { pageOf } from './list-page.js';
 import type { ListPage, ListQuery, ResourceDocument, ResourceRepository, StoredUser, UserRepository } from './types.js';
 
 /**
- * One page of a collection for a list query. For now it reads the collection in insertion order
- * and keeps what `query.filter` matches (the policy's predicate); the one place to switch to the
- * subtree index of `@scopeladder/redis` (`list({ within: query.within, offset, limit })`).
+ * One page of a collection for a list query, read from the subtree index of `@scopeladder/redis`
+ * (`list({ within: query.within, offset, limit })`): no scan, no read of records outside the page.
+ * Ordered by organization path, then creation (memory storage: creation order).
  */
 async function listWithin<T extends { readonly id: string }>(collection: RedisCollection<T>, query: ListQuery): Promise<ListPage<T>> {
-  if (query.filter.kind === 'none') return { items: [], more: false };
-  return pageOf(await collection.list(), query);
+  const { filter, within, offset, limit } = query;
+  if (filter.kind === 'none') return { items: [], more: false };
+  // Without tenancy (no path to list within): the whole collection, filtered.
+  if (within === undefined) return pageOf(await collection.list(), query);
+  // One page of the subtree from the index (one more record than asked: is there a next page?).
+  // A list filter is exactly that subtree; the policy's predicate still runs on every record, so a
+  // record the index would place wrongly is dropped, never shown.
+  const page = await collection.list({ within, offset, limit: limit + 1 });
+  return { items: page.slice(0, limit).filter((record) => filter.matches(record)), more: page.length > limit };
 }
 
 /** Options of {@link createRedisUserRepository} and {@link createRedisResourceRepository}. */
@@ -53,6 +60,7 @@ export function createRedisUserRepository(
     commandTimeoutMs: options.commandTimeoutMs,
     name: 'users',
     unique: (user) => ({ email: user.email.toLowerCase() }),
+    tenancy: { paths: (user) => user.organizationPaths },
   });
   return {
     async findById(id) {
@@ -86,6 +94,12 @@ export function createRedisUserRepository(
   };
 }
 
+/** Where a record's organization path is (the subtree index's key): `undefined` when it has none. */
+function pathOf(type: ResourceType, document: ResourceDocument): string | undefined {
+  const path = type === 'Organization' ? document['path'] : document['organizationPath'];
+  return typeof path === 'string' ? path : undefined;
+}
+
 /** The collection name of a resource type: its REST path segment (`Contact` → `contacts`). */
 function collectionName(type: ResourceType): string {
   return RESOURCE_PATHS[type].slice('/v2/'.length);
@@ -114,6 +128,9 @@ export function createRedisResourceRepository(options: RedisRepositoryOptions): 
         prefix: options.prefix,
         commandTimeoutMs: options.commandTimeoutMs,
         name: collectionName(type),
+        // The subtree index: an organization is in its own subtree (`path`), every other record
+        // in its organization's (`organizationPath`).
+        tenancy: { paths: (document) => pathOf(type, document) },
       }),
     );
   }
@@ -127,7 +144,10 @@ export function createRedisResourceRepository(options: RedisRepositoryOptions): 
       return listWithin(of(type), query);
     },
     async hasSubOrganizations(parent) {
-      return (await of('Organization').list()).some((organization) => organization['parent'] === parent);
+      const organization = isId(parent) ? await of('Organization').get(parent) : null;
+      const path = organization === null ? undefined : pathOf('Organization', organization);
+      // The organization itself is the one record of its subtree when it has no descendants.
+      return path !== undefined && (await of('Organization').count({ within: path })) > 1;
     },
     async get(type, id) {
       return isId(id) ? of(type).get(id) : null;

@@ -96,12 +96,13 @@ export function describeRepositoryContract(label: string, open: OpenRepositories
       for (const doc of docs) await resources.create('Contact', doc);
       const inC1 = docs.filter((doc) => doc.organizationPath === 'r1#c1' || doc.organizationPath.startsWith('r1#c1#')).map((doc) => doc.n);
       expect(inC1).toEqual([1, 3, 4, 6]);
+      // Ordered by organization path (a parent before its descendants), then creation.
       const all = await resources.list('Contact', listQuery('Contact', 'r1#c1'));
-      expect(all).toEqual({ items: docs.filter((doc) => inC1.includes(doc.n)), more: false });
+      expect(all).toEqual({ items: [1, 4, 6, 3].map((n) => docs[n]), more: false });
       const pages = [0, 2, 4].map((offset) => resources.list('Contact', listQuery('Contact', 'r1#c1', offset, 2)));
       expect((await Promise.all(pages)).map((page) => [page.items.map((doc) => doc['n']), page.more])).toEqual([
-        [[1, 3], true],
-        [[4, 6], false],
+        [[1, 4], true],
+        [[6, 3], false],
         [[], false],
       ]);
       expect((await resources.list('Contact', { ...LIST_ALL, filter: { kind: 'none', matches: () => false } })).items).toEqual([]);
