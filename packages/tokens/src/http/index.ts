@@ -1,6 +1,8 @@
 // Public entry point of @scopeladder/tokens/http: the framework-independent HTTP pieces the
 // adapters (@scopeladder/express, @scopeladder/fastify, @scopeladder/koa) are built from. For
 // adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
+export { attachListFilter } from './attach-list-filter.js';
+export type { FilteredAuthContext } from './attach-list-filter.js';
 export { assertAdapterOptions } from './assert-adapter-options.js';
 export type { AdapterOptions } from './assert-adapter-options.js';
 export { assertBodyParsed } from './assert-body-parsed.js';
