@@ -52,13 +52,17 @@ describe('attachListFilter', () => {
     };
     const before = { ...agentInC1 };
     const attached = attachListFilter(agentInC1, counting, list);
+    const { filter } = attached;
     expect(calls).toBe(0);
-    expect(attached.filter).toBe(attached.filter);
+    expect(filter.kind).toBe('condition');
+    expect(filter.matches(conversation('r1#c1#s1'))).toBe(true);
+    expect(filter.matches).toBe(filter.matches);
+    expect(filter.kind === 'condition' && filter.query).toEqual({ organizationPath: { $regex: '^r1#c1(?:#|(?![\\s\\S]))' } });
     expect(calls).toBe(1);
     expect(agentInC1).toEqual(before);
     expect(agentInC1).not.toHaveProperty('filter');
     expect(attached.principal).toBe(agentInC1.principal);
-    expect({ ...attached }.filter).toBe(attached.filter); // a spread copy keeps it
+    expect({ ...attached }.filter).toBe(filter); // a spread copy keeps it
   });
 
   it("agrees with core's guard: a type-level guard that allows never yields `none`, and its filter is the instance check", () => {

@@ -1,12 +1,11 @@
 // Public entry point of @scopeladder/tokens/http: the framework-independent HTTP pieces the
 // adapters (@scopeladder/express, @scopeladder/fastify, @scopeladder/koa) are built from. For
 // adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
-export { attachListFilter } from './attach-list-filter.js';
-export type { FilteredAuthContext } from './attach-list-filter.js';
 export { assertAdapterOptions } from './assert-adapter-options.js';
 export type { AdapterOptions } from './assert-adapter-options.js';
 export { assertBodyParsed } from './assert-body-parsed.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
+export { attachListFilter } from './attach-list-filter.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
