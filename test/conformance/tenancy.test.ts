@@ -71,6 +71,27 @@ describe.each(ADAPTERS)('tenancy through HTTP on $name', (adapter) => {
     expect(reply.json).toMatchObject({ scopes: ['agent'] });
   });
 
+  it('gives a bot API key bound to an organization exactly that subtree, in every list it may read', async () => {
+    const robot = session.world.robot;
+    const key = await session.world.service.createApiKey(robot.id, ['bot'], { organization: 'c1' });
+    const principalPath = organizationOf('c1').path;
+    const readable = TABLE.filter((row) => row.action === 'list' && row.allowed[robot.role as keyof typeof row.allowed]);
+    expect(readable.length).toBeGreaterThan(0);
+    for (const row of readable) {
+      const type = row.resource as ResourceType;
+      const reply = await session.send(RESOURCE_PATHS[type], { headers: bearer(key.apiKey) });
+      expect(reply.status, reply.text).toBe(200);
+      const expected = session.world.resources.list(type).filter((record) => recordReached(principalPath, type, record));
+      expect((reply.json as ResourceRecord[]).map((record) => record.id).sort(), type).toEqual(expected.map((record) => record.id).sort());
+    }
+    // Another tenant's record through the key: the same answer as a missing id.
+    const other = placed.get('Conversation c2');
+    if (other === undefined) throw new Error('no Conversation in c2');
+    const outside = await session.send(`${RESOURCE_PATHS.Conversation}/${other.id}`, { headers: bearer(key.apiKey) });
+    const missing = await session.send(`${RESOURCE_PATHS.Conversation}/${newId()}`, { headers: bearer(key.apiKey) });
+    expect(whole(outside)).toEqual(whole(missing));
+  });
+
   describe.each(TABLE.map((row) => ({ ...row, name: `${row.action} ${row.resource}` })))('$name', (row) => {
     const type = row.resource as ResourceType;
     const base = RESOURCE_PATHS[type];
