@@ -4,6 +4,7 @@ import {
   assertBodyParsed,
   assertGuardSpec,
   attachListFilter,
+  attachResource,
   decideGuard,
   handleTokenRequest,
   readAuthorization,
@@ -151,7 +152,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
       settle(
         pending,
         (resource) => {
-          const output = spec.load === undefined ? attachListFilter(auth, service.policy, spec) : { ...auth, resource };
+          const output = spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource);
           if (remember(req, auth, next, output)) next();
         },
         next,

@@ -4,6 +4,7 @@ import {
   assertAdapterOptions,
   assertGuardSpec,
   attachListFilter,
+  attachResource,
   decideGuard,
   decidePrecheck,
   handleTokenRequest,
@@ -209,7 +210,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     pending.then((resource) => {
       try {
-        if (config.load !== undefined) request.auth = { ...auth, resource } as RequestAuth;
+        if (config.load !== undefined) request.auth = attachResource(auth, resource) as RequestAuth;
       } catch (error) {
         done(error as Error);
         return;

@@ -4,6 +4,7 @@ import {
   assertBodyParsed,
   assertGuardSpec,
   attachListFilter,
+  attachResource,
   decideGuard,
   handleTokenRequest,
   isPathEncodingValid,
@@ -107,7 +108,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
         return next();
       }
       return pending.then((resource) => {
-        ctx.state.auth = (spec.load === undefined ? attachListFilter(auth, service.policy, spec) : { ...auth, resource }) as RequestAuth;
+        ctx.state.auth = (spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource)) as RequestAuth;
         return next();
       });
     }
