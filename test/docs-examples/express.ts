@@ -64,9 +64,10 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   app.use('/v2', auth.authenticate); // every other /v2 route needs a bearer token
   app.use(auth.jsonBody({ limit: 64 * 1024 })); // then its JSON body: at most 64 KiB, 64 levels deep
 
-  // Type-level guards: the principal must be allowed on every record of the type.
-  app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (_req, res) => {
-    res.json([...conversations.values()]);
+  // Type-level guards: the principal must be allowed on every record of the type (within its
+  // reach); the list keeps what the guard's filter matches (all of them: this policy has no tenancy).
+  app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (req, res) => {
+    res.json([...conversations.values()].filter(req.auth!.filter.matches));
   });
   app.post('/v2/conversations', auth.authorize('create', 'Conversation'), (req, res) => {
     const conversation = { id: newId(), topic: String(req.body?.topic ?? '') };

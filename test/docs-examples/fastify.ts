@@ -65,7 +65,9 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   app.get('/health', { config: { scopeladder: false } }, async () => ({ ok: true })); // public
 
   // Type-level guards: the principal must be allowed on every record of the type.
-  app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async () => [...conversations.values()]);
+  app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async (request) =>
+    [...conversations.values()].filter(request.auth!.filter.matches),
+  );
   app.post<{ Body: { topic?: string } }>(
     '/v2/conversations',
     { config: { scopeladder: { action: 'create', subject: 'Conversation' } } },

@@ -70,7 +70,7 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
 
   // Type-level guards: the principal must be allowed on every record of the type.
   api.get('/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
-    ctx.body = [...conversations.values()];
+    ctx.body = [...conversations.values()].filter(ctx.state.auth!.filter.matches);
   });
   api.post('/conversations', auth.authorize('create', 'Conversation'), (ctx) => {
     const conversation = { id: newId(), topic: String((ctx.request.body as Body)?.topic ?? '') };

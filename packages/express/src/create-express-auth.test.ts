@@ -57,6 +57,30 @@ describe('createExpressAuth', () => {
     expect(() => auth.jsonBody({ limit: '1mb' as never })).toThrow(TypeError);
   });
 
+  it('hands a guard without `load` its list filter as req.auth.filter, and `none` anywhere else', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    const kind: express.RequestHandler = (req, res) => {
+      res.json({ kind: req.auth!.filter.kind, matches: req.auth!.filter.matches({ id: 'k1' }) });
+    };
+    app.get('/plain', auth.authenticate, kind);
+    app.get('/typed', auth.authorize('fetch', 'Conversation'), kind);
+    app.get('/loaded', auth.authorize('fetch', 'User', { load: () => ({ id: GUEST.id }) }), kind);
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const { token } = await service.login({ email: GUEST.email, password: GUEST.password });
+    const kinds = [];
+    for (const path of ['/plain', '/typed', '/loaded']) {
+      kinds.push(await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json());
+    }
+    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    expect(kinds).toEqual([
+      { kind: 'none', matches: false },
+      { kind: 'all', matches: true },
+      { kind: 'none', matches: false },
+    ]);
+  });
+
   it('refuses a guard naming an action or subject type the policy does not know when the route is declared', () => {
     const auth = createExpressAuth({ service });
     const app = express();

@@ -3,6 +3,8 @@ import {
   assertAdapterOptions,
   assertBodyParsed,
   assertGuardSpec,
+  attachListFilter,
+  attachResource,
   decideGuard,
   handleTokenRequest,
   readAuthorization,
@@ -15,7 +17,7 @@ import {
   type GuardSpec,
   type TokenEndpointAnswer,
 } from '@scopeladder/tokens/http';
-import type { AnyPolicy, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {
   ExpressAuth,
@@ -62,7 +64,7 @@ function send(res: Response, answer: TokenEndpointAnswer): void {
  * app.use(auth.tokenRoutes()); // POST/GET/DELETE /v2/auth/token (reads its own JSON or form body)
  * app.use(auth.jsonBody({ limit: 64 * 1024 })); // every other body: JSON, at most 64 levels deep
  * app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (req, res) => {
- *   res.json(conversations.all());
+ *   res.json(conversations.all().filter(req.auth!.filter.matches)); // only the records in the principal's reach
  * });
  * app.patch(
  *   '/v2/users/:id',
@@ -104,7 +106,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   }
 
   // The service's answer; `undefined` after `next(error)` for a service that throws instead of rejecting.
-  function authenticateRequest(req: Request, next: NextFunction): Promise<RequestAuth<AnyPolicy>> | undefined {
+  function authenticateRequest(req: Request, next: NextFunction): Promise<AuthContext<AnyPolicy>> | undefined {
     try {
       return service.authenticate(readAuthorization(req));
     } catch (error) {
@@ -123,7 +125,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     settle(
       pending,
       (auth) => {
-        if (remember(req, auth, next)) next();
+        if (remember(req, attachListFilter(auth), next)) next();
       },
       next,
     );
@@ -144,14 +146,14 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
         return;
       }
       if (pending === undefined) {
-        next();
+        if (remember(req, auth, next, attachListFilter(auth, service.policy, spec))) next();
         return;
       }
       settle(
         pending,
         (resource) => {
-          if (spec.load !== undefined && !remember(req, auth, next, { ...auth, resource })) return;
-          next();
+          const output = spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource);
+          if (remember(req, auth, next, output)) next();
         },
         next,
       );
@@ -167,7 +169,8 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
       if (pending === undefined) return;
       settle(
         pending,
-        (auth) => {
+        (authenticatedAs) => {
+          const auth = attachListFilter(authenticatedAs);
           if (remember(req, auth, next)) guardThenNext(req, auth, next);
         },
         next,

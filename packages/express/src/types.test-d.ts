@@ -1,4 +1,12 @@
-import { definePolicy, type ChatShipperAction, type ChatShipperResource, type Principal, type PolicyAbility } from '@scopeladder/core';
+import {
+  definePolicy,
+  type ListFilter,
+  type ListFilterCondition,
+  type ChatShipperAction,
+  type ChatShipperResource,
+  type Principal,
+  type PolicyAbility,
+} from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, type AuthService } from '@scopeladder/tokens';
 import type { Request } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -15,6 +23,23 @@ describe('@scopeladder/express types', () => {
     expectTypeOf<Request['auth']>().toEqualTypeOf<RequestAuth | undefined>();
     expectTypeOf<RequestAuth['principal']>().toEqualTypeOf<Principal>();
     expectTypeOf<RequestAuth['resource']>().toEqualTypeOf<unknown>();
+  });
+
+  it("hands a list guard's handler core's ListFilter as req.auth.filter", () => {
+    const req = {} as Request;
+    expectTypeOf<RequestAuth['filter']>().toEqualTypeOf<ListFilter>();
+    const rows = [{ id: 'k1', organizationPath: 'r1#c1' }];
+    // After a list guard, in one line: no `!` on the filter, only on the possibly unauthenticated req.auth.
+    expectTypeOf(rows.filter(req.auth!.filter.matches)).toEqualTypeOf<typeof rows>();
+    const filter = req.auth!.filter;
+    if (filter.kind === 'condition') {
+      expectTypeOf(filter.query).toEqualTypeOf<ListFilterCondition['query']>();
+      expectTypeOf(filter.prisma).toEqualTypeOf<Record<string, unknown>>();
+    }
+    // @ts-expect-error the filter is read-only: a handler cannot widen what it may list
+    req.auth!.filter = { kind: 'all', matches: () => true };
+    // @ts-expect-error a filter has no `kind: 'some'`
+    expectTypeOf<typeof filter>().toExtend<{ kind: 'some' }>();
   });
 
   it('types the loader with the Express request', () => {

@@ -1,4 +1,4 @@
-import type { HttpErrorResult } from '@scopeladder/core';
+import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
@@ -20,6 +20,16 @@ import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladd
 export interface RequestAuth<P extends AnyPolicy = RegisteredPolicy> extends AuthContext<P> {
   /** The record a guard with `load` authorized against. Absent otherwise. */
   readonly resource?: unknown;
+  /**
+   * Which records the principal may act on, for a list (or bulk) handler: after a guard WITHOUT
+   * `load` — `authorize('list', 'Conversation')` — core's `policy.filterFor(principal, action,
+   * subject)` of that guard (computed on first read): under tenancy a `condition` (the
+   * principal's organization subtree, as a MongoDB `query`, a Prisma `where` and a predicate
+   * `matches`), without tenancy `all`. Anywhere else (authenticated only, or after a guard with
+   * `load`) `none`: nothing was authorized as a list, so a list built from it is empty. A
+   * type-level guard is not a list filter; this is.
+   */
+  readonly filter: ListFilter;
 }
 
 declare global {

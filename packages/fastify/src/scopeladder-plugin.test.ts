@@ -29,6 +29,28 @@ function make(): FastifyInstance {
 }
 
 describe('@scopeladder/fastify', () => {
+  it('hands a guard without `load` its list filter as request.auth.filter, and `none` anywhere else', async () => {
+    const app = make();
+    await app.register(scopeladder, { service });
+    const kind = async (request: { auth: { filter: { kind: string; matches(record: unknown): boolean } } | null }) => ({
+      kind: request.auth!.filter.kind,
+      matches: request.auth!.filter.matches({ id: 'k1' }),
+    });
+    app.get('/plain', { config: { scopeladder: true } }, kind);
+    app.get('/typed', { config: { scopeladder: { action: 'fetch', subject: 'Conversation' } } }, kind);
+    app.get('/loaded', { config: { scopeladder: { action: 'fetch', subject: 'User', load: () => ({ id: GUEST.id }) } } }, kind);
+    const kinds = [];
+    for (const url of ['/plain', '/typed', '/loaded']) {
+      kinds.push((await app.inject({ url, headers: { authorization: `Bearer ${guestToken}` } })).json());
+    }
+    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    expect(kinds).toEqual([
+      { kind: 'none', matches: false },
+      { kind: 'all', matches: true },
+      { kind: 'none', matches: false },
+    ]);
+  });
+
   it('exports the plugin as default and by name', () => {
     expect(scopeladder).toBe(scopeladderPlugin);
   });

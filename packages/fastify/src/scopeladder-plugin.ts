@@ -1,8 +1,10 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AnyPolicy, AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService } from '@scopeladder/tokens';
 import {
   assertAdapterOptions,
   assertGuardSpec,
+  attachListFilter,
+  attachResource,
   decideGuard,
   decidePrecheck,
   handleTokenRequest,
@@ -146,19 +148,21 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
       done();
       return;
     }
-    let authenticating: Promise<AnyRequestAuth>;
+    let authenticating: Promise<AuthContext<AnyPolicy>>;
     try {
       authenticating = service.authenticate(readAuthorization(request.raw));
     } catch (error) {
       done(error as Error); // a service that throws instead of rejecting
       return;
     }
-    authenticating.then((auth) => {
+    authenticating.then((authenticatedAs) => {
       let pending: Promise<undefined> | undefined;
       try {
+        const auth = attachListFilter(authenticatedAs);
         marked[AUTHENTICATED] = auth;
         // `request.auth` is declared with the registered policy's types; this service's policy is it.
-        request.auth = auth as RequestAuth;
+        // A type-level guard's list filter, computed only if the handler reads it (and the guard allows).
+        request.auth = (isGuard(config) ? attachListFilter(auth, service.policy, config) : auth) as RequestAuth;
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
           pending = decidePrecheck(auth, service.policy, config);
@@ -206,7 +210,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     pending.then((resource) => {
       try {
-        if (config.load !== undefined) request.auth = { ...auth, resource } as RequestAuth;
+        if (config.load !== undefined) request.auth = attachResource(auth, resource) as RequestAuth;
       } catch (error) {
         done(error as Error);
         return;
@@ -244,8 +248,8 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
  *
  * const app = Fastify({ frameworkErrors: answerFrameworkError });
  * await app.register(scopeladder, { service, jsonBody: true });
- * app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, () =>
- *   conversations.all(),
+ * app.get('/v2/conversations', { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, (request) =>
+ *   conversations.all().filter(request.auth!.filter.matches), // only the records in the principal's reach
  * );
  * app.get(
  *   '/v2/users/:id',

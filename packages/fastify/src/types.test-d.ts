@@ -1,4 +1,4 @@
-import { type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import { type ListFilter, type ListFilterCondition, type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -9,6 +9,23 @@ describe('@scopeladder/fastify types', () => {
     expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<RequestAuth | null>();
     expectTypeOf<FastifyContextConfig['scopeladder']>().toEqualTypeOf<ScopeladderRouteConfig | undefined>();
     expectTypeOf<FastifyInstance['scopeladder']>().toEqualTypeOf<ScopeladderFastifyDecorator>();
+  });
+
+  it("hands a list guard's handler core's ListFilter as request.auth.filter", () => {
+    const request = {} as FastifyRequest;
+    expectTypeOf<RequestAuth['filter']>().toEqualTypeOf<ListFilter>();
+    const rows = [{ id: 'k1', organizationPath: 'r1#c1' }];
+    // After a list guard, in one line: no `!` on the filter, only on the possibly unauthenticated request.auth.
+    expectTypeOf(rows.filter(request.auth!.filter.matches)).toEqualTypeOf<typeof rows>();
+    const filter = request.auth!.filter;
+    if (filter.kind === 'condition') {
+      expectTypeOf(filter.query).toEqualTypeOf<ListFilterCondition['query']>();
+      expectTypeOf(filter.prisma).toEqualTypeOf<Record<string, unknown>>();
+    }
+    // @ts-expect-error the filter is read-only: a handler cannot widen what it may list
+    request.auth!.filter = { kind: 'all', matches: () => true };
+    // @ts-expect-error a filter has no `kind: 'some'`
+    expectTypeOf<typeof filter>().toExtend<{ kind: 'some' }>();
   });
 
   it('accepts guards, true and false as route config', () => {

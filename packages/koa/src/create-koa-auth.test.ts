@@ -46,6 +46,31 @@ describe('createKoaAuth', () => {
     expect(() => auth.jsonBody(null as never)).toThrow(TypeError);
   });
 
+  it('hands a guard without `load` its list filter as ctx.state.auth.filter, and `none` anywhere else', async () => {
+    const auth = createKoaAuth({ service });
+    const router = new Router();
+    const kind = (ctx: Koa.ParameterizedContext) => {
+      ctx.body = { kind: ctx.state.auth!.filter.kind, matches: ctx.state.auth!.filter.matches({ id: 'k1' }) };
+    };
+    router.get('/plain', auth.authenticate, kind);
+    router.get('/typed', auth.authorize('fetch', 'Conversation'), kind);
+    router.get('/loaded', auth.authorize('fetch', 'User', { load: () => ({ id: GUEST.id }) }), kind);
+    const app = new Koa();
+    app.use(auth.errorHandler);
+    app.use(router.routes());
+    const url = await serve(app);
+    const kinds = [];
+    for (const path of ['/plain', '/typed', '/loaded']) {
+      kinds.push(await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${guestToken}` } })).json());
+    }
+    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    expect(kinds).toEqual([
+      { kind: 'none', matches: false },
+      { kind: 'all', matches: true },
+      { kind: 'none', matches: false },
+    ]);
+  });
+
   it('refuses a guard naming an action or subject type the policy does not know when the route is declared', () => {
     const auth = createKoaAuth({ service });
     const router = new Router();

@@ -3,6 +3,8 @@ import {
   assertAdapterOptions,
   assertBodyParsed,
   assertGuardSpec,
+  attachListFilter,
+  attachResource,
   decideGuard,
   handleTokenRequest,
   isPathEncodingValid,
@@ -15,7 +17,7 @@ import {
   toScopeladderError,
   type GuardSpec,
 } from '@scopeladder/tokens/http';
-import type { AnyPolicy, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type {
   KoaAuth,
@@ -45,7 +47,7 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  * const auth = createKoaAuth({ service });
  * const router = new Router();
  * router.get('/v2/conversations', auth.authorize('list', 'Conversation'), (ctx) => {
- *   ctx.body = conversations.all();
+ *   ctx.body = conversations.all().filter(ctx.state.auth!.filter.matches); // only the records in the principal's reach
  * });
  * router.patch('/v2/users/:id', auth.authorize('update', 'User', { load: (ctx) => users.get(String(ctx.params.id)) }), (ctx) => {
  *   ctx.body = users.update(String(ctx.params.id), ctx.request.body as Partial<User>);
@@ -71,13 +73,14 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   type MarkedContext = ParameterizedContext & { [AUTHENTICATED]?: RequestAuth<AnyPolicy> };
 
   function authenticateRequest(ctx: ParameterizedContext): Promise<RequestAuth<AnyPolicy>> {
-    let authenticating: Promise<RequestAuth<AnyPolicy>>;
+    let authenticating: Promise<AuthContext<AnyPolicy>>;
     try {
       authenticating = service.authenticate(readAuthorization(ctx.req));
     } catch (error) {
       return Promise.reject(error); // a service that throws instead of rejecting
     }
-    return authenticating.then((auth) => {
+    return authenticating.then((authenticatedAs) => {
+      const auth = attachListFilter(authenticatedAs);
       (ctx as MarkedContext)[AUTHENTICATED] = auth;
       // `ctx.state.auth` is declared with the registered policy's types; this service's policy is it.
       ctx.state.auth = auth as RequestAuth;
@@ -100,9 +103,12 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
       const body = parsedBodyOf(ctx);
       assertBodyParsed(spec, ctx.req, body, '@scopeladder/koa: authorize');
       const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, body);
-      if (pending === undefined) return next();
+      if (pending === undefined) {
+        ctx.state.auth = attachListFilter(auth, service.policy, spec) as RequestAuth;
+        return next();
+      }
       return pending.then((resource) => {
-        if (spec.load !== undefined) ctx.state.auth = { ...auth, resource } as RequestAuth;
+        ctx.state.auth = (spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource)) as RequestAuth;
         return next();
       });
     }

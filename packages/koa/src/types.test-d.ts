@@ -1,4 +1,11 @@
-import { definePolicy, type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import {
+  definePolicy,
+  type ListFilter,
+  type ListFilterCondition,
+  type ChatShipperAction,
+  type ChatShipperResource,
+  type PolicyAbility,
+} from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import { Router } from '@koa/router';
 import type { DefaultState } from 'koa';
@@ -10,6 +17,23 @@ const keys = { algorithm: 'HS256', secret: 'x'.repeat(32) } as const;
 describe('@scopeladder/koa types', () => {
   it('augments Koa state with auth', () => {
     expectTypeOf<DefaultState['auth']>().toEqualTypeOf<RequestAuth | undefined>();
+  });
+
+  it("hands a list guard's handler core's ListFilter as ctx.state.auth.filter", () => {
+    const ctx = { state: {} as DefaultState };
+    expectTypeOf<RequestAuth['filter']>().toEqualTypeOf<ListFilter>();
+    const rows = [{ id: 'k1', organizationPath: 'r1#c1' }];
+    // After a list guard, in one line: no `!` on the filter, only on the possibly unauthenticated ctx.state.auth.
+    expectTypeOf(rows.filter(ctx.state.auth!.filter.matches)).toEqualTypeOf<typeof rows>();
+    const filter = ctx.state.auth!.filter;
+    if (filter.kind === 'condition') {
+      expectTypeOf(filter.query).toEqualTypeOf<ListFilterCondition['query']>();
+      expectTypeOf(filter.prisma).toEqualTypeOf<Record<string, unknown>>();
+    }
+    // @ts-expect-error the filter is read-only: a handler cannot widen what it may list
+    ctx.state.auth!.filter = { kind: 'all', matches: () => true };
+    // @ts-expect-error a filter has no `kind: 'some'`
+    expectTypeOf<typeof filter>().toExtend<{ kind: 'some' }>();
   });
 
   it('types the loader with router params', () => {

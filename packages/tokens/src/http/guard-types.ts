@@ -53,12 +53,14 @@ export interface GuardSpec<Request, Resource = unknown> extends GuardOptions<Req
  * The policy operations a guard uses: core's `Policy#authorize` (awaited, should it ever be
  * async) and, when present, `Policy#checkFieldName`, which refuses field names confusable with a
  * protected field of the subject type (without it, a guard refuses only field names with control
- * characters), and `Policy#actions` / `Policy#resources`, against which `assertGuardSpec` checks
- * a guard's names when it is declared. `AuthService#policy` has them all.
+ * characters), `Policy#actions` / `Policy#resources`, against which `assertGuardSpec` checks
+ * a guard's names when it is declared, and `Policy#filterFor`, the list filter
+ * `attachListFilter` hands a type-level guard's handler (without it: `none`, nothing listed).
+ * `AuthService#policy` has them all.
  *
  * @example
  * ```ts
  * const policy: GuardPolicy = service.policy;
  * ```
  */
-export type GuardPolicy = Pick<Policy, 'authorize'> & Partial<Pick<Policy, 'checkFieldName' | 'actions' | 'resources'>>;
+export type GuardPolicy = Pick<Policy, 'authorize'> & Partial<Pick<Policy, 'checkFieldName' | 'actions' | 'resources' | 'filterFor'>>;

@@ -5,6 +5,8 @@ export { assertAdapterOptions } from './assert-adapter-options.js';
 export type { AdapterOptions } from './assert-adapter-options.js';
 export { assertBodyParsed } from './assert-body-parsed.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
+export { attachListFilter } from './attach-list-filter.js';
+export { attachResource } from './attach-resource.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
