@@ -1,4 +1,5 @@
 import type { HttpErrorOptions, PolicyAbility, Principal } from '@scopeladder/core';
+import type { JsonWebKeySet } from './lib/keys.js';
 import type { AnyPolicy, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from './register.js';
 
 /**
@@ -206,6 +207,10 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   revokeApiKey(keyId: string): Promise<boolean>;
   /** Revokes every API key of a user (call when deleting a bot). */
   revokeApiKeysOfUser(userId: string): Promise<number>;
-  /** The public signing keys as a JWKS (asymmetric algorithms only; empty for HS256). */
-  jwks(): Promise<{ keys: readonly Record<string, unknown>[] }>;
+  /**
+   * The public keys of the key set as a JWKS (asymmetric algorithms only; `{ keys: [] }` for
+   * HS256): every configured key, the published-but-not-yet-signing ones included. Typed so that
+   * jose takes it as it is: `createLocalJWKSet(await service.jwks())`.
+   */
+  jwks(): Promise<JsonWebKeySet>;
 }
