@@ -148,7 +148,7 @@ export interface CreateApiKeyResult {
 export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   /** The policy decisions are made with (from core: `chatshipperPolicy` or `definePolicy(...)`), with its own types. */
   readonly policy: P;
-  /** The options for core's `httpErrorFor` (realm, expired-token status): adapters pass them through. */
+  /** The options for core's `httpErrorFor` (realm, expired-token status, resource metadata URL): adapters pass them through. */
   readonly http: HttpErrorOptions;
   /** Email + password → tokens. Throttled per email and per `context.source`. */
   login(input: LoginInput, context?: RequestContext): Promise<TokenResponse>;
