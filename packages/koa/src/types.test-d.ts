@@ -1,4 +1,4 @@
-import { definePolicy, type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import { definePolicy, type ChatShipperAction, type ErrorCode, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import { Router } from '@koa/router';
 import type { DefaultState } from 'koa';
@@ -44,5 +44,22 @@ describe('@scopeladder/koa types', () => {
     auth.authorize('write', 'Note', { load: (ctx) => ({ id: ctx.params.id }) });
     // @ts-expect-error 'Conversation' is not a subject type of the notes policy
     auth.authorize('list', 'Conversation');
+  });
+
+  it('types formatError from the core answer, and the discoveryRoutes options', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } });
+    const auth = createKoaAuth({
+      service,
+      formatError: (answer, error) => {
+        expectTypeOf(answer.body.code).toEqualTypeOf<ErrorCode>();
+        expectTypeOf(error).toBeUnknown();
+        return { error: { message: answer.body.message } };
+      },
+    });
+    auth.discoveryRoutes({ issuer: 'https://api.example.com', protectedResource: { resource: 'https://api.example.com' } });
+    // @ts-expect-error the issuer is required
+    auth.discoveryRoutes({});
+    // @ts-expect-error formatError is a function
+    createKoaAuth({ service, formatError: 'json' });
   });
 });
