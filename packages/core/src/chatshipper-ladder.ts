@@ -22,13 +22,25 @@ export const chatshipperScopes: readonly ['guest', 'agent', 'bot', 'admin'] = Ob
 export type ChatShipperScope = (typeof chatshipperScopes)[number];
 
 /**
- * The ChatShipper ladder: `guest` < `agent` < `bot` < `admin`. Also the default ladder of
- * {@link parseScope}.
+ * ChatShipper's scope aliases: its docs call the lowest role `viewer`, another name of `guest`.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperAliases } from '@scopeladder/core';
+ * chatshipperAliases.viewer; // 'guest'
+ * ```
+ */
+export const chatshipperAliases: Readonly<{ viewer: 'guest' }> = Object.freeze({ viewer: 'guest' } as const);
+
+/**
+ * The ChatShipper ladder: `guest` < `agent` < `bot` < `admin`, with `viewer` an alias of
+ * `guest`. Also the default ladder of {@link parseScope}.
  *
  * @example
  * ```ts
  * import { chatshipperLadder } from '@scopeladder/core';
- * chatshipperLadder.expand('bot'); // ['guest', 'agent', 'bot']
+ * chatshipperLadder.expand('bot');     // ['guest', 'agent', 'bot']
+ * chatshipperLadder.canonical('viewer'); // 'guest'
  * ```
  */
-export const chatshipperLadder: Ladder<ChatShipperScope> = /* @__PURE__ */ defineLadder(chatshipperScopes);
+export const chatshipperLadder: Ladder<ChatShipperScope> = /* @__PURE__ */ defineLadder(chatshipperScopes, { aliases: chatshipperAliases });

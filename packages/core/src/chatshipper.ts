@@ -1,4 +1,4 @@
-import { chatshipperScopes, type ChatShipperScope } from './chatshipper-ladder.js';
+import { chatshipperAliases, chatshipperScopes, type ChatShipperScope } from './chatshipper-ladder.js';
 import { definePolicy } from './define-policy.js';
 import type { MatrixAction, MatrixResource, Policy } from './policy-types.js';
 
@@ -102,6 +102,7 @@ export type ChatShipperPolicy = Policy<ChatShipperScope, ChatShipperResource, Ch
  */
 export const chatshipperPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
   scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
   matrix: chatshipperMatrix,
   fields: chatshipperFields,
 });
@@ -141,6 +142,7 @@ export const chatshipperTenancy = {
  */
 export const chatshipperTenantPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
   scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
   matrix: chatshipperMatrix,
   fields: chatshipperFields,
   tenancy: chatshipperTenancy,

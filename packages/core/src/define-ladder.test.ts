@@ -99,3 +99,43 @@ describe('defineLadder', () => {
     );
   });
 });
+
+describe('defineLadder aliases', () => {
+  const ladder = defineLadder(['guest', 'agent', 'bot', 'admin'] as const, { aliases: { viewer: 'guest', operator: 'agent' } });
+
+  it('reads an alias as its scope, and never as a scope of its own', () => {
+    expect(ladder.rank('viewer')).toBe(0);
+    expect(ladder.canonical('viewer')).toBe('guest');
+    expect(ladder.canonical('guest')).toBe('guest');
+    expect(ladder.canonical('nope')).toBeNull();
+    expect(ladder.canonical(42)).toBeNull();
+    expect(ladder.has('viewer')).toBe(false);
+    expect(ladder.scopes).toEqual(['guest', 'agent', 'bot', 'admin']);
+    expect(ladder.expand('operator')).toEqual(['guest', 'agent']);
+    expect(ladder.highest(['viewer'])).toBe('guest');
+    expect(ladder.satisfies(['viewer'], 'guest')).toBe(true);
+    expect(ladder.satisfies(['viewer'], 'agent')).toBe(false);
+    expect(ladder.aliasesOf('guest')).toEqual(['viewer']);
+    expect(ladder.aliasesOf('bot')).toEqual([]);
+    expect(ladder.aliasesOf('viewer')).toEqual([]);
+    expect(ladder.aliases).toEqual({ viewer: 'guest', operator: 'agent' });
+    expect(Object.isFrozen(ladder.aliases)).toBe(true);
+    // Prototype names are neither scopes nor aliases.
+    for (const name of ['__proto__', 'constructor', 'toString']) expect(ladder.rank(name)).toBe(-1);
+  });
+
+  it('ChatShipper: viewer is an alias of guest', () => {
+    expect(chatshipperLadder.canonical('viewer')).toBe('guest');
+    expect(chatshipperLadder.aliases).toEqual({ viewer: 'guest' });
+  });
+
+  it('refuses unusable aliases with a TypeError', () => {
+    const scopes = ['guest', 'agent'] as const;
+    expect(() => defineLadder(scopes, { aliases: { guest: 'agent' } as never })).toThrow(/alias "guest" is already a scope/);
+    expect(() => defineLadder(scopes, { aliases: { viewer: 'nobody' } as never })).toThrow(/alias "viewer" must name a scope/);
+    expect(() => defineLadder(scopes, { aliases: { reader: 'viewer', viewer: 'guest' } as never })).toThrow(/alias "reader" must name a scope/);
+    expect(() => defineLadder(scopes, { aliases: { 'a b': 'guest' } as never })).toThrow(/not an RFC 6749 scope-token/);
+    expect(() => defineLadder(scopes, { aliases: ['guest'] as never })).toThrow(/aliases/);
+    expect(() => defineLadder(scopes, null as never)).toThrow(/options/);
+  });
+});

@@ -17,9 +17,19 @@ import { isScopeToken } from './lib/scope-grammar.js';
 export interface Ladder<S extends string = string> {
   /** Every scope, lowest first. */
   readonly scopes: readonly S[];
-  /** Whether `scope` is a scope of this ladder (case-sensitive). */
+  /**
+   * Alias → the scope it stands for (e.g. `{ viewer: 'guest' }`); empty without aliases. An alias
+   * is read as its scope everywhere a held scope is read (`rank`, `expand`, `highest`,
+   * `satisfies`, `parseScope`), and grants exactly what its scope grants, never more.
+   */
+  readonly aliases: Readonly<Record<string, S>>;
+  /** Whether `scope` is a scope of this ladder (case-sensitive). An alias is not a scope: `false`. */
   has(scope: unknown): scope is S;
-  /** The position of `scope`, `0` for the lowest; `-1` when unknown. */
+  /** The scope `token` names: itself when a scope, its scope when an alias, else `null`. */
+  canonical(token: unknown): S | null;
+  /** The aliases of `scope`, in definition order (`[]` for none, or an unknown scope). */
+  aliasesOf(scope: string): readonly string[];
+  /** The position of `scope` (an alias: its scope's), `0` for the lowest; `-1` when unknown. */
   rank(scope: string): number;
   /** `scope` and every lower scope, lowest first: `expand('bot')` → `['guest', 'agent', 'bot']`. Unknown → `[]`. */
   expand(scope: string): readonly S[];
@@ -36,19 +46,40 @@ export interface Ladder<S extends string = string> {
 }
 
 /**
+ * Options of {@link defineLadder}.
+ *
+ * @example
+ * ```ts
+ * const options: DefineLadderOptions<'guest' | 'agent'> = { aliases: { viewer: 'guest' } };
+ * ```
+ */
+export interface DefineLadderOptions<S extends string = string> {
+  /**
+   * Other names of scopes: alias → scope, e.g. `{ viewer: 'guest' }` (ChatShipper's docs call
+   * the lowest role `viewer`). Each alias must be an RFC 6749 scope-token that is not a scope,
+   * and name a scope of the ladder (not another alias). An alias never adds power: it is read as
+   * its scope, and matrices name scopes only.
+   */
+  readonly aliases?: Readonly<Record<string, NoInfer<S>>> | undefined;
+}
+
+/**
  * Defines a ladder of cascading scopes from data, lowest first. Each scope must be a valid
- * RFC 6749 scope-token and appear once; anything else is a `TypeError`.
+ * RFC 6749 scope-token and appear once; anything else is a `TypeError`. `options.aliases` gives
+ * scopes other names, read as the scope they stand for.
  *
  * @example
  * ```ts
  * import { defineLadder } from '@scopeladder/core';
  *
- * const ladder = defineLadder(['reader', 'writer', 'owner'] as const);
+ * const ladder = defineLadder(['reader', 'writer', 'owner'] as const, { aliases: { viewer: 'reader' } });
  * ladder.rank('writer');   // 1
  * ladder.expand('owner');  // ['reader', 'writer', 'owner']
+ * ladder.rank('viewer');   // 0: read as 'reader'
+ * ladder.has('viewer');    // false: an alias, not a scope
  * ```
  */
-export function defineLadder<const S extends string>(scopes: readonly S[]): Ladder<S> {
+export function defineLadder<const S extends string>(scopes: readonly S[], options: DefineLadderOptions<S> = {}): Ladder<S> {
   if (!Array.isArray(scopes) || scopes.length === 0) {
     throw new TypeError('defineLadder: `scopes` must be a non-empty array of scope names, lowest first');
   }
@@ -60,11 +91,29 @@ export function defineLadder<const S extends string>(scopes: readonly S[]): Ladd
     if (ranks.has(scope)) throw new TypeError(`defineLadder: scope "${scope}" appears twice`);
     ranks.set(scope, index);
   });
+  if (typeof options !== 'object' || options === null) throw new TypeError('defineLadder: `options` must be an object');
+  const aliasRanks = new Map<string, number>();
+  const aliasesByRank: string[][] = scopes.map(() => []);
+  const aliasRecord: Record<string, S> = Object.create(null) as Record<string, S>;
+  const givenAliases: unknown = options.aliases ?? {};
+  if (typeof givenAliases !== 'object' || givenAliases === null || Array.isArray(givenAliases)) {
+    throw new TypeError('defineLadder: `aliases` must be an object { alias: scope }');
+  }
+  for (const [alias, target] of Object.entries(givenAliases)) {
+    if (!isScopeToken(alias)) throw new TypeError(`defineLadder: alias "${alias}" is not an RFC 6749 scope-token`);
+    if (ranks.has(alias)) throw new TypeError(`defineLadder: alias "${alias}" is already a scope`);
+    const targetRank = typeof target === 'string' ? ranks.get(target) : undefined;
+    if (targetRank === undefined) throw new TypeError(`defineLadder: alias "${alias}" must name a scope of the ladder (${scopes.join(', ')})`);
+    aliasRanks.set(alias, targetRank);
+    aliasesByRank[targetRank]?.push(alias);
+    aliasRecord[alias] = target as S;
+  }
   const ordered: readonly S[] = Object.freeze([...scopes]);
+  const aliasLists: readonly (readonly string[])[] = Object.freeze(aliasesByRank.map((list) => Object.freeze(list)));
   const expansions: readonly (readonly S[])[] = Object.freeze(ordered.map((_, index) => Object.freeze(ordered.slice(0, index + 1))));
   const none: readonly S[] = Object.freeze([]);
 
-  const rank = (scope: unknown): number => (typeof scope === 'string' ? (ranks.get(scope) ?? -1) : -1);
+  const rank = (scope: unknown): number => (typeof scope === 'string' ? (ranks.get(scope) ?? aliasRanks.get(scope) ?? -1) : -1);
   const highestRank = (held: readonly string[]): number => {
     let best = -1;
     if (!Array.isArray(held)) return best;
@@ -77,7 +126,16 @@ export function defineLadder<const S extends string>(scopes: readonly S[]): Ladd
 
   const ladder: Ladder<S> = {
     scopes: ordered,
-    has: (scope: unknown): scope is S => rank(scope) !== -1,
+    aliases: Object.freeze(aliasRecord),
+    has: (scope: unknown): scope is S => typeof scope === 'string' && ranks.has(scope),
+    canonical: (token) => {
+      const r = rank(token);
+      return r === -1 ? null : (ordered[r] as S);
+    },
+    aliasesOf: (scope) => {
+      const r = typeof scope === 'string' ? ranks.get(scope) : undefined;
+      return r === undefined ? none : (aliasLists[r] as readonly string[]);
+    },
     rank,
     expand: (scope) => {
       const r = rank(scope);

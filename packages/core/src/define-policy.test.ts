@@ -516,3 +516,29 @@ describe('shared CASL rules', () => {
     expect(Object.isFrozen(chatshipperPolicy.abilityFor(p).rules)).toBe(true);
   });
 });
+
+describe('definePolicy aliases', () => {
+  const policy = definePolicy({
+    scopes: ['reader', 'owner'],
+    aliases: { viewer: 'reader' },
+    matrix: { Doc: { read: 'reader', delete: 'owner' } },
+  } as const);
+
+  it('gives a principal holding an alias exactly its scope’s ability', () => {
+    expect(policy.can({ id: 'a', scopes: ['viewer'] }, 'read', 'Doc')).toBe(true);
+    expect(policy.can({ id: 'a', scopes: ['viewer'] }, 'delete', 'Doc')).toBe(false);
+    expect(policy.ladder.canonical('viewer')).toBe('reader');
+    expect(chatshipperPolicy.can({ id: 'a', scopes: ['viewer'] }, 'fetch', 'Conversation')).toBe(
+      chatshipperPolicy.can({ id: 'a', scopes: ['guest'] }, 'fetch', 'Conversation'),
+    );
+  });
+
+  it('refuses an alias in the matrix, and aliases beside a Ladder', () => {
+    expect(() => definePolicy({ scopes: ['reader', 'owner'], aliases: { viewer: 'reader' }, matrix: { Doc: { read: 'viewer' } } } as never)).toThrow(
+      /"viewer" is not a scope of the ladder/,
+    );
+    expect(() =>
+      definePolicy({ scopes: defineLadder(['reader']), aliases: { viewer: 'reader' }, matrix: { Doc: { read: 'reader' } } } as never),
+    ).toThrow(/aliases/);
+  });
+});

@@ -57,6 +57,12 @@ export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
   /** The scopes, lowest first (each includes every lower one), or a ladder from `defineLadder`. */
   readonly scopes: readonly S[] | Ladder<S>;
   /**
+   * Other names of scopes, e.g. `{ viewer: 'guest' }` (with `scopes` an array; a `Ladder` takes
+   * them from `defineLadder`). Principals holding an alias get exactly its scope's ability; the
+   * matrix names scopes only. See `DefineLadderOptions.aliases`.
+   */
+  readonly aliases?: Readonly<Record<string, NoInfer<S>>> | undefined;
+  /**
    * Resource → action → the lowest scope that may do it (`null`: no scope may), or
    * `{ any, self }` for actions a lower scope may do to its own record only. Every resource lists
    * every action.

@@ -71,6 +71,33 @@ describe('httpErrorFor', () => {
     expect(httpErrorFor(new ScopeladderError('ERR_TOKEN_INVALID', 'x'), { expiredTokenStatus: 403 }).status).toBe(401);
   });
 
+  it('adds resource_metadata (RFC 9728) to every 401 challenge when configured, and to nothing else', () => {
+    const resourceMetadata = 'https://api.example.com/.well-known/oauth-protected-resource';
+    const codes = Object.keys(HTTP_ERROR_TABLE) as (keyof typeof HTTP_ERROR_TABLE)[];
+    for (const code of codes) {
+      const answer = httpErrorFor(new ScopeladderError(code, 'x'), { realm: 'api', resourceMetadata });
+      const challenge = answer.headers['www-authenticate'];
+      if (answer.status === 401)
+        expect(challenge, code).toMatch(/, resource_metadata="https:\/\/api\.example\.com\/\.well-known\/oauth-protected-resource"$/);
+      else expect(challenge ?? '', code).not.toContain('resource_metadata');
+      // Without the option, no challenge names it.
+      expect(httpErrorFor(new ScopeladderError(code, 'x')).headers['www-authenticate'] ?? '').not.toContain('resource_metadata');
+    }
+    expect(httpErrorFor(new ScopeladderError('ERR_AUTH_REQUIRED', 'x'), { realm: 'api', resourceMetadata }).headers['www-authenticate']).toBe(
+      `Bearer realm="api", resource_metadata="${resourceMetadata}"`,
+    );
+    // An expired token answered 401 carries it too; answered 403 (the default), not.
+    const expired = new ScopeladderError('ERR_TOKEN_EXPIRED', 'x');
+    expect(httpErrorFor(expired, { resourceMetadata, expiredTokenStatus: 401 }).headers['www-authenticate']).toContain('resource_metadata=');
+    expect(httpErrorFor(expired, { resourceMetadata }).headers['www-authenticate']).not.toContain('resource_metadata=');
+  });
+
+  it('quotes resource_metadata as an RFC 9110 quoted-string', () => {
+    expect(formatBearerChallenge({ realm: 'r', resourceMetadata: 'https://x.test/a"b\\c\n' })).toBe(
+      'Bearer realm="r", resource_metadata="https://x.test/a\\"b\\\\c"',
+    );
+  });
+
   it('uses the default realm', () => {
     expect(httpErrorFor(new ScopeladderError('ERR_AUTH_REQUIRED', 'x')).headers['www-authenticate']).toBe('Bearer realm="scopeladder"');
   });

@@ -71,6 +71,11 @@ export interface HttpErrorOptions {
   readonly realm?: string | undefined;
   /** The status of `ERR_TOKEN_EXPIRED`: 403 (ChatShipper, default) or 401 (RFC 6750). */
   readonly expiredTokenStatus?: 401 | 403 | undefined;
+  /**
+   * The URL of the RFC 9728 protected-resource metadata document: when set, every 401 challenge
+   * carries `resource_metadata="<url>"` (RFC 9728 §5.1; what MCP clients look for).
+   */
+  readonly resourceMetadata?: string | undefined;
 }
 
 /** The JSON body of an error answer. Never holds a stack, a token or a secret. */
@@ -108,6 +113,8 @@ const SCOPE_SAFE = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
  * ```ts
  * formatBearerChallenge({ realm: 'api', error: 'insufficient_scope', scope: 'bot' });
  * // 'Bearer realm="api", error="insufficient_scope", error_description="…", scope="bot"'
+ * formatBearerChallenge({ realm: 'api', resourceMetadata: 'https://api.example.com/.well-known/oauth-protected-resource' });
+ * // 'Bearer realm="api", resource_metadata="https://api.example.com/.well-known/oauth-protected-resource"'
  * ```
  */
 export function formatBearerChallenge(params: {
@@ -115,6 +122,8 @@ export function formatBearerChallenge(params: {
   error?: BearerErrorValue | undefined;
   description?: string | undefined;
   scope?: string | null | undefined;
+  /** RFC 9728 §5.1: the URL of the protected-resource metadata. */
+  resourceMetadata?: string | undefined;
 }): string {
   const parts = [`realm=${quote(params.realm)}`];
   if (params.error) {
@@ -123,6 +132,7 @@ export function formatBearerChallenge(params: {
     if (description) parts.push(`error_description="${description}"`);
     if (params.scope && SCOPE_SAFE.test(params.scope)) parts.push(`scope="${params.scope}"`);
   }
+  if (params.resourceMetadata) parts.push(`resource_metadata=${quote(params.resourceMetadata)}`);
   return `Bearer ${parts.join(', ')}`;
 }
 
@@ -159,6 +169,7 @@ export function httpErrorFor(error: unknown, options: HttpErrorOptions = {}): Ht
       error: rule.bearerError,
       description: rule.description,
       scope: requiredScope,
+      resourceMetadata: status === 401 ? options.resourceMetadata : undefined,
     });
   }
   if (error.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfter)));

@@ -6,10 +6,11 @@ export type { BearerErrorValue, HttpErrorBody, HttpErrorOptions, HttpErrorResult
 export type { Principal } from './principal.js';
 
 export { defineLadder } from './define-ladder.js';
-export type { Ladder } from './define-ladder.js';
+export type { DefineLadderOptions, Ladder } from './define-ladder.js';
 export { DEFAULT_MAX_SCOPE_LENGTH, parseScope } from './parse-scope.js';
 export type { ParseScopeOptions, ParseScopeResult } from './parse-scope.js';
 export { formatScope } from './format-scope.js';
+export type { FormatScopeOptions } from './format-scope.js';
 export { checkFieldName } from './check-field-name.js';
 export { describeFieldNameProblem } from './describe-field-name-problem.js';
 export type { FieldNameProblem } from './check-field-name.js';
@@ -42,7 +43,7 @@ export type {
   SelfCell,
   SubjectInstance,
 } from './policy-types.js';
-export { chatshipperLadder, chatshipperScopes } from './chatshipper-ladder.js';
+export { chatshipperAliases, chatshipperLadder, chatshipperScopes } from './chatshipper-ladder.js';
 export type { ChatShipperScope } from './chatshipper-ladder.js';
 export { chatshipperFields, chatshipperMatrix, chatshipperPolicy, chatshipperTenancy, chatshipperTenantPolicy } from './chatshipper.js';
 export type { ChatShipperAction, ChatShipperPolicy, ChatShipperResource } from './chatshipper.js';

@@ -162,3 +162,16 @@ describe('parseScope', () => {
     );
   });
 });
+
+describe('parseScope with aliases', () => {
+  it("reads ChatShipper's viewer as guest, and its expanded cascade as admin", () => {
+    expect(parseScope('viewer')).toEqual({ tokens: ['viewer'], scopes: ['guest'], unknown: [], highest: 'guest' });
+    expect(parseScope('viewer guest agent bot admin')).toEqual({
+      tokens: ['viewer', 'guest', 'agent', 'bot', 'admin'],
+      scopes: ['guest', 'agent', 'bot', 'admin'],
+      unknown: [],
+      highest: 'admin',
+    });
+    expect(parseScope(['viewer', 'Viewer']).unknown).toEqual(['Viewer']);
+  });
+});

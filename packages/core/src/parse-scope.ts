@@ -46,9 +46,12 @@ export interface ParseScopeOptions<S extends string = ChatShipperScope> {
 export interface ParseScopeResult<S extends string = ChatShipperScope> {
   /** Every distinct token, in first-seen order (duplicates collapse). */
   readonly tokens: readonly string[];
-  /** The tokens the ladder knows, distinct, in first-seen order. Only these grant anything. */
+  /**
+   * The scopes the tokens name, distinct, in first-seen order: an alias is given as its scope
+   * (`viewer` → `guest`). Only these grant anything.
+   */
   readonly scopes: readonly S[];
-  /** The tokens the ladder does not know, distinct, in first-seen order. They grant nothing. */
+  /** The tokens the ladder does not know (neither a scope nor an alias), distinct, in first-seen order. They grant nothing. */
   readonly unknown: readonly string[];
   /** The highest known scope, or `null` when no token is a known scope. */
   readonly highest: S | null;
@@ -63,7 +66,8 @@ function malformed(message: string): ScopeladderError {
  * `%x21 / %x23-5B / %x5D-7E`, separated by single spaces, case-sensitive) or an array of
  * scope-tokens (how API keys are created).
  *
- * Duplicates collapse. Tokens the ladder does not know are reported in `unknown` and grant
+ * Duplicates collapse. An alias of the ladder (ChatShipper's `viewer`) is read as its scope
+ * (`guest`), granting exactly that. Tokens the ladder does not know are reported in `unknown` and grant
  * nothing. Throws {@link ScopeladderError} `ERR_SCOPE_MALFORMED` on anything else: a value that is
  * neither a string nor an array of strings, an empty claim or token, a leading, trailing or
  * double space, a character outside the grammar, or a claim longer than `maxLength`. The error
@@ -78,6 +82,7 @@ function malformed(message: string): ScopeladderError {
  * parseScope('agent bot agent x:read');
  * // { tokens: ['agent', 'bot', 'x:read'], scopes: ['agent', 'bot'], unknown: ['x:read'], highest: 'bot' }
  * parseScope(['bot']).highest; // 'bot'
+ * parseScope('viewer').scopes;  // ['guest']: an alias, read as its scope
  * parseScope('agent  bot');    // throws ERR_SCOPE_MALFORMED (double space)
  * ```
  */
@@ -95,19 +100,26 @@ export function parseScope<S extends string = ChatShipperScope>(claim: unknown, 
   const seen = new Set<string>();
   const tokens: string[] = [];
   const scopes: S[] = [];
+  const named = new Set<string>();
   const unknown: string[] = [];
   let best = -1;
+  // A ladder from before aliases (no `canonical`): only its scopes are known.
+  const canonical = typeof ladder.canonical === 'function' ? ladder.canonical : (token: string) => (ladder.has(token) ? token : null);
   for (const token of raw) {
     if (seen.has(token)) continue;
     seen.add(token);
     tokens.push(token);
-    if (ladder.has(token)) {
-      scopes.push(token);
-      const rank = ladder.rank(token);
-      if (rank > best) best = rank;
-    } else {
+    const scope = canonical(token);
+    if (scope === null) {
       unknown.push(token);
+      continue;
     }
+    if (!named.has(scope)) {
+      named.add(scope);
+      scopes.push(scope);
+    }
+    const rank = ladder.rank(scope);
+    if (rank > best) best = rank;
   }
   return Object.freeze({
     tokens: Object.freeze(tokens),

@@ -106,3 +106,21 @@ describe('resolveRole: the nearest membership at or above the organization wins'
     );
   });
 });
+
+describe('resolveRole with aliases', () => {
+  it('answers a membership role that is an alias as its scope, ranked as it', () => {
+    expect(resolveRole([{ organization: 'r1', role: 'viewer' }], 'r1')).toBe('guest');
+    // Two memberships of one organization: the lower role wins; viewer is guest, lower than agent.
+    expect(
+      resolveRole(
+        [
+          { organization: 'r1', role: 'agent' },
+          { organization: 'r1', role: 'viewer' },
+        ],
+        'r1',
+      ),
+    ).toBe('guest');
+    const ladder = defineLadder(['reader', 'owner'] as const, { aliases: { viewer: 'reader' } });
+    expect(resolveRole([{ organization: 'c1', path: 'r1#c1', role: 'viewer' }], 'r1#c1#s1', { ladder })).toBe('reader');
+  });
+});

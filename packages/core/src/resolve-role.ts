@@ -56,7 +56,8 @@ function isValidPath(path: unknown, separator: string): path is string {
  * a malformed path, a membership that is not an object or has no string `organization` and
  * `role`, or whose `path` is malformed or does not end with its `organization`, counts for
  * nothing. A membership without `path` is placed by finding its `organization` among the ids of
- * `organizationPath`. Two memberships of the same organization: the lower role wins.
+ * `organizationPath`. Two memberships of the same organization: the lower role wins. A role that
+ * is an alias of the ladder (`viewer`) is answered as its scope (`guest`).
  *
  * @example
  * ```ts
@@ -100,9 +101,11 @@ export function resolveRole<S extends string>(
       if (!(path === organization || path.endsWith(separator + organization))) continue;
       depth = path.split(separator).length - 1;
     }
-    const rank = ladder.has(role) ? ladder.rank(role) : -1;
+    // An alias (ChatShipper's `viewer`) is its scope.
+    const scope = typeof ladder.canonical === 'function' ? ladder.canonical(role) : ladder.has(role) ? role : null;
+    const rank = scope === null ? -1 : ladder.rank(scope);
     if (depth > bestDepth || (depth === bestDepth && rank < bestRank)) {
-      best = role as S;
+      best = (scope ?? role) as S;
       bestDepth = depth;
       bestRank = rank;
     }

@@ -46,6 +46,10 @@ describe('createExpressAuth', () => {
     expect(() => createExpressAuth(undefined as never)).toThrow(TypeError);
     expect(() => createExpressAuth({ service: {} as AuthService })).toThrow(TypeError);
     expect(() => createExpressAuth({ service, onError: 'log' as never })).toThrow(TypeError);
+    expect(() => createExpressAuth({ service, formatError: 'json' as never })).toThrow(/createExpressAuth: formatError must be a function/);
+    expect(() => createExpressAuth({ service }).discoveryRoutes({ issuer: 'https://api.example.com', jwksPath: 'jwks' })).toThrow(
+      /@scopeladder\/express: discoveryRoutes: jwksPath must be a path/,
+    );
     const auth = createExpressAuth({ service });
     expect(() => auth.authorize('' as never, 'User')).toThrow(TypeError);
     expect(() => auth.authorize('fetch', '' as never)).toThrow(TypeError);

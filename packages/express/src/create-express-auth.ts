@@ -6,14 +6,18 @@ import {
   attachListFilter,
   attachResource,
   decideGuard,
+  handleDiscoveryRequest,
   handleTokenRequest,
   readAuthorization,
   readBody,
   readJsonBody,
-  resolveHttpError,
+  resolveDiscoveryOptions,
+  resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
+  type DiscoveryAnswer,
+  type DiscoveryOptions,
   type GuardSpec,
   type TokenEndpointAnswer,
 } from '@scopeladder/tokens/http';
@@ -43,7 +47,7 @@ function settle<T>(pending: Promise<T>, onValue: (value: T) => void, next: NextF
   }, next);
 }
 
-function send(res: Response, answer: TokenEndpointAnswer): void {
+function send(res: Response, answer: TokenEndpointAnswer | DiscoveryAnswer): void {
   res.status(answer.status).set(answer.headers);
   if (answer.body === undefined) res.end();
   else res.json(answer.body);
@@ -203,6 +207,17 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     };
   }
 
+  function discoveryRoutes(discoveryOptions: DiscoveryOptions): RequestHandler {
+    const resolved = resolveDiscoveryOptions(discoveryOptions, service, '@scopeladder/express: discoveryRoutes');
+    return (req, res, next) => {
+      settle(
+        handleDiscoveryRequest(service, resolved, { method: req.method, path: req.path }),
+        (answer) => (answer === undefined ? next() : send(res, answer)),
+        next,
+      );
+    };
+  }
+
   function jsonBody(bodyOptions: ExpressJsonBodyOptions = {}): RequestHandler {
     const resolved = resolveJsonBodyOptions(bodyOptions, '@scopeladder/express: jsonBody');
 
@@ -228,7 +243,9 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
     // Not ours to answer: a response already under way, or an error the application gave its
     // own 4xx status. Express's next error handler (or its default one) takes it, unchanged.
-    const answer = res.headersSent ? undefined : resolveHttpError(error, service.http);
+    const answer = res.headersSent
+      ? undefined
+      : resolveErrorAnswer(error, { http: service.http, formatError: options.formatError, onFormatError: (failure) => report(failure, req) });
     if (answer === undefined) {
       next(error);
       return;
@@ -237,5 +254,5 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     res.status(answer.status).set(answer.headers).json(answer.body);
   };
 
-  return { authenticate, authorize, tokenRoutes, jsonBody, errorHandler, toHttpError };
+  return { authenticate, authorize, tokenRoutes, discoveryRoutes, jsonBody, errorHandler, toHttpError };
 }

@@ -9,3 +9,4 @@ export type {
   ExpressTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
+export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';

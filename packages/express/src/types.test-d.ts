@@ -3,6 +3,7 @@ import {
   type ListFilter,
   type ListFilterCondition,
   type ChatShipperAction,
+  type ErrorCode,
   type ChatShipperResource,
   type Principal,
   type PolicyAbility,
@@ -88,5 +89,22 @@ describe('@scopeladder/express types', () => {
     auth.authorize('read', 'Conversation');
     // @ts-expect-error 'raed' is not an action of the notes policy
     service.policy.can({ id: 'u1', scopes: ['reader'] }, 'raed', 'Note');
+  });
+
+  it('types formatError from the core answer, and the discoveryRoutes options', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } });
+    const auth = createExpressAuth({
+      service,
+      formatError: (answer, error) => {
+        expectTypeOf(answer.body.code).toEqualTypeOf<ErrorCode>();
+        expectTypeOf(error).toBeUnknown();
+        return { error: { message: answer.body.message } };
+      },
+    });
+    auth.discoveryRoutes({ issuer: 'https://api.example.com', protectedResource: { resource: 'https://api.example.com' } });
+    // @ts-expect-error the issuer is required
+    auth.discoveryRoutes({});
+    // @ts-expect-error formatError is a function
+    createExpressAuth({ service, formatError: 'json' });
   });
 });

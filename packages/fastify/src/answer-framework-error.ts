@@ -1,6 +1,7 @@
 import { httpErrorFor } from '@scopeladder/core';
-import { toScopeladderError } from '@scopeladder/tokens/http';
+import { toScopeladderError, type ErrorAnswer } from '@scopeladder/tokens/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendErrorAnswer } from './send-error-answer.js';
 
 /**
  * Fastify's `frameworkErrors` server option, answered through core's table like every other
@@ -8,7 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * (`/v2/organizations/%zz`, `FST_ERR_BAD_URL`) or an over-long path parameter by itself, before
  * any route, hook or error handler, in its own shape and echoing the path. With this it is
  * `400 ERR_INVALID_REQUEST`, as on Express and Koa. Uses the registered plugin's
- * `toHttpError` (and so the service's `http` options); core's defaults without it.
+ * `toErrorAnswer` (and so the service's `http` options and the plugin's `formatError`); core's
+ * defaults without it.
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * ```
  */
 export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
-  const decorator = (request.server as { scopeladder?: { toHttpError?: (error: unknown) => ReturnType<typeof httpErrorFor> } }).scopeladder;
-  const answer = decorator?.toHttpError ? decorator.toHttpError(error) : httpErrorFor(toScopeladderError(error));
-  void reply.code(answer.status).headers(answer.headers).send(answer.body);
+  const decorator = (request.server as { scopeladder?: { toErrorAnswer?: (error: unknown) => ErrorAnswer } }).scopeladder;
+  const answer = decorator?.toErrorAnswer ? decorator.toErrorAnswer(error) : httpErrorFor(toScopeladderError(error));
+  void sendErrorAnswer(reply, answer);
 }

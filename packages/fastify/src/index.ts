@@ -15,3 +15,4 @@ export type {
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,
 } from './types.js';
+export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';

@@ -278,6 +278,26 @@ describe('@scopeladder/fastify', () => {
       expect(reply.json()).toEqual({ code: 'ERR_INVALID_REQUEST', message: 'Malformed percent-encoding in the path' });
     }
   });
+  it('answerFrameworkError shapes its body with the plugin’s formatError; misused formatError or discovery options fail at load', async () => {
+    const app = Fastify({ frameworkErrors: answerFrameworkError });
+    apps.push(app);
+    await app.register(scopeladder, { service, formatError: ({ body }) => ({ error: { code: body.code, message: body.message } }) });
+    app.get('/v2/organizations/:id', async () => ({}));
+    const reply = await app.inject({ method: 'GET', url: '/v2/organizations/%zz' });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json()).toEqual({ error: { code: 'ERR_INVALID_REQUEST', message: 'Malformed percent-encoding in the path' } });
+    await expect(
+      make()
+        .register(scopeladder, { service, formatError: 'json' as never })
+        .ready(),
+    ).rejects.toThrow(/formatError must be a function/);
+    await expect(
+      make()
+        .register(scopeladder, { service, discovery: { issuer: 'http://api.example.com' } })
+        .ready(),
+    ).rejects.toThrow(/@scopeladder\/fastify: discovery: issuer must be an absolute https URL/);
+  });
+
   it('decides each guard once per request: one authorization for a type-level guard, one load for a guard with load', async () => {
     const decisions: string[] = [];
     const counting: AuthService = {

@@ -7,16 +7,21 @@ import {
   attachResource,
   decideGuard,
   decidePrecheck,
+  handleDiscoveryRequest,
   handleTokenRequest,
   isPrecheckComplete,
   parseFormBody,
   readAuthorization,
   readJsonBody,
-  resolveHttpError,
+  resolveDiscoveryOptions,
+  resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
+  type DiscoveryOptions,
+  type ErrorAnswer,
 } from '@scopeladder/tokens/http';
+import { sendErrorAnswer } from './send-error-answer.js';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import type {
@@ -78,6 +83,18 @@ function registerTokenRoutes(fastify: FastifyInstance, service: AuthService<AnyP
   });
 }
 
+function registerDiscoveryRoutes(fastify: FastifyInstance, service: AuthService<AnyPolicy>, options: DiscoveryOptions): void {
+  const resolved = resolveDiscoveryOptions(options, service, '@scopeladder/fastify: discovery');
+  for (const path of resolved.documents.keys()) {
+    // GET (and the HEAD Fastify adds for it); public: never authenticated.
+    fastify.get(path, { config: { scopeladder: false } }, async (_request, reply) => {
+      const answer = await handleDiscoveryRequest(service, resolved, { method: 'GET', path });
+      if (answer === undefined) return reply.callNotFound();
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    });
+  }
+}
+
 // The application's content-type parsers replaced by one that runs the shared reader on every
 // body, whatever its type (a missing one included), so that Fastify answers every body as the
 // other adapters do. The route's own `bodyLimit` (Fastify's server option by default) still caps.
@@ -113,7 +130,9 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   if (jsonBody !== false) useJsonBody(fastify, jsonBody);
 
   fastify.decorateRequest('auth', null);
-  fastify.decorate('scopeladder', Object.freeze({ service: options.service, toHttpError }));
+  const toErrorAnswer = (error: unknown): ErrorAnswer =>
+    resolveErrorAnswer(error, { http: service.http, formatError: options.formatError }) ?? toHttpError(error);
+  fastify.decorate('scopeladder', Object.freeze({ service: options.service, toHttpError, toErrorAnswer }));
 
   // A misconfigured guard fails at startup, not on the first request.
   // Whether a guard's precheck is its whole decision, decided once per route.
@@ -223,14 +242,20 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     registerTokenRoutes(fastify, service, typeof options.tokenRoutes === 'object' ? options.tokenRoutes : {});
   }
 
+  if (options.discovery !== undefined) registerDiscoveryRoutes(fastify, service, options.discovery);
+
   if (options.errorHandler !== false) {
     fastify.setErrorHandler((error, request, reply) => {
       // An error the application gave its own 4xx status is not ours to answer: thrown on,
       // unchanged, to the parent error handler (Fastify's default answers with its statusCode).
-      const answer = resolveHttpError(error, service.http);
+      const answer = resolveErrorAnswer(error, {
+        http: service.http,
+        formatError: options.formatError,
+        onFormatError: (failure) => report(failure, request),
+      });
       if (answer === undefined) throw error;
       if (answer.status >= 500) report(error, request);
-      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+      return sendErrorAnswer(reply, answer);
     });
   }
 };

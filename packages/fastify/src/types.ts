@@ -1,7 +1,7 @@
 import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
-import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
+import type { DiscoveryOptions, ErrorAnswer, ErrorBodyFormatter, FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `request.auth` holds once a request is authenticated: the auth service's
@@ -101,6 +101,11 @@ export interface ScopeladderFastifyDecorator<P extends AnyPolicy = RegisteredPol
    * handler. For an error it throws on (the application's own 4xx), this is the generic 500.
    */
   toHttpError(error: unknown): HttpErrorResult;
+  /**
+   * What the plugin's error handler writes for `error`: {@link toHttpError}'s status and headers,
+   * the body shaped by the plugin's `formatError` (core's without one).
+   */
+  toErrorAnswer(error: unknown): ErrorAnswer;
 }
 
 /**
@@ -153,6 +158,13 @@ export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolic
   /** Registers `POST|GET|DELETE /v2/auth/token`. `false` to leave them out. Default `true`. */
   readonly tokenRoutes?: boolean | ScopeladderTokenRoutesOptions | undefined;
   /**
+   * Registers the discovery routes (public, never authenticated): `GET /.well-known/jwks.json`
+   * (the service's JWKS), `/.well-known/oauth-authorization-server` (RFC 8414) and, with
+   * `protectedResource`, `/.well-known/oauth-protected-resource` (RFC 9728; give the service
+   * `resourceMetadataUrl` too, so that 401 challenges carry `resource_metadata`). Default: none.
+   */
+  readonly discovery?: DiscoveryOptions | undefined;
+  /**
    * Sets an error handler that answers errors with core's answer (a body over `bodyLimit`:
    * `413 ERR_PAYLOAD_TOO_LARGE`; an unknown error: the generic `500 ERR_INTERNAL`). An error of
    * the application's own with an explicit 4xx `statusCode`/`status` (other than 404) is thrown on
@@ -173,7 +185,15 @@ export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolic
    */
   readonly jsonBody?: boolean | ScopeladderJsonBodyOptions | undefined;
   /** Called with every error answered with a 5xx. Default: `request.log.error`. */
-  readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined;
+  readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined; /**
+   * Shapes the JSON body of every error this plugin answers — guard denials, authentication
+   * failures, token-endpoint errors, body errors, the generic 500 — from core's answer and the
+   * error caught (see `ErrorBodyFormatter` in `@scopeladder/tokens/http`). Status and headers stay
+   * core's (`service.http`: e.g. `expiredTokenStatus: 401` for the RFC 6750 status of an expired
+   * token). A formatter that throws is reported to `onError` and core's body is answered.
+   * Default: core's `{ code, message, … }`.
+   */
+  readonly formatError?: ErrorBodyFormatter | undefined;
 }
 
 declare module 'fastify' {

@@ -37,6 +37,11 @@ describe('createKoaAuth', () => {
     expect(() => createKoaAuth(null as never)).toThrow(TypeError);
     expect(() => createKoaAuth({ service: { authenticate: () => null } as never })).toThrow(TypeError);
     expect(() => createKoaAuth({ service, onError: 1 as never })).toThrow(TypeError);
+    expect(() => createKoaAuth({ service, formatError: 'json' as never })).toThrow(/createKoaAuth: formatError must be a function/);
+    expect(() => createKoaAuth({ service }).discoveryRoutes({ issuer: 'http://api.example.com' })).toThrow(
+      /@scopeladder\/koa: discoveryRoutes: issuer must be an absolute https URL/,
+    );
+    expect(() => createKoaAuth({ service }).discoveryRoutes(undefined as never)).toThrow(TypeError);
     const auth = createKoaAuth({ service });
     expect(() => auth.authorize('list', undefined as never)).toThrow(TypeError);
     expect(() => auth.authorize('update', 'User', { fields: 42 as never })).toThrow(TypeError);

@@ -6,15 +6,18 @@ import {
   attachListFilter,
   attachResource,
   decideGuard,
+  handleDiscoveryRequest,
   handleTokenRequest,
   isPathEncodingValid,
   readAuthorization,
   readBody,
   readJsonBody,
-  resolveHttpError,
+  resolveDiscoveryOptions,
+  resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
   toScopeladderError,
+  type DiscoveryOptions,
   type GuardSpec,
 } from '@scopeladder/tokens/http';
 import type { AnyPolicy, AuthContext, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
@@ -143,6 +146,17 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
     };
   }
 
+  function discoveryRoutes(discoveryOptions: DiscoveryOptions): Middleware {
+    const resolved = resolveDiscoveryOptions(discoveryOptions, service, '@scopeladder/koa: discoveryRoutes');
+    return async (ctx, next) => {
+      const answer = await handleDiscoveryRequest(service, resolved, { method: ctx.method, path: ctx.path });
+      if (answer === undefined) return next();
+      ctx.set(answer.headers);
+      ctx.status = answer.status;
+      ctx.body = answer.body;
+    };
+  }
+
   function jsonBody(bodyOptions: KoaJsonBodyOptions = {}): Middleware {
     const resolved = resolveJsonBodyOptions(bodyOptions, '@scopeladder/koa: jsonBody');
 
@@ -164,14 +178,22 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
     } catch (error) {
       // Not ours to answer: a response already under way, or an error the application gave its
       // own 4xx status. Rethrown unchanged, for the middleware above or Koa's own ctx.onerror.
-      const answer = ctx.headerSent || !ctx.writable ? undefined : resolveHttpError(error, service.http);
+      const answer =
+        ctx.headerSent || !ctx.writable
+          ? undefined
+          : resolveErrorAnswer(error, { http: service.http, formatError: options.formatError, onFormatError: (failure) => report(failure, ctx) });
       if (answer === undefined) throw error;
       if (answer.status >= 500) report(error, ctx);
       ctx.status = answer.status;
       ctx.set(answer.headers);
-      ctx.body = answer.body;
+      // An object is written as JSON by Koa; any other JSON value (a shaped body) as JSON too.
+      if (typeof answer.body === 'object' && answer.body !== null) ctx.body = answer.body;
+      else {
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify(answer.body);
+      }
     }
   };
 
-  return { errorHandler, authenticate, authorize, tokenRoutes, jsonBody, toHttpError };
+  return { errorHandler, authenticate, authorize, tokenRoutes, discoveryRoutes, jsonBody, toHttpError };
 }

@@ -10,3 +10,4 @@ export type {
   KoaTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
+export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';

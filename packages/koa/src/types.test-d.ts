@@ -3,6 +3,7 @@ import {
   type ListFilter,
   type ListFilterCondition,
   type ChatShipperAction,
+  type ErrorCode,
   type ChatShipperResource,
   type PolicyAbility,
 } from '@scopeladder/core';
@@ -68,5 +69,22 @@ describe('@scopeladder/koa types', () => {
     auth.authorize('write', 'Note', { load: (ctx) => ({ id: ctx.params.id }) });
     // @ts-expect-error 'Conversation' is not a subject type of the notes policy
     auth.authorize('list', 'Conversation');
+  });
+
+  it('types formatError from the core answer, and the discoveryRoutes options', () => {
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } });
+    const auth = createKoaAuth({
+      service,
+      formatError: (answer, error) => {
+        expectTypeOf(answer.body.code).toEqualTypeOf<ErrorCode>();
+        expectTypeOf(error).toBeUnknown();
+        return { error: { message: answer.body.message } };
+      },
+    });
+    auth.discoveryRoutes({ issuer: 'https://api.example.com', protectedResource: { resource: 'https://api.example.com' } });
+    // @ts-expect-error the issuer is required
+    auth.discoveryRoutes({});
+    // @ts-expect-error formatError is a function
+    createKoaAuth({ service, formatError: 'json' });
   });
 });

@@ -1,7 +1,7 @@
 import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
+import type { DiscoveryOptions, ErrorBodyFormatter, FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
 
 /**
  * What `ctx.state.auth` holds once a request is authenticated: the auth service's
@@ -68,7 +68,15 @@ export interface KoaAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
    * Called with every error answered with a 5xx, for logging. Default: Koa's own
    * `ctx.app.emit('error', error, ctx)`. Errors answered with a 4xx are not reported.
    */
-  readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined;
+  readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined; /**
+   * Shapes the JSON body of every error this middleware set answers — guard denials, authentication
+   * failures, token-endpoint errors, body errors, the generic 500 — from core's answer and the
+   * error caught (see `ErrorBodyFormatter` in `@scopeladder/tokens/http`). Status and headers stay
+   * core's (`service.http`: e.g. `expiredTokenStatus: 401` for the RFC 6750 status of an expired
+   * token). A formatter that throws is reported to `onError` and core's body is answered.
+   * Default: core's `{ code, message, … }`.
+   */
+  readonly formatError?: ErrorBodyFormatter | undefined;
 }
 
 /**
@@ -158,6 +166,15 @@ export interface KoaAuth<P extends AnyPolicy = RegisteredPolicy> {
    * Reads JSON or form bodies itself unless a body parser already did.
    */
   tokenRoutes(options?: KoaTokenRoutesOptions): Middleware;
+  /**
+   * The discovery routes (middleware; mount it before `authenticate`): `GET /.well-known/jwks.json` (the service's JWKS),
+   * `/.well-known/oauth-authorization-server` (RFC 8414: issuer, token, JWKS, revocation and
+   * introspection endpoints, grant types, scopes) and, with `protectedResource`,
+   * `/.well-known/oauth-protected-resource` (RFC 9728; give the service `resourceMetadataUrl` too,
+   * so that 401 challenges carry `resource_metadata`). Public, cacheable, never authenticated.
+   * Options are checked here (`TypeError`).
+   */
+  discoveryRoutes(options: DiscoveryOptions): Middleware;
   /**
    * The JSON body reader (in place of `@koa/bodyparser`): sets `ctx.request.body` to the parsed
    * body, or `undefined` when the request has none (whatever its method and `Content-Type`).

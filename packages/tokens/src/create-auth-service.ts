@@ -6,6 +6,7 @@ import type { AuthService } from './service-types.js';
 import type { TokenStore } from './store.js';
 import { createMemoryStore } from './create-memory-store.js';
 import type { ServiceContext, ThrottleSettings } from './lib/context.js';
+import { checkAbsoluteUrl } from './lib/absolute-url.js';
 import { parseDuration } from './lib/duration.js';
 import { guard } from './lib/errors.js';
 import { createKeyRing, type SigningKeysOptions } from './lib/keys.js';
@@ -145,6 +146,13 @@ export interface AuthServiceOptions<P extends AnyPolicy = ChatShipperPolicy> {
   readonly expiredTokenStatus?: 401 | 403 | undefined;
   /** The `realm` of `WWW-Authenticate` challenges. Default `'scopeladder'`. Exposed as `service.http`. */
   readonly realm?: string | undefined;
+  /**
+   * The URL of this API's RFC 9728 protected-resource metadata (what the adapters' discovery
+   * routes serve, e.g. `'https://api.example.com/.well-known/oauth-protected-resource'`): every
+   * 401 challenge then carries `resource_metadata="<url>"`, which MCP clients follow. An absolute
+   * https URL (http on loopback only). Default: none. Exposed as `service.http.resourceMetadata`.
+   */
+  readonly resourceMetadataUrl?: string | undefined;
   /** Whether API keys may hold the top scope of the ladder (`admin`). Default `false`. */
   readonly allowAdminApiKeys?: boolean | undefined;
   /** Login throttling (see {@link LoginThrottleOptions}), or `false` to turn it off. Default: on, with its defaults. */
@@ -206,6 +214,9 @@ export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(optio
   const http = Object.freeze({
     realm: checkName('realm', options.realm ?? DEFAULT_REALM),
     expiredTokenStatus: checkExpiredStatus(options.expiredTokenStatus),
+    ...(options.resourceMetadataUrl === undefined
+      ? {}
+      : { resourceMetadata: checkAbsoluteUrl('resourceMetadataUrl', options.resourceMetadataUrl, { noQuery: true }) }),
   });
   const service: AuthService<AnyPolicy> = {
     policy: context.policy,

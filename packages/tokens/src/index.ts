@@ -8,7 +8,16 @@ export type { MemoryDirectoryOptions, MemoryUserDirectory } from './create-memor
 export { hashPassword } from './hash-password.js';
 export type { HashPasswordOptions } from './hash-password.js';
 export { verifyPassword } from './verify-password.js';
-export type { AsymmetricKeyEntry, AsymmetricKeysOptions, HmacKeysOptions, KeyInput, SigningAlgorithm, SigningKeysOptions } from './lib/keys.js';
+export type {
+  AsymmetricKeyEntry,
+  AsymmetricKeysOptions,
+  HmacKeysOptions,
+  JsonWebKeySet,
+  KeyInput,
+  PublicJsonWebKey,
+  SigningAlgorithm,
+  SigningKeysOptions,
+} from './lib/keys.js';
 export type { RandomSource } from './lib/secrets.js';
 export type { AnyPolicy, PolicyActionOf, PolicyResourceOf, Register, RegisteredPolicy } from './register.js';
 export type { OrganizationRecord, UserDirectory, UserRecord } from './directory.js';

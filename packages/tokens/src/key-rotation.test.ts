@@ -56,7 +56,7 @@ for (const { algorithm, pair, kty, crv } of algorithms) {
         expect(key).not.toHaveProperty('d');
       }
       const { token } = await auth.login({ email: 'admin@example.com', password: PASSWORD });
-      const verified = await jwtVerify(token, createLocalJWKSet({ keys: jwks.keys as never }), {
+      const verified = await jwtVerify(token, createLocalJWKSet(jwks), {
         algorithms: [algorithm],
         typ: 'at+jwt',
         currentDate: new Date(T0),
@@ -166,5 +166,63 @@ describe('key options are validated at construction', () => {
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', privateKey: 'not a pem' }] })).toThrow(/privateKey must be a private key/);
     expect(make({ algorithm: 'EdDSA', keys: [{ kid: 'a', privateKey: ed.publicKey }] })).toThrow(/privateKey must be a private key/);
     expect(make({ algorithm: 'ES256', keys: [{ kid: 'a', privateKey: ec.privateKey }] })).not.toThrow();
+  });
+
+  it('takes a signingKid naming a configured key with a private key, and nothing else', () => {
+    const a = ed25519Pair();
+    const b = ed25519Pair();
+    const both = [
+      { kid: 'b', ...b },
+      { kid: 'a', ...a },
+    ];
+    expect(make({ algorithm: 'EdDSA', keys: both, signingKid: 'a' })).not.toThrow();
+    // A published-only first key is fine when another key signs.
+    expect(
+      make({
+        algorithm: 'EdDSA',
+        keys: [
+          { kid: 'b', publicKey: b.publicKey },
+          { kid: 'a', ...a },
+        ],
+        signingKid: 'a',
+      }),
+    ).not.toThrow();
+    expect(make({ algorithm: 'EdDSA', keys: both, signingKid: 'c' })).toThrow(/signingKid "c" is not the kid of any key/);
+    expect(
+      make({
+        algorithm: 'EdDSA',
+        keys: [
+          { kid: 'b', ...b },
+          { kid: 'a', publicKey: a.publicKey },
+        ],
+        signingKid: 'a',
+      }),
+    ).toThrow(/signingKid "a" names a key without a privateKey/);
+    for (const signingKid of ['', 42, null, 'x'.repeat(129)]) {
+      expect(make({ algorithm: 'EdDSA', keys: both, signingKid })).toThrow(/keys\.signingKid must be/);
+    }
+  });
+});
+
+describe('a published key that does not sign yet (signingKid)', () => {
+  it('is in the JWKS and verifies, while the named key signs', async () => {
+    const k1 = ed25519Pair();
+    const k2 = ed25519Pair();
+    const { auth } = await setup({
+      keys: {
+        algorithm: 'EdDSA',
+        keys: [
+          { kid: 'k2', ...k2 },
+          { kid: 'k1', ...k1 },
+        ],
+        signingKid: 'k1',
+      },
+    });
+    expect((await auth.jwks()).keys.map((key) => key.kid)).toEqual(['k2', 'k1']);
+    const { token } = await auth.login({ email: 'admin@example.com', password: PASSWORD });
+    expect(decodeProtectedHeader(token).kid).toBe('k1');
+    // A k2 token (signed by the next deployment) is already accepted here.
+    const next = asymmetricJwt({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k2' }, claims(), k2.privateKey);
+    expect((await auth.authenticate(`Bearer ${next}`)).principal.id).toBe(IDS.admin);
   });
 });

@@ -1,4 +1,5 @@
 import type { HttpErrorOptions, PolicyAbility, Principal } from '@scopeladder/core';
+import type { JsonWebKeySet } from './lib/keys.js';
 import type { AnyPolicy, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from './register.js';
 
 /**
@@ -147,7 +148,7 @@ export interface CreateApiKeyResult {
 export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   /** The policy decisions are made with (from core: `chatshipperPolicy` or `definePolicy(...)`), with its own types. */
   readonly policy: P;
-  /** The options for core's `httpErrorFor` (realm, expired-token status): adapters pass them through. */
+  /** The options for core's `httpErrorFor` (realm, expired-token status, resource metadata URL): adapters pass them through. */
   readonly http: HttpErrorOptions;
   /** Email + password → tokens. Throttled per email and per `context.source`. */
   login(input: LoginInput, context?: RequestContext): Promise<TokenResponse>;
@@ -206,6 +207,10 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   revokeApiKey(keyId: string): Promise<boolean>;
   /** Revokes every API key of a user (call when deleting a bot). */
   revokeApiKeysOfUser(userId: string): Promise<number>;
-  /** The public signing keys as a JWKS (asymmetric algorithms only; empty for HS256). */
-  jwks(): Promise<{ keys: readonly Record<string, unknown>[] }>;
+  /**
+   * The public keys of the key set as a JWKS (asymmetric algorithms only; `{ keys: [] }` for
+   * HS256): every configured key, the published-but-not-yet-signing ones included. Typed so that
+   * jose takes it as it is: `createLocalJWKSet(await service.jwks())`.
+   */
+  jwks(): Promise<JsonWebKeySet>;
 }

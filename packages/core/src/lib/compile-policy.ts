@@ -66,6 +66,7 @@ export interface CompiledPolicy {
 /** The raw definition as `definePolicy` receives it (runtime shape; types are checked elsewhere). */
 export interface RawDefinition {
   readonly scopes: unknown;
+  readonly aliases?: unknown;
   readonly matrix: unknown;
   readonly fields?: unknown;
   readonly selfField?: unknown;
@@ -219,10 +220,13 @@ function compileFields(
 /** Validates a definition (TypeError naming the cell on any mistake) and compiles it. */
 export function compilePolicy(definition: RawDefinition): CompiledPolicy {
   if (typeof definition !== 'object' || definition === null) fail('definition', 'expected { scopes, matrix }');
+  if (isLadder(definition.scopes) && definition.aliases !== undefined) {
+    fail('aliases', 'give the aliases to defineLadder when `scopes` is a Ladder');
+  }
   const ladder = isLadder(definition.scopes)
     ? definition.scopes
     : Array.isArray(definition.scopes)
-      ? defineLadder(definition.scopes as readonly string[])
+      ? defineLadder(definition.scopes as readonly string[], { aliases: definition.aliases as Record<string, string> | undefined })
       : fail('scopes', 'expected an array of scopes (lowest first) or a Ladder');
   const never = ladder.scopes.length;
 
@@ -299,7 +303,12 @@ export function compilePolicy(definition: RawDefinition): CompiledPolicy {
     ]),
   );
 
-  const levels = hashTable(ladder.scopes.map((scope, rank) => [scope, rank + 1] as const));
+  // An alias (ChatShipper's `viewer`) is at its scope's level: it grants exactly that.
+  const aliases = typeof ladder.aliases === 'object' && ladder.aliases !== null ? Object.entries(ladder.aliases) : [];
+  const levels = hashTable([
+    ...ladder.scopes.map((scope, rank) => [scope, rank + 1] as const),
+    ...aliases.map(([alias, scope]) => [alias, ladder.rank(scope) + 1] as const),
+  ]);
 
   // Per resource: the union of its protected fields over every action, skeletons computed now.
   const fieldNameChecks = hashTable(

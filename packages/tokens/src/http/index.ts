@@ -10,6 +10,11 @@ export { attachResource } from './attach-resource.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
+export { handleDiscoveryRequest } from './handle-discovery-request.js';
+export type { DiscoveryRequest } from './handle-discovery-request.js';
+export { handleJwksRequest } from './handle-jwks-request.js';
+export type { DiscoveryAnswer } from './handle-jwks-request.js';
+export { handleMetadataRequest } from './handle-metadata-request.js';
 export { handleTokenRequest } from './handle-token-request.js';
 export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
 export { parseFormBody } from './parse-form-body.js';
@@ -26,6 +31,16 @@ export type { ReadJsonBodyOptions, ResolvedJsonBodyOptions } from './resolve-jso
 export { readRefreshToken } from './read-refresh-token.js';
 export { readTokenRequest } from './read-token-request.js';
 export type { TokenRequest } from './read-token-request.js';
+export { resolveDiscoveryOptions } from './resolve-discovery-options.js';
+export type {
+  AuthorizationServerMetadataOptions,
+  DiscoveryDocument,
+  DiscoveryOptions,
+  ProtectedResourceMetadataOptions,
+  ResolvedDiscoveryOptions,
+} from './resolve-discovery-options.js';
+export { resolveErrorAnswer } from './resolve-error-answer.js';
+export type { ErrorAnswer, ErrorBodyFormatter, ResolveErrorAnswerOptions } from './resolve-error-answer.js';
 export { resolveHttpError } from './resolve-http-error.js';
 export { resolveTokenRoutesOptions } from './resolve-token-routes-options.js';
 export type { ResolvedTokenRoutesOptions, TokenRoutesOptions } from './resolve-token-routes-options.js';

@@ -60,8 +60,9 @@ export async function buildTokenResponse(
   refreshToken: string,
   nowMs: number,
 ): Promise<TokenResponse> {
-  const { role } = selected;
-  if (!context.ladder.has(role)) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
+  // A role stored as an alias of the ladder (ChatShipper's `viewer`) is its scope (`guest`).
+  const role = context.ladder.canonical(selected.role);
+  if (role === null) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
   const iat = Math.floor(nowMs / 1000);
   const token = await signAccessToken(context.tokens, {
     sub: user.id,

@@ -73,10 +73,18 @@ export interface AsymmetricKeyEntry {
 export interface AsymmetricKeysOptions {
   readonly algorithm: 'EdDSA' | 'ES256';
   /**
-   * Newest first: `keys[0]` signs new tokens; every key verifies tokens carrying its `kid` until
-   * it is removed from the list (retire a key once the tokens it signed have expired).
+   * Newest first: `keys[0]` signs new tokens (unless `signingKid` names another); every key is
+   * published by `jwks()` and verifies tokens carrying its `kid` until it is removed from the list
+   * (retire a key once the tokens it signed have expired).
    */
   readonly keys: readonly AsymmetricKeyEntry[];
+  /**
+   * The `kid` of the key that signs new tokens; it must have a `privateKey`. Default `keys[0]`'s.
+   * Name the current key here while `keys[0]` is a new one that is only published: remote
+   * verifiers (jose's `createRemoteJWKSet`) cache the JWKS, so a new key must be in it before
+   * the first token it signs (see the tokens README, "Rotating keys with remote verifiers").
+   */
+  readonly signingKid?: string | undefined;
 }
 
 /**
@@ -105,7 +113,45 @@ export interface KeyRing {
    */
   verificationKey(kid: unknown): Promise<VerificationKey> | undefined;
   /** Public JWKs (asymmetric only). */
-  readonly publicJwks: readonly Readonly<Record<string, unknown>>[];
+  readonly publicJwks: readonly PublicJsonWebKey[];
+}
+
+/**
+ * One public signing key as `AuthService.jwks()` publishes it (RFC 7517): never a private part.
+ * Assignable to jose's `JWK`.
+ *
+ * @example
+ * ```ts
+ * const key: PublicJsonWebKey = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: '2026-02', alg: 'EdDSA', use: 'sig' };
+ * ```
+ */
+export interface PublicJsonWebKey {
+  /** `OKP` (Ed25519) or `EC` (P-256). */
+  readonly kty: 'OKP' | 'EC';
+  readonly crv: 'Ed25519' | 'P-256';
+  readonly x: string;
+  /** EC keys only. */
+  readonly y?: string;
+  readonly kid: string;
+  readonly alg: 'EdDSA' | 'ES256';
+  readonly use: 'sig';
+}
+
+/**
+ * What `AuthService.jwks()` resolves: a JWK Set (RFC 7517 §5) that jose's `createLocalJWKSet`
+ * takes as it is (its `JSONWebKeySet`), and that a `/.well-known/jwks.json` route serves.
+ *
+ * @example
+ * ```ts
+ * import { createLocalJWKSet, jwtVerify } from 'jose';
+ *
+ * const set: JsonWebKeySet = await service.jwks();
+ * const { payload } = await jwtVerify(token, createLocalJWKSet(set), { algorithms: ['EdDSA'] });
+ * ```
+ */
+export interface JsonWebKeySet {
+  /** Newest first; a fresh array on every call (the caller may keep or change it). */
+  keys: PublicJsonWebKey[];
 }
 
 const KID = /^[\x21-\x7e]{1,128}$/;
@@ -152,9 +198,13 @@ function createAsymmetricKeyRing(options: AsymmetricKeysOptions): KeyRing {
   if (!Array.isArray(keys) || keys.length === 0) {
     throw new TypeError('keys.keys must be a non-empty array of { kid, privateKey, publicKey } (newest first)');
   }
+  const { signingKid: chosenKid } = options;
+  if (chosenKid !== undefined && (typeof chosenKid !== 'string' || !KID.test(chosenKid))) {
+    throw new TypeError('keys.signingKid must be 1 to 128 printable ASCII characters');
+  }
   const byKid = new Map<string, KeyObject>();
-  const publicJwks: Readonly<Record<string, unknown>>[] = [];
-  let signing: KeyObject | undefined;
+  const privateByKid = new Map<string, KeyObject>();
+  const publicJwks: PublicJsonWebKey[] = [];
   (keys as readonly AsymmetricKeyEntry[]).forEach((entry, index) => {
     const where = `keys.keys[${index}]`;
     if (typeof entry !== 'object' || entry === null) throw new TypeError(`${where} must be { kid, privateKey, publicKey }`);
@@ -163,20 +213,39 @@ function createAsymmetricKeyRing(options: AsymmetricKeysOptions): KeyRing {
     if (byKid.has(kid)) throw new TypeError(`${where}.kid duplicates an earlier kid`);
     const priv = privateKey === undefined ? undefined : toKeyObject(privateKey, 'private', `${where}.privateKey`);
     const pub = publicKey === undefined ? undefined : toKeyObject(publicKey, 'public', `${where}.publicKey`);
-    if (index === 0 && priv === undefined) throw new TypeError('keys.keys[0].privateKey is required: the first key signs');
+    if (index === 0 && priv === undefined && chosenKid === undefined) {
+      throw new TypeError('keys.keys[0].privateKey is required: the first key signs (or name another in keys.signingKid)');
+    }
     if (priv === undefined && pub === undefined) throw new TypeError(`${where} needs a publicKey or a privateKey`);
     const verify = pub ?? createPublicKey(priv as KeyObject);
     checkKeyType(verify, algorithm, where);
     if (priv !== undefined && pub !== undefined && !samePublicKey(createPublicKey(priv), pub)) {
       throw new TypeError(`${where}.publicKey does not match its privateKey`);
     }
-    if (index === 0) signing = priv;
+    if (priv !== undefined) privateByKid.set(kid, priv);
     byKid.set(kid, verify);
-    const jwk = verify.export({ format: 'jwk' });
-    publicJwks.push(Object.freeze({ ...jwk, kid, alg: algorithm, use: 'sig' }));
+    const { kty, crv, x, y } = verify.export({ format: 'jwk' });
+    publicJwks.push(
+      Object.freeze({
+        kty: kty as PublicJsonWebKey['kty'],
+        crv: crv as PublicJsonWebKey['crv'],
+        x: x as string,
+        ...(y === undefined ? {} : { y }),
+        kid,
+        alg: algorithm,
+        use: 'sig' as const,
+      }),
+    );
   });
-  const signingKey = signing as KeyObject;
-  const signingKid = (keys[0] as AsymmetricKeyEntry).kid;
+  const signingKid = chosenKid ?? (keys[0] as AsymmetricKeyEntry).kid;
+  const signingKey = privateByKid.get(signingKid);
+  if (signingKey === undefined) {
+    throw new TypeError(
+      byKid.has(signingKid)
+        ? `keys.signingKid "${signingKid}" names a key without a privateKey: the signing key needs one`
+        : `keys.signingKid "${signingKid}" is not the kid of any key in keys.keys`,
+    );
+  }
   return {
     algorithm,
     signingKid,
