@@ -4,13 +4,13 @@ import {
   assertBodyParsed,
   assertGuardSpec,
   decideGuard,
-  handleTokenRequest,
   readAuthorization,
   readBody,
   readJsonBody,
   resolveHttpError,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
+  routeTokenRequest,
   toScopeladderError,
   type GuardSpec,
   type TokenEndpointAnswer,
@@ -41,7 +41,7 @@ function settle<T>(pending: Promise<T>, onValue: (value: T) => void, next: NextF
   }, next);
 }
 
-function send(res: Response, answer: TokenEndpointAnswer): void {
+function send(res: Response, answer: TokenEndpointAnswer<unknown>): void {
   res.status(answer.status).set(answer.headers);
   if (answer.body === undefined) res.end();
   else res.json(answer.body);
@@ -59,7 +59,7 @@ function send(res: Response, answer: TokenEndpointAnswer): void {
  *
  * const auth = createExpressAuth({ service });
  * const app = express();
- * app.use(auth.tokenRoutes()); // POST/GET/DELETE /v2/auth/token (reads its own JSON or form body)
+ * app.use(auth.tokenRoutes()); // /v2/auth/token, /v2/auth/revoke, /v2/auth/introspect (reads its own JSON or form body)
  * app.use(auth.jsonBody({ limit: 64 * 1024 })); // every other body: JSON, at most 64 levels deep
  * app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (req, res) => {
  *   res.json(conversations.all());
@@ -176,16 +176,18 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   }
 
   function tokenRoutes(routeOptions: ExpressTokenRoutesOptions = {}): RequestHandler {
-    const { path, bodyLimit: limit } = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes');
+    const routes = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes', service.policy.ladder);
+    const { bodyLimit: limit } = routes;
+    const paths = new Set([routes.path, routes.revocationPath, routes.introspectionPath]);
 
     return (req, res, next) => {
-      if (req.path !== path) {
+      if (!paths.has(req.path)) {
         next();
         return;
       }
-      let pending: Promise<TokenEndpointAnswer | undefined>;
+      let pending: Promise<TokenEndpointAnswer<unknown> | undefined>;
       try {
-        pending = handleTokenRequest(service, {
+        pending = routeTokenRequest(service, routes, req.path, {
           method: req.method,
           url: req.originalUrl || req.url,
           authorization: readAuthorization(req),

@@ -8,6 +8,9 @@ export { assertGuardSpec } from './assert-guard-spec.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
 export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
+export { handleIntrospectionRequest } from './handle-introspection-request.js';
+export type { IntrospectionResponse } from './handle-introspection-request.js';
+export { handleRevocationRequest } from './handle-revocation-request.js';
 export { handleTokenRequest } from './handle-token-request.js';
 export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
 export { parseFormBody } from './parse-form-body.js';
@@ -26,6 +29,12 @@ export { readTokenRequest } from './read-token-request.js';
 export type { TokenRequest } from './read-token-request.js';
 export { resolveHttpError } from './resolve-http-error.js';
 export { resolveTokenRoutesOptions } from './resolve-token-routes-options.js';
-export type { ResolvedTokenRoutesOptions, TokenRoutesOptions } from './resolve-token-routes-options.js';
+export type {
+  IntrospectionAccessOptions,
+  ResolvedIntrospectionAccess,
+  ResolvedTokenRoutesOptions,
+  TokenRoutesOptions,
+} from './resolve-token-routes-options.js';
+export { routeTokenRequest } from './route-token-request.js';
 export { runGuard } from './run-guard.js';
 export { toScopeladderError } from './to-scopeladder-error.js';
