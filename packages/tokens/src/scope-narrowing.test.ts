@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { chatshipperLadder, isScopeladderError } from '@scopeladder/core';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { IDS, PASSWORD, expectCode, setup } from './test-fixtures.js';
@@ -71,5 +73,49 @@ describe('scope narrowing (RFC 6749 §3.3): a scope asked for at login or refres
     directory.update(IDS.admin, { role: 'agent' });
     expect((await auth.refresh(first.refreshToken)).scope).toBe('agent');
     directory.update(IDS.admin, { role: 'admin' });
+  });
+});
+
+describe('scope narrowing: properties', () => {
+  const USERS = [
+    { email: 'admin@example.com', role: 'admin' },
+    { email: 'agent@example.com', role: 'agent' },
+    { email: 'guest@example.com', role: 'guest' },
+  ] as const;
+  const token = fc.constantFrom('guest', 'agent', 'bot', 'admin', 'viewer-x', 'root');
+  const scopeString = fc.uniqueArray(token, { minLength: 1, maxLength: 4 }).map((tokens) => tokens.join(' '));
+  const rank = (scope: string): number => chatshipperLadder.rank(scope);
+  const highest = (scope: string): number => Math.max(...scope.split(' ').map(rank));
+  const known = (scope: string): boolean => scope.split(' ').every((part) => rank(part) >= 0);
+
+  it('a session never holds more than the role, nor than any scope asked for on the way; refused asks are ERR_SCOPE_NOT_ALLOWED', async () => {
+    const { auth } = await setup();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...USERS), scopeString, fc.option(scopeString, { nil: undefined }), async (user, atLogin, atRefresh) => {
+        let tokens;
+        try {
+          tokens = await auth.login({ email: user.email, password: PASSWORD, scope: atLogin });
+        } catch (error) {
+          expect(isScopeladderError(error) && error.code).toBe('ERR_SCOPE_NOT_ALLOWED');
+          expect(!known(atLogin) || highest(atLogin) > rank(user.role)).toBe(true);
+          return;
+        }
+        expect(known(atLogin) && highest(atLogin) <= rank(user.role)).toBe(true);
+        expect(rank(tokens.scope)).toBe(highest(atLogin));
+        let refreshed;
+        try {
+          refreshed = await auth.refresh(tokens.refreshToken, {}, atRefresh === undefined ? {} : { scope: atRefresh });
+        } catch (error) {
+          expect(isScopeladderError(error) && error.code).toBe('ERR_SCOPE_NOT_ALLOWED');
+          expect(atRefresh !== undefined && (!known(atRefresh) || highest(atRefresh) > rank(tokens.scope))).toBe(true);
+          return;
+        }
+        expect(rank(refreshed.scope)).toBeLessThanOrEqual(rank(tokens.scope));
+        expect(rank(refreshed.scope)).toBe(atRefresh === undefined ? rank(tokens.scope) : highest(atRefresh));
+        const { principal } = await auth.authenticate(`Bearer ${refreshed.token}`);
+        expect(principal.scopes).toEqual([refreshed.scope]);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
