@@ -203,6 +203,8 @@ describe.each(ADAPTERS)('OAuth 2.0 clients on $name', (adapter) => {
       body,
     });
     expect([basic.status, basic.json.code]).toEqual([401, 'ERR_CLIENT_INVALID']);
+    expect(basic.headers['www-authenticate']).toBe('Basic realm="scopeladder"');
+    expect(basic.json).not.toHaveProperty('active');
   });
 });
 

@@ -17,7 +17,7 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_CURRENT_PASSWORD_INVALID: { status: 403, bearer: undefined },
   ERR_LOGIN_THROTTLED: { status: 429, bearer: undefined },
   ERR_UNSUPPORTED_GRANT_TYPE: { status: 400, bearer: undefined },
-  ERR_CLIENT_INVALID: { status: 401, bearer: null },
+  ERR_CLIENT_INVALID: { status: 401, bearer: 'basic' },
   ERR_INSUFFICIENT_SCOPE: { status: 403, bearer: 'insufficient_scope' },
   ERR_FORBIDDEN: { status: 403, bearer: undefined },
   ERR_SCOPE_MALFORMED: { status: 400, bearer: undefined },
@@ -98,7 +98,10 @@ describe('httpErrorFor', () => {
     expect(answer.body.code).toBe(code);
     expect(answer.body.message).toBe('something happened');
     const challenge = answer.headers['www-authenticate'];
-    if (bearer === undefined) {
+    if (bearer === 'basic') {
+      // RFC 6749 §5.2: client authentication failed → the scheme the client used.
+      expect(challenge).toBe('Basic realm="chatshipper"');
+    } else if (bearer === undefined) {
       expect(challenge).toBeUndefined();
     } else {
       expect(challenge).toMatch(/^Bearer realm="chatshipper"/);

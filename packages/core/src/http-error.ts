@@ -31,8 +31,13 @@ export interface OAuthErrorRule {
 export interface HttpErrorRule {
   /** The HTTP status. */
   readonly status: number;
-  /** Whether the answer carries a `WWW-Authenticate: Bearer` challenge. */
+  /** Whether the answer carries a `WWW-Authenticate` challenge (`Bearer`, unless `scheme` says otherwise). */
   readonly challenge: boolean;
+  /**
+   * The challenge's scheme when it is not `Bearer`: `Basic` for client authentication (RFC 6749
+   * §5.2: the challenge matches the scheme the client used).
+   */
+  readonly scheme?: 'Basic';
   /** The RFC 6750 `error` attribute of the challenge, if any. */
   readonly bearerError?: BearerErrorValue;
   /** A fixed, safe human description (also the challenge's `error_description`). */
@@ -70,7 +75,7 @@ export const HTTP_ERROR_TABLE: { readonly [C in ErrorCode]: HttpErrorRule } = Ob
   ERR_CURRENT_PASSWORD_INVALID: { status: 403, challenge: false, description: 'The current password is missing or wrong' },
   ERR_LOGIN_THROTTLED: { status: 429, challenge: false, description: 'Too many failed login attempts' },
   ERR_UNSUPPORTED_GRANT_TYPE: { status: 400, challenge: false, description: 'Unsupported grant type' },
-  ERR_CLIENT_INVALID: { status: 401, challenge: true, description: 'Client authentication failed' },
+  ERR_CLIENT_INVALID: { status: 401, challenge: true, scheme: 'Basic', description: 'Client authentication failed' },
   ERR_INSUFFICIENT_SCOPE: {
     status: 403,
     challenge: true,
@@ -231,7 +236,9 @@ export function httpErrorFor(error: unknown, options: HttpErrorOptions = {}): Ht
   const status = error.endpoint === 'oauth' && oauth !== undefined ? oauth.status : usual;
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const requiredScope = error.denial?.requiredScope;
-  if (rule.challenge && (status === usual || status === 401)) {
+  if (rule.challenge && rule.scheme === 'Basic') {
+    headers['www-authenticate'] = `Basic realm=${quote(realm)}`;
+  } else if (rule.challenge && (status === usual || status === 401)) {
     headers['www-authenticate'] = formatBearerChallenge({
       realm,
       error: rule.bearerError,
