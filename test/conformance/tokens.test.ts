@@ -20,13 +20,15 @@ describe.each(ADAPTERS)('token endpoint on $name', (adapter) => {
   const refreshPost = (refreshToken: string) => session.send(TOKEN_PATH, { method: 'POST', json: { refreshToken } });
 
   describe('POST /v2/auth/token (login)', () => {
-    it('answers 200 with the ChatShipper token response, not cacheable', async () => {
+    it('answers 200 with the ChatShipper token response (and RFC 6749 §5.1 beside it), not cacheable', async () => {
       const { admin } = session.world.users;
       const reply = await session.send(TOKEN_PATH, { method: 'POST', json: { email: admin.email, password: admin.password } });
       expect(reply.status).toBe(200);
       expect(reply.headers['cache-control']).toBe('no-store');
       expect(reply.headers['pragma']).toBe('no-cache');
-      expect(Object.keys(reply.json).sort()).toEqual(['refreshToken', 'scope', 'token', 'tokenType', 'user']);
+      expect(Object.keys(reply.json).sort()).toEqual(
+        ['access_token', 'expires_in', 'refreshToken', 'refresh_token', 'scope', 'token', 'tokenType', 'token_type', 'user'].sort(),
+      );
       expect(reply.json).toMatchObject({ tokenType: 'Bearer', user: admin.id, scope: 'admin' });
       expect(reply.json.user).toMatch(/^[0-9a-f]{24}$/);
       expect(reply.json.refreshToken).toMatch(REFRESH_TOKEN);

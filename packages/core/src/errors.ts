@@ -16,6 +16,8 @@
  * | `ERR_INVALID_CREDENTIALS` | login with an unknown email or a wrong password (indistinguishable) |
  * | `ERR_CURRENT_PASSWORD_INVALID` | a password change whose current password is missing or wrong (counts as a failed login) |
  * | `ERR_LOGIN_THROTTLED` | too many failed logins; `retryAfter` says when to try again |
+ * | `ERR_CLIENT_INVALID` | wrong or unknown client credentials (HTTP Basic) at an OAuth 2.0 endpoint that takes them (introspection) |
+ * | `ERR_UNSUPPORTED_GRANT_TYPE` | an RFC 6749 token request whose `grant_type` the token endpoint does not offer |
  * | `ERR_INSUFFICIENT_SCOPE` | authenticated, but a higher scope is required for this action |
  * | `ERR_FORBIDDEN` | authenticated, and no scope of the ladder allows this action |
  * | `ERR_SCOPE_MALFORMED` | a scope value does not follow the RFC 6749 §3.3 grammar |
@@ -43,6 +45,8 @@ export const ERROR_CODES = [
   'ERR_INVALID_CREDENTIALS',
   'ERR_CURRENT_PASSWORD_INVALID',
   'ERR_LOGIN_THROTTLED',
+  'ERR_UNSUPPORTED_GRANT_TYPE',
+  'ERR_CLIENT_INVALID',
   'ERR_INSUFFICIENT_SCOPE',
   'ERR_FORBIDDEN',
   'ERR_SCOPE_MALFORMED',
@@ -78,6 +82,17 @@ export interface DenialContext {
   readonly reason: string;
 }
 
+/**
+ * Where an error arose, when its HTTP answer depends on it (see core's `httpErrorFor`):
+ *
+ * - `'oauth'`: at an OAuth 2.0 endpoint, for a request in the RFC's own form (an RFC 6749
+ *   `grant_type` request, RFC 7009 revocation): the RFC 6749 §5.2 answer (`400` with `error`
+ *   `invalid_grant`, `invalid_request`, …).
+ * - `'token'`: at the token endpoint, for a request in ChatShipper's forms: the usual status
+ *   (`401 ERR_INVALID_CREDENTIALS`, …), the body gains the same `error` and `error_description`.
+ */
+export type ErrorEndpoint = 'oauth' | 'token';
+
 /** Options of {@link ScopeladderError}. */
 export interface ScopeladderErrorOptions {
   /** The denial context, for `ERR_INSUFFICIENT_SCOPE` and `ERR_FORBIDDEN`. */
@@ -86,6 +101,8 @@ export interface ScopeladderErrorOptions {
   readonly retryAfter?: number | undefined;
   /** The underlying error. Kept for debugging; never serialised into an HTTP answer. */
   readonly cause?: unknown;
+  /** Where the error arose, when that shapes its HTTP answer (see {@link ErrorEndpoint}). */
+  readonly endpoint?: ErrorEndpoint | undefined;
 }
 
 /**
@@ -112,6 +129,8 @@ export class ScopeladderError extends Error {
   readonly denial: DenialContext | undefined;
   /** Seconds after which a retry may succeed, when known. */
   readonly retryAfter: number | undefined;
+  /** Where the error arose, when that shapes its HTTP answer (see {@link ErrorEndpoint}). */
+  readonly endpoint: ErrorEndpoint | undefined;
 
   constructor(code: ErrorCode, message: string, options: ScopeladderErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -119,6 +138,7 @@ export class ScopeladderError extends Error {
     this.code = code;
     this.denial = options.denial;
     this.retryAfter = options.retryAfter;
+    this.endpoint = options.endpoint;
   }
 
   /** A JSON form safe to send to clients: code, message and, on denials, the context. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, formatBearerChallenge, HTTP_ERROR_TABLE, httpErrorFor, ScopeladderError, type ErrorCode } from './index.js';
+import { ERROR_CODES, formatBearerChallenge, HTTP_ERROR_TABLE, httpErrorFor, OAUTH_ERROR_TABLE, ScopeladderError, type ErrorCode } from './index.js';
 
 // The answer table of ARCHITECTURE.md, restated per code: status, and the RFC 6750 `error`
 // attribute of the challenge (`null`: a challenge without one; `undefined`: no challenge at all).
@@ -16,6 +16,8 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_INVALID_CREDENTIALS: { status: 401, bearer: null },
   ERR_CURRENT_PASSWORD_INVALID: { status: 403, bearer: undefined },
   ERR_LOGIN_THROTTLED: { status: 429, bearer: undefined },
+  ERR_UNSUPPORTED_GRANT_TYPE: { status: 400, bearer: undefined },
+  ERR_CLIENT_INVALID: { status: 401, bearer: 'basic' },
   ERR_INSUFFICIENT_SCOPE: { status: 403, bearer: 'insufficient_scope' },
   ERR_FORBIDDEN: { status: 403, bearer: undefined },
   ERR_SCOPE_MALFORMED: { status: 400, bearer: undefined },
@@ -30,6 +32,57 @@ const EXPECTED: Record<ErrorCode, { status: number; bearer: string | null | unde
   ERR_STORE_UNAVAILABLE: { status: 503, bearer: undefined },
   ERR_INTERNAL: { status: 500, bearer: undefined },
 };
+
+describe('httpErrorFor at OAuth 2.0 endpoints', () => {
+  it('the OAuth table covers exactly the error codes, and is frozen', () => {
+    expect(Object.keys(OAUTH_ERROR_TABLE).sort()).toEqual([...ERROR_CODES].sort());
+    expect(Object.isFrozen(OAUTH_ERROR_TABLE)).toBe(true);
+  });
+
+  it.each([
+    ['ERR_INVALID_CREDENTIALS', 400, 'invalid_grant'],
+    ['ERR_REFRESH_INVALID', 400, 'invalid_grant'],
+    ['ERR_REFRESH_REUSED', 400, 'invalid_grant'],
+    ['ERR_INVALID_REQUEST', 400, 'invalid_request'],
+    ['ERR_UNSUPPORTED_GRANT_TYPE', 400, 'unsupported_grant_type'],
+    ['ERR_SCOPE_NOT_ALLOWED', 400, 'invalid_scope'],
+    ['ERR_SCOPE_MALFORMED', 400, 'invalid_scope'],
+    ['ERR_LOGIN_THROTTLED', 429, 'invalid_grant'],
+    ['ERR_STORE_UNAVAILABLE', 503, 'temporarily_unavailable'],
+  ] as const)("endpoint 'oauth': %s → %i %s (RFC 6749 §5.2), beside code and message, no challenge", (code, status, error) => {
+    const answer = httpErrorFor(new ScopeladderError(code, 'Invalid refresh token', { endpoint: 'oauth' }), { realm: 'api' });
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ code, message: 'Invalid refresh token', error, error_description: 'Invalid refresh token' });
+    expect(answer.headers['www-authenticate']).toBeUndefined();
+    expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it("endpoint 'token' (ChatShipper's forms): the usual status and challenge, the body gains error and error_description", () => {
+    const answer = httpErrorFor(new ScopeladderError('ERR_REFRESH_INVALID', 'Invalid refresh token', { endpoint: 'token' }), { realm: 'api' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(answer.body).toMatchObject({ code: 'ERR_REFRESH_INVALID', error: 'invalid_grant', error_description: 'Invalid refresh token' });
+  });
+
+  it('keeps the challenge of a 401 and the Retry-After of a 429', () => {
+    const expired = httpErrorFor(new ScopeladderError('ERR_TOKEN_EXPIRED', 'The access token expired', { endpoint: 'oauth' }));
+    expect(expired.status).toBe(401);
+    expect(expired.headers['www-authenticate']).toContain('error="invalid_token"');
+    const throttled = httpErrorFor(new ScopeladderError('ERR_LOGIN_THROTTLED', 'Too many', { endpoint: 'oauth', retryAfter: 30 }));
+    expect(throttled.headers['retry-after']).toBe('30');
+  });
+
+  it('error_description keeps only RFC 6749 characters, and falls back to the fixed description', () => {
+    const quoted = httpErrorFor(new ScopeladderError('ERR_INVALID_REQUEST', 'a "quoted" \\ é\n', { endpoint: 'oauth' }));
+    expect(quoted.body.error_description).toBe('a quoted');
+    const empty = httpErrorFor(new ScopeladderError('ERR_INVALID_REQUEST', '"\\', { endpoint: 'oauth' }));
+    expect(empty.body.error_description).toBe('Invalid request');
+  });
+
+  it('an error without an endpoint has no error member', () => {
+    expect(httpErrorFor(new ScopeladderError('ERR_REFRESH_INVALID', 'x')).body).not.toHaveProperty('error');
+  });
+});
 
 describe('httpErrorFor', () => {
   it('the table covers exactly the error codes', () => {
@@ -46,7 +99,10 @@ describe('httpErrorFor', () => {
     expect(answer.body.code).toBe(code);
     expect(answer.body.message).toBe('something happened');
     const challenge = answer.headers['www-authenticate'];
-    if (bearer === undefined) {
+    if (bearer === 'basic') {
+      // RFC 6749 §5.2: client authentication failed → the scheme the client used.
+      expect(challenge).toBe('Basic realm="chatshipper"');
+    } else if (bearer === undefined) {
       expect(challenge).toBeUndefined();
     } else {
       expect(challenge).toMatch(/^Bearer realm="chatshipper"/);

@@ -1,8 +1,16 @@
 // Public entry point of @scopeladder/core. Types are exported explicitly with `export type`.
 export { ERROR_CODES, ScopeladderError, isScopeladderError } from './errors.js';
-export type { ErrorCode, DenialContext, ScopeladderErrorOptions } from './errors.js';
-export { HTTP_ERROR_TABLE, formatBearerChallenge, httpErrorFor } from './http-error.js';
-export type { BearerErrorValue, HttpErrorBody, HttpErrorOptions, HttpErrorResult, HttpErrorRule } from './http-error.js';
+export type { ErrorCode, DenialContext, ErrorEndpoint, ScopeladderErrorOptions } from './errors.js';
+export { HTTP_ERROR_TABLE, OAUTH_ERROR_TABLE, formatBearerChallenge, httpErrorFor } from './http-error.js';
+export type {
+  BearerErrorValue,
+  HttpErrorBody,
+  HttpErrorOptions,
+  HttpErrorResult,
+  HttpErrorRule,
+  OAuthErrorRule,
+  OAuthErrorValue,
+} from './http-error.js';
 export type { Principal } from './principal.js';
 
 export { defineLadder } from './define-ladder.js';

@@ -174,6 +174,20 @@ describe('createExpressAuth', () => {
     expect((await fetch(`${url}/v2/auth/other`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('mounts revocation and introspection beside the token endpoint, at their paths or not at all', async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    app.use('/v2/auth', auth.tokenRoutes({ path: '/token', revocationPath: '/revoke-it', introspectionPath: false }));
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const revoked = await fetch(`${url}/v2/auth/revoke-it`, { method: 'POST', headers: form, body: 'token=unknown' });
+    expect([revoked.status, await revoked.text()]).toEqual([200, '']);
+    expect((await fetch(`${url}/v2/auth/revoke`, { method: 'POST', headers: form, body: 'token=unknown' })).status).toBe(404);
+    expect((await fetch(`${url}/v2/auth/introspect`, { method: 'POST', headers: form, body: 'token=unknown' })).status).toBe(404);
+    expect(() => auth.tokenRoutes({ revocationPath: '/v2/auth/token' })).toThrow(TypeError);
+  });
+
   it('leaves other methods on the token path to the application', async () => {
     const auth = createExpressAuth({ service });
     const app = express();

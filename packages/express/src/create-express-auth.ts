@@ -7,7 +7,6 @@ import {
   attachResource,
   decideGuard,
   handleDiscoveryRequest,
-  handleTokenRequest,
   readAuthorization,
   readBody,
   readJsonBody,
@@ -15,6 +14,7 @@ import {
   resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
+  routeTokenRequest,
   toScopeladderError,
   type DiscoveryAnswer,
   type DiscoveryOptions,
@@ -47,7 +47,7 @@ function settle<T>(pending: Promise<T>, onValue: (value: T) => void, next: NextF
   }, next);
 }
 
-function send(res: Response, answer: TokenEndpointAnswer | DiscoveryAnswer): void {
+function send(res: Response, answer: TokenEndpointAnswer<unknown> | DiscoveryAnswer): void {
   res.status(answer.status).set(answer.headers);
   if (answer.body === undefined) res.end();
   else res.json(answer.body);
@@ -65,7 +65,7 @@ function send(res: Response, answer: TokenEndpointAnswer | DiscoveryAnswer): voi
  *
  * const auth = createExpressAuth({ service });
  * const app = express();
- * app.use(auth.tokenRoutes()); // POST/GET/DELETE /v2/auth/token (reads its own JSON or form body)
+ * app.use(auth.tokenRoutes()); // /v2/auth/token, /v2/auth/revoke, /v2/auth/introspect (reads its own JSON or form body)
  * app.use(auth.jsonBody({ limit: 64 * 1024 })); // every other body: JSON, at most 64 levels deep
  * app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (req, res) => {
  *   res.json(conversations.all().filter(req.auth!.filter.matches)); // only the records in the principal's reach
@@ -183,16 +183,18 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   }
 
   function tokenRoutes(routeOptions: ExpressTokenRoutesOptions = {}): RequestHandler {
-    const { path, bodyLimit: limit } = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes');
+    const routes = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes', service.policy.ladder);
+    const { bodyLimit: limit } = routes;
+    const paths = new Set([routes.path, routes.revocationPath, routes.introspectionPath]);
 
     return (req, res, next) => {
-      if (req.path !== path) {
+      if (!paths.has(req.path)) {
         next();
         return;
       }
-      let pending: Promise<TokenEndpointAnswer | undefined>;
+      let pending: Promise<TokenEndpointAnswer<unknown> | undefined>;
       try {
-        pending = handleTokenRequest(service, {
+        pending = routeTokenRequest(service, routes, req.path, {
           method: req.method,
           url: req.originalUrl || req.url,
           authorization: readAuthorization(req),

@@ -1,7 +1,14 @@
 import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import type { DiscoveryOptions, ErrorBodyFormatter, FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
+import type {
+  DiscoveryOptions,
+  ErrorBodyFormatter,
+  FieldsOption,
+  GuardOptions,
+  IntrospectionAccessOptions,
+  ReadJsonBodyOptions,
+} from '@scopeladder/tokens/http';
 
 /**
  * What `req.auth` holds once a request is authenticated: the auth service's {@link AuthContext}
@@ -81,6 +88,12 @@ export interface ExpressTokenRoutesOptions {
   readonly path?: string | undefined;
   /** Largest accepted body in bytes, when no body parser of the app read it first. Default 16 KiB. */
   readonly bodyLimit?: number | undefined;
+  /** The path of the RFC 7009 revocation endpoint (`POST token`), or `false`. Default `/v2/auth/revoke`. */
+  readonly revocationPath?: string | false | undefined;
+  /** The path of the RFC 7662 introspection endpoint (`POST token`), or `false`. Default `/v2/auth/introspect`. */
+  readonly introspectionPath?: string | false | undefined;
+  /** Who may introspect: bearers with `scope` (default the top of the ladder, `admin`) and/or a Basic `client`. */
+  readonly introspection?: IntrospectionAccessOptions | undefined;
 }
 
 /**
@@ -142,9 +155,11 @@ export interface ExpressAuth<P extends AnyPolicy = RegisteredPolicy> {
    */
   authorize<Resource = unknown>(action: PolicyActionOf<P>, subject: PolicyResourceOf<P>, options?: ExpressAuthorizeOptions<Resource>): RequestHandler;
   /**
-   * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
-   * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).
-   * Reads JSON or form bodies itself unless a body parser already did.
+   * The token endpoint: `POST {email, password}` or RFC 6749 `grant_type=password` (login),
+   * `POST {refreshToken}`, `grant_type=refresh_token` and `GET ?refreshToken=` (refresh,
+   * rotating), `DELETE` with a bearer token (logout, 204); beside it the RFC 7009 revocation and
+   * RFC 7662 introspection endpoints (`POST`, see the options). Reads JSON or form bodies itself
+   * unless a body parser already did.
    */
   tokenRoutes(options?: ExpressTokenRoutesOptions): RequestHandler;
   /**

@@ -8,7 +8,6 @@ import {
   decideGuard,
   decidePrecheck,
   handleDiscoveryRequest,
-  handleTokenRequest,
   isPrecheckComplete,
   parseFormBody,
   readAuthorization,
@@ -17,12 +16,13 @@ import {
   resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
+  routeTokenRequest,
   toScopeladderError,
   type DiscoveryOptions,
   type ErrorAnswer,
 } from '@scopeladder/tokens/http';
 import { sendErrorAnswer } from './send-error-answer.js';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, HookHandlerDoneFunction, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import type {
   RequestAuth,
@@ -52,7 +52,8 @@ function assertRouteConfig(config: unknown, where: string, service: AuthService<
 }
 
 function registerTokenRoutes(fastify: FastifyInstance, service: AuthService<AnyPolicy>, options: ScopeladderTokenRoutesOptions): void {
-  const { path, bodyLimit } = resolveTokenRoutesOptions(options, '@scopeladder/fastify: tokenRoutes');
+  const routes = resolveTokenRoutesOptions(options, '@scopeladder/fastify: tokenRoutes', service.policy.ladder);
+  const { bodyLimit } = routes;
   const config = { scopeladder: false } as const;
 
   // Encapsulated, so the form parser added here never clashes with the application's.
@@ -62,24 +63,29 @@ function registerTokenRoutes(fastify: FastifyInstance, service: AuthService<AnyP
         done(null, parseFormBody(String(text)));
       });
     }
-    scope.route({
-      method: ['POST', 'GET', 'DELETE'],
-      url: path,
-      config,
-      bodyLimit,
-      handler: async (request, reply) => {
-        const answer = await handleTokenRequest(service, {
-          method: request.method,
-          url: request.url,
-          authorization: readAuthorization(request.raw),
-          source: request.ip,
-          readBody: async () => request.body,
-        });
-        // HEAD (the route Fastify adds for GET) is not the endpoint's, as on the other adapters.
-        if (answer === undefined) return reply.callNotFound();
-        return reply.code(answer.status).headers(answer.headers).send(answer.body);
-      },
-    });
+    const mount = (url: string, method: HTTPMethods[]): void => {
+      scope.route({
+        method,
+        url,
+        config,
+        bodyLimit,
+        handler: async (request, reply) => {
+          const answer = await routeTokenRequest(service, routes, url, {
+            method: request.method,
+            url: request.url,
+            authorization: readAuthorization(request.raw),
+            source: request.ip,
+            readBody: async () => request.body,
+          });
+          // HEAD (the route Fastify adds for GET) is not the endpoint's, as on the other adapters.
+          if (answer === undefined) return reply.callNotFound();
+          return reply.code(answer.status).headers(answer.headers).send(answer.body);
+        },
+      });
+    };
+    mount(routes.path, ['POST', 'GET', 'DELETE']);
+    if (routes.revocationPath !== null) mount(routes.revocationPath, ['POST']);
+    if (routes.introspectionPath !== null) mount(routes.introspectionPath, ['POST']);
   });
 }
 

@@ -1,7 +1,15 @@
 import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
-import type { DiscoveryOptions, ErrorAnswer, ErrorBodyFormatter, FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
+import type {
+  DiscoveryOptions,
+  ErrorAnswer,
+  ErrorBodyFormatter,
+  FieldsOption,
+  GuardOptions,
+  IntrospectionAccessOptions,
+  ReadJsonBodyOptions,
+} from '@scopeladder/tokens/http';
 
 /**
  * What `request.auth` holds once a request is authenticated: the auth service's
@@ -121,6 +129,12 @@ export interface ScopeladderTokenRoutesOptions {
   readonly path?: string | undefined;
   /** Largest accepted body in bytes. Default 16 KiB. */
   readonly bodyLimit?: number | undefined;
+  /** The path of the RFC 7009 revocation endpoint (`POST token`), or `false`. Default `/v2/auth/revoke`. */
+  readonly revocationPath?: string | false | undefined;
+  /** The path of the RFC 7662 introspection endpoint (`POST token`), or `false`. Default `/v2/auth/introspect`. */
+  readonly introspectionPath?: string | false | undefined;
+  /** Who may introspect: bearers with `scope` (default the top of the ladder, `admin`) and/or a Basic `client`. */
+  readonly introspection?: IntrospectionAccessOptions | undefined;
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   attachResource,
   decideGuard,
   handleDiscoveryRequest,
-  handleTokenRequest,
   isPathEncodingValid,
   readAuthorization,
   readBody,
@@ -16,6 +15,7 @@ import {
   resolveErrorAnswer,
   resolveJsonBodyOptions,
   resolveTokenRoutesOptions,
+  routeTokenRequest,
   toScopeladderError,
   type DiscoveryOptions,
   type GuardSpec,
@@ -128,11 +128,13 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   }
 
   function tokenRoutes(routeOptions: KoaTokenRoutesOptions = {}): Middleware {
-    const { path, bodyLimit: limit } = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes');
+    const routes = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes', service.policy.ladder);
+    const { bodyLimit: limit } = routes;
+    const paths = new Set([routes.path, routes.revocationPath, routes.introspectionPath]);
 
     return async (ctx, next) => {
-      if (ctx.path !== path) return next();
-      const answer = await handleTokenRequest(service, {
+      if (!paths.has(ctx.path)) return next();
+      const answer = await routeTokenRequest(service, routes, ctx.path, {
         method: ctx.method,
         url: ctx.url,
         authorization: readAuthorization(ctx.req),
@@ -142,7 +144,8 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
       if (answer === undefined) return next();
       ctx.set(answer.headers);
       ctx.status = answer.status;
-      if (answer.body !== undefined) ctx.body = answer.body;
+      // No body (a revocation's 200): an empty one, not Koa's default of the status text.
+      ctx.body = answer.body ?? '';
     };
   }
 

@@ -1,7 +1,14 @@
 import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
 import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { DiscoveryOptions, ErrorBodyFormatter, FieldsOption, GuardOptions, ReadJsonBodyOptions } from '@scopeladder/tokens/http';
+import type {
+  DiscoveryOptions,
+  ErrorBodyFormatter,
+  FieldsOption,
+  GuardOptions,
+  IntrospectionAccessOptions,
+  ReadJsonBodyOptions,
+} from '@scopeladder/tokens/http';
 
 /**
  * What `ctx.state.auth` holds once a request is authenticated: the auth service's
@@ -92,6 +99,12 @@ export interface KoaTokenRoutesOptions {
   readonly path?: string | undefined;
   /** Largest accepted body in bytes, when no body parser of the app read it first. Default 16 KiB. */
   readonly bodyLimit?: number | undefined;
+  /** The path of the RFC 7009 revocation endpoint (`POST token`), or `false`. Default `/v2/auth/revoke`. */
+  readonly revocationPath?: string | false | undefined;
+  /** The path of the RFC 7662 introspection endpoint (`POST token`), or `false`. Default `/v2/auth/introspect`. */
+  readonly introspectionPath?: string | false | undefined;
+  /** Who may introspect: bearers with `scope` (default the top of the ladder, `admin`) and/or a Basic `client`. */
+  readonly introspection?: IntrospectionAccessOptions | undefined;
 }
 
 /**

@@ -158,6 +158,7 @@ function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
   assertTime(record.expiresAt, `${name}.expiresAt`);
   if (record.familyExpiresAt !== undefined) assertTime(record.familyExpiresAt, `${name}.familyExpiresAt`);
   if (record.organization !== undefined) assertText(record.organization, `${name}.organization`);
+  if (record.scope !== undefined) assertText(record.scope, `${name}.scope`);
 }
 
 /** Until when the user's session index keeps a record's family. */
@@ -233,15 +234,27 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       await connection.evalScript(
         SAVE_REFRESH_TOKEN,
         [keys.refreshToken(record.digest), keys.familiesOfUser(record.userId)],
-        [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record), prefix, cap, record.organization ?? ''],
+        [
+          record.userId,
+          record.familyId,
+          String(record.expiresAt),
+          grace,
+          familyUntil(record),
+          prefix,
+          cap,
+          record.organization ?? '',
+          record.scope ?? '',
+        ],
       );
     },
 
     async findRefreshToken(digest) {
       assertText(digest, 'digest');
-      const [userId, familyId, expiresAt, organization] = await connection.run((redis) => redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o'));
+      const [userId, familyId, expiresAt, organization, scope] = await connection.run((redis) =>
+        redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o', 'n'),
+      );
       if (userId == null || familyId == null || expiresAt == null) return null;
-      return decodeRefreshToken(digest, userId, familyId, expiresAt, organization);
+      return decodeRefreshToken(digest, userId, familyId, expiresAt, organization, scope);
     },
 
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
@@ -252,7 +265,18 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       const reply = await connection.evalScript(
         ROTATE_REFRESH_TOKEN,
         [keys.refreshToken(oldDigest), keys.refreshToken(next.digest), keys.familiesOfUser(next.userId)],
-        [String(now), next.userId, next.familyId, String(next.expiresAt), grace, prefix, familyUntil(next), cap, next.organization ?? ''],
+        [
+          String(now),
+          next.userId,
+          next.familyId,
+          String(next.expiresAt),
+          grace,
+          prefix,
+          familyUntil(next),
+          cap,
+          next.organization ?? '',
+          next.scope ?? '',
+        ],
       );
       return decodeRotation(reply, oldDigest);
     },

@@ -98,8 +98,15 @@ describe('authenticate: access tokens', () => {
     const { token } = await login(fixture);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     const payload = decodeJwt(token);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'scope', 'sid', 'sub'].sort());
-    expect(payload).toMatchObject({ sub: IDS.admin, scope: 'admin', iss: 'https://issuer.test', aud: 'chatshipper-api' });
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'scope', 'sid', 'sub'].sort());
+    // RFC 9068 §2.2: client_id defaults to the issuer.
+    expect(payload).toMatchObject({
+      sub: IDS.admin,
+      scope: 'admin',
+      iss: 'https://issuer.test',
+      aud: 'chatshipper-api',
+      client_id: 'https://issuer.test',
+    });
     expect((payload.exp as number) - (payload.iat as number)).toBe(86_400);
   });
 
@@ -380,11 +387,24 @@ describe('authenticate: access tokens', () => {
         { iss: undefined },
         { aud: 'other-api' },
         { aud: undefined },
-        { aud: ['chatshipper-api', 'other-api'] },
+        { aud: ['other-api'] },
+        { aud: [] },
+        { aud: ['other-api', 7, 'chatshipper-api'] },
+        { aud: [...Array.from({ length: 16 }, (_, index) => `api-${index}`), 'chatshipper-api'] },
+        { aud: { 0: 'chatshipper-api' } },
         { iss: 7 },
+        { client_id: 7 },
+        { client_id: '' },
       ];
       for (const overrides of cases) {
         await expectCode(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, overrides))}`), 'ERR_TOKEN_INVALID');
+      }
+    });
+
+    it('accepts an aud array holding ours (RFC 7519 §4.1.3), and a token with or without client_id', async () => {
+      const { auth } = await setup();
+      for (const overrides of [{ aud: ['other-api', 'chatshipper-api'] }, { aud: ['chatshipper-api'] }, { client_id: 'web' }, {}]) {
+        await expect(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(undefined, overrides))}`)).resolves.toBeDefined();
       }
     });
 

@@ -21,6 +21,7 @@ import { createApiKey } from './operations/create-api-key.js';
 import { jwks } from './operations/jwks.js';
 import { login } from './operations/login.js';
 import { logout } from './operations/logout.js';
+import { revoke } from './operations/revoke.js';
 import { refresh } from './operations/refresh.js';
 import { revokeApiKey } from './operations/revoke-api-key.js';
 import { revokeApiKeysOfUser } from './operations/revoke-api-keys-of-user.js';
@@ -130,8 +131,18 @@ export interface AuthServiceOptions<P extends AnyPolicy = ChatShipperPolicy> {
   readonly store?: TokenStore | undefined;
   /** The `iss` of access tokens, checked on verify. Default `'scopeladder'`. */
   readonly issuer?: string | undefined;
-  /** The `aud` of access tokens, checked on verify. Default `'scopeladder'`. */
+  /**
+   * The `aud` of access tokens, checked on verify: a token whose `aud` is ours, or an array
+   * holding ours (RFC 7519 §4.1.3), is accepted. Default `'scopeladder'`.
+   */
   readonly audience?: string | undefined;
+  /**
+   * The RFC 9068 `client_id` claim of every access token: the client the tokens are issued to.
+   * The token endpoint has no client registry (its clients are the application's own, with the
+   * password grant), so one value names them all. Default: the `issuer`. A `client_id` sent in a
+   * token request is not checked against it.
+   */
+  readonly clientId?: string | undefined;
   /** Access-token lifetime, 1 s to 7 d. Default `'24h'` (ChatShipper). */
   readonly accessTokenTtl?: Duration | undefined;
   /** Refresh-token lifetime (sliding: each rotation starts a new one), 1 min to 365 d. Default `'30d'`. */
@@ -222,10 +233,11 @@ export function createAuthService<P extends AnyPolicy = ChatShipperPolicy>(optio
     policy: context.policy,
     http,
     login: (input, request) => guard(() => login(context, input, request)),
-    refresh: (refreshToken) => guard(() => refresh(context, refreshToken)),
+    refresh: (refreshToken, _request, refreshOptions) => guard(() => refresh(context, refreshToken, refreshOptions)),
     // Rejects only with ScopeladderErrors by itself (the hot path skips one async layer).
     authenticate: (authorization) => authenticate(context, authorization),
     logout: (accessToken) => guard(() => logout(context, accessToken)),
+    revoke: (token) => guard(() => revoke(context, token)),
     endSessionsOfUser: (userId, endOptions) => guard(() => endSessionsOfUser(context, userId, endOptions)),
     confirmPassword: (userId, password, request) => guard(() => confirmPassword(context, userId, password, request)),
     createApiKey: (botUserId, scopes, keyOptions) => guard(() => createApiKey(context, botUserId, scopes, keyOptions)),
@@ -330,6 +342,7 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
       keyRing: createKeyRing(options.keys),
       issuer: checkName('issuer', options.issuer ?? DEFAULT_ISSUER),
       audience: checkName('audience', options.audience ?? DEFAULT_ISSUER),
+      clientId: checkName('clientId', options.clientId ?? options.issuer ?? DEFAULT_ISSUER),
       ttlSeconds,
       toleranceSeconds,
       maxTokenLength,

@@ -249,6 +249,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     userId: record.userId,
     familyId: record.familyId,
     ...(record.organization === undefined ? {} : { organization: record.organization }),
+    ...(record.scope === undefined ? {} : { scope: record.scope }),
     expiresAt: record.expiresAt,
   });
 

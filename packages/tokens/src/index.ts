@@ -30,6 +30,7 @@ export type {
   CreateApiKeyResult,
   EndSessionsOptions,
   LoginInput,
+  RefreshOptions,
   RequestContext,
   TokenResponse,
 } from './service-types.js';

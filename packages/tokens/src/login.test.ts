@@ -6,10 +6,13 @@ import { createMemoryDirectory } from './create-memory-directory.js';
 import { IDS, ORG, PASSWORD, SECRET, expectCode, passwordHash, setup } from './test-fixtures.js';
 
 describe('login', () => {
-  it('answers exactly the ChatShipper token response, with the current role as scope', async () => {
+  it('answers the ChatShipper token response and RFC 6749 §5.1, with the current role as scope', async () => {
     const { auth } = await setup();
     const response = await auth.login({ email: 'admin@example.com', password: PASSWORD });
-    expect(Object.keys(response).sort()).toEqual(['refreshToken', 'scope', 'token', 'tokenType', 'user']);
+    expect(Object.keys(response).sort()).toEqual(
+      ['refreshToken', 'scope', 'token', 'tokenType', 'user', 'access_token', 'token_type', 'expires_in', 'refresh_token'].sort(),
+    );
+    expect(response).toMatchObject({ access_token: response.token, token_type: 'Bearer', expires_in: 86_400, refresh_token: response.refreshToken });
     expect(response.tokenType).toBe('Bearer');
     expect(response.user).toBe(IDS.admin);
     expect(response.scope).toBe('admin');

@@ -3,12 +3,15 @@ import type { JsonWebKeySet } from './lib/keys.js';
 import type { AnyPolicy, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from './register.js';
 
 /**
- * What `login` and `refresh` answer: exactly the ChatShipper token response.
+ * What `login` and `refresh` answer: the ChatShipper token response and, beside it, RFC 6749
+ * §5.1's (`access_token`, `token_type`, `expires_in`, `refresh_token`; `scope` is shared), so
+ * ChatShipper's clients and standard OAuth 2.0 clients read the same answer.
  *
  * @example
  * ```ts
  * const response: TokenResponse = await service.login({ email, password });
- * // { tokenType: 'Bearer', token: 'eyJ…', refreshToken: '5f0c…a1b.9c2e…', user: '5f0c…a1b', scope: 'admin' }
+ * // { tokenType: 'Bearer', token: 'eyJ…', refreshToken: '5f0c…a1b.9c2e…', user: '5f0c…a1b', scope: 'admin',
+ * //   access_token: 'eyJ…', token_type: 'Bearer', expires_in: 86400, refresh_token: '5f0c…a1b.9c2e…' }
  * ```
  */
 export interface TokenResponse {
@@ -19,8 +22,36 @@ export interface TokenResponse {
   readonly refreshToken: string;
   /** The user's id. */
   readonly user: string;
-  /** The granted scope: the user's current role (in the session's organization, with memberships), e.g. `"admin"`. */
+  /**
+   * The granted scope: the user's current role (in the session's organization, with
+   * memberships), e.g. `"admin"` — or the lower scope the session was narrowed to.
+   */
   readonly scope: string;
+  /** RFC 6749 §5.1: the access token, the same as `token`. */
+  readonly access_token: string;
+  /** RFC 6749 §5.1: `"Bearer"` (RFC 6750). */
+  readonly token_type: 'Bearer';
+  /** RFC 6749 §5.1: the access token's lifetime in seconds (`exp - iat`). */
+  readonly expires_in: number;
+  /** RFC 6749 §5.1: the refresh token, the same as `refreshToken`. */
+  readonly refresh_token: string;
+}
+
+/**
+ * Options of {@link AuthService.refresh}.
+ *
+ * @example
+ * ```ts
+ * const options: RefreshOptions = { scope: 'agent' }; // from now on the session acts as agent at most
+ * ```
+ */
+export interface RefreshOptions {
+  /**
+   * RFC 6749 §6 `scope`: narrows the session to this scope (a space-delimited scope string; its
+   * highest scope counts), never widens it — one above what the session holds now is
+   * `ERR_SCOPE_NOT_ALLOWED`. The narrowing stays with the session for every later refresh.
+   */
+  readonly scope?: string | undefined;
 }
 
 /**
@@ -41,6 +72,14 @@ export interface LoginInput {
    * without memberships it may only name their own `organization`.
    */
   readonly organization?: string | undefined;
+  /**
+   * RFC 6749 §4.3.2 `scope`: narrows the session to this scope (a space-delimited scope string;
+   * its highest scope counts), for example an admin logging in as `agent`. Never widens it: a
+   * scope above the user's role is `ERR_SCOPE_NOT_ALLOWED` (checked only once the password is
+   * right), a malformed or unknown one `ERR_SCOPE_MALFORMED` / `ERR_SCOPE_NOT_ALLOWED`. The
+   * session keeps the narrowing when refreshed.
+   */
+  readonly scope?: string | undefined;
 }
 
 /** Per-call context for throttling and auditing. */
@@ -152,8 +191,8 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   readonly http: HttpErrorOptions;
   /** Email + password → tokens. Throttled per email and per `context.source`. */
   login(input: LoginInput, context?: RequestContext): Promise<TokenResponse>;
-  /** Rotates a refresh token. Reuse of a spent one revokes its family. */
-  refresh(refreshToken: string, context?: RequestContext): Promise<TokenResponse>;
+  /** Rotates a refresh token. Reuse of a spent one revokes its family. `options.scope` narrows the session. */
+  refresh(refreshToken: string, context?: RequestContext, options?: RefreshOptions): Promise<TokenResponse>;
   /**
    * Authenticates an `Authorization` header value. Pass the raw value(s) as the framework gives
    * them: `undefined` (absent), a string, or an array (several headers: malformed).
@@ -161,6 +200,18 @@ export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
   authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext<P>>;
   /** Revokes the session behind an access token: the token and its refresh family. */
   logout(accessToken: string): Promise<void>;
+  /**
+   * RFC 7009 revocation: ends the session behind a refresh token or an access token (the token,
+   * its refresh family and every access token issued from it). Resolves whether or not the
+   * token was known, valid or already revoked — nothing to tell the caller; only a store failure
+   * rejects (`ERR_STORE_UNAVAILABLE`). An API key is not revoked this way (see `revokeApiKey`).
+   *
+   * @example
+   * ```ts
+   * await service.revoke(refreshToken); // the session is over, on every instance sharing the store
+   * ```
+   */
+  revoke(token: string): Promise<void>;
   /**
    * Ends every session of a user at once, on every instance sharing the store (except
    * `options.except`); resolves how many. Their access tokens answer `ERR_TOKEN_REVOKED` (401

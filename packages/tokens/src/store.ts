@@ -30,6 +30,12 @@ export interface RefreshTokenRecord {
    */
   readonly organization?: string | undefined;
   /**
+   * The scope the session was narrowed to (RFC 6749 `scope` at login or refresh), a scope of the
+   * policy's ladder; absent when it acts with the user's full role. Like `organization`: carried
+   * by every rotation (or lowered by a refresh that narrows again); stores keep it and hand it back.
+   */
+  readonly scope?: string | undefined;
+  /**
    * Epoch ms until which the family may hold live credentials: this refresh token, and the access
    * tokens issued with it (which can outlive it when the access-token lifetime is the longer
    * one). Only read by {@link TokenStore.saveRefreshToken} and {@link TokenStore.rotateRefreshToken}

@@ -4,7 +4,7 @@
  *
  * | key | type | content | lives until |
  * |---|---|---|---|
- * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`), `o` organization (only when the record has one) | `e` + grace |
+ * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`), `o` organization, `n` the session's narrowed scope (each only when the record has one) | `e` + grace |
  * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
  * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until"; at most `maxSessionsPerUser` members (the lowest-scored are revoked beyond it) | highest score + grace; members trimmed when their score passes (on save, rotation and `revokeFamiliesOfUser`) |
  * | `jti:<jti>` | string | revoked-until | value + grace |

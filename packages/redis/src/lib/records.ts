@@ -24,6 +24,13 @@ function organizationOf(value: unknown): { organization?: string } {
   return organization === '' ? {} : { organization };
 }
 
+/** An optional narrowed scope: absent (`null`, `undefined`, `''`) → no property. */
+function scopeOf(value: unknown): { scope?: string } {
+  if (value === null || value === undefined) return {};
+  const scope = text(value);
+  return scope === '' ? {} : { scope };
+}
+
 /** Decodes a refresh token from its hash fields. */
 export function decodeRefreshToken(
   digest: string,
@@ -31,20 +38,28 @@ export function decodeRefreshToken(
   familyId: unknown,
   expiresAt: unknown,
   organization?: unknown,
+  scope?: unknown,
 ): RefreshTokenRecord {
-  return { digest, userId: text(userId), familyId: text(familyId), ...organizationOf(organization), expiresAt: number(expiresAt) };
+  return {
+    digest,
+    userId: text(userId),
+    familyId: text(familyId),
+    ...organizationOf(organization),
+    ...scopeOf(scope),
+    expiresAt: number(expiresAt),
+  };
 }
 
 /**
- * Decodes the reply of the rotation script: `[status, userId, familyId, expiresAt, organization]`
- * of the old token (`organization` `''` for none; a reply of four elements has none).
+ * Decodes the reply of the rotation script: `[status, userId, familyId, expiresAt, organization,
+ * scope]` of the old token (`''` for none; a reply of four or five elements has none).
  */
 export function decodeRotation(reply: unknown, digest: string): RotateRefreshResult {
   if (!Array.isArray(reply) || reply.length === 0) throw corrupt();
   const status = text(reply[0]);
   if (status === 'not_found') return { status };
-  if (reply.length !== 4 && reply.length !== 5) throw corrupt();
-  const record = decodeRefreshToken(digest, reply[1], reply[2], reply[3], reply[4]);
+  if (reply.length < 4 || reply.length > 6) throw corrupt();
+  const record = decodeRefreshToken(digest, reply[1], reply[2], reply[3], reply[4], reply[5]);
   switch (status) {
     case 'rotated':
     case 'reused':

@@ -61,7 +61,7 @@ export function defineScript(name: string, body: string, prelude: string = PRELU
 
 /**
  * KEYS: rt, ufam (of the user). ARGV: userId, familyId, expiresAt, grace, familyExpiresAt,
- * prefix, maxSessionsPerUser, organization ('' for none).
+ * prefix, maxSessionsPerUser, organization ('' for none), narrowed scope ('' for none).
  * Trims the user's index of families whose score passed more than the grace ago by Redis' own
  * clock (purging only: no caller's \`now\` here, and the grace covers clock skew), indexes the
  * new family, then applies the per-user cap.
@@ -74,6 +74,7 @@ local grace = tonumber(ARGV[4])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'u', ARGV[1], 'f', ARGV[2], 'e', ARGV[3], 's', '0')
 if ARGV[8] and ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'o', ARGV[8]) end
+if ARGV[9] and ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'n', ARGV[9]) end
 expireAt(KEYS[1], tonumber(ARGV[3]) + grace)
 local t = redis.call('TIME')
 local redisNow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -86,8 +87,9 @@ return 1
 
 /**
  * KEYS: old rt, next rt, ufam (of the user). ARGV: now, next userId, next familyId, next
- * expiresAt, grace, prefix, next familyExpiresAt, maxSessionsPerUser, next organization ('' for none).
- * Returns { status, userId, familyId, expiresAt, organization ('' for none) } of the OLD token. Checks, in the contract's
+ * expiresAt, grace, prefix, next familyExpiresAt, maxSessionsPerUser, next organization ('' for none),
+ * next narrowed scope ('' for none).
+ * Returns { status, userId, familyId, expiresAt, organization, narrowed scope ('' for none) } of the OLD token. Checks, in the contract's
  * order: no record → not_found; expiresAt <= now → expired; family revoked → revoked; spent →
  * revoke the family until max(next.expiresAt, old.expiresAt) and answer reused; else spend the
  * old token (its TTL is kept: it is remembered until its own expiry), store the next one and
@@ -101,27 +103,28 @@ export const ROTATE_REFRESH_TOKEN = defineScript(
 local now = tonumber(ARGV[1])
 local nextE = tonumber(ARGV[4])
 local grace = tonumber(ARGV[5])
-local old = redis.call('HMGET', KEYS[1], 'u', 'f', 'e', 's', 'o')
-local u, f, e, s, o = old[1], old[2], old[3], old[4], old[5] or ''
+local old = redis.call('HMGET', KEYS[1], 'u', 'f', 'e', 's', 'o', 'n')
+local u, f, e, s, o, n = old[1], old[2], old[3], old[4], old[5] or '', old[6] or ''
 if not u or not f or not e then return {'not_found'} end
 local exp = tonumber(e)
-if not exp or exp <= now then return {'expired', u, f, e, o} end
+if not exp or exp <= now then return {'expired', u, f, e, o, n} end
 local famKey = ARGV[6] .. 'fam:' .. f
 local revokedUntil = tonumber(redis.call('GET', famKey))
-if revokedUntil and now < revokedUntil then return {'revoked', u, f, e, o} end
+if revokedUntil and now < revokedUntil then return {'revoked', u, f, e, o, n} end
 if s ~= '0' then
   revokeUntil(famKey, math.max(nextE, exp), grace)
-  return {'reused', u, f, e, o}
+  return {'reused', u, f, e, o, n}
 end
 redis.call('HSET', KEYS[1], 's', '1')
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'u', ARGV[2], 'f', ARGV[3], 'e', ARGV[4], 's', '0')
 if ARGV[9] and ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'o', ARGV[9]) end
+if ARGV[10] and ARGV[10] ~= '' then redis.call('HSET', KEYS[2], 'n', ARGV[10]) end
 expireAt(KEYS[2], nextE + grace)
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now))
 indexFamily(KEYS[3], ARGV[3], tonumber(ARGV[7]), grace)
 capFamilies(KEYS[3], ARGV[3], tonumber(ARGV[8]), grace, ARGV[6])
-return {'rotated', u, f, e, o}
+return {'rotated', u, f, e, o, n}
 `,
 );
 

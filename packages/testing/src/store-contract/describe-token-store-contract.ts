@@ -135,6 +135,18 @@ export function describeTokenStoreContract(name: string, factory: StoreContractF
         expect((await peer.findRefreshToken(plain.digest))?.organization).toBeUndefined();
       });
 
+      it("keeps a session's narrowed scope: saved, found from every instance, answered, carried or lowered by rotations", async () => {
+        const old = refreshRecord({ expiresAt: t0 + HOUR, scope: 'bot' });
+        await store.saveRefreshToken(old);
+        expect(await peer.findRefreshToken(old.digest)).toEqual(old);
+        const next = { ...successor(old, t0 + 2 * HOUR), scope: 'agent' };
+        expect(await peer.rotateRefreshToken(old.digest, next, t0 + MINUTE)).toEqual({ status: 'rotated', record: old });
+        expect(await store.findRefreshToken(next.digest)).toEqual(next);
+        const plain = refreshRecord({ expiresAt: t0 + HOUR });
+        await store.saveRefreshToken(plain);
+        expect((await peer.findRefreshToken(plain.digest))?.scope).toBeUndefined();
+      });
+
       it('rotates a current token: answers the OLD record, stores the next, keeps the spent one findable', async () => {
         const old = refreshRecord({ expiresAt: t0 + HOUR });
         await store.saveRefreshToken(old);

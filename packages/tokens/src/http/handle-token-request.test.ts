@@ -90,3 +90,70 @@ describe('handleTokenRequest', () => {
     }
   });
 });
+
+describe('handleTokenRequest: RFC 6749 requests and answers', () => {
+  const ADMIN = { grant_type: 'password', username: 'admin@example.com', password: PASSWORD };
+
+  it('grant_type=password and grant_type=refresh_token answer both ChatShipper fields and RFC 6749 §5.1', async () => {
+    const { auth } = await setup();
+    const login = await handleTokenRequest(auth, requestOf({ readBody: async () => ({ ...ADMIN, scope: 'agent' }) }));
+    expect(login?.body).toMatchObject({ tokenType: 'Bearer', token_type: 'Bearer', scope: 'agent', expires_in: 86_400 });
+    expect(login?.body?.access_token).toBe(login?.body?.token);
+    const refreshed = await handleTokenRequest(
+      auth,
+      requestOf({ readBody: async () => ({ grant_type: 'refresh_token', refresh_token: login?.body?.refresh_token }) }),
+    );
+    expect(refreshed?.body).toMatchObject({ scope: 'agent', token_type: 'Bearer' });
+    expect(refreshed?.headers).toEqual({ 'cache-control': 'no-store', pragma: 'no-cache' });
+  });
+
+  it("errors of RFC 6749 requests are marked endpoint 'oauth', of ChatShipper's forms 'token'", async () => {
+    const { auth } = await setup();
+    const refused = await expectCode(
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ grant_type: 'refresh_token', refresh_token: 'nope' }) })),
+      'ERR_REFRESH_INVALID',
+    );
+    expect(refused).toMatchObject({ endpoint: 'oauth' });
+    const wrong = await expectCode(
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ ...ADMIN, password: 'wrong one' }) })),
+      'ERR_INVALID_CREDENTIALS',
+    );
+    expect(wrong).toMatchObject({ endpoint: 'oauth' });
+    const grant = await expectCode(
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ grant_type: 'implicit' }) })),
+      'ERR_UNSUPPORTED_GRANT_TYPE',
+    );
+    expect(grant).toMatchObject({ endpoint: 'oauth' });
+    const wider = await expectCode(
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ ...ADMIN, username: 'agent@example.com', scope: 'admin' }) })),
+      'ERR_SCOPE_NOT_ALLOWED',
+    );
+    expect(wider).toMatchObject({ endpoint: 'oauth' });
+    const chatshipper = await expectCode(
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ refreshToken: 'nope' }) })),
+      'ERR_REFRESH_INVALID',
+    );
+    expect(chatshipper).toMatchObject({ endpoint: 'token' });
+    const got = await expectCode(
+      handleTokenRequest(auth, requestOf({ method: 'GET', url: '/v2/auth/token?refreshToken=nope' })),
+      'ERR_REFRESH_INVALID',
+    );
+    expect(got).toMatchObject({ endpoint: 'token' });
+  });
+
+  it('the SDK refresh { clientId, refreshToken } works', async () => {
+    const { auth } = await setup();
+    const first = await auth.login(LOGIN);
+    const answer = await handleTokenRequest(auth, requestOf({ readBody: async () => ({ clientId: LOGIN.email, refreshToken: first.refreshToken }) }));
+    expect(answer?.body).toMatchObject({ scope: 'agent', tokenType: 'Bearer' });
+  });
+
+  it('login throttling holds for the RFC form: over the limit, 429 even with the right password', async () => {
+    const { auth } = await setup({ throttle: { maxFailuresPerEmailAndSource: 2 } });
+    const attempt = (password: string) =>
+      handleTokenRequest(auth, requestOf({ readBody: async () => ({ grant_type: 'password', username: LOGIN.email, password }) }));
+    await expectCode(attempt('wrong one'), 'ERR_INVALID_CREDENTIALS');
+    await expectCode(attempt('wrong two'), 'ERR_INVALID_CREDENTIALS');
+    await expectCode(attempt(PASSWORD), 'ERR_LOGIN_THROTTLED');
+  });
+});

@@ -1,5 +1,6 @@
 import type { AuthService, TokenResponse } from '../service-types.js';
 import type { AnyPolicy } from '../register.js';
+import { atEndpoint, isGrantRequest } from '../lib/oauth-endpoint.js';
 import { readRefreshToken } from './read-refresh-token.js';
 import { readTokenRequest } from './read-token-request.js';
 
@@ -31,8 +32,8 @@ export interface TokenEndpointRequest {
 }
 
 /**
- * The answer to write for a token-endpoint request: status, headers (lower-case names) and,
- * for 200, the JSON body.
+ * The answer to write for a token-endpoint request (or a revocation or introspection request):
+ * status, headers (lower-case names) and, when there is one, the JSON body.
  *
  * @example
  * ```ts
@@ -41,10 +42,11 @@ export interface TokenEndpointRequest {
  * if (answer.body === undefined) res.end(); else res.json(answer.body);
  * ```
  */
-export interface TokenEndpointAnswer {
+export interface TokenEndpointAnswer<Body = TokenResponse> {
   readonly status: 200 | 204;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: TokenResponse | undefined;
+  /** The JSON body: the token response (or, at the introspection endpoint, its answer); none for 204 and revocations. */
+  readonly body: Body | undefined;
 }
 
 // RFC 6749 §5.1: token answers must not be cached.
@@ -63,15 +65,23 @@ function queryValues(url: string, name: string): string[] {
 /**
  * Answers the token endpoint (`/v2/auth/token`); every decision is the auth service's:
  *
- * - `POST {email, password, organization?}` logs in (in that organization, with memberships), `POST {refreshToken}` refreshes (rotating): 200 with the
- *   {@link TokenResponse} and `Cache-Control: no-store` (RFC 6749 §5.1). The body is read by
- *   `request.readBody()` and checked by {@link readTokenRequest}.
+ * - `POST` logs in or refreshes (rotating), in RFC 6749's form (`grant_type=password` or
+ *   `grant_type=refresh_token`, optional `scope`) or ChatShipper's (`{email, password,
+ *   organization?}`, `{refreshToken}`, the SDK's `{clientId, refreshToken}`), form-encoded or
+ *   JSON: 200 with the {@link TokenResponse} (ChatShipper's fields and RFC 6749 §5.1's) and
+ *   `Cache-Control: no-store`. The body is read by `request.readBody()` and checked by
+ *   {@link readTokenRequest}.
  * - `GET ?refreshToken=…` refreshes: exactly one non-empty parameter ({@link readRefreshToken}).
  * - `DELETE` with `Authorization: Bearer <access token>` logs out (the token and its refresh
  *   family): 204. The header is authenticated first, so a bad one gets the usual 4xx.
  * - Any other method resolves `undefined`: not the endpoint's, leave it to the application.
  *
- * Failures reject with `ScopeladderError`s for the adapter's error handling.
+ * Failures reject with `ScopeladderError`s for the adapter's error handling. Those about the
+ * request (not a body the reader refused: size, media type, depth) are marked with the
+ * endpoint (core's `ErrorEndpoint`): a request in RFC 6749's form is answered after §5.2 (a
+ * refused grant `400 invalid_grant`, `unsupported_grant_type`, `invalid_scope`, …); one in
+ * ChatShipper's forms keeps its usual status (`401 ERR_INVALID_CREDENTIALS`, …). Either body
+ * carries `code`, `message`, `error` and `error_description`.
  *
  * @example
  * ```ts
@@ -91,12 +101,25 @@ export async function handleTokenRequest(service: AuthService<AnyPolicy>, reques
   const context = { source: request.source };
   switch (request.method) {
     case 'POST': {
-      const body = readTokenRequest(await request.readBody());
-      return tokens(body.kind === 'login' ? await service.login(body.input, context) : await service.refresh(body.refreshToken, context));
+      // A body refused by the reader (size, media type, depth) is an HTTP-level refusal, answered
+      // as everywhere: only what a read body asks for is answered as the token endpoint's.
+      const body = await request.readBody();
+      const endpoint = isGrantRequest(body) ? 'oauth' : 'token';
+      try {
+        const asked = readTokenRequest(body);
+        if (asked.kind === 'login') return tokens(await service.login(asked.input, context));
+        return tokens(await service.refresh(asked.refreshToken, context, asked.scope === undefined ? {} : { scope: asked.scope }));
+      } catch (error) {
+        throw atEndpoint(error, endpoint);
+      }
     }
     case 'GET': {
-      const values = queryValues(request.url, 'refreshToken');
-      return tokens(await service.refresh(readRefreshToken(values.length === 1 ? values[0] : values), context));
+      try {
+        const values = queryValues(request.url, 'refreshToken');
+        return tokens(await service.refresh(readRefreshToken(values.length === 1 ? values[0] : values), context));
+      } catch (error) {
+        throw atEndpoint(error, 'token');
+      }
     }
     case 'DELETE': {
       const { authorization } = request;

@@ -15,6 +15,9 @@ export type { DiscoveryRequest } from './handle-discovery-request.js';
 export { handleJwksRequest } from './handle-jwks-request.js';
 export type { DiscoveryAnswer } from './handle-jwks-request.js';
 export { handleMetadataRequest } from './handle-metadata-request.js';
+export { handleIntrospectionRequest } from './handle-introspection-request.js';
+export type { IntrospectionResponse } from './handle-introspection-request.js';
+export { handleRevocationRequest } from './handle-revocation-request.js';
 export { handleTokenRequest } from './handle-token-request.js';
 export type { TokenEndpointAnswer, TokenEndpointRequest } from './handle-token-request.js';
 export { parseFormBody } from './parse-form-body.js';
@@ -43,6 +46,12 @@ export { resolveErrorAnswer } from './resolve-error-answer.js';
 export type { ErrorAnswer, ErrorBodyFormatter, ResolveErrorAnswerOptions } from './resolve-error-answer.js';
 export { resolveHttpError } from './resolve-http-error.js';
 export { resolveTokenRoutesOptions } from './resolve-token-routes-options.js';
-export type { ResolvedTokenRoutesOptions, TokenRoutesOptions } from './resolve-token-routes-options.js';
+export type {
+  IntrospectionAccessOptions,
+  ResolvedIntrospectionAccess,
+  ResolvedTokenRoutesOptions,
+  TokenRoutesOptions,
+} from './resolve-token-routes-options.js';
+export { routeTokenRequest } from './route-token-request.js';
 export { runGuard } from './run-guard.js';
 export { toScopeladderError } from './to-scopeladder-error.js';

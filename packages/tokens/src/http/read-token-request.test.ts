@@ -103,3 +103,63 @@ describe('parseFormBody', () => {
     expect(form.a).toHaveLength(50_000);
   });
 });
+
+describe('readTokenRequest: RFC 6749 forms and ChatShipper SDK refresh', () => {
+  it('grant_type=password reads username, password, scope and organization; other parameters are ignored', () => {
+    expect(readTokenRequest(parseFormBody('grant_type=password&username=a%40b&password=p&scope=agent&client_id=web'))).toEqual({
+      kind: 'login',
+      input: { email: 'a@b', password: 'p', scope: 'agent' },
+      grantType: 'password',
+    });
+    expect(readTokenRequest({ grant_type: 'password', username: 'a@b', password: 'p', organization: 'c1' })).toEqual({
+      kind: 'login',
+      input: { email: 'a@b', password: 'p', organization: 'c1' },
+      grantType: 'password',
+    });
+  });
+
+  it('grant_type=refresh_token reads refresh_token and scope, form or JSON', () => {
+    expect(readTokenRequest(parseFormBody('grant_type=refresh_token&refresh_token=rt'))).toEqual({
+      kind: 'refresh',
+      refreshToken: 'rt',
+      grantType: 'refresh_token',
+    });
+    expect(readTokenRequest({ grant_type: 'refresh_token', refresh_token: 'rt', scope: 'guest' })).toEqual({
+      kind: 'refresh',
+      refreshToken: 'rt',
+      scope: 'guest',
+      grantType: 'refresh_token',
+    });
+  });
+
+  it("ChatShipper's SDK refresh { clientId, refreshToken } is a refresh", () => {
+    expect(readTokenRequest({ clientId: 'ada@example.com', refreshToken: 'rt' })).toEqual({ kind: 'refresh', refreshToken: 'rt' });
+  });
+
+  it('another grant_type is ERR_UNSUPPORTED_GRANT_TYPE; a missing, repeated or empty parameter ERR_INVALID_REQUEST', () => {
+    for (const grant of ['client_credentials', 'authorization_code', 'PASSWORD']) {
+      expect(
+        codeOf(() => readTokenRequest({ grant_type: grant })),
+        grant,
+      ).toBe('ERR_UNSUPPORTED_GRANT_TYPE');
+    }
+    for (const body of [
+      { grant_type: '' },
+      { grant_type: ['password'] },
+      { grant_type: 'password', username: 'a@b' },
+      { grant_type: 'password', username: '', password: 'p' },
+      { grant_type: 'password', password: 'p' },
+      { grant_type: 'refresh_token' },
+      { grant_type: 'refresh_token', refresh_token: 7 },
+      { grant_type: 'refresh_token', refresh_token: 'rt', organization: 'c1' },
+      { grant_type: 'refresh_token', refresh_token: 'rt', scope: ['agent'] },
+      parseFormBody('grant_type=password&username=a&password=p&password=q'),
+      parseFormBody('grant_type=password&grant_type=refresh_token'),
+    ]) {
+      expect(
+        codeOf(() => readTokenRequest(body)),
+        JSON.stringify(body),
+      ).toBe('ERR_INVALID_REQUEST');
+    }
+  });
+});

@@ -32,6 +32,8 @@ export interface AccessTokenSettings {
   readonly keyRing: KeyRing;
   readonly issuer: string;
   readonly audience: string;
+  /** The RFC 9068 `client_id` claim of every access token issued. */
+  readonly clientId: string;
   readonly ttlSeconds: number;
   readonly toleranceSeconds: number;
   readonly maxTokenLength: number;
@@ -48,6 +50,8 @@ const ALLOWED_HEADER_PARAMETERS = new Set(['alg', 'typ', 'kid']);
 const REQUIRED_CLAIMS = ['sub', 'scope', 'iat', 'exp', 'jti', 'iss', 'aud', 'sid'];
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const MAX_ID_LENGTH = 256;
+// RFC 7519 §4.1.3: `aud` may be an array; ours must be among at most this many.
+const MAX_AUDIENCES = 16;
 
 /** Whether a credential has the shape of a compact JWS (three base64url segments). */
 export function isJwtShaped(credential: string): boolean {
@@ -57,7 +61,8 @@ export function isJwtShaped(credential: string): boolean {
 /** Signs an access token with the newest key. */
 export async function signAccessToken(settings: AccessTokenSettings, claims: AccessTokenClaims): Promise<string> {
   const { keyRing } = settings;
-  const payload: JWTPayload = { scope: claims.scope, sid: claims.sid };
+  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope, §2.2.3).
+  const payload: JWTPayload = { client_id: settings.clientId, scope: claims.scope, sid: claims.sid };
   if (claims.org !== undefined) payload['org'] = claims.org;
   if (claims.org_path !== undefined) payload['org_path'] = claims.org_path;
   if (claims.email !== undefined) payload['email'] = claims.email;
@@ -163,7 +168,9 @@ function checkClaims(settings: AccessTokenSettings, payload: JWTPayload, nowMs: 
   const now = Math.floor(nowMs / 1000);
   if (!isId(sub) || !isId(jti) || !isId(sid)) invalid();
   if (typeof scope !== 'string') invalid();
-  if (aud !== settings.audience) invalid();
+  if (!hasAudience(aud, settings.audience)) invalid();
+  const clientId: unknown = payload['client_id'];
+  if (clientId !== undefined && !isId(clientId)) invalid();
   if (!isEpochSeconds(iat) || !isEpochSeconds(exp) || exp <= iat) invalid();
   if (iat > now + settings.toleranceSeconds) invalid();
   if (nbf !== undefined && (!isEpochSeconds(nbf) || nbf > now + settings.toleranceSeconds)) invalid();
@@ -172,6 +179,12 @@ function checkClaims(settings: AccessTokenSettings, payload: JWTPayload, nowMs: 
   if (orgPath !== undefined && (org === undefined || !isPathOf(orgPath, org as string, settings.pathSeparator))) invalid();
   if (email !== undefined && (typeof email !== 'string' || email.length > 320)) invalid();
   return Object.freeze({ sub, scope, iat, exp, jti, sid, org, org_path: orgPath as string | undefined, email });
+}
+
+/** RFC 7519 §4.1.3: ours, alone or among a few (an array of strings, each an id). */
+function hasAudience(aud: unknown, audience: string): boolean {
+  if (aud === audience) return true;
+  return Array.isArray(aud) && aud.length <= MAX_AUDIENCES && aud.every(isId) && aud.includes(audience);
 }
 
 function isId(value: unknown): value is string {

@@ -6,6 +6,7 @@ import { signAccessToken } from './access-token.js';
 import { familyRevocationUntil, type ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
 import { fail } from './errors.js';
+import { capRole } from './scopes.js';
 import { createRefreshTokenValue, isEmbeddableUserId, randomHex } from './secrets.js';
 
 /** A refresh token about to be handed out: its value (for the client) and record (for the store). */
@@ -26,6 +27,7 @@ export function prepareRefreshToken(
   familyId: string,
   nowMs: number,
   organization?: string,
+  scope?: string,
 ): PreparedRefreshToken {
   if (!isEmbeddableUserId(userId)) fail('ERR_INTERNAL', 'The user id cannot be embedded in a refresh token');
   const value = createRefreshTokenValue(context.random, userId);
@@ -36,6 +38,7 @@ export function prepareRefreshToken(
       userId,
       familyId,
       ...(organization === undefined ? {} : { organization }),
+      ...(scope === undefined ? {} : { scope }),
       expiresAt: nowMs + context.refreshTokenTtlMs,
       familyExpiresAt: familyRevocationUntil(context, nowMs),
     },
@@ -49,8 +52,9 @@ export function newFamilyId(context: ServiceContext): string {
 
 /**
  * Signs the access token for a user's CURRENT role in the selected organization (`org` and, for
- * users with memberships, `org_path`) and builds the ChatShipper token response. A role outside
- * the policy's ladder is a data error: `ERR_INTERNAL`, no token.
+ * users with memberships, `org_path`), lowered to the session's narrowing (`scope`), and builds
+ * the token response (ChatShipper's fields and RFC 6749 §5.1's). A role outside the policy's
+ * ladder is a data error: `ERR_INTERNAL`, no token.
  */
 export async function buildTokenResponse(
   context: ServiceContext,
@@ -59,10 +63,12 @@ export async function buildTokenResponse(
   familyId: string,
   refreshToken: string,
   nowMs: number,
+  scope?: string,
 ): Promise<TokenResponse> {
   // A role stored as an alias of the ladder (ChatShipper's `viewer`) is its scope (`guest`).
-  const role = context.ladder.canonical(selected.role);
-  if (role === null) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
+  const stored = context.ladder.canonical(selected.role);
+  if (stored === null) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
+  const role = capRole(context.ladder, stored, scope);
   const iat = Math.floor(nowMs / 1000);
   const token = await signAccessToken(context.tokens, {
     sub: user.id,
@@ -75,5 +81,15 @@ export async function buildTokenResponse(
     org_path: selected.path,
     email: user.email === '' ? undefined : user.email,
   });
-  return Object.freeze({ tokenType: 'Bearer', token, refreshToken, user: user.id, scope: role });
+  return Object.freeze({
+    tokenType: 'Bearer',
+    token,
+    refreshToken,
+    user: user.id,
+    scope: role,
+    access_token: token,
+    token_type: 'Bearer',
+    expires_in: context.tokens.ttlSeconds,
+    refresh_token: refreshToken,
+  });
 }

@@ -38,3 +38,38 @@ export function effectiveApiKeyScopes(ladder: Ladder, keyScopes: readonly string
   }
   return Object.freeze([...granted]);
 }
+
+/**
+ * Reads a `scope` asked for at login or refresh (RFC 6749 §3.3): `undefined` when none was asked,
+ * else the highest scope it names. Malformed → `ERR_SCOPE_MALFORMED`; a token the ladder does not
+ * know → `ERR_SCOPE_NOT_ALLOWED`. Depends on nothing but the ladder, so it may run before the
+ * credentials are checked (it tells nothing about any user).
+ */
+export function readRequestedScope(ladder: Ladder, requested: unknown): string | undefined {
+  if (requested === undefined) return undefined;
+  const parsed = parseScope(requested, { ladder });
+  if (parsed.unknown.length > 0 || parsed.highest === null) fail('ERR_SCOPE_NOT_ALLOWED', 'The scope asked for is not one of this service');
+  return parsed.highest;
+}
+
+/**
+ * The scope a session acts with: its role, lowered to `cap` (a narrowing asked for at login or
+ * refresh, kept by the session) when the cap is lower. Scopes cascade, so the lower of the two
+ * is both. A cap the ladder does not know is a data error: `ERR_INTERNAL`, no token.
+ */
+export function capRole(ladder: Ladder, role: string, cap: string | undefined): string {
+  if (cap === undefined) return role;
+  const capRank = ladder.rank(cap);
+  if (capRank < 0) fail('ERR_INTERNAL', "The session's scope is not a scope of the policy");
+  return ladder.rank(role) <= capRank ? role : (ladder.canonical(cap) ?? cap);
+}
+
+/**
+ * Checks a narrowing asked for against what the session may hold now (`role` capped by its
+ * earlier narrowing): a wider one → `ERR_SCOPE_NOT_ALLOWED`. Returns the session's new cap.
+ */
+export function narrowTo(ladder: Ladder, current: string, requested: string | undefined, cap: string | undefined): string | undefined {
+  if (requested === undefined) return cap;
+  if (ladder.rank(requested) > ladder.rank(current)) fail('ERR_SCOPE_NOT_ALLOWED', 'The scope asked for is wider than the session holds');
+  return requested;
+}

@@ -6,6 +6,7 @@ import { MAX_PASSWORD_LENGTH, burnPasswordWork, passwordMatches } from '../lib/p
 import { beginLoginAttempt } from '../lib/throttle.js';
 import { isOrganizationId, selectOrganization } from '../lib/organizations.js';
 import { findUserByEmail, findUserById } from '../lib/users.js';
+import { narrowTo, readRequestedScope } from '../lib/scopes.js';
 
 const MAX_EMAIL_LENGTH = 320;
 
@@ -31,7 +32,9 @@ const MAX_EMAIL_LENGTH = 320;
  * session and answers `ERR_INVALID_CREDENTIALS`.
  */
 export async function login(context: ServiceContext, input: LoginInput, request?: RequestContext): Promise<TokenResponse> {
-  const { email, password, organization } = readCredentials(input);
+  const { email, password, organization, scope: asked } = readCredentials(input);
+  // The scope's grammar and names depend on the ladder only: checked before any user is read.
+  const requested = readRequestedScope(context.ladder, asked);
   const nowMs = now(context);
   const attempt = await beginLoginAttempt(context, email, request?.source, nowMs);
 
@@ -44,10 +47,12 @@ export async function login(context: ServiceContext, input: LoginInput, request?
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
   await attempt.succeeded();
+  // Wider than the role: told only to who knows the password.
+  const scope = narrowTo(context.ladder, selected.role, requested, undefined);
 
   const familyId = newFamilyId(context);
   const family = selected.path === undefined ? undefined : selected.organization;
-  const refresh = prepareRefreshToken(context, user.id, familyId, nowMs, family);
+  const refresh = prepareRefreshToken(context, user.id, familyId, nowMs, family, scope);
   await callStore(() => context.store.saveRefreshToken(refresh.record));
   // The role there is read again from this second read (an organization's path never changes).
   const current = await findUserById(context, user.id);
@@ -59,12 +64,12 @@ export async function login(context: ServiceContext, input: LoginInput, request?
     await callStore(() => context.store.revokeFamily(familyId, familyRevocationUntil(context, nowMs)));
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  return buildTokenResponse(context, current, latest, familyId, refresh.value, nowMs);
+  return buildTokenResponse(context, current, latest, familyId, refresh.value, nowMs, scope);
 }
 
-function readCredentials(input: unknown): { email: string; password: string; organization: string | undefined } {
+function readCredentials(input: unknown): { email: string; password: string; organization: string | undefined; scope: unknown } {
   if (typeof input !== 'object' || input === null) fail('ERR_INVALID_REQUEST', 'email and password are required');
-  const { email, password, organization } = input as Record<string, unknown>;
+  const { email, password, organization, scope } = input as Record<string, unknown>;
   if (typeof email !== 'string' || email === '' || email.length > MAX_EMAIL_LENGTH) {
     fail('ERR_INVALID_REQUEST', 'email must be a non-empty string');
   }
@@ -74,5 +79,5 @@ function readCredentials(input: unknown): { email: string; password: string; org
   if (organization !== undefined && !isOrganizationId(organization)) {
     fail('ERR_INVALID_REQUEST', 'organization must be a non-empty string of at most 256 characters');
   }
-  return { email, password, organization };
+  return { email, password, organization, scope };
 }

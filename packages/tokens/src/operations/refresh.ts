@@ -1,4 +1,4 @@
-import type { TokenResponse } from '../service-types.js';
+import type { RefreshOptions, TokenResponse } from '../service-types.js';
 import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
 import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
 import { callStore, fail } from '../lib/errors.js';
@@ -6,6 +6,7 @@ import { buildTokenResponse, prepareRefreshToken } from '../lib/issue-tokens.js'
 import { parseRefreshTokenValue } from '../lib/secrets.js';
 import { isOrganizationId, selectOrganization } from '../lib/organizations.js';
 import { findUserById } from '../lib/users.js';
+import { capRole, narrowTo, readRequestedScope } from '../lib/scopes.js';
 
 /**
  * `AuthService.refresh`: rotates a refresh token. The presented token is spent and a new one of
@@ -20,8 +21,12 @@ import { findUserById } from '../lib/users.js';
  *   the user has there NOW (`resolveRole` over the current memberships). A user who no longer
  *   reaches it (membership removed, organization deleted) → the family is revoked →
  *   `ERR_REFRESH_INVALID`.
+ * - `options.scope` narrows the session (RFC 6749 §6) from now on; the cap is kept in the record
+ *   and carried by every rotation. One above what the session holds → `ERR_SCOPE_NOT_ALLOWED`,
+ *   decided after the rotation: the presented token is spent and no new one is handed out.
  */
-export async function refresh(context: ServiceContext, refreshToken: unknown): Promise<TokenResponse> {
+export async function refresh(context: ServiceContext, refreshToken: unknown, options?: RefreshOptions): Promise<TokenResponse> {
+  const requested = readRequestedScope(context.ladder, options?.scope);
   const parsed = parseRefreshTokenValue(refreshToken);
   if (parsed === null) invalid();
   const value = refreshToken as string;
@@ -37,12 +42,15 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
     !constantTimeEqual(current.digest, digest) ||
     current.userId !== parsed.userId ||
     typeof current.familyId !== 'string' ||
-    (current.organization !== undefined && !isOrganizationId(current.organization))
+    (current.organization !== undefined && !isOrganizationId(current.organization)) ||
+    (current.scope !== undefined && !context.ladder.has(current.scope))
   ) {
     invalid();
   }
-
-  const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs, current.organization);
+  // The next token keeps the session's narrowing, or the new one asked for: it is handed out
+  // only if that narrowing holds (checked below, once the rotation decided the token is current).
+  const scope = requested ?? current.scope;
+  const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs, current.organization, scope);
   const result = await callStore(() => store.rotateRefreshToken(digest, next.record, nowMs));
   switch (result?.status) {
     case 'rotated':
@@ -61,7 +69,10 @@ export async function refresh(context: ServiceContext, refreshToken: unknown): P
     await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
     invalid();
   }
-  return buildTokenResponse(context, user, selected, current.familyId, next.value, nowMs);
+  // After the rotation, so a spent or foreign token learns nothing and reuse is still detected.
+  // A refused narrowing hands out no token: the presented one is spent, the client logs in again.
+  narrowTo(context.ladder, capRole(context.ladder, selected.role, current.scope), requested, current.scope);
+  return buildTokenResponse(context, user, selected, current.familyId, next.value, nowMs, scope);
 }
 
 function invalid(): never {
