@@ -127,13 +127,15 @@ describe('httpErrorFor', () => {
     expect(httpErrorFor(new ScopeladderError('ERR_TOKEN_INVALID', 'x'), { expiredTokenStatus: 403 }).status).toBe(401);
   });
 
-  it('adds resource_metadata (RFC 9728) to every 401 challenge when configured, and to nothing else', () => {
+  it('adds resource_metadata (RFC 9728) to every Bearer 401 challenge when configured, and to nothing else', () => {
     const resourceMetadata = 'https://api.example.com/.well-known/oauth-protected-resource';
     const codes = Object.keys(HTTP_ERROR_TABLE) as (keyof typeof HTTP_ERROR_TABLE)[];
     for (const code of codes) {
       const answer = httpErrorFor(new ScopeladderError(code, 'x'), { realm: 'api', resourceMetadata });
       const challenge = answer.headers['www-authenticate'];
-      if (answer.status === 401)
+      // A client authentication failure (token endpoint, introspection) challenges with Basic: no
+      // protected resource is involved.
+      if (answer.status === 401 && code !== 'ERR_CLIENT_INVALID')
         expect(challenge, code).toMatch(/, resource_metadata="https:\/\/api\.example\.com\/\.well-known\/oauth-protected-resource"$/);
       else expect(challenge ?? '', code).not.toContain('resource_metadata');
       // Without the option, no challenge names it.
