@@ -140,3 +140,31 @@ export async function startLocalRedisCluster(options: StartLocalRedisClusterOpti
     stop,
   };
 }
+
+function crc16(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+/**
+ * The Redis Cluster slot of a key, computed as Redis does (CRC16/XMODEM mod 16384 of its hash
+ * tag, the first `{…}` with something inside, else of the whole key), without a cluster.
+ *
+ * @example
+ * ```ts
+ * keySlot('{user1000}.following') === keySlot('{user1000}.followers'); // true
+ * ```
+ */
+export function keySlot(key: string): number {
+  const bytes = Buffer.from(key, 'utf8');
+  const open = bytes.indexOf(0x7b);
+  if (open !== -1) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close > open + 1) return crc16(bytes.subarray(open + 1, close)) % 16384;
+  }
+  return crc16(bytes) % 16384;
+}
