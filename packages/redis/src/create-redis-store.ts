@@ -61,7 +61,7 @@ export interface RedisStoreOptions {
   /**
    * The most live sessions (refresh families) one user may hold: a new login beyond it revokes
    * that user's oldest sessions (lowest expiry first), never another user's. It bounds the
-   * user's session index (`ufam:<userId>`) and so the work of `revokeFamiliesOfUser`. An integer
+   * user's session index (`{u:<userId>}:ufam`) and so the work of `revokeFamiliesOfUser`. An integer
    * from 1 to 10 000; default 100, the same as the in-memory store.
    */
   readonly maxSessionsPerUser?: number | undefined;
@@ -103,7 +103,7 @@ export interface RedisTokenStore extends TokenStore {
   /**
    * Reads Redis' `maxmemory-policy` (`CONFIG GET`, bounded by `commandTimeoutMs`) and says
    * whether it is unsafe. The store needs `noeviction`: under any other policy a full Redis may
-   * evict revocations (`fam:`, `jti:`) and session indexes (`ufam:`), which silently revives
+   * evict revocations (`fam`, `jti:`) and session indexes (`ufam`), which silently revives
    * ended sessions. Never throws: a refused or unanswered `CONFIG` gives `policy: null` and no
    * warning. Call it once at start and log the warning.
    */
@@ -172,13 +172,17 @@ function familyUntil(record: RefreshTokenRecord): string {
  * Creates a {@link TokenStore} on Redis: refresh families, revocations, API keys and login
  * throttling shared by every instance of a service.
  *
- * - Every decision is one Lua script (atomic across instances): of N concurrent rotations of one
- *   refresh token exactly one wins, and a replay revokes the family everywhere.
+ * - Every decision about a session is one Lua script in its family's hash slot (atomic across
+ *   instances): of N concurrent rotations of one refresh token exactly one wins, and a replay
+ *   revokes the family everywhere.
+ * - Runs on a single node, Sentinel, or Redis Cluster (pass a `Cluster` as `client`): every
+ *   script touches keys of one slot, all declared in `KEYS`; calls that write to two slots order
+ *   their writes so that one stopped halfway never leaves a credential that cannot be revoked.
  * - Every key has a TTL derived from the record's `expiresAt` (API keys excepted: they live until
- *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys, and a
- *   per-user sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions in
- *   one script. A user holds at most `maxSessionsPerUser` live sessions (default 100): the next
- *   login ends that user's oldest one, so the set and that script stay small.
+ *   deleted); no `KEYS`/`SCAN`: a per-user index lists and deletes a bot's keys, and a per-user
+ *   sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions. A user holds
+ *   at most `maxSessionsPerUser` live sessions (default 100): the next login ends that user's
+ *   oldest one, so the set and that work stay small.
  * - Needs `maxmemory-policy noeviction` (see {@link checkEvictionPolicy}): an evicted revocation
  *   or session index would silently revive sessions.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
@@ -201,6 +205,14 @@ function familyUntil(record: RefreshTokenRecord): string {
  *
  * const redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
  * const store = createRedisStore({ client: redis });
+ * ```
+ *
+ * @example On Redis Cluster
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ *
+ * const cluster = new Cluster([{ host: '10.0.0.1', port: 6379 }], { enableOfflineQueue: false });
+ * const store = createRedisStore({ client: cluster, prefix: 'chatshipper:' });
  * ```
  */
 export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {

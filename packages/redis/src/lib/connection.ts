@@ -9,6 +9,13 @@ const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN
  * A client the store and collections accept: a single-node `Redis` (also Sentinel-managed), or a
  * `Cluster`. Every command and script they send names keys of one hash slot, so a `Cluster`
  * routes each by its (first) key.
+ *
+ * @example
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ *
+ * const client: RedisClient = new Cluster([{ host: '127.0.0.1', port: 7000 }]);
+ * ```
  */
 export type RedisClient = Redis | Cluster;
 
