@@ -141,7 +141,15 @@ export async function startLocalRedisCluster(options: StartLocalRedisClusterOpti
   };
 }
 
-function crc16(bytes: Uint8Array): number {
+/**
+ * CRC16/XMODEM, the checksum Redis Cluster hashes keys with.
+ *
+ * @example
+ * ```ts
+ * crc16(Buffer.from('123456789')) === 0x31c3; // the specification's check value
+ * ```
+ */
+export function crc16(bytes: Uint8Array): number {
   let crc = 0;
   for (const byte of bytes) {
     crc ^= byte << 8;
