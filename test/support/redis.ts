@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 /** The Redis of the test run: `REDIS_URL`, else the local default. */
 export const TEST_REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
@@ -44,22 +44,28 @@ function pattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
 }
 
-/** Every key under `prefix`, sorted (SCAN: tests only; the server never scans). */
-export async function listKeys(client: Redis, prefix: string): Promise<string[]> {
+/**
+ * Every key under `prefix`, sorted (SCAN: tests only; the server never scans). On a `Cluster`,
+ * every master is scanned.
+ */
+export async function listKeys(client: Redis | Cluster, prefix: string): Promise<string[]> {
   const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern(prefix), 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) found.add(key);
-  } while (cursor !== '0');
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern(prefix), 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) found.add(key);
+    } while (cursor !== '0');
+  }
   return [...found].sort();
 }
 
-/** Deletes every key under `prefix`; resolves how many there were. */
-export async function deleteKeys(client: Redis, prefix: string): Promise<number> {
+/** Deletes every key under `prefix` (one DEL per key, so a `Cluster` routes each); resolves how many there were. */
+export async function deleteKeys(client: Redis | Cluster, prefix: string): Promise<number> {
   const keys = await listKeys(client, prefix);
-  for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+  for (let i = 0; i < keys.length; i += 500) await Promise.all(keys.slice(i, i + 500).map((key) => client.del(key)));
   return keys.length;
 }
 
@@ -85,6 +91,14 @@ export interface RedisServerProcess {
   kill(): Promise<void>;
 }
 
+/** The redis-server processes this test process started and that still run. */
+const running = new Set<ChildProcess>();
+
+/** Kills them when the test process exits, even after a failure that skipped their `kill()`. */
+function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /**
  * Starts `redis-server --port <port> --save "" --appendonly no` (nothing on disk: a restart
  * comes back empty) with `extraArgs` after those, resolved once it accepts connections. Needs
@@ -95,7 +109,14 @@ export function startRedisServer(port: number, extraArgs: readonly string[] = []
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  if (running.size === 1) process.once('exit', killRunning);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {

@@ -1,6 +1,6 @@
 import { ScopeladderError } from '@scopeladder/core';
-import type { Redis, RedisOptions } from 'ioredis';
-import { createConnection } from './lib/connection.js';
+import type { RedisOptions } from 'ioredis';
+import { createConnection, isRedisClient, type RedisClient } from './lib/connection.js';
 import {
   COLLECTION_COUNT_WITHIN,
   COLLECTION_CREATE,
@@ -22,8 +22,11 @@ import { assertText } from './lib/validate.js';
  * ```
  */
 export interface RedisCollectionOptions<T extends { readonly id: string }> {
-  /** An ioredis client to share (recommended: one client for the token store and every collection). */
-  readonly client?: Redis | undefined;
+  /**
+   * An ioredis client to share (recommended: one client for the token store and every
+   * collection): a `Redis`, or a `Cluster` (each collection lives in one hash slot).
+   */
+  readonly client?: RedisClient | undefined;
   /** A Redis URL; the collection then creates, owns and closes its own client. */
   readonly url?: string | undefined;
   /** Extra ioredis options for the client created from `url`. */
@@ -233,8 +236,8 @@ export function createRedisCollection<T extends { readonly id: string }>(options
   if ((client === undefined) === (url === undefined)) {
     throw new TypeError('createRedisCollection: give exactly one of `client` or `url`');
   }
-  if (client !== undefined && typeof (client as unknown as { evalsha?: unknown }).evalsha !== 'function') {
-    throw new TypeError('createRedisCollection: `client` must be an ioredis client');
+  if (client !== undefined && !isRedisClient(client)) {
+    throw new TypeError('createRedisCollection: `client` must be an ioredis Redis or Cluster client');
   }
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
     throw new TypeError('createRedisCollection: `url` must be a redis:// or rediss:// URL');

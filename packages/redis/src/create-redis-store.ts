@@ -1,19 +1,24 @@
 import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
-import type { Redis, RedisOptions } from 'ioredis';
-import { createConnection } from './lib/connection.js';
+import type { RedisOptions } from 'ioredis';
+import { createConnection, evalWith, isRedisClient, type RedisClient } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
 import { decodeApiKey, decodeCounter, decodeRefreshToken, decodeRotation } from './lib/records.js';
 import {
-  DELETE_API_KEY,
-  DELETE_API_KEYS_OF_USER,
+  DELETE_API_KEY_RECORD,
+  DELETE_FIELD_IF_EQUAL,
+  DELETE_IF_EQUAL,
+  END_FAMILIES_OF_USER,
+  FORGET_ENDED_FAMILIES,
   HIT,
-  LIST_API_KEYS_OF_USER,
+  INDEX_NEW_FAMILY,
+  INDEX_ROTATED_FAMILY,
   RELEASE_HIT,
-  REVOKE_FAMILIES_OF_USER,
+  REVOKE_FAMILY,
   REVOKE_UNTIL,
   ROTATE_REFRESH_TOKEN,
-  SAVE_API_KEY,
-  SAVE_REFRESH_TOKEN,
+  SAVE_API_KEY_RECORD,
+  SAVE_FAMILY_TOKEN,
+  SAVE_TOKEN_COPY,
 } from './lib/scripts.js';
 import { assertDuration, assertStringArray, assertText, assertTime } from './lib/validate.js';
 
@@ -27,10 +32,11 @@ import { assertDuration, assertStringArray, assertText, assertTime } from './lib
  */
 export interface RedisStoreOptions {
   /**
-   * An ioredis client to share with the application. The store never closes it and never
-   * changes its settings; see the README for the settings that make it fail fast.
+   * An ioredis client to share with the application: a `Redis` (one node, or Sentinel) or a
+   * `Cluster` (every script touches one hash slot; see the README's key layout). The store never
+   * closes it and never changes its settings; see the README for the settings that make it fail fast.
    */
-  readonly client?: Redis | undefined;
+  readonly client?: RedisClient | undefined;
   /**
    * A Redis URL (`redis://user:pass@host:6379/0`, `rediss://…`). The store creates its own
    * client, set up to fail fast (no offline queue, no replay of unanswered commands,
@@ -55,7 +61,7 @@ export interface RedisStoreOptions {
   /**
    * The most live sessions (refresh families) one user may hold: a new login beyond it revokes
    * that user's oldest sessions (lowest expiry first), never another user's. It bounds the
-   * user's session index (`ufam:<userId>`) and so the work of `revokeFamiliesOfUser`. An integer
+   * user's session index (`{u:<userId>}:ufam`) and so the work of `revokeFamiliesOfUser`. An integer
    * from 1 to 10 000; default 100, the same as the in-memory store.
    */
   readonly maxSessionsPerUser?: number | undefined;
@@ -90,14 +96,14 @@ export interface EvictionPolicyCheck {
 export interface RedisTokenStore extends TokenStore {
   /** The key prefix in use. */
   readonly prefix: string;
-  /** The ioredis client (the shared one, or the one created from `url`). */
-  readonly client: Redis;
+  /** The ioredis client (the shared `Redis` or `Cluster`, or the one created from `url`). */
+  readonly client: RedisClient;
   /** Whether Redis answers a `PING` now (bounded by `commandTimeoutMs`); never throws. For health checks. */
   ping(): Promise<boolean>;
   /**
    * Reads Redis' `maxmemory-policy` (`CONFIG GET`, bounded by `commandTimeoutMs`) and says
    * whether it is unsafe. The store needs `noeviction`: under any other policy a full Redis may
-   * evict revocations (`fam:`, `jti:`) and session indexes (`ufam:`), which silently revives
+   * evict revocations (`fam`, `jti:`) and session indexes (`ufam`), which silently revives
    * ended sessions. Never throws: a refused or unanswered `CONFIG` gives `policy: null` and no
    * warning. Call it once at start and log the warning.
    */
@@ -123,17 +129,14 @@ function readOptions(
   if ((client === undefined) === (url === undefined)) {
     throw new TypeError('createRedisStore: give exactly one of `client` or `url`');
   }
-  if (client !== undefined) {
-    const candidate = client as unknown as { evalsha?: unknown; status?: unknown };
-    if (typeof candidate.evalsha !== 'function' || typeof candidate.status !== 'string') {
-      throw new TypeError('createRedisStore: `client` must be an ioredis client');
-    }
+  if (client !== undefined && !isRedisClient(client)) {
+    throw new TypeError('createRedisStore: `client` must be an ioredis Redis or Cluster client');
   }
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
     throw new TypeError('createRedisStore: `url` must be a redis:// or rediss:// URL');
   }
-  if (typeof prefix !== 'string' || prefix.length === 0 || /\s/.test(prefix)) {
-    throw new TypeError('createRedisStore: `prefix` must be a non-empty string without whitespace');
+  if (typeof prefix !== 'string' || prefix.length === 0 || /[\s{}]/.test(prefix)) {
+    throw new TypeError('createRedisStore: `prefix` must be a non-empty string without whitespace, `{` or `}` (keys carry Redis Cluster hash tags)');
   }
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   if (!Number.isFinite(commandTimeoutMs) || commandTimeoutMs <= 0) {
@@ -170,13 +173,17 @@ function familyUntil(record: RefreshTokenRecord): string {
  * Creates a {@link TokenStore} on Redis: refresh families, revocations, API keys and login
  * throttling shared by every instance of a service.
  *
- * - Every decision is one Lua script (atomic across instances): of N concurrent rotations of one
- *   refresh token exactly one wins, and a replay revokes the family everywhere.
+ * - Every decision about a session is one Lua script in its family's hash slot (atomic across
+ *   instances): of N concurrent rotations of one refresh token exactly one wins, and a replay
+ *   revokes the family everywhere.
+ * - Runs on a single node, Sentinel, or Redis Cluster (pass a `Cluster` as `client`): every
+ *   script touches keys of one slot, all declared in `KEYS`; calls that write to two slots order
+ *   their writes so that one stopped halfway never leaves a credential that cannot be revoked.
  * - Every key has a TTL derived from the record's `expiresAt` (API keys excepted: they live until
- *   deleted); no `KEYS`/`SCAN`: a per-user index set lists and deletes a bot's keys, and a
- *   per-user sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions in
- *   one script. A user holds at most `maxSessionsPerUser` live sessions (default 100): the next
- *   login ends that user's oldest one, so the set and that script stay small.
+ *   deleted); no `KEYS`/`SCAN`: a per-user index lists and deletes a bot's keys, and a per-user
+ *   sorted set of live families lets `revokeFamiliesOfUser` end a user's sessions. A user holds
+ *   at most `maxSessionsPerUser` live sessions (default 100): the next login ends that user's
+ *   oldest one, so the set and that work stay small.
  * - Needs `maxmemory-policy noeviction` (see {@link checkEvictionPolicy}): an evicted revocation
  *   or session index would silently revive sessions.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
@@ -200,6 +207,14 @@ function familyUntil(record: RefreshTokenRecord): string {
  * const redis = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
  * const store = createRedisStore({ client: redis });
  * ```
+ *
+ * @example On Redis Cluster
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ *
+ * const cluster = new Cluster([{ host: '10.0.0.1', port: 6379 }], { enableOfflineQueue: false });
+ * const store = createRedisStore({ client: cluster, prefix: 'chatshipper:' });
+ * ```
  */
 export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
   const { prefix, commandTimeoutMs, expiryGraceMs, maxSessionsPerUser } = readOptions(options);
@@ -213,39 +228,66 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
   const grace = String(expiryGraceMs);
   const cap = String(maxSessionsPerUser);
 
-  async function isMarkerActive(key: string, now: number): Promise<boolean> {
-    const value = await connection.run((redis) => redis.get(key));
+  function isRevokedAt(value: string | null, now: number): boolean {
     if (value === null) return false;
     const until = Number(value);
     // A marker that cannot be read is treated as revoked: fail closed.
     return !Number.isFinite(until) || now < until;
   }
 
-  async function revokeUntil(key: string, until: number): Promise<void> {
-    await connection.evalScript(REVOKE_UNTIL, [key], [String(until), grace]);
+  /**
+   * Revokes families taken out of a user's session index (`[familyId, until, …]`), each at
+   * least until its own "live until", then forgets them from the user's `uend` list. A call
+   * that fails in between leaves them in `uend`, and the next save or end of that user's
+   * sessions revokes them again (revoking is idempotent): none is ever dropped unrevoked.
+   */
+  async function revokeEnded(redis: RedisClient, userId: string, flat: readonly unknown[]): Promise<void> {
+    if (flat.length === 0) return;
+    const pairs: string[] = flat.map((item) => String(item));
+    const revocations: Promise<unknown>[] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      revocations.push(evalWith(redis, REVOKE_FAMILY, [keys.family(pairs[i] as string)], [pairs[i + 1] as string, grace, '1']));
+    }
+    await Promise.all(revocations);
+    await evalWith(redis, FORGET_ENDED_FAMILIES, [keys.endingFamiliesOfUser(userId)], pairs);
+  }
+
+  function saveCopy(redis: RedisClient, record: RefreshTokenRecord): Promise<unknown> {
+    return evalWith(
+      redis,
+      SAVE_TOKEN_COPY,
+      [keys.refreshToken(record.digest)],
+      [record.userId, record.familyId, String(record.expiresAt), record.organization ?? '', grace, record.scope ?? ''],
+    );
   }
 
   const store: RedisTokenStore = {
     prefix,
     client: connection.client,
 
+    // Ordered writes over three slots: the user's index first (so the family is found by
+    // revokeFamiliesOfUser before any token of it exists), then the token in its family's
+    // slot and its lookup copy. Nothing is handed out before all succeeded.
     async saveRefreshToken(record) {
       assertRefreshRecord(record, 'record');
-      await connection.evalScript(
-        SAVE_REFRESH_TOKEN,
-        [keys.refreshToken(record.digest), keys.familiesOfUser(record.userId)],
-        [
-          record.userId,
-          record.familyId,
-          String(record.expiresAt),
-          grace,
-          familyUntil(record),
-          prefix,
-          cap,
-          record.organization ?? '',
-          record.scope ?? '',
-        ],
-      );
+      await connection.run(async (redis) => {
+        const ended = await evalWith(
+          redis,
+          INDEX_NEW_FAMILY,
+          [keys.familiesOfUser(record.userId), keys.endingFamiliesOfUser(record.userId)],
+          [record.familyId, familyUntil(record), grace, cap],
+        );
+        await Promise.all([
+          evalWith(
+            redis,
+            SAVE_FAMILY_TOKEN,
+            [keys.familyToken(record.familyId, record.digest), keys.family(record.familyId)],
+            [record.userId, record.familyId, String(record.expiresAt), grace, familyUntil(record), record.organization ?? '', record.scope ?? ''],
+          ),
+          saveCopy(redis, record),
+          revokeEnded(redis, record.userId, Array.isArray(ended) ? ended : []),
+        ]);
+      });
     },
 
     async findRefreshToken(digest) {
@@ -257,40 +299,41 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       return decodeRefreshToken(digest, userId, familyId, expiresAt, organization, scope);
     },
 
+    // The decision is one script in the family's slot; a rotated family's index entry and the
+    // next token's lookup copy follow (the next token is handed out only after both).
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
       assertText(oldDigest, 'oldDigest');
       assertRefreshRecord(next, 'next');
       assertTime(now, 'now');
       if (next.digest === oldDigest) throw new TypeError('next.digest must differ from oldDigest');
-      const reply = await connection.evalScript(
-        ROTATE_REFRESH_TOKEN,
-        [keys.refreshToken(oldDigest), keys.refreshToken(next.digest), keys.familiesOfUser(next.userId)],
-        [
-          String(now),
-          next.userId,
-          next.familyId,
-          String(next.expiresAt),
-          grace,
-          prefix,
-          familyUntil(next),
-          cap,
-          next.organization ?? '',
-          next.scope ?? '',
-        ],
-      );
-      return decodeRotation(reply, oldDigest);
+      return connection.run(async (redis) => {
+        const reply = await evalWith(
+          redis,
+          ROTATE_REFRESH_TOKEN,
+          [keys.familyToken(next.familyId, oldDigest), keys.familyToken(next.familyId, next.digest), keys.family(next.familyId)],
+          [String(now), next.userId, next.familyId, String(next.expiresAt), grace, familyUntil(next), next.organization ?? '', next.scope ?? ''],
+        );
+        const result = decodeRotation(reply, oldDigest);
+        if (result.status === 'rotated') {
+          await Promise.all([
+            evalWith(redis, INDEX_ROTATED_FAMILY, [keys.familiesOfUser(next.userId)], [String(now), next.familyId, familyUntil(next), grace]),
+            saveCopy(redis, next),
+          ]);
+        }
+        return result;
+      });
     },
 
     async revokeFamily(familyId, expiresAt) {
       assertText(familyId, 'familyId');
       assertTime(expiresAt, 'expiresAt');
-      await revokeUntil(keys.family(familyId), expiresAt);
+      await connection.evalScript(REVOKE_FAMILY, [keys.family(familyId)], [String(expiresAt), grace, '0']);
     },
 
     async isFamilyRevoked(familyId, now) {
       assertText(familyId, 'familyId');
       assertTime(now, 'now');
-      return isMarkerActive(keys.family(familyId), now);
+      return isRevokedAt(await connection.run((redis) => redis.hget(keys.family(familyId), 'r')), now);
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
@@ -299,22 +342,33 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
       const except = options.except;
       if (except !== undefined) assertText(except, 'options.except');
-      const reply = await connection.evalScript(REVOKE_FAMILIES_OF_USER, [keys.familiesOfUser(userId)], [String(now), except ?? '', grace, prefix]);
-      return typeof reply === 'number' ? reply : 0;
+      return connection.run(async (redis) => {
+        const reply = await evalWith(
+          redis,
+          END_FAMILIES_OF_USER,
+          [keys.familiesOfUser(userId), keys.endingFamiliesOfUser(userId)],
+          [String(now), except ?? '', grace],
+        );
+        const [count, ...ended] = Array.isArray(reply) ? (reply as unknown[]) : [0];
+        await revokeEnded(redis, userId, ended);
+        return typeof count === 'number' ? count : 0;
+      });
     },
 
     async revokeAccessToken(jti, expiresAt) {
       assertText(jti, 'jti');
       assertTime(expiresAt, 'expiresAt');
-      await revokeUntil(keys.accessToken(jti), expiresAt);
+      await connection.evalScript(REVOKE_UNTIL, [keys.accessToken(jti)], [String(expiresAt), grace]);
     },
 
     async isAccessTokenRevoked(jti, now) {
       assertText(jti, 'jti');
       assertTime(now, 'now');
-      return isMarkerActive(keys.accessToken(jti), now);
+      return isRevokedAt(await connection.run((redis) => redis.get(keys.accessToken(jti))), now);
     },
 
+    // Ordered writes: `ak:<digest>` (what authenticates) is written last and deleted first, so
+    // every key that works is always reachable from its id (`akid:`) and its user (`aku`).
     async saveApiKey(record) {
       if (typeof record !== 'object' || record === null) throw new TypeError('record must be a record');
       assertText(record.digest, 'record.digest');
@@ -323,11 +377,32 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       assertStringArray(record.scopes, 'record.scopes');
       assertTime(record.createdAt, 'record.createdAt');
       if (record.organization !== undefined) assertText(record.organization, 'record.organization');
-      await connection.evalScript(
-        SAVE_API_KEY,
-        [keys.apiKey(record.digest), keys.apiKeyId(record.id), keys.apiKeysOfUser(record.userId)],
-        [record.digest, record.id, record.userId, JSON.stringify(record.scopes), String(record.createdAt), prefix, record.organization ?? ''],
-      );
+      const { digest, id, userId } = record;
+      await connection.run(async (redis) => {
+        // The id named a key before (a re-save): that key goes first, whoever's it was.
+        const previousUser = await redis.get(keys.apiKeyId(id));
+        for (const owner of previousUser === null || previousUser === userId ? [userId] : [previousUser, userId]) {
+          const previousDigest = await redis.hget(keys.apiKeysOfUser(owner), id);
+          if (previousDigest === null || (previousDigest === digest && owner === userId)) continue;
+          await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(previousDigest)], [id]);
+          await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(owner)], [id, previousDigest]);
+        }
+        await Promise.all([redis.set(keys.apiKeyId(id), userId), redis.hset(keys.apiKeysOfUser(userId), id, digest)]);
+        const replaced = await evalWith(
+          redis,
+          SAVE_API_KEY_RECORD,
+          [keys.apiKey(digest)],
+          [id, userId, JSON.stringify(record.scopes), String(record.createdAt), record.organization ?? ''],
+        );
+        // The digest named another key before: that key is gone, so are its index entries.
+        if (Array.isArray(replaced) && replaced.length === 2 && String(replaced[0]) !== id) {
+          const [otherId, otherUser] = [String(replaced[0]), String(replaced[1])];
+          await Promise.all([
+            evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(otherUser)], [otherId, digest]),
+            evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(otherId)], [otherUser]),
+          ]);
+        }
+      });
     },
 
     async findApiKey(digest) {
@@ -341,23 +416,50 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
 
     async deleteApiKey(id) {
       assertText(id, 'id');
-      const reply = await connection.evalScript(DELETE_API_KEY, [keys.apiKeyId(id)], [id, prefix]);
-      return reply === 1;
+      return connection.run(async (redis) => {
+        const userId = await redis.get(keys.apiKeyId(id));
+        if (userId === null) return false;
+        const digest = await redis.hget(keys.apiKeysOfUser(userId), id);
+        if (digest !== null) {
+          await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
+          await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(userId)], [id, digest]);
+        }
+        return (await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId])) === 1;
+      });
     },
 
     async deleteApiKeysOfUser(userId) {
       assertText(userId, 'userId');
-      const reply = await connection.evalScript(DELETE_API_KEYS_OF_USER, [keys.apiKeysOfUser(userId)], [userId, prefix]);
-      return typeof reply === 'number' ? reply : 0;
+      return connection.run(async (redis) => {
+        const entries = Object.entries(await redis.hgetall(keys.apiKeysOfUser(userId)));
+        const deleted = await Promise.all(
+          entries.map(async ([id, digest]) => {
+            const n = await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
+            await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId]);
+            await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(userId)], [id, digest]);
+            return n === 1 ? 1 : 0;
+          }),
+        );
+        return deleted.reduce<number>((sum, n) => sum + n, 0);
+      });
     },
 
     async listApiKeysOfUser(userId) {
       assertText(userId, 'userId');
-      const reply = await connection.evalScript(LIST_API_KEYS_OF_USER, [keys.apiKeysOfUser(userId)], [prefix]);
-      const rows = Array.isArray(reply) ? (reply as unknown[][]) : [];
-      const records: ApiKeyRecord[] = rows
-        .map((row) => decodeApiKey(String(row[0]), row[1], row[2], row[3], row[4], row[5]))
-        .filter((record) => record.userId === userId);
+      const rows = await connection.run(async (redis) => {
+        const entries = Object.entries(await redis.hgetall(keys.apiKeysOfUser(userId)));
+        return Promise.all(
+          entries.map(async ([id, digest]) => ({ id, digest, fields: await redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c', 'o') })),
+        );
+      });
+      const records: ApiKeyRecord[] = [];
+      for (const { id, digest, fields } of rows) {
+        const [storedId, storedUser, scopes, createdAt, organization] = fields;
+        // Only keys that authenticate, as this user's and under this id (an entry whose key is
+        // gone, after a call failed halfway, is not listed).
+        if (storedId !== id || storedUser !== userId || scopes == null || createdAt == null) continue;
+        records.push(decodeApiKey(digest, storedId, storedUser, scopes, createdAt, organization));
+      }
       records.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return records;
     },

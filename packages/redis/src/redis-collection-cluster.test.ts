@@ -1,33 +1,14 @@
 // Cluster safety of createRedisCollection, on the single test Redis: every command the
 // collection sends, and every command its Lua scripts run (seen through MONITOR), touches only
 // keys of one hash slot, and a script touches only keys it declared in KEYS. Slots are computed
-// here with Redis Cluster's own function (CRC16/XMODEM of the hash tag, mod 16384), checked
-// against the examples of the Redis Cluster specification.
+// with Redis Cluster's own function (CRC16/XMODEM of the hash tag, mod 16384; test/support's
+// `keySlot`), checked against the examples of the Redis Cluster specification.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCollection } from './index.js';
 import { COLLECTION_SCRIPTS } from './lib/collection-scripts.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../../../test/support/redis.js';
-
-function crc16(bytes: Uint8Array): number {
-  let crc = 0;
-  for (const byte of bytes) {
-    crc ^= byte << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
-
-/** The Redis Cluster slot of a key: of its hash tag (the first `{…}` with something inside), else of the whole key. */
-function keySlot(key: string): number {
-  const bytes = Buffer.from(key, 'utf8');
-  const open = bytes.indexOf(0x7b);
-  if (open !== -1) {
-    const close = bytes.indexOf(0x7d, open + 1);
-    if (close > open + 1) return crc16(bytes.subarray(open + 1, close)) % 16384;
-  }
-  return crc16(bytes) % 16384;
-}
+import { crc16, keySlot } from '../../../test/support/redis-cluster.js';
 
 interface Seen {
   readonly args: readonly string[];

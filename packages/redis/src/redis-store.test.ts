@@ -85,6 +85,9 @@ describe('createRedisStore options', () => {
   });
 });
 
+/** The keys of API keys (no TTL): `ak:<digest>`, `akid:<id>`, `{u:<userId>}:aku`. */
+const API_KEY_KEY = /^(ak:|akid:|\{u:[^}]*\}:aku$)/;
+
 describe('Redis layout', () => {
   it('isolates stores by prefix', async () => {
     const a = storeWith('iso-a');
@@ -125,19 +128,22 @@ describe('Redis layout', () => {
     await store.saveApiKey({ digest: randomDigest(), id: 'key1', userId: 'bot1', scopes: ['bot'], createdAt: now });
 
     const expected: Record<string, number> = {
+      // The lookup copies, and the tokens in their family's slot.
       [`${prefix}rt:${token.digest}`]: now + HOUR + GRACE,
       [`${prefix}rt:${next.digest}`]: now + 2 * HOUR + GRACE,
+      [`${prefix}{f:fam1}:rt:${token.digest}`]: now + HOUR + GRACE,
+      [`${prefix}{f:fam1}:rt:${next.digest}`]: now + 2 * HOUR + GRACE,
       // Reuse revoked the family until max(next.expiresAt, old.expiresAt).
-      [`${prefix}fam:fam1`]: now + 3 * HOUR + GRACE,
+      [`${prefix}{f:fam1}:fam`]: now + 3 * HOUR + GRACE,
       [`${prefix}jti:jti1`]: now + HOUR + GRACE,
       [`${prefix}hit:login:y`]: Date.now() + 60_000 + GRACE,
       // The session index lives as long as the longest-lived family in it.
-      [`${prefix}ufam:u1`]: now + 2 * HOUR + GRACE,
+      [`${prefix}{u:u1}:ufam`]: now + 2 * HOUR + GRACE,
     };
     const keys = await listKeys(clientA, prefix);
     for (const key of keys) {
       const pttl = await clientA.pttl(key);
-      if (/^(ak|akid|aku):/.test(key.slice(prefix.length))) {
+      if (API_KEY_KEY.test(key.slice(prefix.length))) {
         expect(pttl, key).toBe(-1);
         continue;
       }
@@ -146,8 +152,8 @@ describe('Redis layout', () => {
       // PTTL is relative to Redis' clock: allow a few seconds of test run time.
       expect(Math.abs(Date.now() + pttl - (at ?? 0)), key).toBeLessThan(5_000);
     }
-    expect(keys.filter((key) => /^(ak|akid|aku):/.test(key.slice(prefix.length)))).toHaveLength(3);
-    expect(keys).toHaveLength(9);
+    expect(keys.filter((key) => API_KEY_KEY.test(key.slice(prefix.length)))).toHaveLength(3);
+    expect(keys).toHaveLength(11);
   });
 
   it('keeps the session index small: ended and expired families leave it, and the key goes with the last', async () => {
@@ -158,12 +164,17 @@ describe('Redis layout', () => {
     const expiring = { digest: randomDigest(), userId: 'u2', familyId: 'expiring', expiresAt: now + HOUR };
     await store.saveRefreshToken(live);
     await store.saveRefreshToken(expiring);
-    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual(['expiring', String(now + HOUR), 'live', String(now + 2 * HOUR)]);
+    expect(await clientA.zrange(`${prefix}{u:u2}:ufam`, 0, -1, 'WITHSCORES')).toEqual([
+      'expiring',
+      String(now + HOUR),
+      'live',
+      String(now + 2 * HOUR),
+    ]);
     // A rotation after the other family expired trims it.
     await store.rotateRefreshToken(live.digest, { ...live, digest: randomDigest(), expiresAt: now + 3 * HOUR }, now + HOUR);
-    expect(await clientA.zrange(`${prefix}ufam:u2`, 0, -1, 'WITHSCORES')).toEqual(['live', String(now + 3 * HOUR)]);
+    expect(await clientA.zrange(`${prefix}{u:u2}:ufam`, 0, -1, 'WITHSCORES')).toEqual(['live', String(now + 3 * HOUR)]);
     expect(await store.revokeFamiliesOfUser('u2', now + HOUR)).toBe(1);
-    expect(await clientA.exists(`${prefix}ufam:u2`)).toBe(0);
+    expect(await clientA.exists(`${prefix}{u:u2}:ufam`)).toBe(0);
     await deleteKeys(clientA, prefix);
   });
 
@@ -178,28 +189,35 @@ describe('Redis layout', () => {
       await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: `old${n}`, expiresAt: now - 2 * GRACE });
     }
     await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: 'first', expiresAt: now + HOUR });
-    expect(await clientA.zrange(`${prefix}ufam:u3`, 0, -1)).toEqual(['first']);
+    expect(await clientA.zrange(`${prefix}{u:u3}:ufam`, 0, -1)).toEqual(['first']);
     for (let n = 0; n < 40; n += 1) {
       await store.saveRefreshToken({ digest: randomDigest(), userId: 'u3', familyId: `f${n}`, expiresAt: now + HOUR + n });
-      expect(await clientA.zcard(`${prefix}ufam:u3`)).toBeLessThanOrEqual(5);
+      expect(await clientA.zcard(`${prefix}{u:u3}:ufam`)).toBeLessThanOrEqual(5);
     }
-    expect(await clientA.zrange(`${prefix}ufam:u3`, 0, -1)).toEqual(['f35', 'f36', 'f37', 'f38', 'f39']);
+    expect(await clientA.zrange(`${prefix}{u:u3}:ufam`, 0, -1)).toEqual(['f35', 'f36', 'f37', 'f38', 'f39']);
     expect(await store.isFamilyRevoked('first', now)).toBe(true);
     expect(await store.isFamilyRevoked('f34', now)).toBe(true);
     expect(await store.revokeFamiliesOfUser('u3', now)).toBe(5);
+    // Every ended family was revoked, so none is left to repair.
+    expect(await clientA.exists(`${prefix}{u:u3}:uend`)).toBe(0);
     await deleteKeys(clientA, prefix);
   });
 
   it('bounds the work of revokeFamiliesOfUser by the cap, whatever the number of logins', async () => {
     const prefix = `${runPrefix}ufam-bound:`;
-    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE });
+    // 2000 logins at once, each a few round trips (index, token, revocation beyond the cap): a
+    // bound on work, not on latency, so a loaded machine gets time.
+    const store = createRedisStore({ client: clientA, prefix, expiryGraceMs: GRACE, commandTimeoutMs: 15_000 });
     const now = Date.now();
     const logins = 2_000;
     const pipeline = Array.from({ length: logins }, (_, n) =>
       store.saveRefreshToken({ digest: randomDigest(), userId: 'flood', familyId: `f${n}`, expiresAt: now + HOUR + n }),
     );
     await Promise.all(pipeline);
-    expect(await clientA.zcard(`${prefix}ufam:flood`)).toBe(100);
+    expect(await clientA.zcard(`${prefix}{u:flood}:ufam`)).toBe(100);
+    // Each of the 1900 families beyond the cap was revoked by the login that ended it.
+    expect(await clientA.exists(`${prefix}{u:flood}:uend`)).toBe(0);
+    expect(await store.isFamilyRevoked('f0', now)).toBe(true);
     expect(await store.revokeFamiliesOfUser('flood', now)).toBe(100);
     await deleteKeys(clientA, prefix);
   });
@@ -291,9 +309,9 @@ describe('Redis layout', () => {
     const token = { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: now + HOUR };
     await store.saveRefreshToken(token);
     await store.rotateRefreshToken(token.digest, { ...token, digest: randomDigest(), expiresAt: now + 5 * HOUR }, now);
-    const pttl = await clientA.pttl(`${prefix}rt:${token.digest}`);
+    const pttl = await clientA.pttl(`${prefix}{f:f}:rt:${token.digest}`);
     expect(Math.abs(Date.now() + pttl - token.expiresAt)).toBeLessThan(5_000);
-    expect(await clientA.hget(`${prefix}rt:${token.digest}`, 's')).toBe('1');
+    expect(await clientA.hget(`${prefix}{f:f}:rt:${token.digest}`, 's')).toBe('1');
   });
 });
 
@@ -316,6 +334,8 @@ describe('Redis behaviour', () => {
     await expectCode(store.findApiKey(digest), 'ERR_INTERNAL');
     const wrongType = randomDigest();
     await clientA.set(`${prefix}rt:${wrongType}`, 'a string, not a hash');
+    await clientA.set(`${prefix}{f:f}:rt:${wrongType}`, 'a string, not a hash');
+    await expectCode(store.findRefreshToken(wrongType), 'ERR_INTERNAL');
     await expectCode(
       store.rotateRefreshToken(wrongType, { digest: randomDigest(), userId: 'u', familyId: 'f', expiresAt: Date.now() + HOUR }, Date.now()),
       'ERR_INTERNAL',

@@ -1,24 +1,71 @@
 import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import type { LuaScript } from './scripts.js';
 
 /** Redis errors that mean "not now" (failover, loading, memory full…) rather than a bug. */
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS|MISCONF)\b/;
 
+/**
+ * A client the store and collections accept: a single-node `Redis` (also Sentinel-managed), or a
+ * `Cluster`. Every command and script they send names keys of one hash slot, so a `Cluster`
+ * routes each by its (first) key.
+ *
+ * @example
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ *
+ * const client: RedisClient = new Cluster([{ host: '127.0.0.1', port: 7000 }]);
+ * ```
+ */
+export type RedisClient = Redis | Cluster;
+
+/** Whether `value` looks like an ioredis `Redis` or `Cluster` (what construction accepts). */
+export function isRedisClient(value: unknown): value is RedisClient {
+  const candidate = value as { evalsha?: unknown; eval?: unknown; status?: unknown; on?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.evalsha === 'function' &&
+    typeof candidate.eval === 'function' &&
+    typeof candidate.on === 'function' &&
+    typeof candidate.status === 'string'
+  );
+}
+
+/**
+ * Runs a Lua script on `redis`: EVALSHA, then EVAL when the server answers NOSCRIPT (first use,
+ * a restart, SCRIPT FLUSH, or, on a Cluster, a node that never saw it: both commands are routed
+ * by the first key, so the fallback reaches the node that refused).
+ */
+export async function evalWith(redis: RedisClient, script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    const message = (error as { message?: unknown } | null)?.message;
+    if (typeof message === 'string' && message.startsWith('NOSCRIPT')) {
+      return await redis.eval(script.source, keys.length, ...keys, ...args);
+    }
+    throw error;
+  }
+}
+
 /** What the store needs from a connection: bounded, fail-closed command execution. */
 export interface Connection {
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** Runs a Lua script (EVALSHA, then EVAL if the server does not know it). */
   evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
-  /** Runs any command(s) on the client with the same guarantees. */
-  run<T>(operation: (client: Redis) => Promise<T>): Promise<T>;
+  /**
+   * Runs any command(s) on the client with the same guarantees: one deadline for the whole
+   * operation, however many round trips it makes.
+   */
+  run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T>;
   /** Quits an owned client; detaches from a shared one. Idempotent. */
   close(): Promise<void>;
 }
 
 /** How to obtain the client. */
 export interface ConnectionOptions {
-  readonly client?: Redis | undefined;
+  readonly client?: RedisClient | undefined;
   readonly url?: string | undefined;
   readonly redisOptions?: RedisOptions | undefined;
   readonly commandTimeoutMs: number;
@@ -90,9 +137,9 @@ interface Readiness {
  * One record (and one `ready` listener) per client, however many stores and collections share
  * it, so a shared client never collects listeners.
  */
-const readiness = new WeakMap<Redis, Readiness>();
+const readiness = new WeakMap<RedisClient, Readiness>();
 
-function readinessOf(client: Redis): Readiness {
+function readinessOf(client: RedisClient): Readiness {
   let state = readiness.get(client);
   if (!state) {
     let markReady: () => void = () => {};
@@ -122,7 +169,7 @@ function readinessOf(client: Redis): Readiness {
  */
 export function createConnection(options: ConnectionOptions): Connection {
   const owned = options.client === undefined;
-  const client = options.client ?? new Redis(options.url as string, ownedClientOptions(options.commandTimeoutMs, options.redisOptions));
+  const client: RedisClient = options.client ?? new Redis(options.url as string, ownedClientOptions(options.commandTimeoutMs, options.redisOptions));
   const timeoutMs = options.commandTimeoutMs;
   // An owned client's errors surface as rejected commands; without a listener ioredis would
   // print every reconnection error.
@@ -156,7 +203,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     });
   }
 
-  async function run<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+  async function run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
     if (closed) throw unavailable(new Error('store closed'));
     const deadline = Date.now() + timeoutMs;
     try {
@@ -172,19 +219,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
   }
 
-  async function evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    return run(async (redis) => {
-      try {
-        return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        const message = (error as { message?: unknown } | null)?.message;
-        if (typeof message === 'string' && message.startsWith('NOSCRIPT')) {
-          // First use on this server, or it restarted and lost its script cache.
-          return await redis.eval(script.source, keys.length, ...keys, ...args);
-        }
-        throw error;
-      }
-    });
+  function evalScript(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    return run((redis) => evalWith(redis, script, keys, args));
   }
 
   async function close(): Promise<void> {

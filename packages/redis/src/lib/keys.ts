@@ -1,16 +1,20 @@
 /**
- * Key layout. Every key starts with the store's prefix, then a short type tag, then the opaque
- * value, so a value of one type can never name a key of another type.
+ * Key layout of the token store, safe on Redis Cluster: every script touches keys of ONE hash
+ * slot, all declared in `KEYS`. Keys of one family share the hash tag `{f:<familyId>}`, keys of
+ * one user `{u:<userId>}` (the id with `%`, `{`, `}` percent-escaped, so the tag always ends at
+ * our `}` and no two ids share a key); the other keys are single-key lookups.
  *
  * | key | type | content | lives until |
  * |---|---|---|---|
- * | `rt:<digest>` | hash | `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`), `o` organization, `n` the session's narrowed scope (each only when the record has one) | `e` + grace |
- * | `fam:<familyId>` | string | revoked-until (only revoked families have a key) | value + grace |
- * | `ufam:<userId>` | sorted set | the user's live families (session index), scored by "may hold live credentials until"; at most `maxSessionsPerUser` members (the lowest-scored are revoked beyond it) | highest score + grace; members trimmed when their score passes (on save, rotation and `revokeFamiliesOfUser`) |
+ * | `{f:<familyId>}:rt:<digest>` | hash | the token: `u` user, `f` family, `e` expiresAt, `s` spent (`0`/`1`), `o` organization, `n` the session's narrowed scope (each only when the record has one) | `e` + grace |
+ * | `{f:<familyId>}:fam` | hash | `l` live until (the latest `familyExpiresAt` of a token saved or rotated in it), `r` revoked until (only once revoked) | the later + grace |
+ * | `rt:<digest>` | hash | lookup copy for `findRefreshToken` (`u`, `f`, `e`, `o`, `n`: what never changes), written after the token | `e` + grace |
+ * | `{u:<userId>}:ufam` | sorted set | the user's live families (session index), scored by "may hold live credentials until"; at most `maxSessionsPerUser` members | highest score + grace; members trimmed when their score passes |
+ * | `{u:<userId>}:uend` | sorted set | families taken out of `ufam` to be revoked (ended, or beyond the cap), until their revocation is written: the repair list | highest score + grace; members leave once revoked |
  * | `jti:<jti>` | string | revoked-until | value + grace |
- * | `ak:<digest>` | hash | `id`, `u` user, `sc` scopes (JSON), `c` createdAt, `o` organization (only when bound to one) | deleted |
- * | `akid:<id>` | string | the key's digest | deleted with the key |
- * | `aku:<userId>` | set | the user's key ids | deleted with the last key |
+ * | `ak:<digest>` | hash | the API key: `id`, `u` user, `sc` scopes (JSON), `c` createdAt, `o` organization (only when bound to one) | deleted |
+ * | `akid:<id>` | string | the key's user | deleted with the key |
+ * | `{u:<userId>}:aku` | hash | the user's keys: id → digest | deleted with the last key |
  * | `hit:<key>` | hash | `c` count, `r` resetAt | `r` + grace (relative to the caller's `now`) |
  *
  * "grace" is `expiryGraceMs`: keys outlive their `expiresAt` a little so that clock skew between
@@ -19,9 +23,13 @@
  */
 export interface KeyBuilder {
   readonly prefix: string;
+  /** The lookup copy of a refresh token (its own slot). */
   refreshToken(digest: string): string;
+  /** A refresh token in its family's slot (the record rotations decide on). */
+  familyToken(familyId: string, digest: string): string;
   family(familyId: string): string;
   familiesOfUser(userId: string): string;
+  endingFamiliesOfUser(userId: string): string;
   accessToken(jti: string): string;
   apiKey(digest: string): string;
   apiKeyId(id: string): string;
@@ -29,17 +37,26 @@ export interface KeyBuilder {
   hits(key: string): string;
 }
 
-/** Builds the key names of one store. */
+/** `{<kind>:<id>}` with `%`, `{` and `}` of the id percent-escaped: a hash tag that ends at our brace. */
+export function hashTag(kind: 'f' | 'u', id: string): string {
+  return `{${kind}:${id.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)}}`;
+}
+
+/** Builds the key names of one store. The caller guarantees that `prefix` has no `{`/`}`. */
 export function createKeyBuilder(prefix: string): KeyBuilder {
+  const ofFamily = (familyId: string): string => `${prefix}${hashTag('f', familyId)}:`;
+  const ofUser = (userId: string): string => `${prefix}${hashTag('u', userId)}:`;
   return {
     prefix,
     refreshToken: (digest) => `${prefix}rt:${digest}`,
-    family: (familyId) => `${prefix}fam:${familyId}`,
-    familiesOfUser: (userId) => `${prefix}ufam:${userId}`,
+    familyToken: (familyId, digest) => `${ofFamily(familyId)}rt:${digest}`,
+    family: (familyId) => `${ofFamily(familyId)}fam`,
+    familiesOfUser: (userId) => `${ofUser(userId)}ufam`,
+    endingFamiliesOfUser: (userId) => `${ofUser(userId)}uend`,
     accessToken: (jti) => `${prefix}jti:${jti}`,
     apiKey: (digest) => `${prefix}ak:${digest}`,
     apiKeyId: (id) => `${prefix}akid:${id}`,
-    apiKeysOfUser: (userId) => `${prefix}aku:${userId}`,
+    apiKeysOfUser: (userId) => `${ofUser(userId)}aku`,
     hits: (key) => `${prefix}hit:${key}`,
   };
 }
