@@ -46,6 +46,19 @@ describe('what a denial echoes', () => {
     expect('field' in policy.explain(guest, 'delete', 'Organization')).toBe(false);
   });
 
+  it('a target of no type echoes an empty subject', () => {
+    for (const target of [5, null, undefined, true]) {
+      const decision = policy.explain(guest, 'fetch', target as never);
+      expect(decision).toMatchObject({ allowed: false, subject: '', reason: 'unknown_subject' });
+    }
+  });
+
+  it('an empty field is no field', () => {
+    const admin: Principal = { id: ID, scopes: ['admin'] };
+    expect('field' in policy.explain(admin, 'delete', 'Organization', '')).toBe(false);
+    expect('field' in policy.explain(guest, 'delete', 'Organization', '')).toBe(false);
+  });
+
   it('an allowed decision carries the field as given', () => {
     const admin: Principal = { id: ID, scopes: ['admin'] };
     expect(policy.explain(admin, 'delete', 'Organization', long('f')).field).toBe(long('f'));
@@ -57,8 +70,26 @@ describe('grantedBy and conditional', () => {
     const organization = (scopes: string[]) => policy.explain({ id: ID, scopes }, 'fetch', 'Organization').grantedBy;
     expect(organization(['admin', 'bot', 'guest'])).toBe('bot');
     expect(organization(['bot'])).toBe('bot');
+    expect(organization(['bot', 'admin'])).toBe('bot');
     expect(organization(['guest', 'admin'])).toBe('admin');
     expect(organization(['admin', 'admin'])).toBe('admin');
+  });
+
+  it('a scopes getter that changes between reads never makes explain throw; grantedBy is then null', () => {
+    for (const later of [5, [], ['no-such-scope']]) {
+      let reads = 0;
+      const shifty = {
+        id: ID,
+        get scopes(): unknown {
+          reads += 1;
+          return reads === 1 ? ['admin'] : later;
+        },
+      } as unknown as Principal;
+      const decision = policy.explain(shifty, 'fetch', 'Organization');
+      expect(decision.allowed).toBe(true);
+      expect(decision.grantedBy).toBeNull();
+      expect(reads).toBe(2);
+    }
   });
 
   it('an allow through the self grant is conditional; through the any grant it is not', () => {
@@ -80,5 +111,17 @@ describe('a self-only list filter on records it cannot read', () => {
     expect(filter.kind).toBe('condition');
     expect(filter.matches({ id: proxy })).toBe(false);
     expect(policy.can({ id: ID, scopes: ['guest'] }, 'fetch', subject('User', { id: proxy }))).toBe(false);
+  });
+});
+
+describe('the reason of a denial', () => {
+  it('a known scope that is too low is insufficient_scope, even the lowest one', () => {
+    expect(policy.explain({ id: ID, scopes: ['guest'] }, 'delete', 'Organization').reason).toBe('insufficient_scope');
+  });
+
+  it('no known scope is no_known_scope, even on a protected field of the own record', () => {
+    const own = subject('User', { id: ID });
+    expect(policy.explain({ id: ID, scopes: [] }, 'update', own, 'role').reason).toBe('no_known_scope');
+    expect(policy.explain({ id: ID, scopes: ['guest'] }, 'update', own, 'role').reason).toBe('field_not_permitted');
   });
 });
