@@ -167,6 +167,17 @@ describe('tenancy: principals and records without a usable path reach nothing', 
     },
   );
 
+  it('a path of exactly 4,096 characters is usable; one more is not', () => {
+    for (const [path, reaches] of [
+      ['x'.repeat(4096), true],
+      ['x'.repeat(4097), false],
+    ] as const) {
+      const admin = { id: 'a1', scopes: ['admin'], organizationPath: path } as Principal;
+      expect(policy.can(admin, 'fetch', subject('Conversation', { id: 'k1', organizationPath: path }))).toBe(reaches);
+      expect(policy.filterFor(admin, 'list', 'Conversation').kind).toBe(reaches ? 'condition' : 'none');
+    }
+  });
+
   it('a record whose path getter throws is out of reach (fail closed)', () => {
     const admin: Principal = { id: 'a1', scopes: ['admin'], organizationPath: 'r1' };
     const target = subject('Conversation', {
