@@ -261,6 +261,8 @@ describe('tenancy: the declaration', () => {
       fieldByType: { Note: 'tenant', Organization: 'tree' },
     });
     expect(definePolicy(base).tenancy).toBeNull();
+    // A prototype-less declaration is a plain object too.
+    expect(definePolicy({ ...base, tenancy: Object.assign(Object.create(null) as object, { separator: '/' }) }).tenancy?.separator).toBe('/');
   });
 
   it.each([
@@ -276,6 +278,8 @@ describe('tenancy: the declaration', () => {
     [{ fieldsByType: [] }, 'tenancy.fieldsByType'],
     [{ sepparator: '#' }, 'unknown key'],
     ['yes', 'tenancy'],
+    [null, 'tenancy'],
+    [new Date(0), 'tenancy'],
   ])('%j is a TypeError naming %s', (tenancy, where) => {
     expect(() => definePolicy({ ...base, tenancy: tenancy as never })).toThrow(new RegExp(`definePolicy: .*${where.replace('.', '\\.')}`));
     expect(() => definePolicy({ ...base, tenancy: tenancy as never })).toThrow(TypeError);
