@@ -91,6 +91,16 @@ describe('resolveRole: the nearest membership at or above the organization wins'
     expect(resolveRole([mystery, { organization: 'r1', role: 'other' }] as never, 'r1')).toBe('mystery');
   });
 
+  it('the nearest membership wins whatever the order of the list', () => {
+    expect(resolveRole([...memberships].reverse(), 'r1#c1#s1')).toBe('admin');
+    expect(resolveRole([...memberships].reverse(), 'r1')).toBe('agent');
+  });
+
+  it('a non-string organization or path counts for nothing (and never throws)', () => {
+    expect(resolveRole([{ organization: 7, path: 'r1#7', role: 'admin' }] as never, 'r1#7')).toBeNull();
+    expect(resolveRole([{ organization: '5', path: 5, role: 'admin' }] as never, '5#c1')).toBeNull();
+  });
+
   it('a membership that is a function is not a membership', () => {
     const callable = Object.assign(() => undefined, { organization: 'r1', path: 'r1', role: 'admin' });
     expect(resolveRole([callable] as never, 'r1')).toBeNull();
