@@ -100,10 +100,55 @@ describe('parseScope', () => {
     expect((caught as Error).message).not.toContain('secret-looking');
   });
 
+  function messageOf(run: () => unknown): string {
+    try {
+      run();
+    } catch (error) {
+      if (isScopeladderError(error)) return error.message;
+      throw error;
+    }
+    throw new Error('expected ERR_SCOPE_MALFORMED, but it parsed');
+  }
+
+  it.each([
+    ['', 'the claim is empty'],
+    ['agent  bot', 'token 1 is empty (leading, trailing or double space)'],
+    ['agent bo"t', 'token 1 has a character outside the RFC 6749 grammar at offset 2'],
+    ['a'.repeat(1025), 'longer than 1024 characters'],
+    [[], 'the scope array is empty'],
+    [['bot', 7], 'element 1 is not a string'],
+    [['bot', ''], 'token 1 is empty (leading, trailing or double space)'],
+    [Array.from({ length: 1025 }, () => ''), 'longer than 1024 characters'],
+    [['a'.repeat(600), 'b'.repeat(600)], 'longer than 1024 characters'],
+    [42, 'expected a space-delimited string or an array of strings'],
+  ])('names what is wrong with %j, and only that', (claim, message) => {
+    expect(messageOf(() => parseScope(claim))).toBe(`Malformed scope: ${message}`);
+  });
+
+  it('bounds an array by its space-joined length, exactly', () => {
+    // "agent bot" is 9 characters: the array form counts the same as the string form.
+    expect(parseScope(['agent', 'bot'], { maxLength: 9 }).tokens).toEqual(['agent', 'bot']);
+    expect(codeOf(() => parseScope(['agent', 'bot'], { maxLength: 8 }))).toBe('ERR_SCOPE_MALFORMED');
+    expect(parseScope(['a'], { maxLength: 1 }).tokens).toEqual(['a']);
+    expect(parseScope('a', { maxLength: 1 }).tokens).toEqual(['a']);
+    expect(codeOf(() => parseScope(['a', 'b'], { maxLength: 2 }))).toBe('ERR_SCOPE_MALFORMED');
+  });
+
+  it('the highest scope is the highest held, not the last one read', () => {
+    expect(parseScope('admin guest').highest).toBe('admin');
+    expect(parseScope(['admin', 'agent', 'x']).highest).toBe('admin');
+  });
+
   it('rejects bad options with a TypeError', () => {
     expect(() => parseScope('bot', { maxLength: 0 })).toThrow(TypeError);
     expect(() => parseScope('bot', { maxLength: 1.5 })).toThrow(TypeError);
     expect(() => parseScope('bot', { ladder: {} as never })).toThrow(TypeError);
+    for (const ladder of [0, 'guest agent', { has: true }, Object.assign(() => {}, chatshipperLadder)]) {
+      expect(() => parseScope('bot', { ladder: ladder as never })).toThrow('parseScope: `ladder` must be a Ladder from defineLadder()');
+    }
+    for (const maxLength of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => parseScope('bot', { maxLength })).toThrow('parseScope: `maxLength` must be a positive integer');
+    }
   });
 
   it('property: round-trips canonical claims (formatScope ∘ parseScope is the identity)', () => {

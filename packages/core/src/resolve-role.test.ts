@@ -67,9 +67,52 @@ describe('resolveRole: the nearest membership at or above the organization wins'
     ).toBe('low');
   });
 
+  it('a malformed organization path reaches no membership, even one placed by id', () => {
+    const byId = [
+      { organization: 'r1', role: 'agent' },
+      { organization: 'c1', role: 'admin' },
+    ] as Membership[];
+    expect(resolveRole(byId, 'r1#c1')).toBe('admin');
+    for (const path of ['#r1', 'r1#', '#r1#', 'r1##c1', '', 5, ['r1']]) expect(resolveRole(byId, path as never)).toBeNull();
+  });
+
+  it('a role that is not a string, or an organization not on the path, counts for nothing', () => {
+    expect(resolveRole([{ organization: 'r1', path: 'r1', role: 5 }] as never, 'r1')).toBeNull();
+    expect(resolveRole([{ organization: 'zz', role: 'no-such-role' }] as never, 'r1')).toBeNull();
+  });
+
+  it('a tie at the same depth: the lower role wins in any order; between unknown roles, the first', () => {
+    const guest = { organization: 'r1', path: 'r1', role: 'guest' };
+    const admin = { organization: 'r1', role: 'admin' };
+    const mystery = { organization: 'r1', role: 'mystery' };
+    expect(resolveRole([guest, admin] as never, 'r1')).toBe('guest');
+    expect(resolveRole([admin, guest] as never, 'r1')).toBe('guest');
+    expect(resolveRole([guest, mystery] as never, 'r1')).toBe('mystery');
+    expect(resolveRole([mystery, { organization: 'r1', role: 'other' }] as never, 'r1')).toBe('mystery');
+  });
+
+  it('the nearest membership wins whatever the order of the list', () => {
+    expect(resolveRole([...memberships].reverse(), 'r1#c1#s1')).toBe('admin');
+    expect(resolveRole([...memberships].reverse(), 'r1')).toBe('agent');
+  });
+
+  it('a non-string organization or path counts for nothing (and never throws)', () => {
+    expect(resolveRole([{ organization: 7, path: 'r1#7', role: 'admin' }] as never, 'r1#7')).toBeNull();
+    expect(resolveRole([{ organization: '5', path: 5, role: 'admin' }] as never, '5#c1')).toBeNull();
+  });
+
+  it('a membership that is a function is not a membership', () => {
+    const callable = Object.assign(() => undefined, { organization: 'r1', path: 'r1', role: 'admin' });
+    expect(resolveRole([callable] as never, 'r1')).toBeNull();
+  });
+
   it('another separator; a bad separator is a TypeError', () => {
     expect(resolveRole([{ organization: 'c1', path: 'r1/c1', role: 'bot' }], 'r1/c1/s1', { separator: '/' })).toBe('bot');
-    expect(() => resolveRole([], 'r1', { separator: 'ab' })).toThrow(TypeError);
+    for (const separator of ['ab', '', 'a', ['#'], 5]) {
+      expect(() => resolveRole([], 'r1', { separator: separator as never })).toThrow(
+        new TypeError('resolveRole: options.separator must be one printable ASCII punctuation character'),
+      );
+    }
   });
 
   it('property: equals the role of the deepest ancestor-or-self with a membership, path given or not', () => {

@@ -167,6 +167,17 @@ describe('tenancy: principals and records without a usable path reach nothing', 
     },
   );
 
+  it('a path of exactly 4,096 characters is usable; one more is not', () => {
+    for (const [path, reaches] of [
+      ['x'.repeat(4096), true],
+      ['x'.repeat(4097), false],
+    ] as const) {
+      const admin = { id: 'a1', scopes: ['admin'], organizationPath: path } as Principal;
+      expect(policy.can(admin, 'fetch', subject('Conversation', { id: 'k1', organizationPath: path }))).toBe(reaches);
+      expect(policy.filterFor(admin, 'list', 'Conversation').kind).toBe(reaches ? 'condition' : 'none');
+    }
+  });
+
   it('a record whose path getter throws is out of reach (fail closed)', () => {
     const admin: Principal = { id: 'a1', scopes: ['admin'], organizationPath: 'r1' };
     const target = subject('Conversation', {
@@ -250,6 +261,8 @@ describe('tenancy: the declaration', () => {
       fieldByType: { Note: 'tenant', Organization: 'tree' },
     });
     expect(definePolicy(base).tenancy).toBeNull();
+    // A prototype-less declaration is a plain object too.
+    expect(definePolicy({ ...base, tenancy: Object.assign(Object.create(null) as object, { separator: '/' }) }).tenancy?.separator).toBe('/');
   });
 
   it.each([
@@ -265,6 +278,8 @@ describe('tenancy: the declaration', () => {
     [{ fieldsByType: [] }, 'tenancy.fieldsByType'],
     [{ sepparator: '#' }, 'unknown key'],
     ['yes', 'tenancy'],
+    [null, 'tenancy'],
+    [new Date(0), 'tenancy'],
   ])('%j is a TypeError naming %s', (tenancy, where) => {
     expect(() => definePolicy({ ...base, tenancy: tenancy as never })).toThrow(new RegExp(`definePolicy: .*${where.replace('.', '\\.')}`));
     expect(() => definePolicy({ ...base, tenancy: tenancy as never })).toThrow(TypeError);

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `node stryker/print-survivors.mjs [reports/mutation/core.json …]`: each file's score and counts,
+// then every surviving and uncovered mutant as file:line:column, the mutator, the original line and
+// the replacement: the list to work through after `pnpm mutate`.
+import { readFileSync } from 'node:fs';
+
+const reports = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/core.json', 'reports/mutation/tokens.json'];
+for (const path of reports) {
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  for (const [file, { mutants, source }] of Object.entries(report.files)) {
+    const lines = source.split('\n');
+    const counts = {};
+    for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
+    const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+    const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
+    const score = valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)} %`;
+    console.log(`\n${file}: ${score} ${JSON.stringify(counts)}`);
+    const open = mutants.filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
+    open.sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    for (const { status, location, mutatorName, replacement } of open) {
+      const { line, column } = location.start;
+      const original = (lines[line - 1] ?? '').trim().slice(0, 110);
+      console.log(`  ${status === 'NoCoverage' ? 'no coverage' : 'survived'} ${file}:${line}:${column} [${mutatorName}] ${original}`);
+      console.log(
+        `    -> ${String(replacement ?? '')
+          .replace(/\s+/g, ' ')
+          .slice(0, 140)}`,
+      );
+    }
+  }
+}
