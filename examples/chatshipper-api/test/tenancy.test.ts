@@ -393,6 +393,69 @@ describe.each(SETUPS)('$storage, $framework', ({ storage, framework }) => {
       expect((await call('GET', `/v2/users/${eve.id}`, { token: tokens.adminA })).status).toBe(404);
     });
 
+    it('refuses to delete the organization a session acts in (403); its parent may', async () => {
+      const leaf = await created(root.token, '/v2/organizations', { name: 'Leaf', parent: org.B });
+      const email = `leaf-${randomBytes(4).toString('hex')}@tenancy.example`;
+      await created(root.token, '/v2/users', { email, password: PASSWORD, role: 'admin', organization: leaf.id });
+      const inLeaf = await tokenOf(email, leaf.id);
+      const own = await call('DELETE', `/v2/organizations/${leaf.id}`, { token: inLeaf });
+      expect(own.status, own.text).toBe(403);
+      expect(own.body.code).toBe('ERR_FORBIDDEN');
+      expect((await call('DELETE', `/v2/organizations/${leaf.id}`, { token: tokens.adminB })).status).toBe(204);
+    });
+
+    it('grants roles only where the caller holds the right itself: an admin of A who is an agent in A1 cannot make anyone admin in A1', async () => {
+      const email = `mixed-${randomBytes(4).toString('hex')}@tenancy.example`;
+      const mixed = await created(root.token, '/v2/users', { email, password: PASSWORD, role: 'admin', organization: org.A });
+      const placed = await call('PATCH', `/v2/users/${mixed.id}`, {
+        token: root.token,
+        body: {
+          organizations: [
+            { organization: org.A, role: 'admin' },
+            { organization: org.A1, role: 'agent' },
+          ],
+        },
+      });
+      expect(placed.status, placed.text).toBe(200);
+      const inA = await tokenOf(email, org.A);
+
+      // Itself: admin in A1 would follow from its A membership, but its own A1 membership says agent.
+      const escalate = await call('PATCH', `/v2/users/${mixed.id}`, {
+        token: inA,
+        body: {
+          organizations: [
+            { organization: org.A, role: 'admin' },
+            { organization: org.A1, role: 'admin' },
+          ],
+        },
+      });
+      expect(escalate.status, escalate.text).toBe(403);
+      expect((await login(email, PASSWORD, org.A1)).body.scope).toBe('agent');
+
+      // Someone else placed in A1: neither a role nor memberships there.
+      const other = await created(root.token, '/v2/users', {
+        email: `a1-${randomBytes(4).toString('hex')}@tenancy.example`,
+        password: PASSWORD,
+        role: 'guest',
+        organization: org.A1,
+      });
+      expect((await call('PATCH', `/v2/users/${other.id}`, { token: inA, body: { role: 'admin' } })).status).toBe(403);
+      const planted = await call('PATCH', `/v2/users/${other.id}`, {
+        token: inA,
+        body: { organizations: [{ organization: org.A1, role: 'admin' }] },
+      });
+      expect(planted.status, planted.text).toBe(403);
+
+      // Where it is admin (A itself), it grants as before.
+      const inAOnly = await created(inA, '/v2/users', {
+        email: `a-${randomBytes(4).toString('hex')}@tenancy.example`,
+        password: PASSWORD,
+        role: 'guest',
+      });
+      const promoted = await call('PATCH', `/v2/users/${inAOnly.id}`, { token: inA, body: { role: 'agent' } });
+      expect(promoted.status, promoted.text).toBe(200);
+    });
+
     it("binds a bot's key to its organization: removed from it, the key is refused", async () => {
       const bot = await created(tokens.adminB, '/v2/users', { email: `bot-${randomBytes(4).toString('hex')}@tenancy.example`, role: 'bot' });
       const key = bot['apiToken'] as string;

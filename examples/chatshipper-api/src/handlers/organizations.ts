@@ -76,6 +76,10 @@ export function createOrganizationHandlers(deps: ApiDependencies): ResourceHandl
     },
     async delete(request) {
       const id = requireId(request);
+      if (id === request.auth.principal.organization) {
+        // Its own organization would take the session's reach, and its members' logins, with it.
+        throw new ScopeladderError('ERR_FORBIDDEN', 'A session cannot delete the organization it acts in');
+      }
       if (await deps.resources.hasSubOrganizations(id)) {
         throw new ScopeladderError('ERR_CONFLICT', 'The organization still has sub-organizations: delete them first');
       }

@@ -119,7 +119,9 @@ describe('createUserHandlers', () => {
     expect(await deps.users.findById(id)).toMatchObject({ role: 'agent', profile: {} });
     expect(await deps.users.findById(id)).not.toHaveProperty('passwordHash');
     // Other fields need no session to end.
-    expect((await handlers.update({ auth: admin, params: { id }, body: { name: 'Ada', role: 'agent' } })).status).toBe(200);
+    expect((await handlers.update({ auth: admin, params: { id }, body: { name: 'Ada' } })).status).toBe(200);
+    // A role sent, even unchanged, does: a retry of a change written before a 503 ends the sessions then.
+    await expect(handlers.update({ auth: admin, params: { id }, body: { role: 'agent' } })).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
   });
 
   it('never stores `currentPassword` as profile data', async () => {
@@ -172,6 +174,12 @@ describe('createUserHandlers', () => {
         { organization: C2, path: PATHS[C2] ?? '', role: 'agent' },
       ];
       await deps.users.create(withMemberships({ id, email: 'eve@example.com', role: 'guest', kind: 'user', profile: {} }, memberships));
+      // The caller, admin of C1 (and so of S1 below it): roles are granted where its own role allows.
+      await deps.users.create(
+        withMemberships({ id: ADMIN_ID, email: 'c1-admin@example.com', role: 'admin', kind: 'user', profile: {} }, [
+          { organization: C1, path: PATHS[C1] ?? '', role: 'admin' },
+        ]),
+      );
       const c1Admin = contextIn(C1);
       const seen = await handlers.fetch({ auth: c1Admin, params: { id }, body: undefined });
       expect(seen.body).toMatchObject({ role: 'agent', organization: C1, organizations: [{ organization: C1, role: 'agent' }] });
@@ -223,6 +231,11 @@ describe('createUserHandlers', () => {
       const ended: string[] = [];
       const deps = setup({ endSessionsOfUser: async (userId) => (ended.push(userId), 1) });
       const handlers = createUserHandlers(deps);
+      await deps.users.create(
+        withMemberships({ id: ADMIN_ID, email: 'root-admin@example.com', role: 'admin', kind: 'user', profile: {} }, [
+          { organization: ORG, path: ORG, role: 'admin' },
+        ]),
+      );
       const id = 'e'.repeat(24);
       await deps.users.create(
         withMemberships({ id, email: 'eve@example.com', role: 'agent', kind: 'user', profile: {} }, [

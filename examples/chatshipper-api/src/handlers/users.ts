@@ -3,6 +3,7 @@ import { omitFields, rejectFields, requireObjectBody, type JsonObject } from '..
 import { newId } from '../lib/ids.js';
 import { isWithin } from '../lib/paths.js';
 import { toPublicUser } from '../lib/public-user.js';
+import type { OrganizationRecord } from '@scopeladder/tokens';
 import type { ApiDependencies, ApiRequest, ResourceHandlers } from '../routes.js';
 import { applyUserPatch, withMemberships } from '../storage/merge.js';
 import type { StoredMembership, StoredUser, UserPatch } from '../storage/types.js';
@@ -59,6 +60,25 @@ function reachOf(request: ApiRequest): string {
   const reach = request.auth.principal.organizationPath;
   if (reach === undefined) throw outsideReach();
   return reach;
+}
+
+/**
+ * Checks that the caller may set roles of `user` in each of `organizations` as it acts THERE
+ * (`actingIn`: the role its own memberships give it in that organization, never above the
+ * session's): an admin of a customer who is only an agent in one of its sub-organizations
+ * cannot grant roles there, itself included (else it could make itself admin where it is not).
+ */
+async function assertMayGrantRoles(
+  deps: ApiDependencies,
+  request: ApiRequest,
+  user: StoredUser,
+  organizations: readonly OrganizationRecord[],
+): Promise<void> {
+  for (const organization of organizations) {
+    // The user as a member of that organization: the question is the caller's right there.
+    const placed = { ...user, organizationPaths: [organization.path] };
+    deps.auth.policy.authorize(await actingIn(deps, request, organization), 'update', subject('User', placed), 'role');
+  }
 }
 
 /**
@@ -206,6 +226,18 @@ export function createUserHandlers(deps: ApiDependencies): ResourceHandlers {
         deps.auth.policy.authorize(request.auth.principal, 'update', subject('User', { ...before }), 'role');
         memberships = await readMemberships(deps, request, body['organizations']);
       }
+      if (tenant && (role !== undefined || memberships !== undefined)) {
+        // Roles are granted where the caller's own role allows it: in every organization whose
+        // membership changes (the target's memberships inside the reach, and the new ones).
+        const reach = reachOf(request);
+        const touched = [...(before.memberships ?? []).filter((membership) => isWithin(membership.path, reach)), ...(memberships ?? [])];
+        await assertMayGrantRoles(
+          deps,
+          request,
+          before,
+          touched.map((membership) => ({ id: membership.organization, path: membership.path })),
+        );
+      }
       if (tenant && !self && (email !== undefined || password !== undefined) && reachesBeyond(before, reachOf(request))) {
         throw new ScopeladderError(
           'ERR_FORBIDDEN',
@@ -229,7 +261,13 @@ export function createUserHandlers(deps: ApiDependencies): ResourceHandlers {
       if (after.memberships !== undefined && after.memberships.length === 0) throw invalid('A user must stay a member of some organization');
       const write = () => deps.users.update(id, patch);
       let updated: Awaited<ReturnType<typeof write>>;
-      const rolesChange = after.role !== before.role || JSON.stringify(after.memberships) !== JSON.stringify(before.memberships);
+      // A role or memberships sent: every session ends, changed or not — a retry of a change whose
+      // first attempt was written but could not end the sessions (503) ends them then.
+      const rolesChange =
+        role !== undefined ||
+        memberships !== undefined ||
+        after.role !== before.role ||
+        JSON.stringify(after.memberships) !== JSON.stringify(before.memberships);
       if (rolesChange) {
         updated = await writeThenEndSessions(deps, id, write); // every session: all carry the old role
       } else if (password !== undefined) {
