@@ -1,0 +1,5 @@
+// Public entry point of @scopeladder/postgres. Types are exported explicitly with `export type`.
+export { createPostgresStore } from './create-postgres-store.js';
+export type { PostgresStoreOptions, PostgresTokenStore, PurgeResult } from './create-postgres-store.js';
+export { migrate } from './migrate.js';
+export type { MigrateOptions, MigrateResult } from './migrate.js';
