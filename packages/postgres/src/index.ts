@@ -5,3 +5,11 @@ export { migrate } from './migrate.js';
 export type { MigrateOptions, MigrateResult } from './migrate.js';
 export { toSqlFilter } from './to-sql-filter.js';
 export type { SqlCondition, SqlFilterOptions, SqlFilterResult, SqlMembershipsJoin } from './to-sql-filter.js';
+export { createPostgresDirectory } from './create-postgres-directory.js';
+export type {
+  CreateOrganizationInput,
+  CreateUserInput,
+  OrganizationRow,
+  PostgresDirectory,
+  PostgresDirectoryOptions,
+} from './create-postgres-directory.js';

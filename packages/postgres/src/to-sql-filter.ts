@@ -60,7 +60,8 @@ export interface SqlFilterOptions {
  */
 export interface SqlCondition {
   readonly text: string;
-  readonly values: readonly string[];
+  /** A fresh array: pass it to `pool.query(text, values)` or spread it after your own values. */
+  readonly values: string[];
 }
 
 /**
