@@ -74,6 +74,12 @@ export function createDatabase(pool: Pool, timeoutMs: number): Database {
     const deadline = Date.now() + timeoutMs;
     const client = await checkout(deadline);
     let broken: unknown = undefined;
+    // A connection that dies while checked out makes the client emit `error` (pg-pool listens only
+    // on idle clients): without a listener Node would crash the process. Mark it broken instead.
+    const onError = (error: unknown): void => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     const session: Session = {
       async query<R extends QueryResultRow>(statement: Statement): Promise<R[]> {
         const result = await client.query<R>({ text: statement.text, values: statement.values as unknown[] | undefined });
@@ -109,7 +115,13 @@ export function createDatabase(pool: Pool, timeoutMs: number): Database {
       throw mapped;
     } finally {
       clearTimeout(timer);
-      client.release(broken === undefined ? undefined : true);
+      if (broken === undefined) {
+        client.removeListener('error', onError);
+        client.release();
+      } else {
+        // Destroyed, not returned: the listener stays for the last events of the dying socket.
+        client.release(true);
+      }
     }
   }
 
