@@ -212,28 +212,28 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     `INSERT INTO ${table} (${column}, revoked_until) VALUES ($1, $2)
      ON CONFLICT (${column}) DO UPDATE SET revoked_until = GREATEST(${table}.revoked_until, EXCLUDED.revoked_until)`;
 
-  /** Keeps `familyId` in the user's index until at least `until`, then applies the per-user cap. */
-  async function indexFamily(session: Session, userId: string, familyId: string, until: string): Promise<void> {
-    await session.query({
-      text: `INSERT INTO ${T.userFamilies} (user_id, family_id, live_until) VALUES ($1, $2, $3)
-             ON CONFLICT (user_id, family_id) DO UPDATE SET live_until = GREATEST(${T.userFamilies}.live_until, EXCLUDED.live_until)`,
-      values: [userId, familyId, until],
-    });
-    // Over the cap: revoke the lowest-expiry other families until their own expiry, and drop them.
-    await session.query({
-      text: `WITH ranked AS (
-               SELECT family_id, row_number() OVER (ORDER BY live_until DESC, family_id DESC) AS rank
-               FROM ${T.userFamilies} WHERE user_id = $1 AND family_id <> $2
-             ), dropped AS (
-               DELETE FROM ${T.userFamilies} u USING ranked r
-               WHERE u.user_id = $1 AND u.family_id = r.family_id AND r.rank >= $3
-               RETURNING u.family_id, u.live_until
-             )
-             INSERT INTO ${T.families} (family_id, revoked_until) SELECT family_id, live_until FROM dropped
-             ON CONFLICT (family_id) DO UPDATE SET revoked_until = GREATEST(${T.families}.revoked_until, EXCLUDED.revoked_until)`,
-      values: [userId, familyId, maxSessionsPerUser],
-    });
-  }
+  /**
+   * The tail of a save or a winning rotation, as CTEs of the same statement (`$u` user, `$f`
+   * family, `$until` its new latest time, `$cap`): keeps the family in the user's session index
+   * until at least `$until`, and — over the cap — revokes the user's lowest-expiry OTHER live
+   * families until their own time and drops them. `gate` makes every part conditional (a CTE
+   * named `won` for rotations); `live` says which other entries count (still live at `now`).
+   */
+  const indexFamilySql = (p: { u: string; f: string; until: string; cap: string; live: string; gate: string }): string => `
+    indexed AS (
+      INSERT INTO ${T.userFamilies} (user_id, family_id, live_until) SELECT ${p.u}::text, ${p.f}::text, ${p.until}::bigint ${p.gate ? `FROM ${p.gate}` : ''}
+      ON CONFLICT (user_id, family_id) DO UPDATE SET live_until = GREATEST(${T.userFamilies}.live_until, EXCLUDED.live_until)
+    ), ranked AS (
+      SELECT family_id, row_number() OVER (ORDER BY live_until DESC, family_id DESC) AS rank
+      FROM ${T.userFamilies} WHERE user_id = ${p.u} AND family_id <> ${p.f} AND ${p.live} ${p.gate ? `AND EXISTS (SELECT 1 FROM ${p.gate})` : ''}
+    ), dropped AS (
+      DELETE FROM ${T.userFamilies} u USING ranked r
+      WHERE u.user_id = ${p.u} AND u.family_id = r.family_id AND r.rank >= ${p.cap}
+      RETURNING u.family_id, u.live_until
+    ), capped AS (
+      INSERT INTO ${T.families} (family_id, revoked_until) SELECT family_id, live_until FROM dropped
+      ON CONFLICT (family_id) DO UPDATE SET revoked_until = GREATEST(${T.families}.revoked_until, EXCLUDED.revoked_until)
+    )`;
 
   async function isMarkerActive(table: string, column: string, id: string, now: number): Promise<boolean> {
     await ensureSchema();
@@ -256,18 +256,29 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       await ensureSchema();
       await database.transaction(async (session) => {
         await lockUser(session, record.userId);
+        // One statement: the token, a cheap sweep of this user's index only (entries dead for more
+        // than the grace by the database clock: purging, never deciding), the index and the cap.
         await session.query({
-          text: `INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at) VALUES ($1, $2, $3, $4, $5, NULL)
-                 ON CONFLICT (digest) DO UPDATE SET user_id = EXCLUDED.user_id, family_id = EXCLUDED.family_id,
-                   expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL`,
-          values: [record.digest, record.userId, record.familyId, ms(record.expiresAt), record.organization ?? null],
+          text: `WITH stored AS (
+                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at) VALUES ($1, $2, $3, $4, $5, NULL)
+                   ON CONFLICT (digest) DO UPDATE SET user_id = EXCLUDED.user_id, family_id = EXCLUDED.family_id,
+                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL
+                 ), swept AS (
+                   DELETE FROM ${T.userFamilies} WHERE user_id = $2 AND family_id <> $3
+                     AND live_until < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $6::bigint
+                 ), ${indexFamilySql({ u: '$2', f: '$3', until: '$7', cap: '$8', live: `live_until >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $6::bigint`, gate: '' })}
+                 SELECT 1`,
+          values: [
+            record.digest,
+            record.userId,
+            record.familyId,
+            ms(record.expiresAt),
+            record.organization ?? null,
+            expiryGraceMs,
+            familyUntil(record),
+            maxSessionsPerUser,
+          ],
         });
-        // A cheap sweep of this user's index only (by the database clock: purging, never deciding).
-        await session.query({
-          text: `DELETE FROM ${T.userFamilies} WHERE user_id = $1 AND live_until < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2`,
-          values: [record.userId, expiryGraceMs],
-        });
-        await indexFamily(session, record.userId, record.familyId, familyUntil(record));
       });
     },
 
@@ -292,26 +303,38 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       const at = ms(now);
       return database.transaction(async (session): Promise<RotateRefreshResult> => {
         await lockUser(session, next.userId);
-        // The compare-and-set: only a current token (not spent, not expired, family not revoked)
-        // is spent, and only by one caller; every other one sees zero rows.
+        // The compare-and-set (`won`): only a current token (not spent, not expired, family not
+        // revoked) is spent, and only by one caller; every other one sees zero rows, and then
+        // nothing else in this statement happens either. The winner's statement also stores the
+        // next token and keeps the family in the user's session index.
         const [won] = await session.query<RefreshRow>({
-          text: `UPDATE ${T.refresh} r SET spent_at = $2
-                 WHERE r.digest = $1 AND r.spent_at IS NULL AND r.expires_at > $2
-                   AND NOT EXISTS (SELECT 1 FROM ${T.families} f WHERE f.family_id = r.family_id AND f.revoked_until > $2)
-                 RETURNING r.user_id, r.family_id, r.expires_at, r.organization`,
-          values: [oldDigest, at],
-        });
-        if (won !== undefined) {
-          await session.query({
-            text: `INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at) VALUES ($1, $2, $3, $4, $5, NULL)
+          text: `WITH won AS (
+                   UPDATE ${T.refresh} r SET spent_at = $2
+                   WHERE r.digest = $1 AND r.spent_at IS NULL AND r.expires_at > $2
+                     AND NOT EXISTS (SELECT 1 FROM ${T.families} f WHERE f.family_id = r.family_id AND f.revoked_until > $2)
+                   RETURNING r.user_id, r.family_id, r.expires_at, r.organization
+                 ), stored AS (
+                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at)
+                   SELECT $3::text, $4::text, $5::text, $6::bigint, $7::text, NULL FROM won
                    ON CONFLICT (digest) DO UPDATE SET user_id = EXCLUDED.user_id, family_id = EXCLUDED.family_id,
-                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL`,
-            values: [next.digest, next.userId, next.familyId, ms(next.expiresAt), next.organization ?? null],
-          });
-          await session.query({ text: `DELETE FROM ${T.userFamilies} WHERE user_id = $1 AND live_until <= $2`, values: [next.userId, at] });
-          await indexFamily(session, next.userId, next.familyId, familyUntil(next));
-          return { status: 'rotated', record: toRefreshRecord(oldDigest, won) };
-        }
+                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL
+                 ), stale AS (
+                   DELETE FROM ${T.userFamilies} WHERE user_id = $4 AND family_id <> $5 AND live_until <= $2 AND EXISTS (SELECT 1 FROM won)
+                 ), ${indexFamilySql({ u: '$4', f: '$5', until: '$8', cap: '$9', live: 'live_until > $2', gate: 'won' })}
+                 SELECT user_id, family_id, expires_at, organization FROM won`,
+          values: [
+            oldDigest,
+            at,
+            next.digest,
+            next.userId,
+            next.familyId,
+            ms(next.expiresAt),
+            next.organization ?? null,
+            familyUntil(next),
+            maxSessionsPerUser,
+          ],
+        });
+        if (won !== undefined) return { status: 'rotated', record: toRefreshRecord(oldDigest, won) };
         // Lost: say why, in the contract's order.
         const [row] = await session.query<RefreshRow>({
           text: `SELECT r.user_id, r.family_id, r.expires_at, r.organization, r.spent_at,
