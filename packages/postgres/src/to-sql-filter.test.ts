@@ -1,4 +1,4 @@
-import { chatshipperTenantPolicy, chatshipperPolicy, type ListFilter, type Principal } from '@scopeladder/core';
+import { chatshipperTenantPolicy, chatshipperPolicy, subject, type ListFilter, type Principal } from '@scopeladder/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPool, uniqueSchema } from './test-support/database.js';
@@ -110,7 +110,7 @@ describe('toSqlFilter on a real PostgreSQL', () => {
     }
   });
 
-  it('returns exactly the records filter.matches accepts, for random trees, principals and records', async () => {
+  it('returns exactly the records can() allows (and filter.matches accepts), for random trees, principals and records', async () => {
     // Ids include LIKE's wildcards and the escape character: the filter must not widen on them.
     const id = fc.constantFrom('a', 'b', 'c', '%', '_', '\\', 'a_', 'b%');
     const tree = fc.uniqueArray(fc.tuple(id, id, id), { minLength: 1, maxLength: 6 });
@@ -144,7 +144,10 @@ describe('toSqlFilter on a real PostgreSQL', () => {
               kind === 'User'
                 ? { id: record.id, organizationPaths: memberships }
                 : { id: record.id, ...(record.path === null ? {} : { organizationPath: record.path, path: record.path }) };
-            return filter.matches(plain);
+            // The filter is the list form of the instance check: both must agree on every record.
+            const allowed = policy.can(principal, act, subject(kind, { ...plain }));
+            expect(filter.matches(plain)).toBe(allowed);
+            return allowed;
           })
           .map((record) => record.id)
           .sort();
