@@ -4,10 +4,10 @@
  * services) loses nothing: refresh tokens still refresh, revoked tokens stay revoked.
  */
 import { randomBytes } from 'node:crypto';
-import { isScopeladderError } from '@scopeladder/core';
+import { chatshipperTenantPolicy, isScopeladderError, subject } from '@scopeladder/core';
 import { type AuthService, createAuthService, hashPassword } from '@scopeladder/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDirectory, createPostgresStore, type PostgresDirectory } from './index.js';
+import { createPostgresDirectory, createPostgresStore, toSqlFilter, type PostgresDirectory } from './index.js';
 import { createTestPool, createTestSchema } from './test-support/database.js';
 
 const secret = randomBytes(32);
@@ -114,6 +114,33 @@ describe('createPostgresDirectory', () => {
     expect(await directory.deleteUser(user.id)).toBe(true);
     expect(await directory.deleteUser(user.id)).toBe(false);
     expect(await directory.findById(user.id)).toBeNull();
+  });
+});
+
+describe('toSqlFilter over the directory tables (the documented memberships join)', () => {
+  it('lists exactly the users a principal may list: those with a membership inside its subtree', async () => {
+    await directory.createUser({ id: 'u-c2', email: 'c2@example.com', role: 'agent', memberships: [{ organization: 'c2', role: 'agent' }] });
+    await directory.createUser({ id: 'u-s1', email: 's1@example.com', role: 'agent', memberships: [{ organization: 's1', role: 'agent' }] });
+    for (const organizationPath of ['r1', 'r1#c1', 'r1#c1#s1', 'r1#c2']) {
+      const principal = { id: 'admin', scopes: ['admin'], organizationPath };
+      const where = toSqlFilter(chatshipperTenantPolicy.filterFor(principal, 'list', 'User'), {
+        columns: { id: 'users.id' },
+        memberships: { table: `${schema}.membership_paths`, keyColumn: 'user_id', pathColumn: 'path', recordColumn: 'users.id' },
+      });
+      if (typeof where === 'boolean') throw new Error('expected a condition');
+      const { rows } = await pools[0]!.query<{ id: string }>(
+        `SELECT users.id FROM "${schema}".users WHERE ${where.text} ORDER BY users.id`,
+        where.values,
+      );
+      const everyone = await pools[0]!.query<{ id: string }>(`SELECT id FROM "${schema}".users ORDER BY id`);
+      const expected: string[] = [];
+      for (const { id } of everyone.rows) {
+        const user = await directory.findById(id);
+        const organizationPaths = (user?.memberships ?? []).map((membership) => membership.path as string);
+        if (chatshipperTenantPolicy.can(principal, 'list', subject('User', { id, organizationPaths }))) expected.push(id);
+      }
+      expect(rows.map((row) => row.id)).toEqual(expected);
+    }
   });
 });
 
