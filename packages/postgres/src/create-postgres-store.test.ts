@@ -38,6 +38,50 @@ describe('createPostgresStore', () => {
     expect(await store.isFamilyRevoked('f-race', t0)).toBe(true);
   });
 
+  it("orders a rotation after a concurrent end of its user's sessions: the rotated family never outlives the revocation", async () => {
+    // A deterministic interleaving: an outside transaction holds the revocation row's key, so
+    // revokeFamiliesOfUser (E) has deleted the session index entry and waits; a rotation (R) of the
+    // same family starts meanwhile. Without the per-user lock R would not see E's revocation,
+    // rotate, re-index the family with its later expiry, and leave it live once E's revocation
+    // (until the OLD expiry) ends.
+    const [a, b] = pools.map((pool) => createPostgresStore({ pool, schema, timeoutMs: 10_000 }));
+    const t0 = Date.now();
+    const old = { digest: randomDigest(), userId: 'u-order', familyId: 'f-order', expiresAt: t0 + HOUR };
+    await a!.saveRefreshToken(old);
+    const outside = await pools[3]!.connect();
+    const waiting = async (count: number): Promise<void> => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await pools[3]!.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+             AND (query LIKE '%${schema}%' OR query LIKE '%pg_advisory_xact_lock%')`,
+        );
+        if ((rows[0]?.n ?? 0) >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`expected ${count} waiting statements`);
+    };
+    try {
+      await outside.query('BEGIN');
+      await outside.query(`INSERT INTO "${schema}".revoked_families (family_id, revoked_until) VALUES ('f-order', 0)`);
+      const ended = a!.revokeFamiliesOfUser('u-order', t0);
+      ended.catch(() => {}); // awaited below; never an unhandled rejection if the test fails first
+      await waiting(1);
+      const nextDigest = randomDigest();
+      const rotated = b!.rotateRefreshToken(old.digest, { ...old, digest: nextDigest, expiresAt: t0 + 3 * HOUR }, t0);
+      rotated.catch(() => {});
+      await waiting(2);
+      await outside.query('ROLLBACK');
+      expect(await ended).toBe(1);
+      const result = await rotated;
+      // After the end: refused, and no token of the family was stored beyond the revocation.
+      expect(result.status).toBe('revoked');
+      expect(await a!.findRefreshToken(nextDigest)).toBeNull();
+      expect(await a!.isFamilyRevoked('f-order', t0 + HOUR - 1)).toBe(true);
+    } finally {
+      outside.release();
+    }
+  });
+
   it('stores digests only: no column holds anything but what the service handed it', async () => {
     const apiKey = 'sl_live_secret_key_material';
     const digest = createHash('sha256').update(apiKey).digest('hex');
