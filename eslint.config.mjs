@@ -16,11 +16,12 @@ export const PUBLIC_ENTRY_POINTS = [
   '@scopeladder/fastify',
   '@scopeladder/koa',
   '@scopeladder/redis',
+  '@scopeladder/postgres',
   '@scopeladder/testing',
   '@scopeladder/testing/store-contract',
 ];
 
-const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'testing'];
+const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'postgres', 'testing'];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FIXTURES = join(ROOT, 'scripts/check-packed');
-const PACKAGES = ['core', 'tokens', 'testing', 'express', 'fastify', 'koa', 'redis'];
+const PACKAGES = ['core', 'tokens', 'testing', 'express', 'fastify', 'koa', 'redis', 'postgres'];
 
 /** What the consumer project installs beside the tarballs: every peer, at what npm gives today. */
 const PEERS = {
@@ -27,6 +27,7 @@ const PEERS = {
   fastify: '^5.6.0',
   koa: '^3.0.1',
   ioredis: '^6.1.0',
+  pg: '^8.11.0',
   vitest: '^4.1.12',
 };
 const DEV = {
@@ -34,6 +35,7 @@ const DEV = {
   '@types/node': '^20.19.0',
   '@types/express': '^5.0.3',
   '@types/koa': '^3.0.0',
+  '@types/pg': '^8.10.0',
 };
 
 const started = Date.now();

@@ -10,11 +10,12 @@ const { createExpressAuth } = require('@scopeladder/express');
 const fastifyAdapter = require('@scopeladder/fastify');
 const { createKoaAuth } = require('@scopeladder/koa');
 const { createRedisStore, createRedisCollection } = require('@scopeladder/redis');
+const { createPostgresStore, migrate, toSqlFilter } = require('@scopeladder/postgres');
 const testing = require('@scopeladder/testing');
 const express = require('express');
 
 assert.match(require.resolve('@scopeladder/testing/store-contract'), /store-contract[\\/]index\.cjs$/);
-for (const name of ['@scopeladder/core', '@scopeladder/tokens', '@scopeladder/tokens/http', '@scopeladder/redis']) {
+for (const name of ['@scopeladder/core', '@scopeladder/tokens', '@scopeladder/tokens/http', '@scopeladder/redis', '@scopeladder/postgres']) {
   assert.match(require.resolve(name), /\.cjs$/, `${name} resolves to its CommonJS build`);
 }
 assert.equal(typeof fastifyAdapter.scopeladderPlugin, 'function');
@@ -22,6 +23,9 @@ assert.equal(fastifyAdapter.default, fastifyAdapter.scopeladderPlugin);
 assert.equal(typeof http.readJsonBody, 'function');
 assert.equal(typeof createRedisStore, 'function');
 assert.equal(typeof createRedisCollection, 'function');
+assert.equal(typeof createPostgresStore, 'function');
+assert.equal(typeof migrate, 'function');
+assert.equal(toSqlFilter(chatshipperPolicy.filterFor({ id: 'a', scopes: [] }, 'list', 'User'), { columns: {} }), false);
 assert.equal(typeof createKoaAuth, 'function');
 testing.assertDenyByDefault(chatshipperPolicy, { numRuns: 10 });
 

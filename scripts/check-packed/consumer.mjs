@@ -17,6 +17,8 @@ import Koa from 'koa';
 import { createKoaAuth } from '@scopeladder/koa';
 import { Redis } from 'ioredis';
 import { createRedisCollection, createRedisStore } from '@scopeladder/redis';
+import { createPostgresDirectory, createPostgresStore, migrate, toSqlFilter } from '@scopeladder/postgres';
+import pg from 'pg';
 import { assertDenyByDefault, decisionTable } from '@scopeladder/testing';
 
 const require = createRequire(import.meta.url);
@@ -139,6 +141,28 @@ try {
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
+}
+
+// postgres, against the test PostgreSQL, in a throw-away schema (migrations found in the tarball)
+const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test' });
+const pgSchema = `sl_packed_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+try {
+  assert.deepEqual((await migrate({ pool, schema: pgSchema })).applied, ['0001_initial']);
+  const pgStore = createPostgresStore({ pool, schema: pgSchema });
+  const pgService = createAuthService({ directory, store: pgStore, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
+  const pgSession = await pgService.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });
+  assert.equal((await pgService.refresh(pgSession.refreshToken)).user, admin.id);
+  assert.equal(await createPostgresDirectory({ pool, schema: pgSchema }).findById('nobody'), null);
+  const where = toSqlFilter(
+    core.chatshipperTenantPolicy.filterFor({ id: 'u', scopes: ['agent'], organizationPath: 'r1#c1' }, 'list', 'Conversation'),
+    {
+      columns: { organizationPath: 'org_path' },
+    },
+  );
+  assert.deepEqual(where.values, ['r1#c1', 'r1#c1#%']);
+} finally {
+  await pool.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+  await pool.end();
 }
 
 // testing

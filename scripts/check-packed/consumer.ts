@@ -24,6 +24,8 @@ import Koa from 'koa';
 import { createKoaAuth } from '@scopeladder/koa';
 import { Redis } from 'ioredis';
 import { createRedisCollection, createRedisStore } from '@scopeladder/redis';
+import { createPostgresStore, toSqlFilter, type PostgresTokenStore, type SqlFilterResult } from '@scopeladder/postgres';
+import pg from 'pg';
 import { assertDenyByDefault, decisionTable } from '@scopeladder/testing';
 import { describeTokenStoreContract, randomDigest, type StoreContractFactory } from '@scopeladder/testing/store-contract';
 
@@ -94,7 +96,13 @@ const factory: StoreContractFactory = async () => ({ store: createMemoryStore(),
 if (process.env['NEVER'] === 'register') describeTokenStoreContract('memory', factory);
 const digest: string = randomDigest();
 
-void [allowed, scopes, code, header, translated, redisStore, users, table, digest];
+// postgres
+const pgStore: PostgresTokenStore = createPostgresStore({ pool: new pg.Pool({ connectionString: 'postgres://localhost/app' }), timeoutMs: 500 });
+const sqlFilter: SqlFilterResult = toSqlFilter(chatshipperPolicy.filterFor({ id: 'u', scopes: ['agent'] }, 'list', 'Conversation'), {
+  columns: { organizationPath: 'org_path' },
+});
+
+void [allowed, scopes, code, header, translated, redisStore, users, table, digest, pgStore, sqlFilter];
 
 // ---- Typo probes that already fail to compile (issue #14) ----
 // @ts-expect-error 'fecth' is not an action of the ChatShipper policy
