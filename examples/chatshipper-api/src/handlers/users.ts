@@ -261,13 +261,10 @@ export function createUserHandlers(deps: ApiDependencies): ResourceHandlers {
       if (after.memberships !== undefined && after.memberships.length === 0) throw invalid('A user must stay a member of some organization');
       const write = () => deps.users.update(id, patch);
       let updated: Awaited<ReturnType<typeof write>>;
-      // A role or memberships sent: every session ends, changed or not — a retry of a change whose
-      // first attempt was written but could not end the sessions (503) ends them then.
-      const rolesChange =
-        role !== undefined ||
-        memberships !== undefined ||
-        after.role !== before.role ||
-        JSON.stringify(after.memberships) !== JSON.stringify(before.memberships);
+      // Only a real change ends sessions (a client saving a whole record with the same role keeps
+      // them). A change written whose second end failed (503) left no old session: the first end,
+      // before the write, ended them all; the second only covers logins racing the write.
+      const rolesChange = after.role !== before.role || JSON.stringify(after.memberships) !== JSON.stringify(before.memberships);
       if (rolesChange) {
         updated = await writeThenEndSessions(deps, id, write); // every session: all carry the old role
       } else if (password !== undefined) {
