@@ -1,8 +1,10 @@
 import { isScopeladderError } from '@scopeladder/core';
-import { createAuthService, hashPassword, type AuthService } from '@scopeladder/tokens';
+import { createAuthService, hashPassword, type AuthService, type AuthServiceOptions } from '@scopeladder/tokens';
+import type { DiscoveryOptions } from '@scopeladder/tokens/http';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap.js';
 import type { Framework, ServerConfig } from './config.js';
 import type { CreateFrameworkServer, FrameworkServer, HealthAnswer } from './http/types.js';
+import { formatSdkError } from './http/sdk-compat.js';
 import type { Logger } from './log.js';
 import { serverPolicy } from './policy.js';
 import { createRoutes } from './routes.js';
@@ -30,8 +32,6 @@ export interface StartChatshipperServerOptions {
 
 /** The realm of `WWW-Authenticate` challenges. */
 export const REALM = 'chatshipper';
-const ISSUER = 'chatshipper-api';
-const AUDIENCE = 'chatshipper-api';
 
 async function loadFramework(framework: Framework): Promise<CreateFrameworkServer> {
   // Loaded on demand: only the chosen framework's code runs.
@@ -85,13 +85,21 @@ export async function startChatshipperServer(options: StartChatshipperServerOpti
 }
 
 async function startOn(storage: Storage, config: ServerConfig, logger: Logger): Promise<ChatshipperServer> {
+  const sdk = config.clientCompat === 'chatshipper-sdk';
+  const discovery = discoveryOf(config);
   const auth: AuthService = createAuthService({
     policy: serverPolicy,
     directory: storage.users,
     store: storage.tokenStore,
-    keys: { algorithm: 'HS256', secret: config.jwtSecret },
-    issuer: ISSUER,
-    audience: AUDIENCE,
+    keys: keysOf(config),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    ...(discovery?.protectedResource === undefined ? {} : { resourceMetadataUrl: resourceMetadataUrlOf(discovery.protectedResource.resource) }),
+    // ChatShipper's SDK: it refreshes on a 401 only, reads the user id from `_id`, and keeps its
+    // refresh token only when the scope string names admin or bot (the expanded cascade does).
+    ...(sdk
+      ? ({ expiredTokenStatus: 401, claims: (user) => ({ _id: user.id }), scopeFormat: 'expanded' } satisfies Partial<AuthServiceOptions>)
+      : {}),
     accessTokenTtl: config.accessTokenTtlSeconds,
     clockTolerance: clockToleranceFor(config.accessTokenTtlSeconds),
     realm: REALM,
@@ -142,7 +150,15 @@ async function startOn(storage: Storage, config: ServerConfig, logger: Logger): 
     };
   };
   const createServer = await loadFramework(config.framework);
-  const server: FrameworkServer = await createServer({ auth, routes, logger, health, trustProxy: config.trustProxy });
+  const server: FrameworkServer = await createServer({
+    auth,
+    routes,
+    logger,
+    health,
+    trustProxy: config.trustProxy,
+    discovery,
+    formatError: sdk ? formatSdkError : undefined,
+  });
   const address = await server.listen(config.port, config.host);
   let closing: Promise<void> | undefined;
   return {
@@ -153,6 +169,28 @@ async function startOn(storage: Storage, config: ServerConfig, logger: Logger): 
     // HTTP first (requests in flight still need the storage), then the storage's connections.
     close: (graceMs = 10_000) => (closing ??= server.close(graceMs).finally(() => storage.close())),
   };
+}
+
+/** The service's signing keys: the HS256 secret, or the EdDSA / ES256 private key under its thumbprint. */
+function keysOf(config: ServerConfig): AuthServiceOptions['keys'] {
+  if (config.jwtAlgorithm === 'HS256' || config.jwtKey === undefined) return { algorithm: 'HS256', secret: config.jwtSecret };
+  return { algorithm: config.jwtAlgorithm, keys: [{ kid: config.jwtKey.kid, privateKey: config.jwtKey.privateKey }] };
+}
+
+/**
+ * The discovery documents, when `JWT_ISSUER` is the server's public URL: RFC 8414 (the token,
+ * revocation and introspection endpoints under it) and RFC 9728 with that URL as the resource
+ * (this server is its own resource server). `undefined` otherwise: the JWKS alone is served.
+ */
+export function discoveryOf(config: ServerConfig): DiscoveryOptions | undefined {
+  if (config.issuerUrl === undefined) return undefined;
+  return { issuer: config.issuerUrl, protectedResource: { resource: config.issuerUrl } };
+}
+
+/** RFC 9728 §3.1: the well-known path inserted between the resource's origin and its path. */
+function resourceMetadataUrlOf(resource: string): string {
+  const url = new URL(resource);
+  return `${url.origin}/.well-known/oauth-protected-resource${url.pathname.replace(/\/$/, '')}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { baseUrlFor, formatBanner } from './banner.js';
 import { parseConfig } from './config.js';
@@ -21,6 +22,22 @@ describe('formatBanner', () => {
     expect(banner).toContain(config.admin.password);
     expect(banner).toContain(`curl -s -X POST http://127.0.0.1:4321/v2/auth/token`);
     expect(banner).not.toContain(config.jwtSecret);
+  });
+
+  it('names the JWKS and the signing setup, warns of a generated key pair, and never prints a key', () => {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const given = formatBanner({
+      config: parseConfig({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: pem, JWT_ISSUER: 'acme' }),
+      address,
+      storage: 'memory',
+    });
+    expect(given).toContain('jwks:        http://127.0.0.1:4321/.well-known/jwks.json (access tokens: EdDSA, iss acme, aud chatshipper-api)');
+    expect(given).not.toContain('JWT_PRIVATE_KEY is not set');
+    expect(given).not.toContain('PRIVATE KEY-----');
+    const generated = formatBanner({ config: parseConfig({ JWT_ALGORITHM: 'ES256', CLIENT_COMPAT: 'chatshipper-sdk' }), address, storage: 'memory' });
+    expect(generated).toContain('JWT_PRIVATE_KEY is not set: a random ES256 key pair was generated, so tokens end with this process.');
+    expect(generated).not.toContain('JWT_SECRET is not set');
+    expect(generated).toContain('client compatibility: chatshipper-sdk');
   });
 
   it('says when it is bound to every interface', () => {

@@ -64,6 +64,7 @@ export function formatBanner(input: BannerInput): string {
     `chatshipper-api listening on ${base} (framework: ${config.framework}, storage: ${input.storage}, access tokens live ${config.accessTokenTtlText})`,
     ...(bound === base ? [] : [`  bound to:    ${bound} (every interface)`]),
     `  health:      ${base}/health`,
+    `  jwks:        ${base}/.well-known/jwks.json (access tokens: ${config.jwtAlgorithm}, iss ${config.jwtIssuer}, aud ${config.jwtAudience})`,
     `  admin email: ${config.admin.email}${config.admin.generatedEmail ? ' (default)' : ''}`,
     `  admin password: ${adminPasswordLine(config, created)}`,
   ];
@@ -73,6 +74,11 @@ export function formatBanner(input: BannerInput): string {
   if (config.generatedJwtSecret) {
     lines.push('  JWT_SECRET is not set: a random signing key was generated, so tokens end with this process.');
   }
+  if (config.jwtKey?.generated === true) {
+    lines.push(`  JWT_PRIVATE_KEY is not set: a random ${config.jwtAlgorithm} key pair was generated, so tokens end with this process.`);
+  }
+  if (config.clientCompat !== undefined)
+    lines.push(`  client compatibility: ${config.clientCompat} (expired tokens answer 401, errors { error: { code, message } })`);
   lines.push('', 'Log in:', `  curl -s -X POST ${base}/v2/auth/token -H 'content-type: application/json' -d ${shellQuote(login)}`, '');
   return lines.join('\n');
 }

@@ -1,4 +1,6 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { ConfigError, parseConfig } from './config.js';
 
 const fixedRandom = (size: number) => Buffer.alloc(size, 7);
@@ -185,5 +187,119 @@ describe('parseConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(4);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- PORT/);
+  });
+});
+
+describe('parseConfig: signing, issuer, audience and client compatibility', () => {
+  const ed25519Pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const p256Pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const p384Pem = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+  it('defaults to HS256, chatshipper-api as issuer and audience, no discovery URL, no compatibility mode', () => {
+    expect(parseConfig({}, { randomBytes: fixedRandom })).toMatchObject({
+      jwtAlgorithm: 'HS256',
+      jwtKey: undefined,
+      jwtIssuer: 'chatshipper-api',
+      jwtAudience: 'chatshipper-api',
+      issuerUrl: undefined,
+      clientCompat: undefined,
+    });
+  });
+
+  it.each([
+    ['EdDSA', ed25519Pem, 'ed25519'],
+    ['ES256', p256Pem, 'ec'],
+  ] as const)('reads a %s JWT_PRIVATE_KEY, named by its RFC 7638 thumbprint', async (algorithm, pem, type) => {
+    const config = parseConfig({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY: pem });
+    expect(config.jwtAlgorithm).toBe(algorithm);
+    expect(config.jwtSecret).toBe('');
+    expect(config.generatedJwtSecret).toBe(false);
+    expect(config.jwtKey?.generated).toBe(false);
+    expect(config.jwtKey?.privateKey.asymmetricKeyType).toBe(type);
+    const publicJwk = createPublicKey(config.jwtKey!.privateKey).export({ format: 'jwk' });
+    expect(config.jwtKey?.kid).toBe(await calculateJwkThumbprint(publicJwk as JWK));
+    // The same key, on one line with literal "\n" (as in an .env file), is the same key.
+    expect(parseConfig({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY: pem.trim().replace(/\n/g, '\\n') }).jwtKey?.kid).toBe(config.jwtKey?.kid);
+  });
+
+  it.each(['EdDSA', 'ES256'] as const)('generates a %s key when JWT_PRIVATE_KEY is unset (each start its own)', (algorithm) => {
+    const first = parseConfig({ JWT_ALGORITHM: algorithm });
+    expect(first.jwtKey?.generated).toBe(true);
+    expect(first.jwtKey?.kid).not.toBe(parseConfig({ JWT_ALGORITHM: algorithm }).jwtKey?.kid);
+  });
+
+  it('reads JWT_ALGORITHM case-insensitively and refuses others, none and RS256 included', () => {
+    expect(parseConfig({ JWT_ALGORITHM: 'eddsa' }).jwtAlgorithm).toBe('EdDSA');
+    for (const name of ['none', 'RS256', 'HS512', 'ES384']) {
+      expect(problemsOf({ JWT_ALGORITHM: name })).toEqual([`JWT_ALGORITHM must be one of HS256, EdDSA, ES256 (got "${name}")`]);
+    }
+  });
+
+  it('refuses a key of the wrong type or curve, or no PEM at all, without quoting it', () => {
+    for (const [algorithm, pem] of [
+      ['EdDSA', p256Pem],
+      ['ES256', ed25519Pem],
+      ['ES256', p384Pem],
+      ['EdDSA', 'not a key'],
+      ['ES256', createPublicKey(p256Pem).export({ format: 'pem', type: 'spki' }).toString()],
+    ] as const) {
+      const problems = problemsOf({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY: pem });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^JWT_PRIVATE_KEY must be an? .* private key in PEM .* for JWT_ALGORITHM=${algorithm}$`));
+      expect(problems[0]).not.toContain('-----');
+    }
+  });
+
+  it('refuses a secret or a key that the algorithm does not use', () => {
+    expect(problemsOf({ JWT_PRIVATE_KEY: ed25519Pem })).toEqual(['JWT_PRIVATE_KEY is for JWT_ALGORITHM=EdDSA or ES256; HS256 signs with JWT_SECRET']);
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'JWT_SECRET is for JWT_ALGORITHM=HS256; ES256 signs with JWT_PRIVATE_KEY (a PEM private key)',
+    ]);
+  });
+
+  it('needs JWT_PRIVATE_KEY with REDIS_URL: every instance must serve the same public key', () => {
+    expect(problemsOf({ JWT_ALGORITHM: 'EdDSA', REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
+      'JWT_PRIVATE_KEY must be set when REDIS_URL is set: every instance signs with it and serves its public key, so give them all the same EdDSA key',
+    ]);
+    expect(problemsOf({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: ed25519Pem, REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([]);
+  });
+
+  it('reads JWT_ISSUER and JWT_AUDIENCE; an https issuer (http on loopback) is the discovery issuer', () => {
+    expect(parseConfig({ JWT_ISSUER: 'https://api.example.com', JWT_AUDIENCE: 'https://api.example.com/v2' })).toMatchObject({
+      jwtIssuer: 'https://api.example.com',
+      issuerUrl: 'https://api.example.com',
+      jwtAudience: 'https://api.example.com/v2',
+    });
+    expect(parseConfig({ JWT_ISSUER: 'http://127.0.0.1:3000' }).issuerUrl).toBe('http://127.0.0.1:3000');
+    expect(parseConfig({ JWT_ISSUER: 'acme-chat' })).toMatchObject({ jwtIssuer: 'acme-chat', issuerUrl: undefined });
+  });
+
+  it.each([
+    'http://api.example.com',
+    'https://api.example.com/?tenant=1',
+    'https://api.example.com/#x',
+    'https://user:pw@api.example.com',
+    'ftp://x.example',
+  ])('refuses the URL issuer %s', (issuer) => {
+    const problems = problemsOf({ JWT_ISSUER: issuer });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^JWT_ISSUER, when a URL, must be the server's public base URL: https:\/\//);
+  });
+
+  it('refuses an issuer or audience with spaces, control characters, or longer than 256', () => {
+    expect(problemsOf({ JWT_ISSUER: 'chat shipper', JWT_AUDIENCE: 'a'.repeat(257) })).toEqual([
+      'JWT_ISSUER must be 1 to 256 visible ASCII characters without spaces',
+      'JWT_AUDIENCE must be 1 to 256 visible ASCII characters without spaces',
+    ]);
+    expect(problemsOf({ JWT_AUDIENCE: 'api\u0000' })).toHaveLength(1);
+  });
+
+  it('reads CLIENT_COMPAT=chatshipper-sdk and refuses other values', () => {
+    expect(parseConfig({ CLIENT_COMPAT: 'ChatShipper-SDK' }).clientCompat).toBe('chatshipper-sdk');
+    expect(problemsOf({ CLIENT_COMPAT: 'chipchat' })).toEqual(['CLIENT_COMPAT must be unset or one of chatshipper-sdk (got "chipchat")']);
+  });
+
+  it('reports every problem of a bad signing configuration at once', () => {
+    expect(problemsOf({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: 'nope', JWT_ISSUER: 'http://evil.example', CLIENT_COMPAT: 'x' })).toHaveLength(3);
   });
 });

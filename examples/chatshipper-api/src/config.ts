@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parseDurationMs } from './lib/duration.js';
 
@@ -22,9 +22,32 @@ export interface ServerConfig {
   /** Access-token lifetime in seconds, and as written (`24h`). */
   readonly accessTokenTtlSeconds: number;
   readonly accessTokenTtlText: string;
-  /** The HS256 secret; generated (32 random bytes, hex) when `JWT_SECRET` is unset. */
+  /** `JWT_ALGORITHM`: how access tokens are signed. Default `HS256`. */
+  readonly jwtAlgorithm: JwtAlgorithm;
+  /**
+   * The HS256 secret; generated (32 random bytes, hex) when `JWT_SECRET` is unset. `''` with
+   * EdDSA and ES256.
+   */
   readonly jwtSecret: string;
   readonly generatedJwtSecret: boolean;
+  /**
+   * EdDSA and ES256: the signing key (`JWT_PRIVATE_KEY`, a PEM private key; generated when unset),
+   * its `kid` (the RFC 7638 thumbprint of its public key, so every instance with the same key
+   * names it alike) and whether it was generated. `undefined` with HS256.
+   */
+  readonly jwtKey: { readonly privateKey: KeyObject; readonly kid: string; readonly generated: boolean } | undefined;
+  /** `JWT_ISSUER`: the tokens' `iss`, checked on verify. Default `chatshipper-api`. */
+  readonly jwtIssuer: string;
+  /**
+   * `JWT_ISSUER` when it is an absolute URL (https, or http on a loopback host): the server's
+   * public base URL, the RFC 8414 issuer of the discovery documents. `undefined` otherwise (then
+   * only the JWKS is served).
+   */
+  readonly issuerUrl: string | undefined;
+  /** `JWT_AUDIENCE`: the tokens' `aud`, checked on verify. Default `chatshipper-api`. */
+  readonly jwtAudience: string;
+  /** `CLIENT_COMPAT`: `chatshipper-sdk` answers the way ChatShipper's own Node SDK expects. */
+  readonly clientCompat: ClientCompat | undefined;
   /** `REDIS_URL`, when set (validated as a `redis:` / `rediss:` URL). */
   readonly redisUrl: string | undefined;
   /** `REDIS_PREFIX`: put before every Redis key, so several deployments can share one Redis. */
@@ -42,6 +65,15 @@ export interface ServerConfig {
    */
   readonly trustProxy: TrustProxy | undefined;
 }
+
+/** The signing algorithms `JWT_ALGORITHM` takes. */
+export const JWT_ALGORITHMS = ['HS256', 'EdDSA', 'ES256'] as const;
+/** One of {@link JWT_ALGORITHMS}. */
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+/** The values `CLIENT_COMPAT` takes. */
+export const CLIENT_COMPATS = ['chatshipper-sdk'] as const;
+/** One of {@link CLIENT_COMPATS}. */
+export type ClientCompat = (typeof CLIENT_COMPATS)[number];
 
 /**
  * The proxies the server trusts (`TRUST_PROXY`): a number of proxy hops in front of it (the
@@ -87,6 +119,10 @@ export interface ParseConfigOptions {
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@chatshipper.example';
+/** The default `JWT_ISSUER` and `JWT_AUDIENCE`. */
+export const DEFAULT_JWT_NAME = 'chatshipper-api';
+const JWT_NAME = /^[\x21-\x7e]{1,256}$/;
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 /** The default `REDIS_PREFIX`. */
 export const DEFAULT_REDIS_PREFIX = 'chatshipper:';
 const REDIS_PREFIX = /^[\x21-\x7a|~]{1,64}$/;
@@ -150,11 +186,54 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     accessTokenTtlSeconds = ttlMs / 1_000;
   }
 
-  const generatedJwtSecret = !present(env['JWT_SECRET']);
-  const jwtSecret = generatedJwtSecret ? random(MIN_SECRET_BYTES).toString('hex') : (env['JWT_SECRET'] ?? '');
-  if (Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
-    // Never echo the secret, not even its length's worth of it.
-    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long (or unset, to generate one at start)`);
+  let jwtAlgorithm: JwtAlgorithm = 'HS256';
+  if (present(env['JWT_ALGORITHM'])) {
+    const name = env['JWT_ALGORITHM'].trim();
+    const found = JWT_ALGORITHMS.find((algorithm) => algorithm.toLowerCase() === name.toLowerCase());
+    if (found === undefined) problems.push(`JWT_ALGORITHM must be one of ${JWT_ALGORITHMS.join(', ')} (got "${name.slice(0, 32)}")`);
+    else jwtAlgorithm = found;
+  }
+  const symmetric = jwtAlgorithm === 'HS256';
+
+  const generatedJwtSecret = symmetric && !present(env['JWT_SECRET']);
+  let jwtSecret = '';
+  if (symmetric) {
+    jwtSecret = generatedJwtSecret ? random(MIN_SECRET_BYTES).toString('hex') : (env['JWT_SECRET'] ?? '');
+    if (Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+      // Never echo the secret, not even its length's worth of it.
+      problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long (or unset, to generate one at start)`);
+    }
+    if (present(env['JWT_PRIVATE_KEY'])) problems.push('JWT_PRIVATE_KEY is for JWT_ALGORITHM=EdDSA or ES256; HS256 signs with JWT_SECRET');
+  } else if (present(env['JWT_SECRET'])) {
+    problems.push(`JWT_SECRET is for JWT_ALGORITHM=HS256; ${jwtAlgorithm} signs with JWT_PRIVATE_KEY (a PEM private key)`);
+  }
+
+  let jwtKey: ServerConfig['jwtKey'];
+  if (jwtAlgorithm !== 'HS256') {
+    const parsed = present(env['JWT_PRIVATE_KEY']) ? readPrivateKey(env['JWT_PRIVATE_KEY'], jwtAlgorithm) : generatePrivateKey(jwtAlgorithm);
+    if (typeof parsed === 'string') problems.push(parsed);
+    else jwtKey = { privateKey: parsed, kid: thumbprintOf(parsed), generated: !present(env['JWT_PRIVATE_KEY']) };
+  }
+
+  const jwtIssuer = present(env['JWT_ISSUER']) ? env['JWT_ISSUER'].trim() : DEFAULT_JWT_NAME;
+  const jwtAudience = present(env['JWT_AUDIENCE']) ? env['JWT_AUDIENCE'].trim() : DEFAULT_JWT_NAME;
+  if (!JWT_NAME.test(jwtIssuer)) problems.push('JWT_ISSUER must be 1 to 256 visible ASCII characters without spaces');
+  if (!JWT_NAME.test(jwtAudience)) problems.push('JWT_AUDIENCE must be 1 to 256 visible ASCII characters without spaces');
+  let issuerUrl: string | undefined;
+  if (JWT_NAME.test(jwtIssuer) && jwtIssuer.includes('://')) {
+    issuerUrl = discoveryIssuer(jwtIssuer);
+    if (issuerUrl === undefined) {
+      problems.push(
+        `JWT_ISSUER, when a URL, must be the server's public base URL: https:// (http:// only on localhost, 127.0.0.1 or [::1]), without query or fragment (got "${jwtIssuer.slice(0, 100)}")`,
+      );
+    }
+  }
+
+  let clientCompat: ClientCompat | undefined;
+  if (present(env['CLIENT_COMPAT'])) {
+    const name = env['CLIENT_COMPAT'].trim().toLowerCase();
+    if ((CLIENT_COMPATS as readonly string[]).includes(name)) clientCompat = name as ClientCompat;
+    else problems.push(`CLIENT_COMPAT must be unset or one of ${CLIENT_COMPATS.join(', ')} (got "${env['CLIENT_COMPAT'].slice(0, 32)}")`);
   }
 
   let redisUrl: string | undefined;
@@ -173,6 +252,11 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     if (generatedJwtSecret) {
       problems.push(
         `JWT_SECRET must be set when REDIS_URL is set: every instance signs and verifies tokens with it, so give them all the same secret (at least ${MIN_SECRET_BYTES} bytes)`,
+      );
+    }
+    if (!symmetric && !present(env['JWT_PRIVATE_KEY'])) {
+      problems.push(
+        `JWT_PRIVATE_KEY must be set when REDIS_URL is set: every instance signs with it and serves its public key, so give them all the same ${jwtAlgorithm} key`,
       );
     }
   }
@@ -206,8 +290,14 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     admin: { email, password, generatedEmail, generatedPassword },
     accessTokenTtlSeconds,
     accessTokenTtlText: ttlText,
+    jwtAlgorithm,
     jwtSecret,
     generatedJwtSecret,
+    jwtKey,
+    jwtIssuer,
+    issuerUrl,
+    jwtAudience,
+    clientCompat,
     redisUrl,
     redisPrefix,
     loginThrottle,
@@ -242,4 +332,52 @@ function isProxyAddress(entry: string): boolean {
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** The curve each asymmetric algorithm signs with, as Node names the key's type and curve. */
+const KEY_SHAPES = {
+  EdDSA: { type: 'ed25519', curve: undefined, describe: 'an Ed25519 private key' },
+  ES256: { type: 'ec', curve: 'prime256v1', describe: 'an EC P-256 private key' },
+} as const;
+
+/** `JWT_PRIVATE_KEY` → the key, or the problem (never quoting the key). */
+function readPrivateKey(pem: string, algorithm: Exclude<JwtAlgorithm, 'HS256'>): KeyObject | string {
+  const shape = KEY_SHAPES[algorithm];
+  const problem = `JWT_PRIVATE_KEY must be ${shape.describe} in PEM (PKCS #8 "BEGIN PRIVATE KEY"${algorithm === 'ES256' ? ' or SEC 1 "BEGIN EC PRIVATE KEY"' : ''}) for JWT_ALGORITHM=${algorithm}`;
+  let key: KeyObject;
+  try {
+    // A literal "\n" (one line in an .env file) stands for a line break.
+    key = createPrivateKey({ key: pem.trim().replace(/\\n/g, '\n'), format: 'pem' });
+  } catch {
+    return problem;
+  }
+  if (key.asymmetricKeyType !== shape.type) return problem;
+  if (shape.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== shape.curve) return problem;
+  return key;
+}
+
+function generatePrivateKey(algorithm: Exclude<JwtAlgorithm, 'HS256'>): KeyObject {
+  return algorithm === 'EdDSA' ? generateKeyPairSync('ed25519').privateKey : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+}
+
+/** RFC 7638: the SHA-256 of the public JWK's required members, in lexicographic order (base64url). */
+function thumbprintOf(privateKey: KeyObject): string {
+  const jwk = privateKey.export({ format: 'jwk' });
+  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}
+
+/** `JWT_ISSUER` as an RFC 8414 issuer: https (http on loopback), no query or fragment; else `undefined`. */
+function discoveryIssuer(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+  if (!secure || /["\\]/.test(text) || text.includes('?') || text.includes('#') || url.username !== '' || url.password !== '') {
+    return undefined;
+  }
+  return text;
 }

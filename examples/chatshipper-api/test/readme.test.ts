@@ -134,3 +134,65 @@ describe('README walkthrough', () => {
     }
   }, 30_000);
 });
+
+describe('README: Verifying our tokens in another service', () => {
+  let server: ServerProcess;
+  let build: Build;
+  let folder: string;
+
+  /** The `js` block between the verify-example markers: `verify.mjs`, as written. */
+  function verifyScript(): string {
+    const start = README.indexOf('<!-- verify-example:start -->');
+    const end = README.indexOf('<!-- verify-example:end -->');
+    if (start === -1 || end <= start) throw new Error('verify-example markers missing from README.md');
+    const block = /```js\n([\s\S]*?)```/.exec(README.slice(start, end));
+    if (!block?.[1]) throw new Error('no js block between the verify-example markers');
+    return block[1];
+  }
+
+  function runVerify(env: Record<string, string>, token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(folder, 'verify.mjs'), token], { cwd: folder, env: { PATH: process.env['PATH'] ?? '', ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  beforeAll(async () => {
+    build = buildServer();
+    server = await startServerProcess(build.main, { PORT: '0', JWT_ALGORITHM: 'EdDSA', ...ADMIN_ENV });
+    // Under the package, so that `jose` resolves from its node_modules, as in a service that installed it.
+    folder = mkdtempSync(join(PACKAGE_DIR, 'node_modules', '.cache', 'verify-example-'));
+    writeFileSync(join(folder, 'verify.mjs'), verifyScript());
+  }, 30_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    build?.remove();
+  });
+
+  it('verifies a token of the server with its remote JWKS, and refuses it for another issuer', async () => {
+    const login = await fetch(`${server.baseUrl}/v2/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN_ENV.ADMIN_EMAIL, password: ADMIN_ENV.ADMIN_PASSWORD }),
+    });
+    const { token, user } = (await login.json()) as { token: string; user: string };
+    const jwksEnv = { CHATSHIPPER_JWKS: `${server.baseUrl}/.well-known/jwks.json` };
+
+    const verified = await runVerify(jwksEnv, token);
+    expect(verified.stderr).toBe('');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toBe(`{ user: '${user}', scope: 'admin' }\n`);
+
+    const elsewhere = await runVerify({ ...jwksEnv, CHATSHIPPER_ISSUER: 'https://someone-else.example' }, token);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toContain('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    const tampered = await runVerify(jwksEnv, `${token.slice(0, -4)}AAAA`);
+    expect(tampered.code).not.toBe(0);
+  }, 30_000);
+});

@@ -3,6 +3,7 @@ import type { UserDirectory } from './directory.js';
 import type { HashPasswordOptions } from './hash-password.js';
 import type { AnyPolicy } from './register.js';
 import type { AuthService } from './service-types.js';
+import type { AccessTokenUser } from './lib/access-token.js';
 import type { TokenStore } from './store.js';
 import { createMemoryStore } from './create-memory-store.js';
 import type { ServiceContext, ThrottleSettings } from './lib/context.js';
@@ -143,6 +144,28 @@ export interface AuthServiceOptions<P extends AnyPolicy = ChatShipperPolicy> {
    * token request is not checked against it.
    */
   readonly clientId?: string | undefined;
+  /**
+   * Extra claims for every access token, from the user it is issued to (ChatShipper's SDK reads
+   * the user id from `_id`). Called at each login and refresh; it must return a plain object of
+   * at most 16 string, number or boolean values, none named like a claim the service writes
+   * (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`, `client_id`, `scope`, `sid`, `org`,
+   * `org_path`, `email`, `typ`); otherwise no token is issued: `ERR_INTERNAL` (a 500) caused by
+   * a `TypeError` naming the problem. The extra claims are
+   * informative: the service never reads them back. Default: none.
+   *
+   * @example
+   * ```ts
+   * const claims = (user: { id: string }) => ({ _id: user.id });
+   * ```
+   */
+  readonly claims?: ((user: AccessTokenUser) => Readonly<Record<string, string | number | boolean>>) | undefined;
+  /**
+   * How the `scope` of access tokens and token responses is written: `'role'` (default), the
+   * session's one scope (`'admin'`); `'expanded'`, the whole cascade up to it with the ladder's
+   * aliases (`'viewer guest agent bot admin'`), as ChatShipper's own tokens are. Either grants
+   * exactly the same (scopes cascade; an alias is its scope).
+   */
+  readonly scopeFormat?: 'role' | 'expanded' | undefined;
   /** Access-token lifetime, 1 s to 7 d. Default `'24h'` (ChatShipper). */
   readonly accessTokenTtl?: Duration | undefined;
   /** Refresh-token lifetime (sliding: each rotation starts a new one), 1 min to 365 d. Default `'30d'`. */
@@ -348,6 +371,8 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
       maxTokenLength,
       pathSeparator: policy.tenancy?.separator ?? '#',
     },
+    claims: checkClaimsOption(options.claims),
+    scopeFormat: checkScopeFormat(options.scopeFormat),
     refreshTokenTtlMs: refreshTtlSeconds * 1000,
     clock,
     random,
@@ -356,6 +381,18 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
     cache: cacheSize === 0 ? null : createVerifiedTokenCache(cacheSize),
     passwordWork,
   };
+}
+
+function checkClaimsOption(claims: AuthServiceOptions<AnyPolicy>['claims']): ServiceContext['claims'] {
+  if (claims === undefined) return undefined;
+  if (typeof claims !== 'function') throw new TypeError('claims must be a function (user) => { [claim]: string | number | boolean }');
+  return claims;
+}
+
+function checkScopeFormat(format: AuthServiceOptions<AnyPolicy>['scopeFormat']): ServiceContext['scopeFormat'] {
+  if (format === undefined) return 'role';
+  if (format !== 'role' && format !== 'expanded') throw new TypeError("scopeFormat must be 'role' or 'expanded'");
+  return format;
 }
 
 const THROTTLE_LIMITS = ['maxFailuresPerEmailAndSource', 'maxFailuresPerSource', 'maxFailuresPerEmail'] as const;

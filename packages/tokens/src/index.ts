@@ -19,6 +19,7 @@ export type {
   SigningKeysOptions,
 } from './lib/keys.js';
 export type { RandomSource } from './lib/secrets.js';
+export type { AccessTokenUser } from './lib/access-token.js';
 export type { AnyPolicy, PolicyActionOf, PolicyResourceOf, Register, RegisteredPolicy } from './register.js';
 export type { OrganizationRecord, UserDirectory, UserRecord } from './directory.js';
 export type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from './store.js';

@@ -1,20 +1,32 @@
 import { createExpressAuth } from '@scopeladder/express';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { createNodeServer } from './node-server.js';
-import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
+import {
+  BODY_LIMIT_BYTES,
+  BODY_MAX_DEPTH,
+  JWKS_PATH,
+  NO_STORE,
+  jwksAnswer,
+  hasBody,
+  passedOnAnswer,
+  reportServerError,
+  routeNotFound,
+} from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
- * The API on Express 5: the adapter's token routes, then per `ApiRoute`: authentication,
+ * The API on Express 5: the discovery routes (or the JWKS alone), the adapter's token routes
+ * (with revocation and introspection), then per `ApiRoute`: authentication,
  * the adapter's JSON body reader (so an anonymous client never gets a body read), the guard
  * (`auth.authorize(action, subject, { load })`) and an async handler (Express 5 sends its
  * rejections, a throw of `res.json` included, to the error handler); the adapter's error
  * handler, and a last JSON answer for anything it passes on.
  */
-export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
+export const createExpressServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy, discovery, formatError }) => {
   const auth = createExpressAuth({
     service,
     onError: reportServerError(logger),
+    formatError,
   });
   const app = express();
   app.disable('x-powered-by');
@@ -40,6 +52,15 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
       res.status(answer.status).set('cache-control', NO_STORE).json(answer.body);
     }, next);
   });
+  if (discovery === undefined) {
+    app.get(JWKS_PATH, (_req, res, next) => {
+      jwksAnswer(service).then((answer) => {
+        res.status(answer.status).set(answer.headers).json(answer.body);
+      }, next);
+    });
+  } else {
+    app.use(auth.discoveryRoutes(discovery));
+  }
   app.use(auth.tokenRoutes());
   const jsonBody = auth.jsonBody({ limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH });
 

@@ -1,15 +1,16 @@
 import scopeladder, { answerFrameworkError } from '@scopeladder/fastify';
 import Fastify from 'fastify';
-import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, reportServerError, routeNotFound } from './shared.js';
+import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, JWKS_PATH, NO_STORE, jwksAnswer, hasBody, reportServerError, routeNotFound } from './shared.js';
 import type { CreateFrameworkServer, FrameworkServer } from './types.js';
 
 /**
- * The API on Fastify 5: the adapter plugin (token routes, error handler, guards from route
+ * The API on Fastify 5: the adapter plugin (token routes with revocation and introspection,
+ * the discovery routes or else the JWKS alone, error handler, guards from route
  * config, its JSON body reader in place of Fastify's parsers, its answer to the router's own
  * errors), and one route per `ApiRoute` with `config.scopeladder = { action, subject, load }`.
  * Only guarded routes authenticate, so unknown routes answer 404 as on Express and Koa.
  */
-export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
+export const createFastifyServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy, discovery, formatError }) => {
   const app = Fastify({
     // request.ip (the login throttling source): the client behind the trusted proxies, else the socket.
     // (A number of hops is Fastify's own `trustProxy: n`, written as the function it compiles to.)
@@ -26,6 +27,8 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
     authenticate: 'guarded',
     jsonBody: { limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH },
     onError: reportServerError(logger),
+    formatError,
+    discovery,
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -42,6 +45,13 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
     const answer = await health();
     return reply.code(answer.status).header('cache-control', NO_STORE).send(answer.body);
   });
+
+  if (discovery === undefined) {
+    app.get(JWKS_PATH, { config: { scopeladder: false } }, async (_request, reply) => {
+      const answer = await jwksAnswer(service);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    });
+  }
 
   for (const route of routes) {
     app.route({

@@ -3,19 +3,31 @@ import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
 import { createForwardedClientResolver, createTrustedProxyCheck, firstForwarded } from './trust-proxy.js';
-import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, NO_STORE, hasBody, passedOnAnswer, reportServerError, routeNotFound } from './shared.js';
+import {
+  BODY_LIMIT_BYTES,
+  BODY_MAX_DEPTH,
+  JWKS_PATH,
+  NO_STORE,
+  jwksAnswer,
+  hasBody,
+  passedOnAnswer,
+  reportServerError,
+  routeNotFound,
+} from './shared.js';
 import type { CreateFrameworkServer } from './types.js';
 
 /**
  * The API on Koa 3 with @koa/router: a last JSON answer for what the adapter's error middleware
- * passes on, that middleware, the token routes, then per `ApiRoute`: authentication, the
+ * passes on, that middleware, the discovery routes (or the JWKS alone), the token routes (with
+ * revocation and introspection), then per `ApiRoute`: authentication, the
  * adapter's JSON body reader (so an anonymous client never gets a body read) and the guard
  * (`auth.authorize(action, subject, { load })`).
  */
-export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy }) => {
+export const createKoaServer: CreateFrameworkServer = async ({ auth: service, routes, logger, health, trustProxy, discovery, formatError }) => {
   const auth = createKoaAuth({
     service,
     onError: reportServerError(logger),
+    formatError,
   });
   const app = new Koa();
   /** With a TRUST_PROXY address list: the protocol and host a trusted proxy forwarded. */
@@ -83,6 +95,17 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
     ctx.status = answer.status;
     ctx.body = answer.body;
   });
+  if (discovery === undefined) {
+    app.use(async (ctx, next) => {
+      if (ctx.method !== 'GET' || ctx.path !== JWKS_PATH) return next();
+      const answer = await jwksAnswer(service);
+      ctx.set(answer.headers);
+      ctx.status = answer.status;
+      ctx.body = answer.body;
+    });
+  } else {
+    app.use(auth.discoveryRoutes(discovery));
+  }
   app.use(auth.tokenRoutes());
   const jsonBody = auth.jsonBody({ limit: BODY_LIMIT_BYTES, maxDepth: BODY_MAX_DEPTH });
 

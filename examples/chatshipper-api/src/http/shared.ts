@@ -1,4 +1,6 @@
 import { ScopeladderError, httpErrorFor, isScopeladderError, type HttpErrorResult } from '@scopeladder/core';
+import type { AuthService } from '@scopeladder/tokens';
+import { handleJwksRequest, type DiscoveryAnswer } from '@scopeladder/tokens/http';
 import type { Logger } from '../log.js';
 import type { ApiResponse } from '../routes.js';
 
@@ -55,4 +57,21 @@ export function reportServerError(logger: Logger): (error: unknown) => void {
     }
     logger.error(`unexpected error: ${describeError(error)}`);
   };
+}
+
+/** Where the JWKS is served (the discovery routes' default path too). */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/**
+ * `GET /.well-known/jwks.json` when the discovery routes are not mounted (`JWT_ISSUER` is not a
+ * URL): the service's public keys (an empty set with HS256), cacheable for 5 minutes like the
+ * discovery routes' answer.
+ *
+ * @example
+ * ```ts
+ * app.get(JWKS_PATH, async (_req, res) => { const answer = await jwksAnswer(service); res.set(answer.headers).json(answer.body); });
+ * ```
+ */
+export function jwksAnswer(service: AuthService): Promise<DiscoveryAnswer> {
+  return handleJwksRequest(service, 'public, max-age=300');
 }

@@ -1,4 +1,5 @@
 import type { AuthService } from '@scopeladder/tokens';
+import type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';
 import type { TrustProxy } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ApiRoute } from '../routes.js';
@@ -15,6 +16,13 @@ export interface FrameworkAppOptions {
    * login throttling source) is the client behind the load balancer. `undefined`: the socket.
    */
   readonly trustProxy?: TrustProxy | undefined;
+  /**
+   * The adapters' discovery routes (JWKS, RFC 8414, RFC 9728), when `JWT_ISSUER` is the server's
+   * URL; `undefined`: the JWKS alone, at `/.well-known/jwks.json`.
+   */
+  readonly discovery?: DiscoveryOptions | undefined;
+  /** The adapters' `formatError` (`CLIENT_COMPAT=chatshipper-sdk`); `undefined`: core's bodies. */
+  readonly formatError?: ErrorBodyFormatter | undefined;
 }
 
 /** What `GET /health` answers. */

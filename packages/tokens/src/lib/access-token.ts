@@ -27,6 +27,63 @@ export interface AccessTokenClaims {
   readonly email?: string | undefined;
 }
 
+/**
+ * The user an access token is issued to, as the service's `claims` option sees it.
+ *
+ * @example
+ * ```ts
+ * const claims = (user: AccessTokenUser) => ({ _id: user.id });
+ * ```
+ */
+export interface AccessTokenUser {
+  /** The user id (the token's `sub`). */
+  readonly id: string;
+  /** The user's email (`''` for users without one). */
+  readonly email: string;
+}
+
+/** The claims the service writes itself: never taken from the `claims` option. */
+const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'client_id',
+  'scope',
+  'sid',
+  'org',
+  'org_path',
+  'email',
+  'typ',
+]);
+const MAX_EXTRA_CLAIMS = 16;
+const CLAIM_NAME = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
+
+/**
+ * Checks what the `claims` option returned: a plain object of at most 16 string (at most 1024
+ * characters), finite number or boolean values, named like no claim the service writes.
+ * Misuse is the application's: a `TypeError`.
+ */
+export function checkExtraClaims(value: unknown): Readonly<Record<string, string | number | boolean>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+    throw new TypeError('claims must return a plain object');
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > MAX_EXTRA_CLAIMS) throw new TypeError(`claims must return at most ${MAX_EXTRA_CLAIMS} claims`);
+  for (const [name, claim] of entries) {
+    if (!CLAIM_NAME.test(name) || RESERVED_CLAIMS.has(name)) {
+      throw new TypeError(`claims must not return "${name.slice(0, 64)}": the service writes the registered and its own claims`);
+    }
+    const ok =
+      (typeof claim === 'string' && claim.length <= 1024) || typeof claim === 'boolean' || (typeof claim === 'number' && Number.isFinite(claim));
+    if (!ok) throw new TypeError(`claims must return string (at most 1024 characters), finite number or boolean values ("${name}")`);
+  }
+  return value as Record<string, string | number | boolean>;
+}
+
 /** What signing and verifying need (resolved options). */
 export interface AccessTokenSettings {
   readonly keyRing: KeyRing;
@@ -59,10 +116,15 @@ export function isJwtShaped(credential: string): boolean {
 }
 
 /** Signs an access token with the newest key. */
-export async function signAccessToken(settings: AccessTokenSettings, claims: AccessTokenClaims): Promise<string> {
+export async function signAccessToken(
+  settings: AccessTokenSettings,
+  claims: AccessTokenClaims,
+  extra: Readonly<Record<string, string | number | boolean>> = {},
+): Promise<string> {
   const { keyRing } = settings;
-  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope, §2.2.3).
-  const payload: JWTPayload = { client_id: settings.clientId, scope: claims.scope, sid: claims.sid };
+  // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope, §2.2.3). The extra claims
+  // (checked: none of these names) first, so nothing of ours could ever be overwritten.
+  const payload: JWTPayload = { ...extra, client_id: settings.clientId, scope: claims.scope, sid: claims.sid };
   if (claims.org !== undefined) payload['org'] = claims.org;
   if (claims.org_path !== undefined) payload['org_path'] = claims.org_path;
   if (claims.email !== undefined) payload['email'] = claims.email;

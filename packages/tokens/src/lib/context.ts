@@ -1,7 +1,7 @@
 import type { Ladder, Policy } from '@scopeladder/core';
 import type { UserDirectory } from '../directory.js';
 import type { TokenStore } from '../store.js';
-import type { AccessTokenSettings } from './access-token.js';
+import type { AccessTokenSettings, AccessTokenUser } from './access-token.js';
 import type { RandomSource } from './secrets.js';
 import type { ScryptParameters } from './scrypt.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
@@ -36,6 +36,10 @@ export interface ServiceContext {
   readonly cache: VerifiedTokenCache | null;
   /** The scrypt cost of stored hashes: the work done for unknown emails. */
   readonly passwordWork: ScryptParameters;
+  /** The `claims` option: extra access-token claims from the user. */
+  readonly claims: ((user: AccessTokenUser) => Readonly<Record<string, unknown>>) | undefined;
+  /** The `scopeFormat` option. */
+  readonly scopeFormat: 'role' | 'expanded';
 }
 
 /** The service clock, checked: a clock that returns garbage fails the request, not the check. */

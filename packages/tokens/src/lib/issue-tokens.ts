@@ -2,7 +2,8 @@ import type { TokenResponse } from '../service-types.js';
 import type { RefreshTokenRecord } from '../store.js';
 import type { UserRecord } from '../directory.js';
 import type { SelectedOrganization } from './organizations.js';
-import { signAccessToken } from './access-token.js';
+import { formatScope } from '@scopeladder/core';
+import { checkExtraClaims, signAccessToken } from './access-token.js';
 import { familyRevocationUntil, type ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
 import { fail } from './errors.js';
@@ -70,23 +71,29 @@ export async function buildTokenResponse(
   if (stored === null) fail('ERR_INTERNAL', "The user's role is not a scope of the policy");
   const role = capRole(context.ladder, stored, scope);
   const iat = Math.floor(nowMs / 1000);
-  const token = await signAccessToken(context.tokens, {
-    sub: user.id,
-    scope: role,
-    iat,
-    exp: iat + context.tokens.ttlSeconds,
-    jti: randomHex(context.random, 16),
-    sid: familyId,
-    org: selected.organization,
-    org_path: selected.path,
-    email: user.email === '' ? undefined : user.email,
-  });
+  const scopeText = context.scopeFormat === 'expanded' ? formatScope([role], { expand: true, aliases: true, ladder: context.ladder }) : role;
+  const extra = context.claims === undefined ? {} : checkExtraClaims(context.claims({ id: user.id, email: user.email }));
+  const token = await signAccessToken(
+    context.tokens,
+    {
+      sub: user.id,
+      scope: scopeText,
+      iat,
+      exp: iat + context.tokens.ttlSeconds,
+      jti: randomHex(context.random, 16),
+      sid: familyId,
+      org: selected.organization,
+      org_path: selected.path,
+      email: user.email === '' ? undefined : user.email,
+    },
+    extra,
+  );
   return Object.freeze({
     tokenType: 'Bearer',
     token,
     refreshToken,
     user: user.id,
-    scope: role,
+    scope: scopeText,
     access_token: token,
     token_type: 'Bearer',
     expires_in: context.tokens.ttlSeconds,
