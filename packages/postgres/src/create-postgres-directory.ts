@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ScopeladderError, type Membership } from '@scopeladder/core';
-import type { OrganizationRecord, UserDirectory, UserRecord } from '@scopeladder/tokens';
+import { assertStoreText, type OrganizationRecord, type UserDirectory, type UserRecord } from '@scopeladder/tokens';
 import type { Pool } from 'pg';
 import { createDatabase } from './lib/connection.js';
 import { createSchemaCheck } from './lib/schema-check.js';
-import { assertPool, assertText, quoteIdent, readSchema, readTimeout } from './lib/validate.js';
+import { assertPool, quoteIdent, readSchema, readTimeout } from './lib/validate.js';
 
 /**
  * Options of {@link createPostgresDirectory}.
@@ -141,8 +141,8 @@ function readMemberships(value: unknown): readonly Pick<Membership, 'organizatio
   const seen = new Set<string>();
   for (const membership of value as unknown[]) {
     const { organization, role } = (membership ?? {}) as { organization?: unknown; role?: unknown };
-    assertText(organization, 'membership.organization');
-    assertText(role, 'membership.role');
+    assertStoreText(organization, 'membership.organization');
+    assertStoreText(role, 'membership.role');
     if (seen.has(organization)) throw new TypeError(`memberships name the organization ${JSON.stringify(organization)} twice`);
     seen.add(organization);
   }
@@ -198,17 +198,17 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Post
 
   return {
     findById(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       return findUser('u.id = $1', id);
     },
 
     findByEmail(email) {
-      assertText(email, 'email');
+      assertStoreText(email, 'email');
       return findUser('lower(u.email) = lower($1)', email);
     },
 
     async findOrganization(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<OrganizationRow>({ text: `SELECT id, name, parent, level, path FROM ${q}.organizations WHERE id = $1`, values: [id] }),
@@ -221,8 +221,8 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Post
       const id = input.id ?? randomBytes(12).toString('hex');
       if (typeof id !== 'string' || !ORGANIZATION_ID.test(id))
         throw new TypeError('createOrganization: id must be 1–64 characters without "#" or whitespace');
-      assertText(input.name, 'name');
-      if (input.parent !== undefined) assertText(input.parent, 'parent');
+      assertStoreText(input.name, 'name');
+      if (input.parent !== undefined) assertStoreText(input.parent, 'parent');
       await ensureSchema();
       return database
         .transaction(async (session) => {
@@ -252,13 +252,13 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Post
     async createUser(input) {
       if (typeof input !== 'object' || input === null) throw new TypeError('createUser: input must be an object');
       const id = input.id ?? randomBytes(12).toString('hex');
-      assertText(id, 'id');
-      assertText(input.email, 'email');
-      assertText(input.role, 'role');
+      assertStoreText(id, 'id');
+      assertStoreText(input.email, 'email');
+      assertStoreText(input.role, 'role');
       const kind = input.kind ?? 'user';
       if (kind !== 'user' && kind !== 'bot') throw new TypeError('createUser: kind must be "user" or "bot"');
-      if (input.organization !== undefined) assertText(input.organization, 'organization');
-      if (input.passwordHash !== undefined) assertText(input.passwordHash, 'passwordHash');
+      if (input.organization !== undefined) assertStoreText(input.organization, 'organization');
+      if (input.passwordHash !== undefined) assertStoreText(input.passwordHash, 'passwordHash');
       const memberships = readMemberships(input.memberships ?? []);
       await ensureSchema();
       await database
@@ -281,7 +281,7 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Post
     },
 
     async setMemberships(userId, list) {
-      assertText(userId, 'userId');
+      assertStoreText(userId, 'userId');
       const memberships = readMemberships(list);
       await ensureSchema();
       return database
@@ -303,7 +303,7 @@ export function createPostgresDirectory(options: PostgresDirectoryOptions): Post
     },
 
     async deleteUser(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       await ensureSchema();
       const rows = await database.run((session) => session.query({ text: `DELETE FROM ${q}.users WHERE id = $1 RETURNING id`, values: [id] }));
       return rows.length > 0;

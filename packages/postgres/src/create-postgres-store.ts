@@ -1,8 +1,17 @@
 import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
+import {
+  assertApiKeyRecord,
+  assertRefreshTokenRecord,
+  assertRevokeFamiliesOptions,
+  assertRotateRefreshArguments,
+  assertStoreDuration,
+  assertStoreText,
+  assertStoreTime,
+} from '@scopeladder/tokens';
 import type { Pool } from 'pg';
 import { createDatabase, type Session } from './lib/connection.js';
 import { createSchemaCheck } from './lib/schema-check.js';
-import { assertDuration, assertPool, assertStringArray, assertText, assertTime, quoteIdent, readSchema, readTimeout } from './lib/validate.js';
+import { assertPool, quoteIdent, readSchema, readTimeout } from './lib/validate.js';
 
 /**
  * Options of {@link createPostgresStore}.
@@ -125,16 +134,6 @@ function readOptions(options: PostgresStoreOptions): { schema: string; timeoutMs
   return { schema, timeoutMs, expiryGraceMs, maxSessionsPerUser };
 }
 
-function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
-  if (typeof record !== 'object' || record === null) throw new TypeError(`${name} must be a record`);
-  assertText(record.digest, `${name}.digest`);
-  assertText(record.userId, `${name}.userId`);
-  assertText(record.familyId, `${name}.familyId`);
-  assertTime(record.expiresAt, `${name}.expiresAt`);
-  if (record.familyExpiresAt !== undefined) assertTime(record.familyExpiresAt, `${name}.familyExpiresAt`);
-  if (record.organization !== undefined) assertText(record.organization, `${name}.organization`);
-}
-
 /** Epoch ms as stored (bigint): integers only; a fractional time is rounded up (never earlier). */
 function ms(value: number): string {
   return String(Math.ceil(value));
@@ -252,7 +251,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     schema,
 
     async saveRefreshToken(record) {
-      assertRefreshRecord(record, 'record');
+      assertRefreshTokenRecord(record, 'record');
       await ensureSchema();
       await database.transaction(async (session) => {
         await lockUser(session, record.userId);
@@ -283,7 +282,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async findRefreshToken(digest) {
-      assertText(digest, 'digest');
+      assertStoreText(digest, 'digest');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<RefreshRow>({
@@ -295,10 +294,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
-      assertText(oldDigest, 'oldDigest');
-      assertRefreshRecord(next, 'next');
-      assertTime(now, 'now');
-      if (next.digest === oldDigest) throw new TypeError('next.digest must differ from oldDigest');
+      assertRotateRefreshArguments(oldDigest, next, now);
       await ensureSchema();
       const at = ms(now);
       return database.transaction(async (session): Promise<RotateRefreshResult> => {
@@ -356,23 +352,22 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async revokeFamily(familyId, expiresAt) {
-      assertText(familyId, 'familyId');
-      assertTime(expiresAt, 'expiresAt');
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(expiresAt, 'expiresAt');
       await revokeUntil(T.families, 'family_id', familyId, expiresAt);
     },
 
     async isFamilyRevoked(familyId, now) {
-      assertText(familyId, 'familyId');
-      assertTime(now, 'now');
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(now, 'now');
       return isMarkerActive(T.families, 'family_id', familyId, now);
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
-      assertText(userId, 'userId');
-      assertTime(now, 'now');
-      if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+      assertStoreText(userId, 'userId');
+      assertStoreTime(now, 'now');
+      assertRevokeFamiliesOptions(options);
       const except = options.except;
-      if (except !== undefined) assertText(except, 'options.except');
       await ensureSchema();
       return database.transaction(async (session) => {
         await lockUser(session, userId);
@@ -392,25 +387,19 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async revokeAccessToken(jti, expiresAt) {
-      assertText(jti, 'jti');
-      assertTime(expiresAt, 'expiresAt');
+      assertStoreText(jti, 'jti');
+      assertStoreTime(expiresAt, 'expiresAt');
       await revokeUntil(T.jtis, 'jti', jti, expiresAt);
     },
 
     async isAccessTokenRevoked(jti, now) {
-      assertText(jti, 'jti');
-      assertTime(now, 'now');
+      assertStoreText(jti, 'jti');
+      assertStoreTime(now, 'now');
       return isMarkerActive(T.jtis, 'jti', jti, now);
     },
 
     async saveApiKey(record) {
-      if (typeof record !== 'object' || record === null) throw new TypeError('record must be a record');
-      assertText(record.digest, 'record.digest');
-      assertText(record.id, 'record.id');
-      assertText(record.userId, 'record.userId');
-      assertStringArray(record.scopes, 'record.scopes');
-      assertTime(record.createdAt, 'record.createdAt');
-      if (record.organization !== undefined) assertText(record.organization, 'record.organization');
+      assertApiKeyRecord(record, 'record');
       await ensureSchema();
       await database.transaction(async (session) => {
         // Replaces whatever the id or the digest named before.
@@ -423,7 +412,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async findApiKey(digest) {
-      assertText(digest, 'digest');
+      assertStoreText(digest, 'digest');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<ApiKeyRow>({
@@ -435,14 +424,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async deleteApiKey(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       await ensureSchema();
       const rows = await database.run((session) => session.query({ text: `DELETE FROM ${T.apiKeys} WHERE id = $1 RETURNING id`, values: [id] }));
       return rows.length > 0;
     },
 
     async deleteApiKeysOfUser(userId) {
-      assertText(userId, 'userId');
+      assertStoreText(userId, 'userId');
       await ensureSchema();
       const rows = await database.run((session) =>
         session.query({ text: `DELETE FROM ${T.apiKeys} WHERE user_id = $1 RETURNING id`, values: [userId] }),
@@ -451,7 +440,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async listApiKeysOfUser(userId) {
-      assertText(userId, 'userId');
+      assertStoreText(userId, 'userId');
       await ensureSchema();
       const rows = await database.run((session) =>
         session.query<ApiKeyRow>({
@@ -463,9 +452,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async hit(key, windowMs, now): Promise<ThrottleState> {
-      assertText(key, 'key');
-      assertDuration(windowMs, 'windowMs');
-      assertTime(now, 'now');
+      assertStoreText(key, 'key');
+      assertStoreDuration(windowMs, 'windowMs');
+      assertStoreTime(now, 'now');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<CounterRow>({
@@ -482,8 +471,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async peek(key, now) {
-      assertText(key, 'key');
-      assertTime(now, 'now');
+      assertStoreText(key, 'key');
+      assertStoreTime(now, 'now');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<CounterRow>({ text: `SELECT count, reset_at FROM ${T.counters} WHERE key = $1 AND reset_at > $2`, values: [key, ms(now)] }),
@@ -492,8 +481,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async releaseHit(key, resetAt) {
-      assertText(key, 'key');
-      assertTime(resetAt, 'resetAt');
+      assertStoreText(key, 'key');
+      assertStoreTime(resetAt, 'resetAt');
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<CounterRow>({
@@ -505,7 +494,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async clearHits(key) {
-      assertText(key, 'key');
+      assertStoreText(key, 'key');
       await ensureSchema();
       await database.run((session) => session.query({ text: `DELETE FROM ${T.counters} WHERE key = $1`, values: [key] }));
     },
@@ -521,7 +510,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     },
 
     async purgeExpired(now = Date.now()) {
-      assertTime(now, 'now');
+      assertStoreTime(now, 'now');
       await ensureSchema();
       const before = ms(now - expiryGraceMs);
       return database.transaction(async (session) => {

@@ -1,4 +1,5 @@
 import { ScopeladderError } from '@scopeladder/core';
+import { assertStoreText } from '@scopeladder/tokens';
 import type { RedisOptions } from 'ioredis';
 import { createConnection, isRedisClient, type RedisClient } from './lib/connection.js';
 import {
@@ -11,7 +12,6 @@ import {
 } from './lib/collection-scripts.js';
 import { compileCollectionTenancy } from './lib/collection-tenancy.js';
 import { createCollectionKeys } from './lib/keys.js';
-import { assertText } from './lib/validate.js';
 
 /**
  * Options of {@link createRedisCollection}: exactly one of `client` or `url`, and a `name`.
@@ -278,7 +278,7 @@ export function createRedisCollection<T extends { readonly id: string }>(options
 
   function serialize(document: T): string {
     if (typeof document !== 'object' || document === null) throw new TypeError('document must be an object');
-    assertText(document.id, 'document.id');
+    assertStoreText(document.id, 'document.id');
     const json = JSON.stringify(document);
     if (json === undefined) throw new TypeError('document must be JSON-serializable');
     return json;
@@ -322,12 +322,12 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     name,
 
     async get(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       return (await read(id))?.document ?? null;
     },
 
     async findBy(index, value) {
-      assertText(index, 'index');
+      assertStoreText(index, 'index');
       if (typeof value !== 'string') throw new TypeError('value must be a string');
       const id = await connection.run((redis) => redis.get(uniqueKey(index, value)));
       if (id === null) return null;
@@ -377,7 +377,7 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     },
 
     async update(id, change) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       if (typeof change !== 'function') throw new TypeError('change must be a function');
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const current = await read(id);
@@ -404,7 +404,7 @@ export function createRedisCollection<T extends { readonly id: string }>(options
     },
 
     async delete(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
         const current = await read(id);
         if (!current) return null;

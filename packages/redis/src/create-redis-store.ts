@@ -1,4 +1,13 @@
 import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
+import {
+  assertApiKeyRecord,
+  assertRefreshTokenRecord,
+  assertRevokeFamiliesOptions,
+  assertRotateRefreshArguments,
+  assertStoreDuration,
+  assertStoreText,
+  assertStoreTime,
+} from '@scopeladder/tokens';
 import type { RedisOptions } from 'ioredis';
 import { createConnection, evalWith, isRedisClient, type RedisClient } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
@@ -20,7 +29,6 @@ import {
   SAVE_FAMILY_TOKEN,
   SAVE_TOKEN_COPY,
 } from './lib/scripts.js';
-import { assertDuration, assertStringArray, assertText, assertTime } from './lib/validate.js';
 
 /**
  * Options of {@link createRedisStore}: exactly one of `client` or `url`.
@@ -153,17 +161,6 @@ function readOptions(
   return { prefix, commandTimeoutMs, expiryGraceMs, maxSessionsPerUser };
 }
 
-function assertRefreshRecord(record: RefreshTokenRecord, name: string): void {
-  if (typeof record !== 'object' || record === null) throw new TypeError(`${name} must be a record`);
-  assertText(record.digest, `${name}.digest`);
-  assertText(record.userId, `${name}.userId`);
-  assertText(record.familyId, `${name}.familyId`);
-  assertTime(record.expiresAt, `${name}.expiresAt`);
-  if (record.familyExpiresAt !== undefined) assertTime(record.familyExpiresAt, `${name}.familyExpiresAt`);
-  if (record.organization !== undefined) assertText(record.organization, `${name}.organization`);
-  if (record.scope !== undefined) assertText(record.scope, `${name}.scope`);
-}
-
 /** Until when the user's session index keeps a record's family. */
 function familyUntil(record: RefreshTokenRecord): string {
   return String(Math.max(record.expiresAt, record.familyExpiresAt ?? record.expiresAt));
@@ -269,7 +266,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     // revokeFamiliesOfUser before any token of it exists), then the token in its family's
     // slot and its lookup copy. Nothing is handed out before all succeeded.
     async saveRefreshToken(record) {
-      assertRefreshRecord(record, 'record');
+      assertRefreshTokenRecord(record, 'record');
       await connection.run(async (redis) => {
         const ended = await evalWith(
           redis,
@@ -291,7 +288,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async findRefreshToken(digest) {
-      assertText(digest, 'digest');
+      assertStoreText(digest, 'digest');
       const [userId, familyId, expiresAt, organization, scope] = await connection.run((redis) =>
         redis.hmget(keys.refreshToken(digest), 'u', 'f', 'e', 'o', 'n'),
       );
@@ -302,10 +299,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     // The decision is one script in the family's slot; a rotated family's index entry and the
     // next token's lookup copy follow (the next token is handed out only after both).
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
-      assertText(oldDigest, 'oldDigest');
-      assertRefreshRecord(next, 'next');
-      assertTime(now, 'now');
-      if (next.digest === oldDigest) throw new TypeError('next.digest must differ from oldDigest');
+      assertRotateRefreshArguments(oldDigest, next, now);
       return connection.run(async (redis) => {
         const reply = await evalWith(
           redis,
@@ -325,23 +319,22 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async revokeFamily(familyId, expiresAt) {
-      assertText(familyId, 'familyId');
-      assertTime(expiresAt, 'expiresAt');
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(expiresAt, 'expiresAt');
       await connection.evalScript(REVOKE_FAMILY, [keys.family(familyId)], [String(expiresAt), grace, '0']);
     },
 
     async isFamilyRevoked(familyId, now) {
-      assertText(familyId, 'familyId');
-      assertTime(now, 'now');
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(now, 'now');
       return isRevokedAt(await connection.run((redis) => redis.hget(keys.family(familyId), 'r')), now);
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
-      assertText(userId, 'userId');
-      assertTime(now, 'now');
-      if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+      assertStoreText(userId, 'userId');
+      assertStoreTime(now, 'now');
+      assertRevokeFamiliesOptions(options);
       const except = options.except;
-      if (except !== undefined) assertText(except, 'options.except');
       return connection.run(async (redis) => {
         const reply = await evalWith(
           redis,
@@ -356,27 +349,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async revokeAccessToken(jti, expiresAt) {
-      assertText(jti, 'jti');
-      assertTime(expiresAt, 'expiresAt');
+      assertStoreText(jti, 'jti');
+      assertStoreTime(expiresAt, 'expiresAt');
       await connection.evalScript(REVOKE_UNTIL, [keys.accessToken(jti)], [String(expiresAt), grace]);
     },
 
     async isAccessTokenRevoked(jti, now) {
-      assertText(jti, 'jti');
-      assertTime(now, 'now');
+      assertStoreText(jti, 'jti');
+      assertStoreTime(now, 'now');
       return isRevokedAt(await connection.run((redis) => redis.get(keys.accessToken(jti))), now);
     },
 
     // Ordered writes: `ak:<digest>` (what authenticates) is written last and deleted first, so
     // every key that works is always reachable from its id (`akid:`) and its user (`aku`).
     async saveApiKey(record) {
-      if (typeof record !== 'object' || record === null) throw new TypeError('record must be a record');
-      assertText(record.digest, 'record.digest');
-      assertText(record.id, 'record.id');
-      assertText(record.userId, 'record.userId');
-      assertStringArray(record.scopes, 'record.scopes');
-      assertTime(record.createdAt, 'record.createdAt');
-      if (record.organization !== undefined) assertText(record.organization, 'record.organization');
+      assertApiKeyRecord(record, 'record');
       const { digest, id, userId } = record;
       await connection.run(async (redis) => {
         // The id named a key before (a re-save): that key goes first, whoever's it was.
@@ -406,7 +393,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async findApiKey(digest) {
-      assertText(digest, 'digest');
+      assertStoreText(digest, 'digest');
       const [id, userId, scopes, createdAt, organization] = await connection.run((redis) =>
         redis.hmget(keys.apiKey(digest), 'id', 'u', 'sc', 'c', 'o'),
       );
@@ -415,7 +402,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async deleteApiKey(id) {
-      assertText(id, 'id');
+      assertStoreText(id, 'id');
       return connection.run(async (redis) => {
         const userId = await redis.get(keys.apiKeyId(id));
         if (userId === null) return false;
@@ -429,7 +416,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async deleteApiKeysOfUser(userId) {
-      assertText(userId, 'userId');
+      assertStoreText(userId, 'userId');
       return connection.run(async (redis) => {
         const entries = Object.entries(await redis.hgetall(keys.apiKeysOfUser(userId)));
         const deleted = await Promise.all(
@@ -445,7 +432,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async listApiKeysOfUser(userId) {
-      assertText(userId, 'userId');
+      assertStoreText(userId, 'userId');
       const rows = await connection.run(async (redis) => {
         const entries = Object.entries(await redis.hgetall(keys.apiKeysOfUser(userId)));
         return Promise.all(
@@ -465,16 +452,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async hit(key, windowMs, now): Promise<ThrottleState> {
-      assertText(key, 'key');
-      assertDuration(windowMs, 'windowMs');
-      assertTime(now, 'now');
+      assertStoreText(key, 'key');
+      assertStoreDuration(windowMs, 'windowMs');
+      assertStoreTime(now, 'now');
       const reply = await connection.evalScript(HIT, [keys.hits(key)], [String(now), String(windowMs), grace]);
       return decodeCounter(reply);
     },
 
     async peek(key, now) {
-      assertText(key, 'key');
-      assertTime(now, 'now');
+      assertStoreText(key, 'key');
+      assertStoreTime(now, 'now');
       const [count, resetAt] = await connection.run((redis) => redis.hmget(keys.hits(key), 'c', 'r'));
       if (count == null || resetAt == null) return null;
       const state = decodeCounter([count, resetAt]);
@@ -482,14 +469,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     },
 
     async releaseHit(key, resetAt) {
-      assertText(key, 'key');
-      assertTime(resetAt, 'resetAt');
+      assertStoreText(key, 'key');
+      assertStoreTime(resetAt, 'resetAt');
       const reply = await connection.evalScript(RELEASE_HIT, [keys.hits(key)], [String(resetAt)]);
       return reply == null ? null : decodeCounter(reply);
     },
 
     async clearHits(key) {
-      assertText(key, 'key');
+      assertStoreText(key, 'key');
       await connection.run((redis) => redis.del(keys.hits(key)));
     },
 

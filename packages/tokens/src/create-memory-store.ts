@@ -1,4 +1,11 @@
 import { ScopeladderError } from '@scopeladder/core';
+import { assertApiKeyRecord } from './store-checks/assert-api-key-record.js';
+import { assertRefreshTokenRecord } from './store-checks/assert-refresh-token-record.js';
+import { assertRevokeFamiliesOptions } from './store-checks/assert-revoke-families-options.js';
+import { assertRotateRefreshArguments } from './store-checks/assert-rotate-refresh-arguments.js';
+import { assertStoreDuration } from './store-checks/assert-store-duration.js';
+import { assertStoreText } from './store-checks/assert-store-text.js';
+import { assertStoreTime } from './store-checks/assert-store-time.js';
 import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from './store.js';
 
 /**
@@ -83,6 +90,10 @@ const MAKE_ROOM_PURGE_INTERVAL_MS = 1_000;
  * `rotateRefreshToken` calls for one token exactly one returns `rotated`. Decisions use only
  * the `now` passed in; purging uses the latest `now` seen, every 1 000 writes and when full.
  * No timers are started, so nothing keeps the process alive.
+ *
+ * A malformed argument (an empty digest, a `NaN` time, a record missing a field) rejects with
+ * `TypeError`, by the same checks as every other store ({@link assertRefreshTokenRecord} and its
+ * siblings): the auth service never hands a store raw client input.
  *
  * @example
  * ```ts
@@ -255,6 +266,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
 
   const store: MemoryTokenStore = {
     async saveRefreshToken(record) {
+      assertRefreshTokenRecord(record, 'record');
       indexFamily(record);
       if (!refreshTokens.has(record.digest)) makeRoom(refreshTokens, true);
       refreshTokens.set(record.digest, { record: stored(record), spent: false });
@@ -262,11 +274,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async findRefreshToken(digest) {
+      assertStoreText(digest, 'digest');
       const entry = refreshTokens.get(digest);
       return entry === undefined ? null : { ...entry.record };
     },
 
     async rotateRefreshToken(oldDigest, next, now): Promise<RotateRefreshResult> {
+      assertRotateRefreshArguments(oldDigest, next, now);
       see(now);
       const entry = refreshTokens.get(oldDigest);
       if (entry === undefined) return { status: 'not_found' };
@@ -288,6 +302,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async revokeFamily(familyId, expiresAt) {
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(expiresAt, 'expiresAt');
       // The logout of an indexed session is never refused: at most one such revocation per indexed
       // family, so they are bounded by the index (family records stay within 3 × maxEntries).
       // It stays in the index, so ending the user's sessions still counts and extends it.
@@ -300,11 +316,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async isFamilyRevoked(familyId, now) {
+      assertStoreText(familyId, 'familyId');
+      assertStoreTime(now, 'now');
       see(now);
       return familyRevoked(familyId, now);
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
+      assertStoreText(userId, 'userId');
+      assertStoreTime(now, 'now');
+      assertRevokeFamiliesOptions(options);
       see(now);
       const families = familiesOfUser.get(userId);
       if (families === undefined) return 0;
@@ -323,6 +344,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async revokeAccessToken(jti, expiresAt) {
+      assertStoreText(jti, 'jti');
+      assertStoreTime(expiresAt, 'expiresAt');
       const current = revokedAccessTokens.get(jti);
       if (current === undefined) makeRoom(revokedAccessTokens, false);
       revokedAccessTokens.set(jti, Math.max(current ?? 0, expiresAt));
@@ -330,12 +353,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async isAccessTokenRevoked(jti, now) {
+      assertStoreText(jti, 'jti');
+      assertStoreTime(now, 'now');
       see(now);
       const until = revokedAccessTokens.get(jti);
       return until !== undefined && until > now;
     },
 
     async saveApiKey(record) {
+      assertApiKeyRecord(record, 'record');
       if (apiKeyDigestById.has(record.id) && apiKeyDigestById.get(record.id) !== record.digest) {
         throw new ScopeladderError('ERR_INTERNAL', 'Duplicate API key id');
       }
@@ -346,11 +372,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async findApiKey(digest) {
+      assertStoreText(digest, 'digest');
       const record = apiKeys.get(digest);
       return record === undefined ? null : { ...record };
     },
 
     async deleteApiKey(id) {
+      assertStoreText(id, 'id');
       const digest = apiKeyDigestById.get(id);
       if (digest === undefined) return false;
       apiKeyDigestById.delete(id);
@@ -358,6 +386,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async deleteApiKeysOfUser(userId) {
+      assertStoreText(userId, 'userId');
       let deleted = 0;
       for (const [digest, record] of apiKeys) {
         if (record.userId !== userId) continue;
@@ -369,12 +398,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async listApiKeysOfUser(userId) {
+      assertStoreText(userId, 'userId');
       const found: ApiKeyRecord[] = [];
       for (const record of apiKeys.values()) if (record.userId === userId) found.push({ ...record });
       return found;
     },
 
     async hit(key, windowMs, now): Promise<ThrottleState> {
+      assertStoreText(key, 'key');
+      assertStoreDuration(windowMs, 'windowMs');
+      assertStoreTime(now, 'now');
       see(now);
       let counter = counters.get(key);
       if (counter === undefined || counter.resetAt <= now) {
@@ -388,6 +421,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async peek(key, now) {
+      assertStoreText(key, 'key');
+      assertStoreTime(now, 'now');
       see(now);
       const counter = counters.get(key);
       if (counter === undefined || counter.resetAt <= now) return null;
@@ -395,6 +430,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async releaseHit(key, resetAt) {
+      assertStoreText(key, 'key');
+      assertStoreTime(resetAt, 'resetAt');
       const counter = counters.get(key);
       if (counter === undefined || counter.resetAt !== resetAt) return null;
       counter.count = Math.max(0, counter.count - 1);
@@ -402,6 +439,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     async clearHits(key) {
+      assertStoreText(key, 'key');
       counters.delete(key);
     },
 
