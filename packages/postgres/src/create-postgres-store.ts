@@ -101,6 +101,7 @@ interface RefreshRow {
   family_id: string;
   expires_at: string;
   organization: string | null;
+  scope: string | null;
   spent_at?: string | null;
 }
 
@@ -145,8 +146,14 @@ function familyUntil(record: RefreshTokenRecord): string {
 }
 
 function toRefreshRecord(digest: string, row: RefreshRow): RefreshTokenRecord {
-  const record = { digest, userId: row.user_id, familyId: row.family_id, expiresAt: Number(row.expires_at) };
-  return row.organization === null ? record : { ...record, organization: row.organization };
+  return {
+    digest,
+    userId: row.user_id,
+    familyId: row.family_id,
+    ...(row.organization === null ? {} : { organization: row.organization }),
+    ...(row.scope === null ? {} : { scope: row.scope }),
+    expiresAt: Number(row.expires_at),
+  };
 }
 
 function toApiKey(row: ApiKeyRow): ApiKeyRecord {
@@ -259,9 +266,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
         // than the grace by the database clock: purging, never deciding), the index and the cap.
         await session.query({
           text: `WITH stored AS (
-                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at) VALUES ($1, $2, $3, $4, $5, NULL)
+                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, scope, spent_at) VALUES ($1, $2, $3, $4, $5, $9, NULL)
                    ON CONFLICT (digest) DO UPDATE SET user_id = EXCLUDED.user_id, family_id = EXCLUDED.family_id,
-                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL
+                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, scope = EXCLUDED.scope, spent_at = NULL
                  ), swept AS (
                    DELETE FROM ${T.userFamilies} WHERE user_id = $2 AND family_id <> $3
                      AND live_until < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $6::bigint
@@ -276,6 +283,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
             expiryGraceMs,
             familyUntil(record),
             maxSessionsPerUser,
+            record.scope ?? null,
           ],
         });
       });
@@ -286,7 +294,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       await ensureSchema();
       const [row] = await database.run((session) =>
         session.query<RefreshRow>({
-          text: `SELECT user_id, family_id, expires_at, organization FROM ${T.refresh} WHERE digest = $1`,
+          text: `SELECT user_id, family_id, expires_at, organization, scope FROM ${T.refresh} WHERE digest = $1`,
           values: [digest],
         }),
       );
@@ -308,16 +316,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
                    UPDATE ${T.refresh} r SET spent_at = $2
                    WHERE r.digest = $1 AND r.spent_at IS NULL AND r.expires_at > $2
                      AND NOT EXISTS (SELECT 1 FROM ${T.families} f WHERE f.family_id = r.family_id AND f.revoked_until > $2)
-                   RETURNING r.user_id, r.family_id, r.expires_at, r.organization
+                   RETURNING r.user_id, r.family_id, r.expires_at, r.organization, r.scope
                  ), stored AS (
-                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, spent_at)
-                   SELECT $3::text, $4::text, $5::text, $6::bigint, $7::text, NULL FROM won
+                   INSERT INTO ${T.refresh} (digest, user_id, family_id, expires_at, organization, scope, spent_at)
+                   SELECT $3::text, $4::text, $5::text, $6::bigint, $7::text, $10::text, NULL FROM won
                    ON CONFLICT (digest) DO UPDATE SET user_id = EXCLUDED.user_id, family_id = EXCLUDED.family_id,
-                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, spent_at = NULL
+                     expires_at = EXCLUDED.expires_at, organization = EXCLUDED.organization, scope = EXCLUDED.scope, spent_at = NULL
                  ), stale AS (
                    DELETE FROM ${T.userFamilies} WHERE user_id = $4 AND family_id <> $5 AND live_until <= $2 AND EXISTS (SELECT 1 FROM won)
                  ), ${indexFamilySql({ u: '$4', f: '$5', until: '$8', cap: '$9', live: 'live_until > $2', gate: 'won' })}
-                 SELECT user_id, family_id, expires_at, organization FROM won`,
+                 SELECT user_id, family_id, expires_at, organization, scope FROM won`,
           values: [
             oldDigest,
             at,
@@ -328,12 +336,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
             next.organization ?? null,
             familyUntil(next),
             maxSessionsPerUser,
+            next.scope ?? null,
           ],
         });
         if (won !== undefined) return { status: 'rotated', record: toRefreshRecord(oldDigest, won) };
         // Lost: say why, in the contract's order.
         const [row] = await session.query<RefreshRow>({
-          text: `SELECT r.user_id, r.family_id, r.expires_at, r.organization, r.spent_at,
+          text: `SELECT r.user_id, r.family_id, r.expires_at, r.organization, r.scope, r.spent_at,
                    EXISTS (SELECT 1 FROM ${T.families} f WHERE f.family_id = r.family_id AND f.revoked_until > $2) AS revoked
                  FROM ${T.refresh} r WHERE r.digest = $1`,
           values: [oldDigest, at],

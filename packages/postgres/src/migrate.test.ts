@@ -28,7 +28,7 @@ describe('migrate', () => {
 
   it('creates the schema, applies every migration once, and is idempotent', async () => {
     const schema = freshSchema('migrate');
-    expect(await migrate({ pool, schema })).toEqual({ applied: ['0001_initial'], version: SCHEMA_VERSION });
+    expect(await migrate({ pool, schema })).toEqual({ applied: ['0001_initial', '0002_refresh_token_scope'], version: SCHEMA_VERSION });
     expect(await migrate({ pool, schema })).toEqual({ applied: [], version: SCHEMA_VERSION });
     const { rows } = await pool.query<{ table_name: string }>(
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
@@ -44,7 +44,7 @@ describe('migrate', () => {
     const pools = [createTestPool(), createTestPool(), createTestPool()];
     try {
       const results = await Promise.all(pools.flatMap((p) => [migrate({ pool: p, schema }), migrate({ pool: p, schema })]));
-      expect(results.flatMap((result) => result.applied)).toEqual(['0001_initial']);
+      expect(results.flatMap((result) => result.applied)).toEqual(['0001_initial', '0002_refresh_token_scope']);
       expect(new Set(results.map((result) => result.version))).toEqual(new Set([SCHEMA_VERSION]));
     } finally {
       for (const p of pools) await p.end();
@@ -59,7 +59,7 @@ describe('migrate', () => {
     expect(isScopeladderError(tampered) && tampered.message).toMatch(/0001_initial was applied from a different file/);
     const newer = freshSchema('newer');
     await migrate({ pool, schema: newer });
-    await pool.query(`INSERT INTO "${newer}".scopeladder_migrations (version, name, checksum) VALUES (2, 'future', 'x')`);
+    await pool.query(`INSERT INTO "${newer}".scopeladder_migrations (version, name, checksum) VALUES (3, 'future', 'x')`);
     await expect(migrate({ pool, schema: newer })).rejects.toThrow(/newer than this @scopeladder\/postgres/);
   });
 

@@ -16,7 +16,7 @@ export interface Migration {
  * The schema version this release of the package works with: the highest shipped migration.
  * Keep in step with `migrations/` (a test checks it).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The migrations table, in the target schema. */
 export const MIGRATIONS_TABLE = 'scopeladder_migrations';
