@@ -26,6 +26,7 @@ export type {
   AuthContext,
   AuthService,
   AuthenticatedToken,
+  Authenticator,
   CreateApiKeyOptions,
   CreateApiKeyResult,
   EndSessionsOptions,
