@@ -9,7 +9,7 @@ import { createJwtVerifier, type JwtVerifierOptions } from './create-jwt-verifie
 interface ProviderKey {
   readonly kid: string;
   readonly alg: 'RS256' | 'ES256';
-  readonly privateKey: CryptoKey;
+  readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   readonly jwk: JWK;
 }
 
