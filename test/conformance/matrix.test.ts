@@ -1,6 +1,6 @@
 import { chatshipperPolicy, type DecisionRow } from '@scopeladder/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS } from './fixtures/adapters.js';
+import { ADAPTERS_BY_AUTHENTICATION } from './fixtures/adapters.js';
 import { RESOURCE_PATHS, type ResourceRecord, type ResourceType } from './fixtures/resources.js';
 import { startSession, type Session } from './fixtures/session.js';
 import { ROLES, type Role } from './fixtures/world.js';
@@ -19,12 +19,12 @@ describe('the decision table drives this suite', () => {
   });
 });
 
-describe.each(ADAPTERS)('matrix through HTTP on $name', (adapter) => {
+describe.each(ADAPTERS_BY_AUTHENTICATION)('matrix through HTTP on $name', ({ adapter, authentication }) => {
   let session: Session;
   const fixtures = new Map<string, ResourceRecord>();
 
   beforeAll(async () => {
-    session = await startSession(adapter);
+    session = await startSession(adapter, { authentication });
     for (const type of Object.keys(RESOURCE_PATHS) as ResourceType[]) {
       fixtures.set(type, session.world.resources.insert(type, { name: `a ${type}` }));
     }

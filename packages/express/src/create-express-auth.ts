@@ -13,6 +13,7 @@ import {
   resolveDiscoveryOptions,
   resolveErrorAnswer,
   resolveJsonBodyOptions,
+  resolveAdapterAuth,
   resolveTokenRoutesOptions,
   routeTokenRequest,
   toScopeladderError,
@@ -21,7 +22,7 @@ import {
   type GuardSpec,
   type TokenEndpointAnswer,
 } from '@scopeladder/tokens/http';
-import type { AnyPolicy, AuthContext, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthContext, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type {
   ExpressAuth,
@@ -81,7 +82,9 @@ function send(res: Response, answer: TokenEndpointAnswer<unknown> | DiscoveryAns
  */
 export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(options: ExpressAuthOptions<P>): ExpressAuth<P> {
   assertAdapterOptions(options, 'createExpressAuth');
-  const service: AuthService<AnyPolicy> = options.service;
+  // The service's (ours, or a verifier of an identity provider's tokens), or the application's own authentication.
+  const source = resolveAdapterAuth<Request>(options, 'createExpressAuth');
+  const { policy, http } = source;
   const report =
     options.onError ??
     ((error: unknown) => {
@@ -109,14 +112,9 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     }
   }
 
-  // The service's answer; `undefined` after `next(error)` for a service that throws instead of rejecting.
-  function authenticateRequest(req: Request, next: NextFunction): Promise<AuthContext<AnyPolicy>> | undefined {
-    try {
-      return service.authenticate(readAuthorization(req));
-    } catch (error) {
-      next(error);
-      return undefined;
-    }
+  // Who the request authenticated as (never throws: rejects).
+  function authenticateRequest(req: Request): Promise<AuthContext<AnyPolicy>> {
+    return source.authenticate(req, req);
   }
 
   const authenticate: RequestHandler = (req, _res, next) => {
@@ -124,10 +122,8 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
       next();
       return;
     }
-    const pending = authenticateRequest(req, next);
-    if (pending === undefined) return;
     settle(
-      pending,
+      authenticateRequest(req),
       (auth) => {
         if (remember(req, attachListFilter(auth), next)) next();
       },
@@ -137,26 +133,26 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
 
   function authorize<Resource = unknown>(action: string, subjectType: string, guardOptions: ExpressAuthorizeOptions<Resource> = {}): RequestHandler {
     const spec: GuardSpec<Request, Resource> = { ...guardOptions, action, subject: subjectType };
-    assertGuardSpec(spec, 'authorize', service.policy);
+    assertGuardSpec(spec, 'authorize', policy);
 
     // The guard, then `next()`: synchronously when the decision needs no promise (no `load`).
     function guardThenNext(req: Request, auth: RequestAuth<AnyPolicy>, next: NextFunction): void {
       let pending: Promise<unknown> | undefined;
       try {
         assertBodyParsed(spec, req, req.body, '@scopeladder/express: authorize');
-        pending = decideGuard(auth, service.policy, spec, req, req.body);
+        pending = decideGuard(auth, policy, spec, req, req.body);
       } catch (error) {
         next(error);
         return;
       }
       if (pending === undefined) {
-        if (remember(req, auth, next, attachListFilter(auth, service.policy, spec))) next();
+        if (remember(req, auth, next, attachListFilter(auth, policy, spec))) next();
         return;
       }
       settle(
         pending,
         (resource) => {
-          const output = spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource);
+          const output = spec.load === undefined ? attachListFilter(auth, policy, spec) : attachResource(auth, resource);
           if (remember(req, auth, next, output)) next();
         },
         next,
@@ -169,10 +165,8 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
         guardThenNext(req, known, next);
         return;
       }
-      const pending = authenticateRequest(req, next);
-      if (pending === undefined) return;
       settle(
-        pending,
+        authenticateRequest(req),
         (authenticatedAs) => {
           const auth = attachListFilter(authenticatedAs);
           if (remember(req, auth, next)) guardThenNext(req, auth, next);
@@ -183,6 +177,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   }
 
   function tokenRoutes(routeOptions: ExpressTokenRoutesOptions = {}): RequestHandler {
+    const service = source.tokenService('@scopeladder/express: tokenRoutes');
     const routes = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes', service.policy.ladder);
     const { bodyLimit: limit } = routes;
     const paths = new Set([routes.path, routes.revocationPath, routes.introspectionPath]);
@@ -210,6 +205,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   }
 
   function discoveryRoutes(discoveryOptions: DiscoveryOptions): RequestHandler {
+    const service = source.tokenService('@scopeladder/express: discoveryRoutes');
     const resolved = resolveDiscoveryOptions(discoveryOptions, service, '@scopeladder/express: discoveryRoutes');
     return (req, res, next) => {
       settle(
@@ -240,14 +236,14 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
     };
   }
 
-  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
+  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), http);
 
   const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
     // Not ours to answer: a response already under way, or an error the application gave its
     // own 4xx status. Express's next error handler (or its default one) takes it, unchanged.
     const answer = res.headersSent
       ? undefined
-      : resolveErrorAnswer(error, { http: service.http, formatError: options.formatError, onFormatError: (failure) => report(failure, req) });
+      : resolveErrorAnswer(error, { http, formatError: options.formatError, onFormatError: (failure) => report(failure, req) });
     if (answer === undefined) {
       next(error);
       return;

@@ -3,10 +3,13 @@ export { createExpressAuth } from './create-express-auth.js';
 export type {
   ExpressAuth,
   ExpressAuthOptions,
+  ExpressCommonOptions,
+  ExpressResolvePrincipalOptions,
+  ExpressServiceOptions,
   ExpressAuthorizeOptions,
   ExpressFieldsOption,
   ExpressJsonBodyOptions,
   ExpressTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
-export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';
+export type { DiscoveryOptions, ErrorBodyFormatter, ResolvePrincipal } from '@scopeladder/tokens/http';

@@ -8,7 +8,7 @@ import {
   type Principal,
   type PolicyAbility,
 } from '@scopeladder/core';
-import { createAuthService, createMemoryDirectory, type AuthService } from '@scopeladder/tokens';
+import { createAuthService, createJwtVerifier, createMemoryDirectory, type AuthService } from '@scopeladder/tokens';
 import type { Request } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import { createExpressAuth, type ExpressAuth, type RequestAuth } from './index.js';
@@ -106,5 +106,39 @@ describe('@scopeladder/express types', () => {
     auth.discoveryRoutes({});
     // @ts-expect-error formatError is a function
     createExpressAuth({ service, formatError: 'json' });
+  });
+
+  it("with resolvePrincipal, the policy's own actions and subject types flow into the guards, as with a service", () => {
+    const auth = createExpressAuth({
+      policy: notesPolicy,
+      resolvePrincipal: (req) => (req.headers['x-user'] ? { id: 'u1', scopes: ['reader'] } : null),
+    });
+    auth.authorize('read', 'Note');
+    // @ts-expect-error 'list' is not an action of the notes policy
+    auth.authorize('list', 'Note');
+    createExpressAuth({ policy: notesPolicy, resolvePrincipal: async () => null, http: { expiredTokenStatus: 401 } });
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } });
+    // @ts-expect-error exactly one of service or resolvePrincipal + policy
+    createExpressAuth({ service, policy: notesPolicy, resolvePrincipal: () => null });
+    // @ts-expect-error resolvePrincipal needs the policy
+    createExpressAuth({ resolvePrincipal: () => null });
+    // @ts-expect-error resolvePrincipal returns a principal, not a user record
+    createExpressAuth({ policy: notesPolicy, resolvePrincipal: () => ({ name: 'Ada' }) });
+  });
+
+  it('takes a createJwtVerifier as the service, with its policy', () => {
+    const verifier = createJwtVerifier({
+      policy: notesPolicy,
+      issuer: 'https://idp.example/',
+      audience: 'api',
+      algorithms: ['RS256'],
+      jwks: new URL('https://idp.example/jwks.json'),
+      typ: 'JWT',
+      scopes: { claim: 'scope', map: { 'notes:read': 'reader' } },
+    });
+    const auth = createExpressAuth({ service: verifier });
+    auth.authorize('write', 'Note');
+    // @ts-expect-error 'Conversation' is not a subject type of the notes policy
+    auth.authorize('read', 'Conversation');
   });
 });

@@ -1,5 +1,5 @@
-import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
-import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
+import type { HttpErrorOptions, HttpErrorResult, ListFilter } from '@scopeladder/core';
+import type { AnyPolicy, AuthContext, Authenticator, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type {
   DiscoveryOptions,
@@ -8,6 +8,7 @@ import type {
   GuardOptions,
   IntrospectionAccessOptions,
   ReadJsonBodyOptions,
+  ResolvePrincipal,
 } from '@scopeladder/tokens/http';
 
 /**
@@ -50,21 +51,22 @@ declare global {
 }
 
 /**
- * Options of {@link createExpressAuth}. `P` is the policy type of the service.
+ * The options of {@link createExpressAuth} whatever it authenticates with: where 5xx errors are
+ * reported, and how error bodies are shaped.
  *
  * @example
  * ```ts
- * const auth = createExpressAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * const common: ExpressCommonOptions = { onError: (error) => logger.error({ err: error }) };
  * ```
  */
-export interface ExpressAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
-  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService<P>;
+export interface ExpressCommonOptions {
   /**
-   * Called with every error answered with a 5xx (store down, a bug in a handler), for logging.
-   * Default: `console.error`. Errors answered with a 4xx are the client's and are not reported.
+   * Called with every error answered with a 5xx (store down, a bug in a handler or in
+   * `resolvePrincipal`), for logging. Default: `console.error`. Errors answered with a 4xx are the
+   * client's and are not reported.
    */
-  readonly onError?: ((error: unknown, req: Request) => void) | undefined; /**
+  readonly onError?: ((error: unknown, req: Request) => void) | undefined;
+  /**
    * Shapes the JSON body of every error this middleware set answers — guard denials, authentication
    * failures, token-endpoint errors, body errors, the generic 500 — from core's answer and the
    * error caught (see `ErrorBodyFormatter` in `@scopeladder/tokens/http`). Status and headers stay
@@ -74,6 +76,61 @@ export interface ExpressAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
    */
   readonly formatError?: ErrorBodyFormatter | undefined;
 }
+
+/**
+ * Options of {@link createExpressAuth} with a service: our auth service (`createAuthService`:
+ * the whole token stack) or the verifier of an identity provider's access tokens
+ * (`createJwtVerifier`: resource-server mode, no token routes). `P` is the policy type of the service.
+ *
+ * @example
+ * ```ts
+ * const auth = createExpressAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * ```
+ */
+export interface ExpressServiceOptions<P extends AnyPolicy = RegisteredPolicy> extends ExpressCommonOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`), or a `createJwtVerifier`. */
+  readonly service: Authenticator<P>;
+  readonly policy?: never;
+  readonly resolvePrincipal?: never;
+  readonly http?: never;
+}
+
+/**
+ * Options of {@link createExpressAuth} over the application's own authentication (a session
+ * cookie, passport's `req.user`, a gateway's header): `resolvePrincipal` turns a request into
+ * the principal (or `null`: anonymous, `401 ERR_AUTH_REQUIRED`), and `policy` decides. Guards,
+ * `req.auth.filter` and the error table work as with a service; `tokenRoutes` and
+ * `discoveryRoutes` are a `TypeError`. A `ScopeladderError` thrown by `resolvePrincipal` keeps
+ * its code; any other error is the generic `500 ERR_INTERNAL`, reported to `onError`.
+ *
+ * @example
+ * ```ts
+ * const auth = createExpressAuth({
+ *   policy,
+ *   resolvePrincipal: (req) => principalFromSessionCookie(req.headers.cookie), // { id, scopes, organization? } or null
+ * });
+ * ```
+ */
+export interface ExpressResolvePrincipalOptions<P extends AnyPolicy = RegisteredPolicy> extends ExpressCommonOptions {
+  /** The policy decisions are made with (`definePolicy(...)` or `chatshipperPolicy` from `@scopeladder/core`). */
+  readonly policy: P;
+  /** The request → its principal, or `null`/`undefined` when anonymous. Sync or async. */
+  readonly resolvePrincipal: ResolvePrincipal<Request>;
+  /** Core's HTTP options for every error answer (realm, `expiredTokenStatus`, resource metadata). Default: core's defaults. */
+  readonly http?: HttpErrorOptions | undefined;
+  readonly service?: never;
+}
+
+/**
+ * Options of {@link createExpressAuth}: exactly one of `service` ({@link ExpressServiceOptions})
+ * or `resolvePrincipal` with `policy` ({@link ExpressResolvePrincipalOptions}). `P` is the policy type.
+ *
+ * @example
+ * ```ts
+ * const options: ExpressAuthOptions = { service };
+ * ```
+ */
+export type ExpressAuthOptions<P extends AnyPolicy = RegisteredPolicy> = ExpressServiceOptions<P> | ExpressResolvePrincipalOptions<P>;
 
 /**
  * Options of {@link ExpressAuth.tokenRoutes}.
@@ -159,7 +216,8 @@ export interface ExpressAuth<P extends AnyPolicy = RegisteredPolicy> {
    * `POST {refreshToken}`, `grant_type=refresh_token` and `GET ?refreshToken=` (refresh,
    * rotating), `DELETE` with a bearer token (logout, 204); beside it the RFC 7009 revocation and
    * RFC 7662 introspection endpoints (`POST`, see the options). Reads JSON or form bodies itself
-   * unless a body parser already did.
+   * unless a body parser already did. Needs the auth service of `createAuthService`: a `TypeError`
+   * with a verifier of another issuer's tokens or with `resolvePrincipal`.
    */
   tokenRoutes(options?: ExpressTokenRoutesOptions): RequestHandler;
   /**
@@ -168,7 +226,7 @@ export interface ExpressAuth<P extends AnyPolicy = RegisteredPolicy> {
    * introspection endpoints, grant types, scopes) and, with `protectedResource`,
    * `/.well-known/oauth-protected-resource` (RFC 9728; give the service `resourceMetadataUrl` too,
    * so that 401 challenges carry `resource_metadata`). Public, cacheable, never authenticated.
-   * Options are checked here (`TypeError`).
+   * Options are checked here (`TypeError`). Needs the auth service of `createAuthService`, like `tokenRoutes`.
    */
   discoveryRoutes(options: DiscoveryOptions): RequestHandler;
   /**

@@ -7,7 +7,10 @@ export default scopeladderPlugin;
 export type {
   RequestAuth,
   ScopeladderFastifyDecorator,
+  ScopeladderFastifyCommonOptions,
   ScopeladderFastifyOptions,
+  ScopeladderFastifyResolvePrincipalOptions,
+  ScopeladderFastifyServiceOptions,
   ScopeladderFieldsOption,
   ScopeladderGuardRequest,
   ScopeladderJsonBodyOptions,
@@ -15,4 +18,4 @@ export type {
   ScopeladderRouteGuard,
   ScopeladderTokenRoutesOptions,
 } from './types.js';
-export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';
+export type { DiscoveryOptions, ErrorBodyFormatter, ResolvePrincipal } from '@scopeladder/tokens/http';

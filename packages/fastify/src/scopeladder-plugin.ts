@@ -1,5 +1,5 @@
 import { httpErrorFor, type HttpErrorResult } from '@scopeladder/core';
-import type { AnyPolicy, AuthContext, AuthService } from '@scopeladder/tokens';
+import type { AnyPolicy, AuthService } from '@scopeladder/tokens';
 import {
   assertAdapterOptions,
   assertGuardSpec,
@@ -15,6 +15,7 @@ import {
   resolveDiscoveryOptions,
   resolveErrorAnswer,
   resolveJsonBodyOptions,
+  resolveAdapterAuth,
   resolveTokenRoutesOptions,
   routeTokenRequest,
   toScopeladderError,
@@ -26,6 +27,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, HookHandlerDo
 import fp from 'fastify-plugin';
 import type {
   RequestAuth,
+  ScopeladderFastifyDecorator,
   ScopeladderFastifyOptions,
   ScopeladderGuardRequest,
   ScopeladderJsonBodyOptions,
@@ -43,12 +45,12 @@ function isGuard(config: ScopeladderRouteConfig<AnyPolicy> | undefined): config 
   return typeof config === 'object' && config !== null;
 }
 
-function assertRouteConfig(config: unknown, where: string, service: AuthService<AnyPolicy>): void {
+function assertRouteConfig(config: unknown, where: string, policy: AnyPolicy): void {
   if (config === undefined || typeof config === 'boolean') return;
   if (typeof config !== 'object' || config === null) {
     throw new TypeError(`${where}: config.scopeladder must be a guard { action, subject }, true or false`);
   }
-  assertGuardSpec(config as AnyGuard, where, service.policy);
+  assertGuardSpec(config as AnyGuard, where, policy);
 }
 
 function registerTokenRoutes(fastify: FastifyInstance, service: AuthService<AnyPolicy>, options: ScopeladderTokenRoutesOptions): void {
@@ -119,7 +121,10 @@ function useJsonBody(fastify: FastifyInstance, option: true | ScopeladderJsonBod
 
 const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, options) => {
   assertAdapterOptions(options, '@scopeladder/fastify');
-  const service: AuthService<AnyPolicy> = options.service;
+  // The service's (ours, or a verifier of an identity provider's tokens), or the application's own authentication.
+  const source = resolveAdapterAuth<FastifyRequest>(options, '@scopeladder/fastify');
+  const { policy, http } = source;
+  const tokenRoutes = options.tokenRoutes ?? (source.service === undefined ? false : true);
   const mode = options.authenticate ?? 'all';
   if (mode !== 'all' && mode !== 'guarded') throw new TypeError('@scopeladder/fastify: authenticate must be "all" or "guarded"');
   const report =
@@ -127,7 +132,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     ((error: unknown, request: FastifyRequest) => {
       request.log.error({ err: error }, 'scopeladder: error answered with a 5xx');
     });
-  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
+  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), http);
 
   const jsonBody = options.jsonBody ?? false;
   if (jsonBody !== false && jsonBody !== true && (typeof jsonBody !== 'object' || jsonBody === null)) {
@@ -136,16 +141,17 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
   if (jsonBody !== false) useJsonBody(fastify, jsonBody);
 
   fastify.decorateRequest('auth', null);
-  const toErrorAnswer = (error: unknown): ErrorAnswer =>
-    resolveErrorAnswer(error, { http: service.http, formatError: options.formatError }) ?? toHttpError(error);
-  fastify.decorate('scopeladder', Object.freeze({ service: options.service, toHttpError, toErrorAnswer }));
+  const toErrorAnswer = (error: unknown): ErrorAnswer => resolveErrorAnswer(error, { http, formatError: options.formatError }) ?? toHttpError(error);
+  // Declared with the registered policy's types; the service's (or options') policy is it.
+  const decorator = Object.freeze({ service: source.service, policy, toHttpError, toErrorAnswer }) as unknown as ScopeladderFastifyDecorator;
+  fastify.decorate('scopeladder', decorator);
 
   // A misconfigured guard fails at startup, not on the first request.
   // Whether a guard's precheck is its whole decision, decided once per route.
   const precheckComplete = new WeakMap<AnyGuard, boolean>();
   fastify.addHook('onRoute', (route) => {
     const config: unknown = route.config?.scopeladder;
-    assertRouteConfig(config, `route ${String(route.method)} ${route.url}`, service);
+    assertRouteConfig(config, `route ${String(route.method)} ${route.url}`, policy);
     if (isGuard(config as ScopeladderRouteConfig<AnyPolicy> | undefined)) {
       precheckComplete.set(config as AnyGuard, isPrecheckComplete(config as AnyGuard));
     }
@@ -173,24 +179,17 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
       done();
       return;
     }
-    let authenticating: Promise<AuthContext<AnyPolicy>>;
-    try {
-      authenticating = service.authenticate(readAuthorization(request.raw));
-    } catch (error) {
-      done(error as Error); // a service that throws instead of rejecting
-      return;
-    }
-    authenticating.then((authenticatedAs) => {
+    source.authenticate(request, request.raw).then((authenticatedAs) => {
       let pending: Promise<undefined> | undefined;
       try {
         const auth = attachListFilter(authenticatedAs);
         marked[AUTHENTICATED] = auth;
         // `request.auth` is declared with the registered policy's types; this service's policy is it.
         // A type-level guard's list filter, computed only if the handler reads it (and the guard allows).
-        request.auth = (isGuard(config) ? attachListFilter(auth, service.policy, config) : auth) as RequestAuth;
+        request.auth = (isGuard(config) ? attachListFilter(auth, policy, config) : auth) as RequestAuth;
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
-          pending = decidePrecheck(auth, service.policy, config);
+          pending = decidePrecheck(auth, policy, config);
           if (isComplete(config)) marked[DECIDED] = true;
         } else {
           marked[DECIDED] = true;
@@ -224,7 +223,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     let pending: Promise<unknown> | undefined;
     try {
-      pending = decideGuard(auth, service.policy, config, request as ScopeladderGuardRequest, request.body);
+      pending = decideGuard(auth, policy, config, request as ScopeladderGuardRequest, request.body);
     } catch (error) {
       done(error as Error);
       return;
@@ -244,18 +243,19 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }, done);
   });
 
-  if (options.tokenRoutes !== false) {
-    registerTokenRoutes(fastify, service, typeof options.tokenRoutes === 'object' ? options.tokenRoutes : {});
+  if (tokenRoutes !== false) {
+    const service = source.tokenService('@scopeladder/fastify: tokenRoutes');
+    registerTokenRoutes(fastify, service, typeof tokenRoutes === 'object' ? tokenRoutes : {});
   }
 
-  if (options.discovery !== undefined) registerDiscoveryRoutes(fastify, service, options.discovery);
+  if (options.discovery !== undefined) registerDiscoveryRoutes(fastify, source.tokenService('@scopeladder/fastify: discovery'), options.discovery);
 
   if (options.errorHandler !== false) {
     fastify.setErrorHandler((error, request, reply) => {
       // An error the application gave its own 4xx status is not ours to answer: thrown on,
       // unchanged, to the parent error handler (Fastify's default answers with its statusCode).
       const answer = resolveErrorAnswer(error, {
-        http: service.http,
+        http,
         formatError: options.formatError,
         onFormatError: (failure) => report(failure, request),
       });

@@ -1,4 +1,11 @@
-import { type ListFilter, type ListFilterCondition, type ChatShipperAction, type ChatShipperResource, type PolicyAbility } from '@scopeladder/core';
+import {
+  chatshipperPolicy,
+  type ListFilter,
+  type ListFilterCondition,
+  type ChatShipperAction,
+  type ChatShipperResource,
+  type PolicyAbility,
+} from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -50,7 +57,7 @@ describe('@scopeladder/fastify types', () => {
     );
   });
 
-  it('checks request.auth.ability and fastify.scopeladder.service.policy', async () => {
+  it('checks request.auth.ability and fastify.scopeladder.policy', async () => {
     const app = Fastify();
     await app.register(scopeladder, {
       service: createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } }),
@@ -64,9 +71,21 @@ describe('@scopeladder/fastify types', () => {
       return {};
     });
     const principal = { id: 'u1', scopes: ['guest'] };
-    app.scopeladder.service.policy.can(principal, 'list', 'User');
+    app.scopeladder.policy.can(principal, 'list', 'User');
     // @ts-expect-error 'lsit' is not an action
-    app.scopeladder.service.policy.can(principal, 'lsit', 'User');
+    app.scopeladder.policy.can(principal, 'lsit', 'User');
+    app.scopeladder.service?.policy.can(principal, 'list', 'User');
     expectTypeOf<RequestAuth['ability']>().toEqualTypeOf<PolicyAbility<ChatShipperAction, ChatShipperResource>>();
+  });
+
+  it('takes resolvePrincipal with the policy, and never both ways to authenticate', async () => {
+    const app = Fastify();
+    const resolvePrincipal = (request: FastifyRequest) => (request.headers['x-user'] === 'u1' ? { id: 'u1', scopes: ['agent'] } : null);
+    await app.register(scopeladder, { policy: chatshipperPolicy, resolvePrincipal, authenticate: 'guarded' });
+    const service = createAuthService({ directory: createMemoryDirectory([]), keys: { algorithm: 'HS256', secret: 'x'.repeat(32) } });
+    // @ts-expect-error either service or resolvePrincipal + policy
+    await app.register(scopeladder, { service, resolvePrincipal });
+    // @ts-expect-error resolvePrincipal needs the policy
+    await app.register(scopeladder, { resolvePrincipal });
   });
 });

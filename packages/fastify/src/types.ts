@@ -1,5 +1,5 @@
-import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
-import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
+import type { HttpErrorOptions, HttpErrorResult, ListFilter } from '@scopeladder/core';
+import type { AnyPolicy, AuthContext, AuthService, Authenticator, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { FastifyRequest } from 'fastify';
 import type {
   DiscoveryOptions,
@@ -9,6 +9,7 @@ import type {
   GuardOptions,
   IntrospectionAccessOptions,
   ReadJsonBodyOptions,
+  ResolvePrincipal,
 } from '@scopeladder/tokens/http';
 
 /**
@@ -102,8 +103,10 @@ export type ScopeladderRouteConfig<P extends AnyPolicy = RegisteredPolicy> = boo
  * ```
  */
 export interface ScopeladderFastifyDecorator<P extends AnyPolicy = RegisteredPolicy> {
-  /** The auth service the plugin was registered with. */
-  readonly service: AuthService<P>;
+  /** The auth service the plugin was registered with: `undefined` with a verifier of another issuer's tokens or `resolvePrincipal`. */
+  readonly service: AuthService<P> | undefined;
+  /** The policy guards decide with (the service's, or `options.policy`). */
+  readonly policy: P;
   /**
    * Core's answer for `error`, as the plugin's error handler writes it: for an application's own
    * handler. For an error it throws on (the application's own 4xx), this is the generic 500.
@@ -150,32 +153,33 @@ export interface ScopeladderTokenRoutesOptions {
 export type ScopeladderJsonBodyOptions = ReadJsonBodyOptions;
 
 /**
- * Options of the plugin. Fastify's route config, `request.auth` and `fastify.scopeladder` are
- * declared once for the whole application, with the registered policy (ChatShipper's unless the
- * application registers its own, see `Register` in `@scopeladder/tokens`): the service must be of
- * that policy.
+ * The options of the plugin whatever it authenticates with.
  *
  * @example
  * ```ts
- * await app.register(scopeladder, { service, authenticate: 'guarded', errorHandler: false });
+ * const common: ScopeladderFastifyCommonOptions = { authenticate: 'guarded', errorHandler: false };
  * ```
  */
-export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolicy> {
-  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService<P>;
+export interface ScopeladderFastifyCommonOptions {
   /**
    * Which routes authenticate: `"all"` (default: every route, except those with
    * `config.scopeladder: false` and the token routes) or `"guarded"` (only routes whose
    * `config.scopeladder` is a guard or `true`).
    */
   readonly authenticate?: 'all' | 'guarded' | undefined;
-  /** Registers `POST|GET|DELETE /v2/auth/token`. `false` to leave them out. Default `true`. */
+  /**
+   * Registers `POST|GET|DELETE /v2/auth/token` (and the revocation and introspection endpoints).
+   * `false` to leave them out. Default `true` with the auth service of `createAuthService`, `false`
+   * otherwise (a verifier of another issuer's tokens, or `resolvePrincipal`: there asking for
+   * them is a `TypeError`).
+   */
   readonly tokenRoutes?: boolean | ScopeladderTokenRoutesOptions | undefined;
   /**
    * Registers the discovery routes (public, never authenticated): `GET /.well-known/jwks.json`
    * (the service's JWKS), `/.well-known/oauth-authorization-server` (RFC 8414) and, with
    * `protectedResource`, `/.well-known/oauth-protected-resource` (RFC 9728; give the service
    * `resourceMetadataUrl` too, so that 401 challenges carry `resource_metadata`). Default: none.
+   * Needs the auth service of `createAuthService` (a `TypeError` otherwise).
    */
   readonly discovery?: DiscoveryOptions | undefined;
   /**
@@ -198,8 +202,9 @@ export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolic
    * keep their form parser. `true` for the defaults. Default `false` (Fastify's own parsers).
    */
   readonly jsonBody?: boolean | ScopeladderJsonBodyOptions | undefined;
-  /** Called with every error answered with a 5xx. Default: `request.log.error`. */
-  readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined; /**
+  /** Called with every error answered with a 5xx (a bug in a handler or in `resolvePrincipal`, …). Default: `request.log.error`. */
+  readonly onError?: ((error: unknown, request: FastifyRequest) => void) | undefined;
+  /**
    * Shapes the JSON body of every error this plugin answers — guard denials, authentication
    * failures, token-endpoint errors, body errors, the generic 500 — from core's answer and the
    * error caught (see `ErrorBodyFormatter` in `@scopeladder/tokens/http`). Status and headers stay
@@ -209,6 +214,62 @@ export interface ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolic
    */
   readonly formatError?: ErrorBodyFormatter | undefined;
 }
+
+/**
+ * Options of the plugin with a service: our auth service (`createAuthService`: the whole token
+ * stack) or the verifier of an identity provider's access tokens (`createJwtVerifier`:
+ * resource-server mode, no token routes). Fastify's route config, `request.auth` and
+ * `fastify.scopeladder` are declared once for the whole application, with the registered policy
+ * (ChatShipper's unless the application registers its own, see `Register` in
+ * `@scopeladder/tokens`): the service must be of that policy.
+ *
+ * @example
+ * ```ts
+ * await app.register(scopeladder, { service, authenticate: 'guarded', errorHandler: false });
+ * ```
+ */
+export interface ScopeladderFastifyServiceOptions<P extends AnyPolicy = RegisteredPolicy> extends ScopeladderFastifyCommonOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`), or a `createJwtVerifier`. */
+  readonly service: Authenticator<P>;
+  readonly policy?: never;
+  readonly resolvePrincipal?: never;
+  readonly http?: never;
+}
+
+/**
+ * Options of the plugin over the application's own authentication (a session cookie, a
+ * gateway's header): `resolvePrincipal` turns a request into the principal (or `null`:
+ * anonymous, `401 ERR_AUTH_REQUIRED`), and `policy` decides. Route guards, `request.auth.filter`
+ * and the error table work as with a service; there are no token or discovery routes. A
+ * `ScopeladderError` thrown by `resolvePrincipal` keeps its code; any other error is the generic
+ * `500 ERR_INTERNAL`, reported to `onError`.
+ *
+ * @example
+ * ```ts
+ * await app.register(scopeladder, { policy, resolvePrincipal: (request) => principalFromSessionCookie(request.headers.cookie) });
+ * ```
+ */
+export interface ScopeladderFastifyResolvePrincipalOptions<P extends AnyPolicy = RegisteredPolicy> extends ScopeladderFastifyCommonOptions {
+  /** The policy decisions are made with (`definePolicy(...)` or `chatshipperPolicy` from `@scopeladder/core`). */
+  readonly policy: P;
+  /** The request → its principal, or `null`/`undefined` when anonymous. Sync or async. */
+  readonly resolvePrincipal: ResolvePrincipal<FastifyRequest>;
+  /** Core's HTTP options for every error answer (realm, `expiredTokenStatus`, resource metadata). Default: core's defaults. */
+  readonly http?: HttpErrorOptions | undefined;
+  readonly service?: never;
+}
+
+/**
+ * Options of the plugin: exactly one of `service` ({@link ScopeladderFastifyServiceOptions}) or
+ * `resolvePrincipal` with `policy` ({@link ScopeladderFastifyResolvePrincipalOptions}).
+ *
+ * @example
+ * ```ts
+ * const options: ScopeladderFastifyOptions = { service, jsonBody: true };
+ * ```
+ */
+export type ScopeladderFastifyOptions<P extends AnyPolicy = RegisteredPolicy> =
+  ScopeladderFastifyServiceOptions<P> | ScopeladderFastifyResolvePrincipalOptions<P>;
 
 declare module 'fastify' {
   interface FastifyRequest {

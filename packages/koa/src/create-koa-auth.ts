@@ -14,13 +14,14 @@ import {
   resolveDiscoveryOptions,
   resolveErrorAnswer,
   resolveJsonBodyOptions,
+  resolveAdapterAuth,
   resolveTokenRoutesOptions,
   routeTokenRequest,
   toScopeladderError,
   type DiscoveryOptions,
   type GuardSpec,
 } from '@scopeladder/tokens/http';
-import type { AnyPolicy, AuthContext, AuthService, RegisteredPolicy } from '@scopeladder/tokens';
+import type { AnyPolicy, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type {
   KoaAuth,
@@ -61,7 +62,9 @@ function parsedBodyOf(ctx: ParameterizedContext): unknown {
  */
 export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: KoaAuthOptions<P>): KoaAuth<P> {
   assertAdapterOptions(options, 'createKoaAuth');
-  const service: AuthService<AnyPolicy> = options.service;
+  // The service's (ours, or a verifier of an identity provider's tokens), or the application's own authentication.
+  const source = resolveAdapterAuth<ParameterizedContext>(options, 'createKoaAuth');
+  const { policy, http } = source;
   const report =
     options.onError ??
     ((error: unknown, ctx: ParameterizedContext) => {
@@ -76,13 +79,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   type MarkedContext = ParameterizedContext & { [AUTHENTICATED]?: RequestAuth<AnyPolicy> };
 
   function authenticateRequest(ctx: ParameterizedContext): Promise<RequestAuth<AnyPolicy>> {
-    let authenticating: Promise<AuthContext<AnyPolicy>>;
-    try {
-      authenticating = service.authenticate(readAuthorization(ctx.req));
-    } catch (error) {
-      return Promise.reject(error); // a service that throws instead of rejecting
-    }
-    return authenticating.then((authenticatedAs) => {
+    return source.authenticate(ctx, ctx.req).then((authenticatedAs) => {
       const auth = attachListFilter(authenticatedAs);
       (ctx as MarkedContext)[AUTHENTICATED] = auth;
       // `ctx.state.auth` is declared with the registered policy's types; this service's policy is it.
@@ -98,20 +95,20 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
 
   function authorize<Resource = unknown>(action: string, subjectType: string, guardOptions: KoaAuthorizeOptions<Resource> = {}): Middleware {
     const spec: GuardSpec<KoaGuardContext, Resource> = { ...guardOptions, action, subject: subjectType };
-    assertGuardSpec(spec, 'authorize', service.policy);
+    assertGuardSpec(spec, 'authorize', policy);
 
     // The guard, then `next()`: without a promise of its own when the decision needs none (no
     // `load`). A denial is thrown; the callers turn it into a rejection.
     function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth<AnyPolicy>, next: Next): Promise<unknown> {
       const body = parsedBodyOf(ctx);
       assertBodyParsed(spec, ctx.req, body, '@scopeladder/koa: authorize');
-      const pending = decideGuard(auth, service.policy, spec, ctx as KoaGuardContext, body);
+      const pending = decideGuard(auth, policy, spec, ctx as KoaGuardContext, body);
       if (pending === undefined) {
-        ctx.state.auth = attachListFilter(auth, service.policy, spec) as RequestAuth;
+        ctx.state.auth = attachListFilter(auth, policy, spec) as RequestAuth;
         return next();
       }
       return pending.then((resource) => {
-        ctx.state.auth = (spec.load === undefined ? attachListFilter(auth, service.policy, spec) : attachResource(auth, resource)) as RequestAuth;
+        ctx.state.auth = (spec.load === undefined ? attachListFilter(auth, policy, spec) : attachResource(auth, resource)) as RequestAuth;
         return next();
       });
     }
@@ -128,6 +125,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   }
 
   function tokenRoutes(routeOptions: KoaTokenRoutesOptions = {}): Middleware {
+    const service = source.tokenService('@scopeladder/koa: tokenRoutes');
     const routes = resolveTokenRoutesOptions(routeOptions, 'tokenRoutes', service.policy.ladder);
     const { bodyLimit: limit } = routes;
     const paths = new Set([routes.path, routes.revocationPath, routes.introspectionPath]);
@@ -150,6 +148,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   }
 
   function discoveryRoutes(discoveryOptions: DiscoveryOptions): Middleware {
+    const service = source.tokenService('@scopeladder/koa: discoveryRoutes');
     const resolved = resolveDiscoveryOptions(discoveryOptions, service, '@scopeladder/koa: discoveryRoutes');
     return async (ctx, next) => {
       const answer = await handleDiscoveryRequest(service, resolved, { method: ctx.method, path: ctx.path });
@@ -170,7 +169,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
     };
   }
 
-  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), service.http);
+  const toHttpError = (error: unknown): HttpErrorResult => httpErrorFor(toScopeladderError(error), http);
 
   const errorHandler: Middleware = async (ctx, next) => {
     try {
@@ -184,7 +183,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
       const answer =
         ctx.headerSent || !ctx.writable
           ? undefined
-          : resolveErrorAnswer(error, { http: service.http, formatError: options.formatError, onFormatError: (failure) => report(failure, ctx) });
+          : resolveErrorAnswer(error, { http, formatError: options.formatError, onFormatError: (failure) => report(failure, ctx) });
       if (answer === undefined) throw error;
       if (answer.status >= 500) report(error, ctx);
       ctx.status = answer.status;

@@ -3,6 +3,9 @@ export { createKoaAuth } from './create-koa-auth.js';
 export type {
   KoaAuth,
   KoaAuthOptions,
+  KoaCommonOptions,
+  KoaResolvePrincipalOptions,
+  KoaServiceOptions,
   KoaAuthorizeOptions,
   KoaFieldsOption,
   KoaGuardContext,
@@ -10,4 +13,4 @@ export type {
   KoaTokenRoutesOptions,
   RequestAuth,
 } from './types.js';
-export type { DiscoveryOptions, ErrorBodyFormatter } from '@scopeladder/tokens/http';
+export type { DiscoveryOptions, ErrorBodyFormatter, ResolvePrincipal } from '@scopeladder/tokens/http';

@@ -1,5 +1,5 @@
-import type { HttpErrorResult, ListFilter } from '@scopeladder/core';
-import type { AnyPolicy, AuthContext, AuthService, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
+import type { HttpErrorOptions, HttpErrorResult, ListFilter } from '@scopeladder/core';
+import type { AnyPolicy, AuthContext, Authenticator, PolicyActionOf, PolicyResourceOf, RegisteredPolicy } from '@scopeladder/tokens';
 import type { Middleware, ParameterizedContext } from 'koa';
 import type {
   DiscoveryOptions,
@@ -8,6 +8,7 @@ import type {
   GuardOptions,
   IntrospectionAccessOptions,
   ReadJsonBodyOptions,
+  ResolvePrincipal,
 } from '@scopeladder/tokens/http';
 
 /**
@@ -61,21 +62,22 @@ declare module 'koa' {
 export type KoaGuardContext = ParameterizedContext & { readonly params: Record<string, string> };
 
 /**
- * Options of {@link createKoaAuth}. `P` is the policy type of the service.
+ * The options of {@link createKoaAuth} whatever it authenticates with: where 5xx errors are
+ * reported, and how error bodies are shaped.
  *
  * @example
  * ```ts
- * const auth = createKoaAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * const common: KoaCommonOptions = { onError: (error) => logger.error({ err: error }) };
  * ```
  */
-export interface KoaAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
-  /** The auth service from `@scopeladder/tokens` (`createAuthService`). Required. */
-  readonly service: AuthService<P>;
+export interface KoaCommonOptions {
   /**
-   * Called with every error answered with a 5xx, for logging. Default: Koa's own
-   * `ctx.app.emit('error', error, ctx)`. Errors answered with a 4xx are not reported.
+   * Called with every error answered with a 5xx (store down, a bug in a handler or in
+   * `resolvePrincipal`), for logging. Default: Koa's own `ctx.app.emit('error', error, ctx)`.
+   * Errors answered with a 4xx are not reported.
    */
-  readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined; /**
+  readonly onError?: ((error: unknown, ctx: ParameterizedContext) => void) | undefined;
+  /**
    * Shapes the JSON body of every error this middleware set answers — guard denials, authentication
    * failures, token-endpoint errors, body errors, the generic 500 — from core's answer and the
    * error caught (see `ErrorBodyFormatter` in `@scopeladder/tokens/http`). Status and headers stay
@@ -85,6 +87,58 @@ export interface KoaAuthOptions<P extends AnyPolicy = RegisteredPolicy> {
    */
   readonly formatError?: ErrorBodyFormatter | undefined;
 }
+
+/**
+ * Options of {@link createKoaAuth} with a service: our auth service (`createAuthService`: the
+ * whole token stack) or the verifier of an identity provider's access tokens
+ * (`createJwtVerifier`: resource-server mode, no token routes). `P` is the policy type of the service.
+ *
+ * @example
+ * ```ts
+ * const auth = createKoaAuth({ service, onError: (error) => logger.error({ err: error }) });
+ * ```
+ */
+export interface KoaServiceOptions<P extends AnyPolicy = RegisteredPolicy> extends KoaCommonOptions {
+  /** The auth service from `@scopeladder/tokens` (`createAuthService`), or a `createJwtVerifier`. */
+  readonly service: Authenticator<P>;
+  readonly policy?: never;
+  readonly resolvePrincipal?: never;
+  readonly http?: never;
+}
+
+/**
+ * Options of {@link createKoaAuth} over the application's own authentication (a session cookie,
+ * a gateway's header): `resolvePrincipal` turns a context into the principal (or `null`:
+ * anonymous, `401 ERR_AUTH_REQUIRED`), and `policy` decides. Guards, `ctx.state.auth.filter` and
+ * the error table work as with a service; `tokenRoutes` and `discoveryRoutes` are a `TypeError`.
+ * A `ScopeladderError` thrown by `resolvePrincipal` keeps its code; any other error is the
+ * generic `500 ERR_INTERNAL`, reported to `onError`.
+ *
+ * @example
+ * ```ts
+ * const auth = createKoaAuth({ policy, resolvePrincipal: (ctx) => principalFromSessionCookie(ctx.get('cookie')) });
+ * ```
+ */
+export interface KoaResolvePrincipalOptions<P extends AnyPolicy = RegisteredPolicy> extends KoaCommonOptions {
+  /** The policy decisions are made with (`definePolicy(...)` or `chatshipperPolicy` from `@scopeladder/core`). */
+  readonly policy: P;
+  /** The context → its principal, or `null`/`undefined` when anonymous. Sync or async. */
+  readonly resolvePrincipal: ResolvePrincipal<ParameterizedContext>;
+  /** Core's HTTP options for every error answer (realm, `expiredTokenStatus`, resource metadata). Default: core's defaults. */
+  readonly http?: HttpErrorOptions | undefined;
+  readonly service?: never;
+}
+
+/**
+ * Options of {@link createKoaAuth}: exactly one of `service` ({@link KoaServiceOptions}) or
+ * `resolvePrincipal` with `policy` ({@link KoaResolvePrincipalOptions}). `P` is the policy type.
+ *
+ * @example
+ * ```ts
+ * const options: KoaAuthOptions = { service };
+ * ```
+ */
+export type KoaAuthOptions<P extends AnyPolicy = RegisteredPolicy> = KoaServiceOptions<P> | KoaResolvePrincipalOptions<P>;
 
 /**
  * Options of {@link KoaAuth.tokenRoutes}.
@@ -176,7 +230,8 @@ export interface KoaAuth<P extends AnyPolicy = RegisteredPolicy> {
   /**
    * The token endpoint: `POST {email, password}` (login), `POST {refreshToken}` and
    * `GET ?refreshToken=` (refresh, rotating), `DELETE` with a bearer token (logout, 204).
-   * Reads JSON or form bodies itself unless a body parser already did.
+   * Reads JSON or form bodies itself unless a body parser already did. Needs the auth service of
+   * `createAuthService`: a `TypeError` with a verifier of another issuer's tokens or with `resolvePrincipal`.
    */
   tokenRoutes(options?: KoaTokenRoutesOptions): Middleware;
   /**
@@ -185,7 +240,7 @@ export interface KoaAuth<P extends AnyPolicy = RegisteredPolicy> {
    * introspection endpoints, grant types, scopes) and, with `protectedResource`,
    * `/.well-known/oauth-protected-resource` (RFC 9728; give the service `resourceMetadataUrl` too,
    * so that 401 challenges carry `resource_metadata`). Public, cacheable, never authenticated.
-   * Options are checked here (`TypeError`).
+   * Options are checked here (`TypeError`). Needs the auth service of `createAuthService`, like `tokenRoutes`.
    */
   discoveryRoutes(options: DiscoveryOptions): Middleware;
   /**

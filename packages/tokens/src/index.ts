@@ -1,6 +1,8 @@
 // Public entry point of @scopeladder/tokens. Types are exported explicitly with `export type`.
 export { createAuthService } from './create-auth-service.js';
 export type { AuthServiceOptions, Duration, LoginThrottleOptions } from './create-auth-service.js';
+export { createJwtVerifier } from './create-jwt-verifier.js';
+export type { JwtVerifier, JwtVerifierOptions, OrganizationOf } from './create-jwt-verifier.js';
 export { createMemoryStore } from './create-memory-store.js';
 export type { MemoryStoreOptions, MemoryTokenStore } from './create-memory-store.js';
 export { assertApiKeyRecord } from './store-checks/assert-api-key-record.js';
@@ -34,6 +36,7 @@ export type {
   AuthContext,
   AuthService,
   AuthenticatedToken,
+  Authenticator,
   CreateApiKeyOptions,
   CreateApiKeyResult,
   EndSessionsOptions,

@@ -103,6 +103,22 @@ export type AuthenticatedToken =
       readonly kind: 'apiKey';
       /** The key's public id (never the secret). */
       readonly keyId: string;
+    }
+  | {
+      /** An access token of another issuer (an identity provider), verified by `createJwtVerifier`. */
+      readonly kind: 'provider';
+      /** The token's `iss`. */
+      readonly issuer: string;
+      /** The token's `jti`, when it has one. */
+      readonly jti?: string | undefined;
+      /** Epoch seconds, when the token has an `iat`. */
+      readonly issuedAt?: number | undefined;
+      /** Epoch seconds. */
+      readonly expiresAt: number;
+    }
+  | {
+      /** The application's own authentication (an adapter's `resolvePrincipal`): scopeladder verified no credential. */
+      readonly kind: 'application';
     };
 
 /**
@@ -167,6 +183,38 @@ export interface CreateApiKeyResult {
 }
 
 /**
+ * What the adapters need to authenticate a request from its `Authorization` header(s): a
+ * policy, core's HTTP options and `authenticate`. Our own {@link AuthService} is one, and so is
+ * the verifier of an identity provider's access tokens (`createJwtVerifier`): either is the
+ * adapters' `service` option. `authenticate` rejects only with `ScopeladderError`s.
+ *
+ * @example
+ * ```ts
+ * const authenticator: Authenticator = createJwtVerifier({
+ *   issuer: 'https://example.eu.auth0.com/',
+ *   audience: 'https://api.example.com',
+ *   algorithms: ['RS256'],
+ *   jwks: new URL('https://example.eu.auth0.com/.well-known/jwks.json'),
+ *   typ: 'JWT',
+ *   scopes: { claim: 'permissions', map: { 'chatshipper:admin': 'admin' } },
+ *   organization: { claim: 'org_id' },
+ * });
+ * const { principal } = await authenticator.authenticate(req.headers.authorization);
+ * ```
+ */
+export interface Authenticator<P extends AnyPolicy = RegisteredPolicy> {
+  /** The policy decisions are made with, with its own types. */
+  readonly policy: P;
+  /** The options for core's `httpErrorFor` (realm, expired-token status, resource metadata URL): adapters pass them through. */
+  readonly http: HttpErrorOptions;
+  /**
+   * Authenticates an `Authorization` header value. Pass the raw value(s) as the framework gives
+   * them: `undefined` (absent), a string, or an array (several headers: malformed).
+   */
+  authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext<P>>;
+}
+
+/**
  * The auth service the adapters and applications use. Created by `createAuthService`.
  *
  * @example
@@ -184,7 +232,7 @@ export interface CreateApiKeyResult {
  * policy is given), and the adapters carry it into their guards; a bare `AuthService` is
  * `AuthService<RegisteredPolicy>` (see {@link Register}).
  */
-export interface AuthService<P extends AnyPolicy = RegisteredPolicy> {
+export interface AuthService<P extends AnyPolicy = RegisteredPolicy> extends Authenticator<P> {
   /** The policy decisions are made with (from core: `chatshipperPolicy` or `definePolicy(...)`), with its own types. */
   readonly policy: P;
   /** The options for core's `httpErrorFor` (realm, expired-token status, resource metadata URL): adapters pass them through. */

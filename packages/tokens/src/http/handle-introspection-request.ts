@@ -142,7 +142,9 @@ async function introspect(service: AuthService<AnyPolicy>, token: string): Promi
     token_type: 'Bearer' as const,
     sub: principal.id,
     scope: principal.scopes.join(' '),
-    ...(proof.kind === 'jwt' ? { exp: proof.expiresAt, iat: proof.issuedAt, jti: proof.jti, sid: proof.familyId } : { key_id: proof.keyId }),
+    // The service authenticates only its own access tokens and API keys.
+    ...(proof.kind === 'jwt' ? { exp: proof.expiresAt, iat: proof.issuedAt, jti: proof.jti, sid: proof.familyId } : {}),
+    ...(proof.kind === 'apiKey' ? { key_id: proof.keyId } : {}),
     ...(principal.organization === undefined ? {} : { org: principal.organization }),
     ...(typeof principal['email'] === 'string' ? { username: principal['email'] } : {}),
   });

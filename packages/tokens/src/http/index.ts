@@ -2,7 +2,7 @@
 // adapters (@scopeladder/express, @scopeladder/fastify, @scopeladder/koa) are built from. For
 // adapter authors; applications use an adapter. Types are exported explicitly with `export type`.
 export { assertAdapterOptions } from './assert-adapter-options.js';
-export type { AdapterOptions } from './assert-adapter-options.js';
+export type { AdapterOptions, ResolvePrincipal } from './assert-adapter-options.js';
 export { assertBodyParsed } from './assert-body-parsed.js';
 export { assertGuardSpec } from './assert-guard-spec.js';
 export { attachListFilter } from './attach-list-filter.js';
@@ -34,6 +34,8 @@ export type { ReadJsonBodyOptions, ResolvedJsonBodyOptions } from './resolve-jso
 export { readRefreshToken } from './read-refresh-token.js';
 export { readTokenRequest } from './read-token-request.js';
 export type { TokenRequest } from './read-token-request.js';
+export { resolveAdapterAuth } from './resolve-adapter-auth.js';
+export type { AdapterAuth } from './resolve-adapter-auth.js';
 export { resolveDiscoveryOptions } from './resolve-discovery-options.js';
 export type {
   AuthorizationServerMetadataOptions,

@@ -82,7 +82,7 @@ describe('resolveErrorAnswer', () => {
   });
 
   it('is a TypeError at adapter construction when formatError is not a function', () => {
-    const service = { authenticate() {}, login() {}, refresh() {}, logout() {}, policy: {} };
+    const service = { authenticate() {}, login() {}, refresh() {}, logout() {}, policy: {}, http: {} };
     expect(() => assertAdapterOptions({ service, formatError: 'json' }, 'createX')).toThrow(/createX: formatError must be a function/);
     expect(() => assertAdapterOptions({ service, formatError: sdkShape }, 'createX')).not.toThrow();
   });
