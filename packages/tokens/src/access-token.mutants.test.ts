@@ -59,7 +59,9 @@ describe('maxTokenLength, at its exact boundary, wherever a token comes in', () 
     const exact = await setup({ policy, maxTokenLength: token.length });
     expect((await exact.auth.authenticate(`Bearer ${token}`)).principal.id).toBe(IDS.admin);
     const under = await setup({ policy, maxTokenLength: token.length - 1 });
-    await expectCode(under.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_INVALID');
+    expect((await expectCode(under.auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_INVALID')).message).toBe('Invalid access token');
+    // Too long is an invalid token whatever its shape: hex-only is not read as a malformed API key.
+    await expectCode(under.auth.authenticate(`Bearer ${'a'.repeat(token.length)}`), 'ERR_TOKEN_INVALID');
   });
 
   it('logout checks the length too: an authentic token longer than the limit revokes nothing', async () => {
@@ -80,7 +82,15 @@ describe('the Authorization header: each refusal says what is wrong', () => {
     expect((await expectCode(auth.authenticate('Bearer  x'), 'ERR_AUTH_MALFORMED')).message).toBe('Malformed Authorization header');
     expect((await expectCode(auth.authenticate(['Bearer a', 'Bearer b']), 'ERR_AUTH_MALFORMED')).message).toBe('Several Authorization headers');
     expect((await expectCode(auth.authenticate('Basic abc'), 'ERR_AUTH_SCHEME')).message).toBe('Use the Bearer authentication scheme');
-    for (const header of [undefined, '', [], '   ']) {
+    for (const header of ['@bearer x', 'Bearer\tx', 'Bearer  x']) {
+      expect((await expectCode(auth.authenticate(header), 'ERR_AUTH_MALFORMED')).message, JSON.stringify(header)).toBe(
+        'Malformed Authorization header',
+      );
+    }
+    for (const header of [42, {}, [7]]) {
+      expect((await expectCode(auth.authenticate(header as string), 'ERR_AUTH_MALFORMED')).message).toBe('Malformed Authorization header');
+    }
+    for (const header of [undefined, null, '', [], '   ']) {
       expect((await expectCode(auth.authenticate(header as string), 'ERR_AUTH_REQUIRED')).message).toBe('Authentication required');
     }
   });
