@@ -2,10 +2,10 @@ import { strykerConfig } from './base.config.mjs';
 
 // The security-critical files of @scopeladder/tokens: every file whose mutants change who gets in,
 // for how long, in which organization, or what input reaches the policy. In scope: authentication,
-// rotation, session ends, password confirmation, our claim checks beyond jose's, the Authorization
+// rotation, scope narrowing (a session never holds more than its role), session ends, password confirmation, our claim checks beyond jose's, the Authorization
 // header, login throttling, the organization a session acts in, the memory store (revocations,
 // throttle counters), guards, and the shared HTTP layer the adapters use (bounded body reading,
-// JSON depth and field-name checks, error translation).
+// JSON depth and field-name checks, error translation, the introspection endpoint's caller check).
 // Not in scope (for now): the Redis and Postgres stores, types, barrels, test fixtures.
 // Equivalent mutants (no observable behaviour change) are listed with their justification in
 // docs/testing.md.
@@ -16,6 +16,7 @@ export default strykerConfig('tokens', [
   'packages/tokens/src/operations/end-sessions-of-user.ts',
   'packages/tokens/src/operations/confirm-password.ts',
   'packages/tokens/src/lib/access-token.ts',
+  'packages/tokens/src/lib/scopes.ts',
   'packages/tokens/src/lib/authorization-header.ts',
   'packages/tokens/src/lib/throttle.ts',
   'packages/tokens/src/lib/organizations.ts',
@@ -26,6 +27,7 @@ export default strykerConfig('tokens', [
   'packages/tokens/src/lib/json-field-names.ts',
   'packages/tokens/src/create-memory-store.ts',
   'packages/tokens/src/http/read-json-body.ts',
+  'packages/tokens/src/http/handle-introspection-request.ts',
   'packages/tokens/src/http/read-body.ts',
   'packages/tokens/src/http/decide-guard.ts',
   'packages/tokens/src/http/run-guard.ts',
