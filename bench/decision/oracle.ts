@@ -1,6 +1,7 @@
 // The oracle: @scopeladder/core's decision table (the same data docs/matrix.md is generated from).
-import { chatshipperPolicy, type DecisionRow } from '@scopeladder/core';
+import type { DecisionRow } from '@scopeladder/core';
 import { ACTIONS, RESOURCES, SCOPES, type Action, type Resource, type Scope, type TypeSemantics } from './model.js';
+import { chatshipperMatrixPolicy } from '../lib/matrix-policy.js';
 
 type Row = DecisionRow<Scope, Resource, Action>;
 
@@ -14,15 +15,15 @@ export interface Oracle {
 
 /** Builds the oracle, checking first that the decision table covers exactly the vocabulary benchmarked here. */
 export function createOracle(): Oracle {
-  const rows = chatshipperPolicy.decisionTable() as readonly Row[];
+  const rows = chatshipperMatrixPolicy.decisionTable() as readonly Row[];
   const any = new Map<string, Row>();
   const self = new Map<string, Row>();
   for (const row of rows) (row.self ? self : any).set(`${row.action} ${row.resource}`, row);
   const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-  if (!sameSet(chatshipperPolicy.resources, RESOURCES) || !sameSet(chatshipperPolicy.actions, ACTIONS)) {
+  if (!sameSet(chatshipperMatrixPolicy.resources, RESOURCES) || !sameSet(chatshipperMatrixPolicy.actions, ACTIONS)) {
     throw new Error("oracle: the policy's resources/actions differ from the benchmark vocabulary (bench/decision/model.ts)");
   }
-  if (!sameSet(chatshipperPolicy.ladder.scopes, SCOPES)) throw new Error("oracle: the policy's scopes differ from the benchmark's");
+  if (!sameSet(chatshipperMatrixPolicy.ladder.scopes, SCOPES)) throw new Error("oracle: the policy's scopes differ from the benchmark's");
   if (any.size !== ACTIONS.length * RESOURCES.length)
     throw new Error(`oracle: expected ${ACTIONS.length * RESOURCES.length} non-self rows, got ${any.size}`);
 

@@ -2,24 +2,18 @@
 // today's self check, type-level checks with and without tenancy, and policy.filterFor.
 // Run from bench/ after `pnpm build`: node --expose-gc --import tsx tenancy/run.ts [--quick]
 import { do_not_optimize } from 'mitata';
-import {
-  chatshipperPolicy,
-  chatshipperTenantPolicy,
-  subject,
-  type ChatShipperAction,
-  type ChatShipperResource,
-  type Principal,
-} from '@scopeladder/core';
+import { chatshipperPolicy, subject, type ChatShipperAction, type ChatShipperResource, type Principal } from '@scopeladder/core';
 import { runMicro, type MicroCase } from '../lib/measure.js';
 import { createRandom } from '../lib/random.js';
+import { chatshipperMatrixPolicy } from '../lib/matrix-policy.js';
 
 const quick = process.argv.includes('--quick');
 const random = createRandom(20261207);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
-const actions = chatshipperPolicy.actions as readonly ChatShipperAction[];
-const resources = chatshipperPolicy.resources as readonly ChatShipperResource[];
+const actions = chatshipperMatrixPolicy.actions as readonly ChatShipperAction[];
+const resources = chatshipperMatrixPolicy.resources as readonly ChatShipperResource[];
 const paths = [hex(1), `${hex(1)}#${hex(2)}`, `${hex(1)}#${hex(2)}#${hex(3)}`, `${hex(1)}#${hex(4)}`, `${hex(9)}#${hex(2)}`];
 const principals: Principal[] = Array.from({ length: 64 }, (_, i) => ({
   id: hex(1000 + i),
@@ -35,8 +29,8 @@ const queries = Array.from({ length: N }, () => {
   const record = { id: own ? principal.id : hex(5000), organizationPath: path, path, organizationPaths: [path] };
   return { principal, action: pick(actions), type, instance: subject(type, record) };
 });
-const plainAbilities = new Map(principals.map((p) => [p, chatshipperPolicy.abilityFor(p)]));
-const tenantAbilities = new Map(principals.map((p) => [p, chatshipperTenantPolicy.abilityFor(p)]));
+const plainAbilities = new Map(principals.map((p) => [p, chatshipperMatrixPolicy.abilityFor(p)]));
+const tenantAbilities = new Map(principals.map((p) => [p, chatshipperPolicy.abilityFor(p)]));
 
 const BATCH = 512;
 let cursor = 0;
@@ -55,12 +49,12 @@ function loop(check: (q: (typeof queries)[number]) => unknown): () => unknown {
 const cases: MicroCase[] = [
   {
     id: 'policy.can(p, action, instance) — no tenancy (today)',
-    fn: loop((q) => chatshipperPolicy.can(q.principal, q.action, q.instance)),
+    fn: loop((q) => chatshipperMatrixPolicy.can(q.principal, q.action, q.instance)),
     operations: BATCH,
   },
   {
     id: 'policy.can(p, action, instance) — tenancy',
-    fn: loop((q) => chatshipperTenantPolicy.can(q.principal, q.action, q.instance)),
+    fn: loop((q) => chatshipperPolicy.can(q.principal, q.action, q.instance)),
     operations: BATCH,
   },
   {
@@ -77,13 +71,13 @@ const cases: MicroCase[] = [
   { id: 'ability.can(action, type) — tenancy', fn: loop((q) => tenantAbilities.get(q.principal)!.can(q.action, q.type)), operations: BATCH },
   {
     id: 'policy.filterFor(p, action, type) — tenancy',
-    fn: loop((q) => chatshipperTenantPolicy.filterFor(q.principal, q.action, q.type).kind !== 'none'),
+    fn: loop((q) => chatshipperPolicy.filterFor(q.principal, q.action, q.type).kind !== 'none'),
     operations: BATCH,
   },
   {
     id: 'policy.filterFor(p, action, type).query — tenancy',
     fn: loop((q) => {
-      const filter = chatshipperTenantPolicy.filterFor(q.principal, q.action, q.type);
+      const filter = chatshipperPolicy.filterFor(q.principal, q.action, q.type);
       return filter.kind === 'condition' ? filter.query : null;
     }),
     operations: BATCH,

@@ -1,4 +1,4 @@
-import { chatshipperTenantPolicy, subject, type Principal } from '@scopeladder/core';
+import { chatshipperPolicy, subject, type Principal } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
 
 const EVE = '5f0c8a1e9b3d2c4a6e8f0a1d';
@@ -28,7 +28,7 @@ export async function createTenantService() {
   directory.add({ id: BOT, email: 'bot@example.com', role: 'bot', kind: 'bot', memberships: [{ organization: 'c1', role: 'bot' }] });
   const service = createAuthService({
     directory,
-    policy: chatshipperTenantPolicy,
+    policy: chatshipperPolicy, // the default (it has tenancy)
     keys: { algorithm: 'HS256', secret: 'an example secret of 32+ bytes!!' },
     passwordHashOptions: { N: 1024 },
   });
@@ -45,7 +45,7 @@ const records = [
 
 /** The ids of the conversations a principal may fetch. */
 function reached(principal: Principal): string[] {
-  return records.filter((record) => chatshipperTenantPolicy.can(principal, 'fetch', record)).map((record) => record.id);
+  return records.filter((record) => chatshipperPolicy.can(principal, 'fetch', record)).map((record) => record.id);
 }
 
 /** Logs eve in, in one organization or by default (her first membership: c1), and says what the session reaches. */

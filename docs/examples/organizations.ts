@@ -1,4 +1,4 @@
-import { chatshipperTenantPolicy as policy, httpErrorFor, resolveRole, subject, type Principal } from '@scopeladder/core';
+import { chatshipperPolicy as policy, httpErrorFor, resolveRole, subject, type Principal } from '@scopeladder/core';
 
 // The tree of docs/examples/organizations-tree.ts: root r1, customers c1 (with s1) and c2.
 const conversations = [

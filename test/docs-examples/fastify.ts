@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import scopeladder, { answerFrameworkError, type ScopeladderGuardRequest } from '@scopeladder/fastify';
-import { ScopeladderError } from '@scopeladder/core';
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, ScopeladderError } from '@scopeladder/core';
 import {
   createAuthService,
   createMemoryDirectory,
@@ -52,7 +52,10 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const directory = createMemoryDirectory([
     { id: newId(), email: options.adminEmail, role: 'admin', passwordHash: await hashPassword(options.adminPassword) },
   ]);
-  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
+  // One organization, so the ChatShipper matrix without tenancy (chatshipperPolicy, the default,
+  // has tenancy: for several organizations see docs/organizations.md).
+  const policy = definePolicy({ scopes: chatshipperScopes, aliases: chatshipperAliases, matrix: chatshipperMatrix, fields: chatshipperFields });
+  const service = createAuthService({ policy, directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
   const conversations = new Map<string, { id: string; topic: string }>();
 
   // frameworkErrors: the router's own errors (a path like /v2/users/%zz) answered as JSON too.

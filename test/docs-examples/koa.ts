@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { Router } from '@koa/router';
 import { createKoaAuth, type KoaGuardContext } from '@scopeladder/koa';
-import { ScopeladderError } from '@scopeladder/core';
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, ScopeladderError } from '@scopeladder/core';
 import {
   createAuthService,
   createMemoryDirectory,
@@ -55,7 +55,10 @@ export async function createApp(options: ExampleOptions): Promise<ExampleApp> {
   const directory = createMemoryDirectory([
     { id: newId(), email: options.adminEmail, role: 'admin', passwordHash: await hashPassword(options.adminPassword) },
   ]);
-  const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
+  // One organization, so the ChatShipper matrix without tenancy (chatshipperPolicy, the default,
+  // has tenancy: for several organizations see docs/organizations.md).
+  const policy = definePolicy({ scopes: chatshipperScopes, aliases: chatshipperAliases, matrix: chatshipperMatrix, fields: chatshipperFields });
+  const service = createAuthService({ policy, directory, keys: { algorithm: 'HS256', secret: options.jwtSecret } });
   const auth = createKoaAuth({ service });
   const conversations = new Map<string, { id: string; topic: string }>();
 

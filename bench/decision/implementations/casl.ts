@@ -1,8 +1,8 @@
 // Plain @casl/ability on exactly the rules scopeladder compiles (`policy.rulesFor(principal)`):
 // what an application gets by building its own CASL ability per request.
 import { createMongoAbility, subject, type ForcedSubject, type MongoAbility } from '@casl/ability';
-import { chatshipperPolicy } from '@scopeladder/core';
 import type { Action, BenchPrincipal, DecisionImplementation, DecisionLoops, QuerySet, Resource } from '../model.js';
+import { chatshipperMatrixPolicy } from '../../lib/matrix-policy.js';
 
 type Target = Resource | (ForcedSubject<Resource> & { id: string });
 type Ability = MongoAbility<[Action, Target]>;
@@ -25,7 +25,7 @@ interface FreshInput {
 
 /** A new ability from the principal's rules: the per-request cost of plain CASL. */
 function buildAbility(principal: BenchPrincipal): Ability {
-  return createMongoAbility<[Action, Target]>(chatshipperPolicy.rulesFor(principal) as never);
+  return createMongoAbility<[Action, Target]>(chatshipperMatrixPolicy.rulesFor(principal) as never);
 }
 
 function loops(queries: QuerySet, batch: number): DecisionLoops {

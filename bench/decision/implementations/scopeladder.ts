@@ -1,9 +1,10 @@
 // @scopeladder/core, two ways: through the CASL ability `abilityFor()` hands out (what
 // `authenticate()` returns), and through the policy's own methods (what the route guards call).
-import { chatshipperPolicy, subject, type PolicyAbility, type SubjectInstance } from '@scopeladder/core';
+import { subject, type PolicyAbility, type SubjectInstance } from '@scopeladder/core';
 import type { Action, BenchPrincipal, DecisionImplementation, DecisionLoops, QuerySet, Resource } from '../model.js';
+import { chatshipperMatrixPolicy } from '../../lib/matrix-policy.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 type Ability = PolicyAbility<Action, Resource>;
 
 interface AbilityTypeInput {

@@ -153,6 +153,15 @@ const lowest = (marks: Record<Scope, boolean>): Scope | null => SCOPES.find((sco
 const SELF_ID = '5f0c8a1e9b3d2c4a6e8f0a1b';
 const OTHER_ID = '6a1d9b2f0c4e3d5b7f9a1b2c';
 
+// chatshipperPolicy has tenancy: the principal acts in customer c1 of root r1, and the records
+// lie in its reach (its own organization, or a child), so the matrix alone decides. Reach itself
+// is tested in tenancy.test.ts.
+const ORGANIZATION = { organization: 'c1', organizationPath: 'r1#c1' } as const;
+function inReach(resource: ChatShipperResource, id: string, path = 'r1#c1#s1') {
+  const field = chatshipperPolicy.tenancy?.fieldByType[resource] as string;
+  return subject(resource, { id, [field]: resource === 'User' ? ['r1#c9', path] : path });
+}
+
 const cases = ACTIONS.flatMap((action) => RESOURCES.flatMap((resource) => SCOPES.map((scope) => ({ action, resource, scope }))));
 
 function authorizeOutcome(run: () => void): string {
@@ -173,9 +182,9 @@ describe('chatshipperPolicy against the documented table', () => {
 
   it.each(cases)('$action $resource as $scope', ({ action, resource, scope }) => {
     const entry = ORACLE.get(`${action} ${resource}`) as OracleEntry;
-    const principal = { id: SELF_ID, scopes: [scope] };
-    const own = subject(resource, { id: SELF_ID });
-    const other = subject(resource, { id: OTHER_ID });
+    const principal = { id: SELF_ID, scopes: [scope], ...ORGANIZATION };
+    const own = inReach(resource, SELF_ID, 'r1#c1');
+    const other = inReach(resource, OTHER_ID);
     const ability = chatshipperPolicy.abilityFor(principal);
     const plain = createMongoAbility(chatshipperPolicy.rulesFor(principal));
     const expectOther = entry.other[scope];
@@ -240,19 +249,19 @@ describe('chatshipperPolicy against the documented table', () => {
 
   it('cascades: a principal holding several scopes gets what its highest one gets', () => {
     for (const { action, resource } of cases) {
-      const other = subject(resource, { id: OTHER_ID });
-      const mixed = { id: SELF_ID, scopes: ['guest', 'bot'] };
-      const bot = { id: SELF_ID, scopes: ['bot'] };
+      const other = inReach(resource, OTHER_ID);
+      const mixed = { id: SELF_ID, scopes: ['guest', 'bot'], ...ORGANIZATION };
+      const bot = { id: SELF_ID, scopes: ['bot'], ...ORGANIZATION };
       expect(chatshipperPolicy.can(mixed, action, other)).toBe(chatshipperPolicy.can(bot, action, other));
     }
   });
 
   it('a principal without any known scope may do nothing', () => {
     for (const scopes of [[], ['superuser'], ['Admin'], ['admin ']]) {
-      const principal = { id: SELF_ID, scopes };
+      const principal = { id: SELF_ID, scopes, ...ORGANIZATION };
       for (const { action, resource } of cases) {
         expect(chatshipperPolicy.can(principal, action, resource)).toBe(false);
-        expect(chatshipperPolicy.can(principal, action, subject(resource, { id: SELF_ID }))).toBe(false);
+        expect(chatshipperPolicy.can(principal, action, inReach(resource, SELF_ID, 'r1#c1'))).toBe(false);
         expect(chatshipperPolicy.abilityFor(principal).can(action, resource)).toBe(false);
         expect(chatshipperPolicy.explain(principal, action, resource).reason).toBe('no_known_scope');
       }

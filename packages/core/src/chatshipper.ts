@@ -86,28 +86,6 @@ export type ChatShipperAction = MatrixAction<typeof chatshipperMatrix>;
 export type ChatShipperPolicy = Policy<ChatShipperScope, ChatShipperResource, ChatShipperAction>;
 
 /**
- * The ChatShipper policy: {@link chatshipperMatrix} over the `guest` < `agent` < `bot` < `admin`
- * ladder, with {@link chatshipperFields}.
- *
- * @example
- * ```ts
- * import { chatshipperPolicy, subject } from '@scopeladder/core';
- *
- * const agent = { id: '5f0c8a1e9b3d2c4a6e8f0a1b', scopes: ['agent'] };
- * chatshipperPolicy.can(agent, 'list', 'Conversation');                               // true
- * chatshipperPolicy.can(agent, 'update', subject('User', { id: agent.id }), 'email'); // true
- * chatshipperPolicy.can(agent, 'update', subject('User', { id: agent.id }), 'role');  // false
- * chatshipperPolicy.explain(agent, 'delete', 'KnowledgeItem').requiredScope;          // 'bot'
- * ```
- */
-export const chatshipperPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
-  scopes: chatshipperScopes,
-  aliases: chatshipperAliases,
-  matrix: chatshipperMatrix,
-  fields: chatshipperFields,
-});
-
-/**
  * The tenancy of ChatShipper records: paths joined by `#`; every record stores its
  * organization's path in `organizationPath`, an organization its own `path`, a user the paths of
  * all its memberships in `organizationPaths`.
@@ -125,25 +103,46 @@ export const chatshipperTenancy = {
 } as const;
 
 /**
- * The ChatShipper policy with tenant isolation ({@link chatshipperTenancy}): the same matrix and
- * fields as {@link chatshipperPolicy}, and a principal acting in an organization
- * (`organizationPath`) reaches only records of that organization and of its descendants. It will
- * become `chatshipperPolicy` once tokens, adapters and the reference server supply paths.
+ * The ChatShipper policy: {@link chatshipperMatrix} over the `guest` < `agent` < `bot` < `admin`
+ * ladder, with {@link chatshipperFields} and tenant isolation ({@link chatshipperTenancy}). A
+ * principal acting in an organization (`organizationPath`) reaches only records of that
+ * organization and of its descendants; a principal without a usable `organizationPath` reaches
+ * nothing, not even on types (deny by default). Inside the reach, the matrix decides.
+ *
+ * For the matrix alone (no organizations), define your own policy from the same data:
+ * `definePolicy({ scopes: chatshipperScopes, aliases: chatshipperAliases, matrix: chatshipperMatrix, fields: chatshipperFields })`.
  *
  * @example
  * ```ts
- * import { chatshipperTenantPolicy, subject } from '@scopeladder/core';
+ * import { chatshipperPolicy, subject } from '@scopeladder/core';
  *
  * const agent = { id: 'u1', scopes: ['agent'], organization: 'c1', organizationPath: 'r1#c1' };
- * chatshipperTenantPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k1', organizationPath: 'r1#c1#s1' })); // true (child)
- * chatshipperTenantPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k2', organizationPath: 'r1#c2' }));    // false (sibling)
- * chatshipperTenantPolicy.filterFor(agent, 'list', 'Conversation').kind;                                             // 'condition'
+ * chatshipperPolicy.can(agent, 'list', 'Conversation');                                                       // true
+ * chatshipperPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k1', organizationPath: 'r1#c1#s1' })); // true (child)
+ * chatshipperPolicy.can(agent, 'fetch', subject('Conversation', { id: 'k2', organizationPath: 'r1#c2' }));    // false (sibling)
+ * chatshipperPolicy.can(agent, 'update', subject('User', { id: 'u1', organizationPaths: ['r1#c1'] }), 'role'); // false
+ * chatshipperPolicy.filterFor(agent, 'list', 'Conversation').kind;                                             // 'condition'
+ * chatshipperPolicy.explain(agent, 'delete', 'KnowledgeItem').requiredScope;                                  // 'bot'
  * ```
  */
-export const chatshipperTenantPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
+export const chatshipperPolicy: ChatShipperPolicy = /* @__PURE__ */ definePolicy({
   scopes: chatshipperScopes,
   aliases: chatshipperAliases,
   matrix: chatshipperMatrix,
   fields: chatshipperFields,
   tenancy: chatshipperTenancy,
 });
+
+/**
+ * The ChatShipper policy with tenant isolation: the same object as {@link chatshipperPolicy}
+ * (`chatshipperTenantPolicy === chatshipperPolicy`), which now has tenancy on.
+ *
+ * @deprecated Use {@link chatshipperPolicy}; this alias will be removed in a later version.
+ *
+ * @example
+ * ```ts
+ * import { chatshipperPolicy, chatshipperTenantPolicy } from '@scopeladder/core';
+ * chatshipperTenantPolicy === chatshipperPolicy; // true
+ * ```
+ */
+export const chatshipperTenantPolicy: ChatShipperPolicy = chatshipperPolicy;

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   checkFieldName,
   chatshipperFields,
-  chatshipperPolicy,
   definePolicy,
   describeFieldNameProblem,
   httpErrorFor,
@@ -11,6 +10,7 @@ import {
   subject,
   type FieldNameProblem,
 } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 const USER_PROTECTED: readonly string[] = chatshipperFields.User.update.protected;
 const confusable = (protectedField: string): FieldNameProblem => ({ reason: 'confusable', protectedField });
@@ -114,10 +114,10 @@ describe('policy.checkFieldName', () => {
     expect(policy.checkFieldName('__proto__' as never, 'Owner')).toBeNull();
   });
 
-  it("chatshipperPolicy: a User's protected fields count for create too", () => {
-    expect(chatshipperPolicy.checkFieldName('User', 'r\u043Ele')).toEqual(confusable('role'));
-    expect(chatshipperPolicy.checkFieldName('User', 'name')).toBeNull();
-    expect(chatshipperPolicy.checkFieldName('Conversation', 'r\u043Ele')).toBeNull();
+  it("chatshipperMatrixPolicy: a User's protected fields count for create too", () => {
+    expect(chatshipperMatrixPolicy.checkFieldName('User', 'r\u043Ele')).toEqual(confusable('role'));
+    expect(chatshipperMatrixPolicy.checkFieldName('User', 'name')).toBeNull();
+    expect(chatshipperMatrixPolicy.checkFieldName('Conversation', 'r\u043Ele')).toBeNull();
   });
 });
 
@@ -219,7 +219,7 @@ describe('policy.authorize refuses field names that are never legitimate', () =>
       ] as const) {
         let error: unknown;
         try {
-          chatshipperPolicy.authorize(principal, 'update', target, ['name', name]);
+          chatshipperMatrixPolicy.authorize(principal, 'update', target, ['name', name]);
         } catch (caught) {
           error = caught;
         }
@@ -231,11 +231,11 @@ describe('policy.authorize refuses field names that are never legitimate', () =>
   );
 
   it('still lets the policy decide exact protected names and ordinary ones', () => {
-    expect(() => chatshipperPolicy.authorize(guest, 'update', own(), ['name', 'nickname'])).not.toThrow();
-    expect(() => chatshipperPolicy.authorize(admin, 'update', own(), ['role'])).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(guest, 'update', own(), ['name', 'nickname'])).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(admin, 'update', own(), ['role'])).not.toThrow();
     let error: unknown;
     try {
-      chatshipperPolicy.authorize(guest, 'update', own(), ['role']);
+      chatshipperMatrixPolicy.authorize(guest, 'update', own(), ['role']);
     } catch (caught) {
       error = caught;
     }
@@ -264,19 +264,19 @@ describe('names a security review found', () => {
     ['dental click for l', 'ro\u01C0e'],
     ['r with fishhook', '\u027Eole'],
   ])('%s is a look-alike of role', (_label, name) => {
-    expect(chatshipperPolicy.checkFieldName('User', name)).toEqual({ reason: 'confusable', protectedField: 'role' });
+    expect(chatshipperMatrixPolicy.checkFieldName('User', name)).toEqual({ reason: 'confusable', protectedField: 'role' });
   });
 
   it('__proto__ is reserved on every type, protected fields or none, and authorize refuses it', () => {
-    expect(chatshipperPolicy.checkFieldName('User', '__proto__')).toEqual({ reason: 'reserved' });
-    expect(chatshipperPolicy.checkFieldName('Conversation', '__proto__')).toEqual({ reason: 'reserved' });
+    expect(chatshipperMatrixPolicy.checkFieldName('User', '__proto__')).toEqual({ reason: 'reserved' });
+    expect(chatshipperMatrixPolicy.checkFieldName('Conversation', '__proto__')).toEqual({ reason: 'reserved' });
     expect(checkFieldName('__proto__', [])).toEqual({ reason: 'reserved' });
     expect(checkFieldName('__proto__', ['role'])).toEqual({ reason: 'reserved' });
     expect(checkFieldName('constructor', ['role'])).toBeNull();
     const admin = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', scopes: ['admin'] };
     let error: unknown;
     try {
-      chatshipperPolicy.authorize(admin, 'update', 'Conversation', ['__proto__']);
+      chatshipperMatrixPolicy.authorize(admin, 'update', 'Conversation', ['__proto__']);
     } catch (caught) {
       error = caught;
     }

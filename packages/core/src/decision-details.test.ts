@@ -2,9 +2,10 @@
 // test here fails with one surviving mutant of decide.ts, policy.ts, tenancy.ts or filter.ts
 // applied. Written at the public API.
 import { describe, expect, it } from 'vitest';
-import { chatshipperPolicy, subject, type Principal } from './index.js';
+import { subject, type Principal } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 const ID = '64b7f0c2a1e4d3b2c1a09f8e';
 
 describe('a principal holding several scopes', () => {

@@ -2,16 +2,8 @@ import { Ability, createMongoAbility, ForbiddenError, subject } from '@casl/abil
 import { packRules, permittedFieldsOf, unpackRules } from '@casl/ability/extra';
 import { describe, expect, it } from 'vitest';
 import { DELEGATED_MEMBERS } from './lib/ladder-ability.js';
-import {
-  chatshipperPolicy,
-  definePolicy,
-  defineLadder,
-  isScopeladderError,
-  ScopeladderError,
-  type Matrix,
-  type Policy,
-  type PolicyAbility,
-} from './index.js';
+import { definePolicy, defineLadder, isScopeladderError, ScopeladderError, type Matrix, type Policy, type PolicyAbility } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 const SELF = 'u-self';
 const OTHER = 'u-other';
@@ -98,14 +90,14 @@ describe('definePolicy validation', () => {
 
 describe('type-level vs instance checks', () => {
   it('can() on a type answers like CASL (some instance); canEvery() only for every instance', () => {
-    expect(chatshipperPolicy.can(guest, 'fetch', 'User')).toBe(true);
-    expect(chatshipperPolicy.canEvery(guest, 'fetch', 'User')).toBe(false);
-    expect(chatshipperPolicy.canEvery(bot, 'fetch', 'User')).toBe(true);
-    expect(createMongoAbility(chatshipperPolicy.rulesFor(guest)).can('fetch', 'User')).toBe(true);
+    expect(chatshipperMatrixPolicy.can(guest, 'fetch', 'User')).toBe(true);
+    expect(chatshipperMatrixPolicy.canEvery(guest, 'fetch', 'User')).toBe(false);
+    expect(chatshipperMatrixPolicy.canEvery(bot, 'fetch', 'User')).toBe(true);
+    expect(createMongoAbility(chatshipperMatrixPolicy.rulesFor(guest)).can('fetch', 'User')).toBe(true);
   });
 
   it('explain() says why, with the lowest scope and the granting scope', () => {
-    expect(chatshipperPolicy.explain(guest, 'fetch', 'User')).toEqual({
+    expect(chatshipperMatrixPolicy.explain(guest, 'fetch', 'User')).toEqual({
       allowed: true,
       action: 'fetch',
       subject: 'User',
@@ -114,33 +106,33 @@ describe('type-level vs instance checks', () => {
       reason: 'granted',
       conditional: true,
     });
-    expect(chatshipperPolicy.explain(guest, 'fetch', 'User', undefined, { every: true })).toMatchObject({
+    expect(chatshipperMatrixPolicy.explain(guest, 'fetch', 'User', undefined, { every: true })).toMatchObject({
       allowed: false,
       requiredScope: 'bot',
       reason: 'not_self',
     });
-    expect(chatshipperPolicy.explain(guest, 'fetch', otherUser())).toMatchObject({
+    expect(chatshipperMatrixPolicy.explain(guest, 'fetch', otherUser())).toMatchObject({
       allowed: false,
       requiredScope: 'bot',
       reason: 'not_self',
     });
-    expect(chatshipperPolicy.explain(agent, 'list', 'Message')).toMatchObject({
+    expect(chatshipperMatrixPolicy.explain(agent, 'list', 'Message')).toMatchObject({
       allowed: false,
       requiredScope: 'bot',
       grantedBy: null,
       reason: 'insufficient_scope',
     });
-    expect(chatshipperPolicy.explain({ id: SELF, scopes: ['guest', 'admin', 'bot'] }, 'list', 'Message')).toMatchObject({
+    expect(chatshipperMatrixPolicy.explain({ id: SELF, scopes: ['guest', 'admin', 'bot'] }, 'list', 'Message')).toMatchObject({
       allowed: true,
       requiredScope: 'bot',
       grantedBy: 'bot',
       conditional: false,
     });
-    expect(chatshipperPolicy.explain({ id: SELF, scopes: ['root'] }, 'list', 'Message').reason).toBe('no_known_scope');
+    expect(chatshipperMatrixPolicy.explain({ id: SELF, scopes: ['root'] }, 'list', 'Message').reason).toBe('no_known_scope');
   });
 
   it('unknown actions, subjects, scopes and junk never throw: they deny', () => {
-    const p = chatshipperPolicy as unknown as Policy;
+    const p = chatshipperMatrixPolicy as unknown as Policy;
     const junkTargets: unknown[] = [
       'Nope',
       '',
@@ -226,39 +218,39 @@ describe('type-level vs instance checks', () => {
       constructor(readonly id: string) {}
     }
     const principal = { id: SELF, scopes: ['guest'] };
-    expect(chatshipperPolicy.can(principal, 'fetch', new User(SELF) as never)).toBe(true);
-    expect(chatshipperPolicy.can(principal, 'fetch', new User(OTHER) as never)).toBe(false);
-    expect(chatshipperPolicy.abilityFor(principal).can('fetch', new User(SELF) as never)).toBe(true);
-    expect(createMongoAbility(chatshipperPolicy.rulesFor(principal)).can('fetch', new User(SELF) as never)).toBe(true);
+    expect(chatshipperMatrixPolicy.can(principal, 'fetch', new User(SELF) as never)).toBe(true);
+    expect(chatshipperMatrixPolicy.can(principal, 'fetch', new User(OTHER) as never)).toBe(false);
+    expect(chatshipperMatrixPolicy.abilityFor(principal).can('fetch', new User(SELF) as never)).toBe(true);
+    expect(createMongoAbility(chatshipperMatrixPolicy.rulesFor(principal)).can('fetch', new User(SELF) as never)).toBe(true);
   });
 
   it('a principal without a usable id gets no self grant', () => {
     for (const id of ['', undefined, 42]) {
       const principal = { id, scopes: ['guest'] } as never;
-      expect(chatshipperPolicy.can(principal, 'fetch', 'User')).toBe(false);
-      expect(chatshipperPolicy.can(principal, 'fetch', subject('User', { id }))).toBe(false);
-      expect(chatshipperPolicy.abilityFor(principal).can('fetch', 'User')).toBe(false);
-      expect(chatshipperPolicy.can(principal, 'fetch', 'Conversation')).toBe(true);
+      expect(chatshipperMatrixPolicy.can(principal, 'fetch', 'User')).toBe(false);
+      expect(chatshipperMatrixPolicy.can(principal, 'fetch', subject('User', { id }))).toBe(false);
+      expect(chatshipperMatrixPolicy.abilityFor(principal).can('fetch', 'User')).toBe(false);
+      expect(chatshipperMatrixPolicy.can(principal, 'fetch', 'Conversation')).toBe(true);
     }
   });
 });
 
 describe('authorize()', () => {
   it('passes silently when allowed', () => {
-    expect(() => chatshipperPolicy.authorize(bot, 'list', 'User')).not.toThrow();
-    expect(() => chatshipperPolicy.authorize(guest, 'fetch', ownUser())).not.toThrow();
-    expect(() => chatshipperPolicy.authorize(guest, 'update', ownUser(), ['email', 'name'])).not.toThrow();
-    expect(() => chatshipperPolicy.authorize(admin, 'update', otherUser(), ['role'])).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(bot, 'list', 'User')).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(guest, 'fetch', ownUser())).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(guest, 'update', ownUser(), ['email', 'name'])).not.toThrow();
+    expect(() => chatshipperMatrixPolicy.authorize(admin, 'update', otherUser(), ['role'])).not.toThrow();
   });
 
   it('uses canEvery semantics for a type target (safe for route guards)', () => {
-    const error = caught(() => chatshipperPolicy.authorize(guest, 'fetch', 'User'));
+    const error = caught(() => chatshipperMatrixPolicy.authorize(guest, 'fetch', 'User'));
     expect(error.code).toBe('ERR_INSUFFICIENT_SCOPE');
     expect(error.denial).toEqual({ action: 'fetch', subject: 'User', requiredScope: 'bot', reason: 'not_self' });
   });
 
   it('throws ERR_INSUFFICIENT_SCOPE with the required scope, and never leaks the principal', () => {
-    const error = caught(() => chatshipperPolicy.authorize({ id: 'secret-id', scopes: ['agent'] }, 'delete', 'KnowledgeItem'));
+    const error = caught(() => chatshipperMatrixPolicy.authorize({ id: 'secret-id', scopes: ['agent'] }, 'delete', 'KnowledgeItem'));
     expect(error).toBeInstanceOf(ScopeladderError);
     expect(error.code).toBe('ERR_INSUFFICIENT_SCOPE');
     expect(error.denial).toEqual({ action: 'delete', subject: 'KnowledgeItem', requiredScope: 'bot', reason: 'insufficient_scope' });
@@ -267,7 +259,7 @@ describe('authorize()', () => {
   });
 
   it('throws for the first denied field of a field array', () => {
-    const error = caught(() => chatshipperPolicy.authorize(agent, 'update', ownUser(), ['email', 'role', 'scopes']));
+    const error = caught(() => chatshipperMatrixPolicy.authorize(agent, 'update', ownUser(), ['email', 'role', 'scopes']));
     expect(error.code).toBe('ERR_INSUFFICIENT_SCOPE');
     expect(error.denial).toEqual({
       action: 'update',
@@ -286,7 +278,7 @@ describe('authorize()', () => {
   });
 
   it('bounds and sanitises what it echoes', () => {
-    const error = caught(() => chatshipperPolicy.authorize(guest, `x\u0000${'y'.repeat(500)}` as never, 'User'));
+    const error = caught(() => chatshipperMatrixPolicy.authorize(guest, `x\u0000${'y'.repeat(500)}` as never, 'User'));
     expect(error.code).toBe('ERR_FORBIDDEN');
     expect(error.message.length).toBeLessThan(200);
     expect(error.message).not.toMatch(/[^\x20-\x7e]/);
@@ -301,14 +293,14 @@ describe('field safety', () => {
   it('a non-admin updating their own user may not change role, scopes, organization or API tokens', () => {
     for (const principal of [guest, agent, bot]) {
       for (const field of ['role', 'scopes', 'organization', 'apiToken', 'organization.id', 'role.name']) {
-        expect(chatshipperPolicy.can(principal, 'update', ownUser(), field)).toBe(false);
-        expect(chatshipperPolicy.abilityFor(principal).can('update', ownUser(), field)).toBe(false);
-        expect(createMongoAbility(chatshipperPolicy.rulesFor(principal)).can('update', ownUser(), field)).toBe(false);
+        expect(chatshipperMatrixPolicy.can(principal, 'update', ownUser(), field)).toBe(false);
+        expect(chatshipperMatrixPolicy.abilityFor(principal).can('update', ownUser(), field)).toBe(false);
+        expect(createMongoAbility(chatshipperMatrixPolicy.rulesFor(principal)).can('update', ownUser(), field)).toBe(false);
       }
       for (const field of ['email', 'name', 'password', 'roles', 'organizationName']) {
-        expect(chatshipperPolicy.can(principal, 'update', ownUser(), field)).toBe(true);
+        expect(chatshipperMatrixPolicy.can(principal, 'update', ownUser(), field)).toBe(true);
       }
-      expect(chatshipperPolicy.explain(principal, 'update', ownUser(), 'role')).toMatchObject({
+      expect(chatshipperMatrixPolicy.explain(principal, 'update', ownUser(), 'role')).toMatchObject({
         allowed: false,
         requiredScope: 'admin',
         reason: 'field_not_permitted',
@@ -317,30 +309,30 @@ describe('field safety', () => {
   });
 
   it('permittedFieldsOf (CASL) reflects the protected fields', () => {
-    const ability = chatshipperPolicy.abilityFor(agent);
+    const ability = chatshipperMatrixPolicy.abilityFor(agent);
     expect(permittedFieldsOf(ability, 'update', ownUser(), { fieldsFrom }).sort()).toEqual(['email', 'name', 'password']);
     expect(permittedFieldsOf(ability, 'update', otherUser(), { fieldsFrom })).toEqual([]);
-    expect(permittedFieldsOf(chatshipperPolicy.abilityFor(admin), 'update', ownUser(), { fieldsFrom }).sort()).toEqual([...allFields].sort());
+    expect(permittedFieldsOf(chatshipperMatrixPolicy.abilityFor(admin), 'update', ownUser(), { fieldsFrom }).sort()).toEqual([...allFields].sort());
   });
 
   it('an admin may change every field of any user', () => {
     for (const field of ['role', 'scopes', 'organization', 'apiToken', 'email']) {
-      expect(chatshipperPolicy.can(admin, 'update', ownUser(), field)).toBe(true);
-      expect(chatshipperPolicy.can(admin, 'update', otherUser(), field)).toBe(true);
+      expect(chatshipperMatrixPolicy.can(admin, 'update', ownUser(), field)).toBe(true);
+      expect(chatshipperMatrixPolicy.can(admin, 'update', otherUser(), field)).toBe(true);
     }
   });
 
   it('reports the protected fields and the scope a field needs', () => {
-    expect(chatshipperPolicy.protectedFields('update', 'User')).toContain('role');
-    expect(chatshipperPolicy.protectedFields('fetch', 'User')).toEqual([]);
-    expect(chatshipperPolicy.requiredScope('update', 'User', { self: true, field: 'role' })).toBe('admin');
-    expect(chatshipperPolicy.requiredScope('update', 'User', { self: true, field: 'email' })).toBe('guest');
+    expect(chatshipperMatrixPolicy.protectedFields('update', 'User')).toContain('role');
+    expect(chatshipperMatrixPolicy.protectedFields('fetch', 'User')).toEqual([]);
+    expect(chatshipperMatrixPolicy.requiredScope('update', 'User', { self: true, field: 'role' })).toBe('admin');
+    expect(chatshipperMatrixPolicy.requiredScope('update', 'User', { self: true, field: 'email' })).toBe('guest');
   });
 });
 
 describe('abilities', () => {
   it('are real CASL abilities', () => {
-    const ability = chatshipperPolicy.abilityFor(agent);
+    const ability = chatshipperMatrixPolicy.abilityFor(agent);
     expect(ability).toBeInstanceOf(Ability);
     expect(ability.can('list', 'Conversation')).toBe(true);
     expect(ability.cannot('list', 'Message')).toBe(true);
@@ -349,7 +341,7 @@ describe('abilities', () => {
     expect(ability.possibleRulesFor('fetch', 'User').length).toBe(1);
     expect(ability.actionsFor('User').sort()).toEqual(['fetch', 'update']);
     expect(ability.detectSubjectType(ownUser())).toBe('User');
-    expect(ability.rules).toEqual(chatshipperPolicy.rulesFor(agent));
+    expect(ability.rules).toEqual(chatshipperMatrixPolicy.rulesFor(agent));
     expect(() => ForbiddenError.from(ability).throwUnlessCan('list', 'Message')).toThrow(ForbiddenError);
     const unsubscribe = ability.on('updated', () => undefined);
     expect(typeof unsubscribe).toBe('function');
@@ -369,18 +361,20 @@ describe('abilities', () => {
   const ruleOf = (ability: unknown, action = 'fetch', id = 'cache-me') => (ability as PolicyAbility).relevantRuleFor(action, subject('User', { id }));
 
   it('are cached: a repeated principal costs no rebuild of the CASL ability, even as a new object', () => {
-    const first = ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }));
+    const first = ruleOf(chatshipperMatrixPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }));
     expect(first).not.toBeNull();
-    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }))).toBe(first);
-    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['agent', 'guest'] }))).toBe(first);
-    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['bot'] }))).not.toBe(first);
-    expect(ruleOf(chatshipperPolicy.abilityFor({ id: 'someone-else', scopes: ['agent'] }), 'fetch', 'someone-else')).not.toBe(first);
+    expect(ruleOf(chatshipperMatrixPolicy.abilityFor({ id: 'cache-me', scopes: ['agent'] }))).toBe(first);
+    expect(ruleOf(chatshipperMatrixPolicy.abilityFor({ id: 'cache-me', scopes: ['agent', 'guest'] }))).toBe(first);
+    expect(ruleOf(chatshipperMatrixPolicy.abilityFor({ id: 'cache-me', scopes: ['bot'] }))).not.toBe(first);
+    expect(ruleOf(chatshipperMatrixPolicy.abilityFor({ id: 'someone-else', scopes: ['agent'] }), 'fetch', 'someone-else')).not.toBe(first);
     // Once built, an ability keeps its CASL ability.
-    const ability = chatshipperPolicy.abilityFor({ id: 'cache-me', scopes: ['guest'] });
+    const ability = chatshipperMatrixPolicy.abilityFor({ id: 'cache-me', scopes: ['guest'] });
     expect(ruleOf(ability)).toBe(ruleOf(ability));
     expect(ability.rules).toBe(ability.rules);
     // Admins have no self rules: they all share one ability.
-    expect(chatshipperPolicy.abilityFor({ id: 'a', scopes: ['admin'] })).toBe(chatshipperPolicy.abilityFor({ id: 'b', scopes: ['admin'] }));
+    expect(chatshipperMatrixPolicy.abilityFor({ id: 'a', scopes: ['admin'] })).toBe(
+      chatshipperMatrixPolicy.abilityFor({ id: 'b', scopes: ['admin'] }),
+    );
   });
 
   it('keep the cache bounded (oldest generation dropped) without changing any answer', () => {
@@ -402,21 +396,21 @@ describe('abilities', () => {
   });
 
   it('are immutable: update() throws', () => {
-    const ability = chatshipperPolicy.abilityFor(agent);
+    const ability = chatshipperMatrixPolicy.abilityFor(agent);
     expect(() => ability.update([])).toThrow(TypeError);
     expect(ability.can('list', 'Conversation')).toBe(true);
   });
 
   it('rulesFor() is JSON-safe and round-trips through packRules', () => {
-    const rules = chatshipperPolicy.rulesFor(guest);
+    const rules = chatshipperMatrixPolicy.rulesFor(guest);
     expect(JSON.parse(JSON.stringify(rules))).toEqual(rules);
     const browser = createMongoAbility(unpackRules(packRules(rules)) as typeof rules);
     expect(browser.can('update', ownUser(), 'role')).toBe(false);
     expect(browser.can('update', ownUser(), 'email')).toBe(true);
     expect(browser.can('fetch', otherUser())).toBe(false);
-    expect(chatshipperPolicy.rulesFor(admin)).toHaveLength(45);
+    expect(chatshipperMatrixPolicy.rulesFor(admin)).toHaveLength(45);
     rules.pop();
-    expect(chatshipperPolicy.rulesFor(guest)).toHaveLength(rules.length + 1);
+    expect(chatshipperMatrixPolicy.rulesFor(guest)).toHaveLength(rules.length + 1);
   });
 
   it('honour a custom selfField', () => {
@@ -432,14 +426,14 @@ describe('abilities', () => {
   });
 
   it('agree with CASL on odd self values (arrays, missing, non-strings)', () => {
-    const plain = createMongoAbility(chatshipperPolicy.rulesFor(guest));
-    const ability = chatshipperPolicy.abilityFor(guest);
+    const plain = createMongoAbility(chatshipperMatrixPolicy.rulesFor(guest));
+    const ability = chatshipperMatrixPolicy.abilityFor(guest);
     for (const id of [[SELF], [OTHER], [OTHER, SELF], undefined, null, 42, { id: SELF }, SELF.toUpperCase()]) {
       const target = subject('User', { id });
       const expected = plain.can('fetch', target);
-      expect(chatshipperPolicy.can(guest, 'fetch', target)).toBe(expected);
+      expect(chatshipperMatrixPolicy.can(guest, 'fetch', target)).toBe(expected);
       expect(ability.can('fetch', target)).toBe(expected);
-      expect(chatshipperPolicy.explain(guest, 'fetch', target).allowed).toBe(expected);
+      expect(chatshipperMatrixPolicy.explain(guest, 'fetch', target).allowed).toBe(expected);
     }
   });
 });
@@ -450,26 +444,26 @@ describe('field names with a line terminator', () => {
   it('are denied by can, abilityFor().can, explain, authorize and requiredScope, whoever asks', () => {
     for (const field of BAD_FIELDS) {
       for (const principal of [guest, admin]) {
-        expect(chatshipperPolicy.can(principal, 'update', ownUser(), field)).toBe(false);
-        expect(chatshipperPolicy.can(principal, 'update', 'User', field)).toBe(false);
-        expect(chatshipperPolicy.canEvery(principal, 'update', 'User', field)).toBe(false);
-        const ability = chatshipperPolicy.abilityFor(principal);
+        expect(chatshipperMatrixPolicy.can(principal, 'update', ownUser(), field)).toBe(false);
+        expect(chatshipperMatrixPolicy.can(principal, 'update', 'User', field)).toBe(false);
+        expect(chatshipperMatrixPolicy.canEvery(principal, 'update', 'User', field)).toBe(false);
+        const ability = chatshipperMatrixPolicy.abilityFor(principal);
         expect(ability.can('update', ownUser(), field)).toBe(false);
         expect(ability.can('update', 'User', field)).toBe(false);
         // The CASL fallback (an untagged subject) denies too.
         expect(ability.can('update', { id: SELF } as never, field)).toBe(false);
-        expect(chatshipperPolicy.explain(principal, 'update', ownUser(), field).reason).toBe('invalid_field');
-        expect(() => chatshipperPolicy.authorize(principal, 'update', ownUser(), ['email', field])).toThrow(ScopeladderError);
-        expect(() => chatshipperPolicy.authorize(principal, 'update', ownUser(), field)).toThrow(ScopeladderError);
+        expect(chatshipperMatrixPolicy.explain(principal, 'update', ownUser(), field).reason).toBe('invalid_field');
+        expect(() => chatshipperMatrixPolicy.authorize(principal, 'update', ownUser(), ['email', field])).toThrow(ScopeladderError);
+        expect(() => chatshipperMatrixPolicy.authorize(principal, 'update', ownUser(), field)).toThrow(ScopeladderError);
       }
-      expect(chatshipperPolicy.requiredScope('update', 'User', { self: true, field })).toBeNull();
+      expect(chatshipperMatrixPolicy.requiredScope('update', 'User', { self: true, field })).toBeNull();
     }
     // Unchanged: an ordinary field on one's own record, and the protected sub-paths themselves.
-    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'email')).toBe(true);
-    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'role.a')).toBe(false);
-    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'organization.')).toBe(false);
-    expect(chatshipperPolicy.can(guest, 'update', ownUser(), 'roles')).toBe(true);
-    expect(() => chatshipperPolicy.authorize(guest, 'update', ownUser(), ['email', 'role.x'])).toThrow(ScopeladderError);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', ownUser(), 'email')).toBe(true);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', ownUser(), 'role.a')).toBe(false);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', ownUser(), 'organization.')).toBe(false);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', ownUser(), 'roles')).toBe(true);
+    expect(() => chatshipperMatrixPolicy.authorize(guest, 'update', ownUser(), ['email', 'role.x'])).toThrow(ScopeladderError);
   });
 });
 
@@ -485,12 +479,12 @@ describe('the self value is read once', () => {
   }
 
   it('decides on the first read, as plain CASL does', () => {
-    const casl = createMongoAbility(chatshipperPolicy.rulesFor(guest));
+    const casl = createMongoAbility(chatshipperMatrixPolicy.rulesFor(guest));
     expect(casl.can('update', flipping() as never)).toBe(false);
-    expect(chatshipperPolicy.can(guest, 'update', flipping() as never)).toBe(false);
-    expect(chatshipperPolicy.can(guest, 'update', flipping() as never, 'email')).toBe(false);
-    expect(chatshipperPolicy.abilityFor(guest).can('update', flipping() as never)).toBe(false);
-    expect(chatshipperPolicy.explain(guest, 'update', flipping() as never).allowed).toBe(false);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', flipping() as never)).toBe(false);
+    expect(chatshipperMatrixPolicy.can(guest, 'update', flipping() as never, 'email')).toBe(false);
+    expect(chatshipperMatrixPolicy.abilityFor(guest).can('update', flipping() as never)).toBe(false);
+    expect(chatshipperMatrixPolicy.explain(guest, 'update', flipping() as never).allowed).toBe(false);
   });
 });
 
@@ -499,21 +493,21 @@ describe('shared CASL rules', () => {
     const p = { id: 'p-1', scopes: ['guest'] };
     const q = { id: 'p-2', scopes: ['guest'] };
     const nobody = { id: '', scopes: ['guest'] };
-    const before = chatshipperPolicy.abilityFor(q).rules.length;
-    const beforeShared = chatshipperPolicy.abilityFor(nobody).rules.length;
+    const before = chatshipperMatrixPolicy.abilityFor(q).rules.length;
+    const beforeShared = chatshipperMatrixPolicy.abilityFor(nobody).rules.length;
     const extra = { action: 'delete', subject: 'User' } as never;
     for (const who of [p, nobody]) {
-      const rules = chatshipperPolicy.abilityFor(who).rules as unknown[];
+      const rules = chatshipperMatrixPolicy.abilityFor(who).rules as unknown[];
       try {
         rules.push(extra);
       } catch {
         // a frozen array: fine
       }
     }
-    expect(chatshipperPolicy.abilityFor(q).rules.length).toBe(before);
-    expect(chatshipperPolicy.abilityFor(nobody).rules.length).toBe(beforeShared);
-    expect(chatshipperPolicy.abilityFor({ id: '', scopes: ['guest'] }).rules).not.toContain(extra);
-    expect(Object.isFrozen(chatshipperPolicy.abilityFor(p).rules)).toBe(true);
+    expect(chatshipperMatrixPolicy.abilityFor(q).rules.length).toBe(before);
+    expect(chatshipperMatrixPolicy.abilityFor(nobody).rules.length).toBe(beforeShared);
+    expect(chatshipperMatrixPolicy.abilityFor({ id: '', scopes: ['guest'] }).rules).not.toContain(extra);
+    expect(Object.isFrozen(chatshipperMatrixPolicy.abilityFor(p).rules)).toBe(true);
   });
 });
 
@@ -528,8 +522,8 @@ describe('definePolicy aliases', () => {
     expect(policy.can({ id: 'a', scopes: ['viewer'] }, 'read', 'Doc')).toBe(true);
     expect(policy.can({ id: 'a', scopes: ['viewer'] }, 'delete', 'Doc')).toBe(false);
     expect(policy.ladder.canonical('viewer')).toBe('reader');
-    expect(chatshipperPolicy.can({ id: 'a', scopes: ['viewer'] }, 'fetch', 'Conversation')).toBe(
-      chatshipperPolicy.can({ id: 'a', scopes: ['guest'] }, 'fetch', 'Conversation'),
+    expect(chatshipperMatrixPolicy.can({ id: 'a', scopes: ['viewer'] }, 'fetch', 'Conversation')).toBe(
+      chatshipperMatrixPolicy.can({ id: 'a', scopes: ['guest'] }, 'fetch', 'Conversation'),
     );
   });
 

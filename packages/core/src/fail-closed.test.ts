@@ -3,9 +3,10 @@
 // without an id, empty field lists, throwing getters, and the headers of error answers. They are
 // written at the public API, so a refactor that reopens any of them fails here.
 import { describe, expect, it } from 'vitest';
-import { chatshipperPolicy, createMongoAbility, httpErrorFor, isScopeladderError, ScopeladderError, subject, type Principal } from './index.js';
+import { createMongoAbility, httpErrorFor, isScopeladderError, ScopeladderError, subject, type Principal } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 const ID = '64b7f0c2a1e4d3b2c1a09f8e';
 const admin: Principal = { id: ID, scopes: ['admin'] };
 const guest: Principal = { id: ID, scopes: ['guest'] };

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   chatshipperLadder,
   chatshipperMatrix,
-  chatshipperPolicy,
   chatshipperTenantPolicy,
   defineLadder,
   definePolicy,
@@ -12,6 +11,7 @@ import {
   subject,
   type Principal,
 } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 // An alias never adds power: holding it is holding its scope, exactly — whatever else is held,
 // whichever ladder, in every reading (the ladder, parseScope, the policy's decisions).
@@ -28,7 +28,7 @@ describe('ladder aliases never add power', () => {
         const id = '5f0c8a1e9b3d2c4a6e8f0a1b';
         const withAlias: Principal = { id, scopes, organization: 'c1', organizationPath: 'r1#c1' };
         const canonical: Principal = { ...withAlias, scopes: canonicalOf(scopes) };
-        for (const policy of [chatshipperPolicy, chatshipperTenantPolicy]) {
+        for (const policy of [chatshipperMatrixPolicy, chatshipperTenantPolicy]) {
           for (const resource of resources) {
             for (const action of Object.keys(chatshipperMatrix[resource]) as never[]) {
               const target = own ? subject(resource, { id, organizationPath: 'r1#c1' }) : resource;

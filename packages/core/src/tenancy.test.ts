@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { arbitraries } from '@scopeladder/testing';
 import { relations } from '../../../docs/examples/organizations-tree.js';
 import {
-  chatshipperPolicy,
   chatshipperScopes,
   chatshipperTenantPolicy,
   definePolicy,
@@ -15,10 +14,11 @@ import {
   type Policy,
   type Principal,
 } from './index.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 // Every role × action × type × relation of record to principal × own/other record, from the data
 // docs/organizations.md shows: the answer is "reachable, and then what the matrix says" (the
-// matrix answer is chatshipperPolicy's, the policy without tenancy), through every check.
+// matrix answer is chatshipperMatrixPolicy's, the policy without tenancy), through every check.
 
 const policy = chatshipperTenantPolicy;
 const OTHER_ID = 'someone-else';
@@ -58,7 +58,7 @@ describe.each(relations)('tenancy: a record in the $relation', ({ principalPath,
         for (const id of [principal.id, OTHER_ID]) {
           const record = recordOf(type, id, recordPath);
           const target = subject(type, { ...record });
-          const expected = reachable && chatshipperPolicy.can(principal, action, subject(type, { ...record }));
+          const expected = reachable && chatshipperMatrixPolicy.can(principal, action, subject(type, { ...record }));
           const where = `${role} ${action} ${type} ${id === principal.id ? 'own' : 'other'}`;
           const answers = {
             can: policy.can(principal, action, target),
@@ -230,12 +230,12 @@ describe('tenancy: the list filter', () => {
 
   it('without tenancy: all, none, or the self condition, as before', () => {
     const guest: Principal = { id: 'g1', scopes: ['guest'] };
-    expect(chatshipperPolicy.filterFor(guest, 'fetch', 'Conversation').kind).toBe('all');
-    expect(chatshipperPolicy.filterFor(guest, 'list', 'Conversation').kind).toBe('none');
-    const self = chatshipperPolicy.filterFor(guest, 'update', 'User');
+    expect(chatshipperMatrixPolicy.filterFor(guest, 'fetch', 'Conversation').kind).toBe('all');
+    expect(chatshipperMatrixPolicy.filterFor(guest, 'list', 'Conversation').kind).toBe('none');
+    const self = chatshipperMatrixPolicy.filterFor(guest, 'update', 'User');
     expect(self.kind === 'condition' && self.query).toEqual({ id: 'g1' });
-    expect(chatshipperPolicy.filterFor(guest, 'nope' as never, 'User').kind).toBe('none');
-    expect(chatshipperPolicy.filterFor(guest, 'list', 'Nope' as never).kind).toBe('none');
+    expect(chatshipperMatrixPolicy.filterFor(guest, 'nope' as never, 'User').kind).toBe('none');
+    expect(chatshipperMatrixPolicy.filterFor(guest, 'list', 'Nope' as never).kind).toBe('none');
   });
 
   it('query and prisma are fresh, unfrozen objects on every read', () => {

@@ -1,9 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, type ChatShipperPolicy } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
 import express from 'express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createExpressAuth } from './index.js';
+
+// These tests are about the adapter's mechanics with principals acting in no organization: the
+// ChatShipper matrix without tenancy (`chatshipperPolicy`, the default, has tenancy on; tenancy on
+// all three adapters is the conformance suite's, test/conformance/tenancy.test.ts).
+const matrixPolicy: ChatShipperPolicy = definePolicy({
+  scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});
 
 const ADMIN = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', email: 'ada@example.test', password: 'ada-password-0123' };
 const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
@@ -17,6 +28,7 @@ beforeAll(async () => {
       { id: ADMIN.id, email: ADMIN.email, role: 'admin', passwordHash: await hashPassword(ADMIN.password, fast) },
       { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) },
     ]),
+    policy: matrixPolicy,
     keys: { algorithm: 'HS256', secret: 'express-unit-secret-express-unit-secret-0123' },
     passwordHashOptions: fast,
     throttle: false,
@@ -77,7 +89,7 @@ describe('createExpressAuth', () => {
     for (const path of ['/plain', '/typed', '/loaded']) {
       kinds.push(await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json());
     }
-    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    // Without tenancy, a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
     expect(kinds).toEqual([
       { kind: 'none', matches: false },
       { kind: 'all', matches: true },

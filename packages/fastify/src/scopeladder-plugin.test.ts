@@ -1,7 +1,18 @@
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, type ChatShipperPolicy } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import scopeladder, { answerFrameworkError, scopeladderPlugin } from './index.js';
+
+// These tests are about the adapter's mechanics with principals acting in no organization: the
+// ChatShipper matrix without tenancy (`chatshipperPolicy`, the default, has tenancy on; tenancy on
+// all three adapters is the conformance suite's, test/conformance/tenancy.test.ts).
+const matrixPolicy: ChatShipperPolicy = definePolicy({
+  scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});
 
 const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
 let service: AuthService;
@@ -12,6 +23,7 @@ beforeAll(async () => {
   const fast = { N: 1024, r: 1, p: 1 };
   service = createAuthService({
     directory: createMemoryDirectory([{ id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) }]),
+    policy: matrixPolicy,
     keys: { algorithm: 'HS256', secret: 'fastify-unit-secret-fastify-unit-secret-0123' },
     passwordHashOptions: fast,
     throttle: false,
@@ -43,7 +55,7 @@ describe('@scopeladder/fastify', () => {
     for (const url of ['/plain', '/typed', '/loaded']) {
       kinds.push((await app.inject({ url, headers: { authorization: `Bearer ${guestToken}` } })).json());
     }
-    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    // Without tenancy, a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
     expect(kinds).toEqual([
       { kind: 'none', matches: false },
       { kind: 'all', matches: true },

@@ -1,10 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { Router } from '@koa/router';
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, type ChatShipperPolicy } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
 import Koa from 'koa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKoaAuth } from './index.js';
+
+// These tests are about the adapter's mechanics with principals acting in no organization: the
+// ChatShipper matrix without tenancy (`chatshipperPolicy`, the default, has tenancy on; tenancy on
+// all three adapters is the conformance suite's, test/conformance/tenancy.test.ts).
+const matrixPolicy: ChatShipperPolicy = definePolicy({
+  scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});
 
 const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
 let service: AuthService;
@@ -15,6 +26,7 @@ beforeAll(async () => {
   const fast = { N: 1024, r: 1, p: 1 };
   service = createAuthService({
     directory: createMemoryDirectory([{ id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: await hashPassword(GUEST.password, fast) }]),
+    policy: matrixPolicy,
     keys: { algorithm: 'HS256', secret: 'koa-unit-secret-koa-unit-secret-koa-unit-0123' },
     passwordHashOptions: fast,
     throttle: false,
@@ -68,7 +80,7 @@ describe('createKoaAuth', () => {
     for (const path of ['/plain', '/typed', '/loaded']) {
       kinds.push(await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${guestToken}` } })).json());
     }
-    // chatshipperPolicy has no tenancy: a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
+    // Without tenancy, a guest may fetch every Conversation ("all"); nothing was authorized as a list elsewhere.
     expect(kinds).toEqual([
       { kind: 'none', matches: false },
       { kind: 'all', matches: true },

@@ -5,6 +5,7 @@ import { arbitraries } from './arbitraries/index.js';
 import { assertCascadeMonotonic } from './assert-cascade-monotonic.js';
 import { nonMonotone, wrapPolicy } from './test-helpers/broken-policies.js';
 import { expectViolation } from './test-helpers/expect-violation.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 describe('assertCascadeMonotonic', () => {
   it('passes on the ChatShipper policy', () => {
@@ -31,7 +32,9 @@ describe('assertCascadeMonotonic', () => {
   it('fails when canEvery loses a permission while can does not', () => {
     const broken = wrapPolicy({
       canEvery: (principal, action, type) =>
-        principal.scopes.includes('admin') && type === 'Message' ? false : chatshipperPolicy.canEvery(principal, action as never, type as never),
+        principal.scopes.includes('admin') && type === 'Message'
+          ? false
+          : chatshipperMatrixPolicy.canEvery(principal, action as never, type as never),
     });
     const error = expectViolation('assertCascadeMonotonic', () => assertCascadeMonotonic(broken));
     expect(error.violation).toContain('(canEvery)');

@@ -3,7 +3,7 @@ import type { Principal } from '@scopeladder/core';
 import { otherId, principal as principalArbitrary } from './arbitraries/principals.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCell, describePrincipal, enumerateCells, show } from './lib/probe.js';
+import { attempt, decide, describeCell, describePrincipal, enumerateCells, inOrganization, show } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -45,9 +45,9 @@ export function assertCascadeMonotonic(policy: PolicyUnderTest, options: AssertC
   checkInvariantOptions(NAME, options);
   const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
   const scopes = policy.ladder.scopes;
-  const cases = principalArbitrary(scopes, { unknownScopes: true }).chain((who) =>
-    fc.record({ principal: fc.constant(who), other: otherId(who.id) }),
-  );
+  const cases = principalArbitrary(scopes, { unknownScopes: true })
+    .map((who) => inOrganization(policy, who))
+    .chain((who) => fc.record({ principal: fc.constant(who), other: otherId(who.id) }));
   runProperty(
     NAME,
     'a higher scope must never lose a permission (scopes cascade).',

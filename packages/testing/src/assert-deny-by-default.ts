@@ -5,7 +5,7 @@ import { hostileScope, unknownScope } from './arbitraries/scopes.js';
 import { action as actionArbitrary, resourceType, unknownAction, unknownResourceType } from './arbitraries/subjects.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCheck, describePrincipal, enumerateCells, show } from './lib/probe.js';
+import { attempt, decide, describeCheck, describePrincipal, enumerateCells, inOrganization, show } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -96,6 +96,7 @@ export function assertDenyByDefault(policy: PolicyUnderTest, options: AssertDeny
         id: principalId(),
         scopes: fc.array(fc.oneof(unknownScope(scopes), hostileScope(scopes)), { maxLength: 4 }),
       })
+      .map((principal) => inOrganization(policy, principal))
       .chain((principal) => otherId(principal.id).map((other) => ({ probe: 'no known scope' as const, principal, other }))),
   );
 
@@ -113,7 +114,7 @@ export function assertDenyByDefault(policy: PolicyUnderTest, options: AssertDeny
         checkCanEvery(policy, value.principal, policy.actions, policy.resources, 'though it holds no scope of the ladder');
         return;
       }
-      const top: Principal = { id: value.id, scopes: [...scopes] };
+      const top: Principal = inOrganization(policy, { id: value.id, scopes: [...scopes] });
       const what = value.probe === 'unknown action' ? `action ${show(value.action)}` : `resource type ${show(value.resource)}`;
       for (const field of [undefined, ...fields]) {
         const cell = { resource: value.resource, action: value.action, kind: value.target, field };

@@ -4,7 +4,7 @@ import { principalId } from './arbitraries/principals.js';
 import { hostileScope, unknownScope } from './arbitraries/scopes.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCheck, show, targetOf, type Cell, type TargetKind } from './lib/probe.js';
+import { attempt, decide, describeCheck, inOrganization, show, targetOf, type Cell, type TargetKind } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -72,7 +72,7 @@ export function assertDeterministic(policy: PolicyUnderTest, options: AssertDete
     .chain((ids) =>
       fc.array(
         fc.record({
-          principal: fc.record({ id: fc.constantFrom(...ids), scopes: scopeArray }).map((value): Principal => ({ ...value })),
+          principal: fc.record({ id: fc.constantFrom(...ids), scopes: scopeArray }).map((value): Principal => inOrganization(policy, { ...value })),
           resource: fc.constantFrom(...policy.resources),
           action: fc.constantFrom(...policy.actions),
           field,
@@ -113,7 +113,7 @@ export function assertDeterministic(policy: PolicyUnderTest, options: AssertDete
             `${describeCheck(principal, cell, other)} is ${word(expected)}, but ${word(!expected)} with the same scopes reordered and repeated (${show(shuffled.scopes)}).`,
           );
         }
-        const target = targetOf(cell.resource, cell.kind, principal, other);
+        const target = targetOf(cell.resource, cell.kind, principal, other, policy);
         const explain = policy.explain;
         if (explain !== undefined) {
           const decision = attempt('policy.explain', () =>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { otherId, principal as principalArbitrary } from './arbitraries/principals.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { PROTECTED_FIELDS, WRITE_ACTIONS } from './lib/defaults.js';
-import { attempt, decide, describeCell, describePrincipal, targetOf, type Cell } from './lib/probe.js';
+import { attempt, decide, describeCell, describePrincipal, inOrganization, targetOf, type Cell } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -60,9 +60,9 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
   if (actions.length === 0) {
     throw new TypeError(`${NAME}: the policy has no "create" or "update" action; name its write actions in options.actions`);
   }
-  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true }).chain((who) =>
-    fc.record({ principal: fc.constant(who), other: otherId(who.id) }),
-  );
+  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true })
+    .map((who) => inOrganization(policy, who))
+    .chain((who) => fc.record({ principal: fc.constant(who), other: otherId(who.id) }));
   runProperty(
     NAME,
     'a principal must not write a protected field of its own record unless it may write it on any record.',
@@ -83,7 +83,9 @@ export function assertNoSelfEscalation(policy: PolicyUnderTest, options: AssertN
               );
             }
             if (ability === undefined) continue;
-            const viaAbility = attempt('abilityFor(principal).can', () => ability.can(action, targetOf(resource, 'own', principal, other), field));
+            const viaAbility = attempt('abilityFor(principal).can', () =>
+              ability.can(action, targetOf(resource, 'own', principal, other, policy), field),
+            );
             if (viaAbility === true && !onForeign) {
               violation(
                 `abilityFor(${describePrincipal(principal)}).can allows ${describeCell(own, principal, other)},\n` +

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { otherId, principal as principalArbitrary } from './arbitraries/principals.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCheck, describePrincipal, enumerateCells, show, targetOf } from './lib/probe.js';
+import { attempt, decide, describeCheck, describePrincipal, enumerateCells, inOrganization, show, targetOf } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -63,9 +63,9 @@ export function assertRulesSurviveJson(policy: PolicyUnderTest, options: AssertR
   const createAbility = options.createAbility ?? ((rules: unknown[]): ClientAbility => createMongoAbility(rules as never));
   if (typeof createAbility !== 'function') throw new TypeError(`${NAME}: options.createAbility must be a function`);
   const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
-  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true }).chain((who) =>
-    fc.record({ principal: fc.constant(who), other: otherId(who.id) }),
-  );
+  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true })
+    .map((who) => inOrganization(policy, who))
+    .chain((who) => fc.record({ principal: fc.constant(who), other: otherId(who.id) }));
   runProperty(
     NAME,
     'the JSON rules a browser loads must decide exactly like the policy.',
@@ -79,7 +79,7 @@ export function assertRulesSurviveJson(policy: PolicyUnderTest, options: AssertR
       const client = attempt('building an ability from the parsed rules', () => createAbility(parsed));
       for (const cell of cells) {
         const expected = decide(policy, principal, cell, other);
-        const target = targetOf(cell.resource, cell.kind, principal, other);
+        const target = targetOf(cell.resource, cell.kind, principal, other, policy);
         const actual = attempt('the client ability', () => client.can(cell.action, target, cell.field));
         if (actual !== expected) {
           violation(

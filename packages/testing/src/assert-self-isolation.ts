@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { otherId, principal as principalArbitrary, principalId } from './arbitraries/principals.js';
 import { checkPolicy } from './lib/check-policy.js';
-import { attempt, decide, describeCell, describePrincipal, show, targetOf, type Cell } from './lib/probe.js';
+import { attempt, decide, describeCell, describePrincipal, inOrganization, show, targetOf, type Cell } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -41,9 +41,9 @@ export type AssertSelfIsolationOptions = InvariantOptions;
 export function assertSelfIsolation(policy: PolicyUnderTest, options: AssertSelfIsolationOptions = {}): void {
   checkPolicy(NAME, policy);
   checkInvariantOptions(NAME, options);
-  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true }).chain((who) =>
-    fc.record({ principal: fc.constant(who), nearMiss: otherId(who.id), unrelated: principalId().filter((id) => id !== who.id) }),
-  );
+  const cases = principalArbitrary(policy.ladder.scopes, { unknownScopes: true })
+    .map((who) => inOrganization(policy, who))
+    .chain((who) => fc.record({ principal: fc.constant(who), nearMiss: otherId(who.id), unrelated: principalId().filter((id) => id !== who.id) }));
   runProperty(
     NAME,
     'a "(self)" permission must reach only the principal\'s own record.',
@@ -74,7 +74,7 @@ export function assertSelfIsolation(policy: PolicyUnderTest, options: AssertSelf
           }
           if (ability !== undefined) {
             for (const other of [nearMiss, unrelated]) {
-              const target = targetOf(resource, 'other', principal, other);
+              const target = targetOf(resource, 'other', principal, other, policy);
               const viaAbility = attempt('abilityFor(principal).can', () => ability.can(action, target));
               if (viaAbility !== onUnrelated) {
                 violation(

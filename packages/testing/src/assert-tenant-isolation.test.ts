@@ -6,6 +6,7 @@ import { isWithin } from './arbitraries/organizations.js';
 import { assertTenantIsolation } from './assert-tenant-isolation.js';
 import { leakyFilter, prefixWithoutSeparator, tenancyIgnored } from './test-helpers/broken-policies.js';
 import { expectViolation } from './test-helpers/expect-violation.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 describe('assertTenantIsolation', () => {
   it('passes on the ChatShipper tenant policy', () => {
@@ -36,7 +37,7 @@ describe('assertTenantIsolation', () => {
   });
 
   it('refuses a policy without tenancy (TypeError)', () => {
-    expect(() => assertTenantIsolation(chatshipperPolicy)).toThrow(TypeError);
+    expect(() => assertTenantIsolation(chatshipperMatrixPolicy)).toThrow(TypeError);
   });
 });
 

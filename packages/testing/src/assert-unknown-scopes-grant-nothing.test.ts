@@ -5,6 +5,7 @@ import { arbitraries } from './arbitraries/index.js';
 import { assertUnknownScopesGrantNothing } from './assert-unknown-scopes-grant-nothing.js';
 import { looseScopes, splitsScopes, wrapPolicy } from './test-helpers/broken-policies.js';
 import { expectViolation } from './test-helpers/expect-violation.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 describe('assertUnknownScopesGrantNothing', () => {
   it('passes on the ChatShipper policy', () => {
@@ -37,8 +38,8 @@ describe('assertUnknownScopesGrantNothing', () => {
   it('fails when an unknown scope revokes a permission', () => {
     const broken = wrapPolicy({
       can: (principal, action, target, field) =>
-        principal.scopes.every((scope) => chatshipperPolicy.ladder.has(scope)) &&
-        chatshipperPolicy.can(principal, action as never, target as never, field),
+        principal.scopes.every((scope) => chatshipperMatrixPolicy.ladder.has(scope)) &&
+        chatshipperMatrixPolicy.can(principal, action as never, target as never, field),
     });
     const error = expectViolation('assertUnknownScopesGrantNothing', () => assertUnknownScopesGrantNothing(broken));
     expect(error.violation).toMatch(/ may .*\n.* it may not\./);

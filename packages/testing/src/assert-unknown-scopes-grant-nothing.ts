@@ -4,7 +4,7 @@ import { otherId, principal as principalArbitrary } from './arbitraries/principa
 import { hostileScope, unknownScope } from './arbitraries/scopes.js';
 import { checkPolicy } from './lib/check-policy.js';
 import { fieldsOption } from './lib/field-options.js';
-import { attempt, decide, describeCell, describePrincipal, enumerateCells, show } from './lib/probe.js';
+import { attempt, decide, describeCell, describePrincipal, enumerateCells, inOrganization, show } from './lib/probe.js';
 import { checkInvariantOptions, runProperty, violation, type InvariantOptions } from './lib/run-property.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
@@ -45,13 +45,15 @@ export function assertUnknownScopesGrantNothing(policy: PolicyUnderTest, options
   const cells = enumerateCells(policy, { fields: fieldsOption(NAME, options.fields, policy) });
   const scopes = policy.ladder.scopes;
   const strange = options.hostile === false ? unknownScope(scopes) : fc.oneof(unknownScope(scopes), hostileScope(scopes));
-  const cases = principalArbitrary(scopes).chain((who) =>
-    fc.record({
-      principal: fc.constant(who),
-      added: fc.array(fc.tuple(strange, fc.nat()), { minLength: 1, maxLength: 3 }),
-      other: otherId(who.id),
-    }),
-  );
+  const cases = principalArbitrary(scopes)
+    .map((who) => inOrganization(policy, who))
+    .chain((who) =>
+      fc.record({
+        principal: fc.constant(who),
+        added: fc.array(fc.tuple(strange, fc.nat()), { minLength: 1, maxLength: 3 }),
+        other: otherId(who.id),
+      }),
+    );
   runProperty(
     NAME,
     'scopes the ladder does not know must not change any decision.',

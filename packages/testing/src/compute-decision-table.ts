@@ -1,7 +1,7 @@
 import type { Principal } from '@scopeladder/core';
 import { PROBE_ID, PROBE_OTHER_ID } from './lib/defaults.js';
 import { checkPolicy } from './lib/check-policy.js';
-import { targetOf } from './lib/probe.js';
+import { inOrganization, targetOf } from './lib/probe.js';
 import type { PolicyUnderTest } from './policy-under-test.js';
 
 /**
@@ -95,10 +95,10 @@ export function computeDecisionTable(policy: PolicyUnderTest, options: DecisionT
     throw new TypeError('computeDecisionTable: options.fields must be an array of non-empty field names');
   }
   const scopes = [...policy.ladder.scopes];
-  const principals: Principal[] = scopes.map((scope) => ({ id: PROBE_ID, scopes: [scope] }));
+  const principals: Principal[] = scopes.map((scope) => inOrganization(policy, { id: PROBE_ID, scopes: [scope] }));
   const cell = (principal: Principal, resource: string, action: string, field: string | undefined): DecisionCell => {
     const ask = (kind: 'own' | 'other'): boolean => {
-      const target = targetOf(resource, kind, principal, PROBE_OTHER_ID);
+      const target = targetOf(resource, kind, principal, PROBE_OTHER_ID, policy);
       return (field === undefined ? policy.can(principal, action, target) : policy.can(principal, action, target, field)) === true;
     };
     const own = ask('own');

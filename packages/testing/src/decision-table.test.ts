@@ -11,6 +11,7 @@ import { assertDecisionTable } from './assert-decision-table.js';
 import { computeDecisionTable } from './compute-decision-table.js';
 import { decisionTable } from './decision-table.js';
 import { parseTable, type DecisionTableFormat } from './lib/table-format.js';
+import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 import { wrapPolicy } from './test-helpers/broken-policies.js';
 import { expectViolation } from './test-helpers/expect-violation.js';
 
@@ -118,7 +119,7 @@ describe('decisionTable', () => {
       can: (principal, action, target, field) =>
         typeof target === 'object' && action === 'delete' && (target as { id?: string }).id !== principal.id
           ? true
-          : chatshipperPolicy.can(principal, action as never, target as never, field),
+          : chatshipperMatrixPolicy.can(principal, action as never, target as never, field),
     });
     expect(computeDecisionTable(odd).rows.find((row) => row.resource === 'Form' && row.action === 'delete')?.cells).toEqual({
       guest: 'other',

@@ -15,7 +15,14 @@ describe('createApiKey', () => {
     expect(JSON.stringify(record)).not.toContain(created.apiKey);
 
     const result = await auth.authenticate(`Bearer ${created.apiKey}`);
-    expect(result.principal).toEqual({ id: IDS.bot, scopes: ['bot'], kind: 'bot', organization: ORG, email: 'bot@example.com' });
+    expect(result.principal).toEqual({
+      id: IDS.bot,
+      scopes: ['bot'],
+      kind: 'bot',
+      organization: ORG,
+      organizationPath: ORG,
+      email: 'bot@example.com',
+    });
     expect(result.token).toEqual({ kind: 'apiKey', keyId: created.id });
     expect(result.ability.can('list', 'User')).toBe(true);
     expect(result.ability.can('create', 'Organization')).toBe(false);

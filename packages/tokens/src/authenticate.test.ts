@@ -79,6 +79,7 @@ describe('authenticate: access tokens', () => {
       scopes: ['agent'],
       kind: 'user',
       organization: ORG,
+      organizationPath: ORG,
       email: 'agent@example.com',
     });
     expect(result.ability.can('list', 'Conversation')).toBe(true);
@@ -98,7 +99,9 @@ describe('authenticate: access tokens', () => {
     const { token } = await login(fixture);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     const payload = decodeJwt(token);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'scope', 'sid', 'sub'].sort());
+    expect(Object.keys(payload).sort()).toEqual(
+      ['aud', 'client_id', 'email', 'exp', 'iat', 'iss', 'jti', 'org', 'org_path', 'scope', 'sid', 'sub'].sort(),
+    );
     // RFC 9068 §2.2: client_id defaults to the issuer.
     expect(payload).toMatchObject({
       sub: IDS.admin,

@@ -5,7 +5,21 @@ import { chatshipperTenantPolicy, resolveRole, subject, type Membership } from '
 import { createAuthService } from './create-auth-service.js';
 import { createMemoryDirectory } from './create-memory-directory.js';
 import type { UserDirectory } from './directory.js';
-import { HS_HEADER, IDS, ORG, PASSWORD, SECRET, TENANT_IDS, TREE, claims, expectCode, hmacJwt, passwordHash, setupTenants } from './test-fixtures.js';
+import {
+  HS_HEADER,
+  IDS,
+  ORG,
+  PASSWORD,
+  SECRET,
+  TENANT_IDS,
+  TREE,
+  claims,
+  expectCode,
+  hmacJwt,
+  passwordHash,
+  setupTenants,
+  chatshipperMatrixPolicy,
+} from './test-fixtures.js';
 
 // Issue #12, step 2: sessions and bot API keys act in one organization, with the role the user's
 // memberships give there (core's resolveRole). Memory directory and store, fake clock.
@@ -74,8 +88,8 @@ describe('login: an organization the user does not reach is refused like a wrong
     }
   });
 
-  it('lets users without memberships name only their own organization (as before otherwise)', async () => {
-    const { auth } = await setupTenants();
+  it('lets users without memberships name only their own organization (as before otherwise, without tenancy)', async () => {
+    const { auth } = await setupTenants({ policy: chatshipperMatrixPolicy });
     const plain = await auth.login({ email: 'admin@example.com', password: PASSWORD });
     expect(decodeJwt(plain.token)).toMatchObject({ org: ORG });
     expect(decodeJwt(plain.token)).not.toHaveProperty('org_path');
@@ -163,8 +177,8 @@ describe('refresh keeps the organization and re-reads the role there', () => {
     await expectCode(auth.refresh(session.refreshToken), 'ERR_REFRESH_INVALID');
   });
 
-  it('keeps working as before for users without memberships (no organization in the family)', async () => {
-    const { auth, directory } = await setupTenants();
+  it('keeps working as before for users without memberships, without tenancy (no organization in the family)', async () => {
+    const { auth, directory } = await setupTenants({ policy: chatshipperMatrixPolicy });
     const session = await auth.login({ email: 'agent@example.com', password: PASSWORD });
     directory.update(IDS.agent, { role: 'guest', organization: 'elsewhere' });
     const next = await auth.refresh(session.refreshToken);
@@ -219,8 +233,8 @@ describe('bot API keys are bound to an organization', () => {
     await expectCode(auth.createApiKey(TENANT_IDS.bot, ['bot'], { organization: 'r2' }), 'ERR_SCOPE_NOT_ALLOWED');
     await expectCode(auth.createApiKey(TENANT_IDS.bot, ['bot'], { organization: '' }), 'ERR_INVALID_REQUEST');
     await expectCode(auth.createApiKey(TENANT_IDS.bot, ['bot'], null as never), 'ERR_INVALID_REQUEST');
-    // Without memberships: only the bot's own organization.
-    await expect(auth.createApiKey(IDS.bot, ['bot'], { organization: ORG })).resolves.not.toHaveProperty('organization');
+    // Without memberships: only the bot's own organization (the key is bound to it: the default policy has tenancy).
+    await expect(auth.createApiKey(IDS.bot, ['bot'], { organization: ORG })).resolves.toMatchObject({ organization: ORG });
     await expectCode(auth.createApiKey(IDS.bot, ['bot'], { organization: 'c1' }), 'ERR_INVALID_REQUEST');
   });
 

@@ -1,12 +1,32 @@
 // Shared fixtures for this package's tests (not exported from the package entry, not bundled).
 import { createHmac, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
-import { isScopeladderError, type ErrorCode } from '@scopeladder/core';
+import {
+  chatshipperAliases,
+  chatshipperFields,
+  chatshipperMatrix,
+  chatshipperScopes,
+  definePolicy,
+  isScopeladderError,
+  type ChatShipperPolicy,
+  type ErrorCode,
+} from '@scopeladder/core';
 import { expect } from 'vitest';
 import { createAuthService, type AuthServiceOptions } from './create-auth-service.js';
 import { createMemoryDirectory, type MemoryUserDirectory } from './create-memory-directory.js';
 import { createMemoryStore, type MemoryTokenStore } from './create-memory-store.js';
 import { hashPassword } from './hash-password.js';
 import type { AuthService } from './service-types.js';
+
+/**
+ * The ChatShipper matrix WITHOUT tenancy (`chatshipperPolicy` has tenancy on), defined the
+ * documented way: for tests about guards and sessions with principals that act in no organization.
+ */
+export const chatshipperMatrixPolicy: ChatShipperPolicy = definePolicy({
+  scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});
 
 /** 32 bytes exactly. */
 export const SECRET = 'k7Qp2vX9zL4mN8rT1wY6bH3jF5dS0aGc';
@@ -60,13 +80,17 @@ export interface Fixture {
 /** A service over a memory directory with an admin, an agent, a guest, a bot and an admin bot. */
 export async function setup(overrides: Partial<AuthServiceOptions> = {}): Promise<Fixture> {
   const hash = await passwordHash();
-  const directory = createMemoryDirectory([
-    { id: IDS.admin, email: 'admin@example.com', role: 'admin', organization: ORG, passwordHash: hash },
-    { id: IDS.agent, email: 'agent@example.com', role: 'agent', organization: ORG, passwordHash: hash },
-    { id: IDS.guest, email: 'guest@example.com', role: 'guest', passwordHash: hash },
-    { id: IDS.bot, email: 'bot@example.com', role: 'bot', kind: 'bot', organization: ORG },
-    { id: IDS.adminBot, email: 'adminbot@example.com', role: 'admin', kind: 'bot', organization: ORG },
-  ]);
+  const directory = createMemoryDirectory(
+    [
+      { id: IDS.admin, email: 'admin@example.com', role: 'admin', organization: ORG, passwordHash: hash },
+      { id: IDS.agent, email: 'agent@example.com', role: 'agent', organization: ORG, passwordHash: hash },
+      { id: IDS.guest, email: 'guest@example.com', role: 'guest', passwordHash: hash },
+      { id: IDS.bot, email: 'bot@example.com', role: 'bot', kind: 'bot', organization: ORG },
+      { id: IDS.adminBot, email: 'adminbot@example.com', role: 'admin', kind: 'bot', organization: ORG },
+      // The default policy has tenancy: users without memberships act at their organization's path.
+    ],
+    { organizations: [{ id: ORG, path: ORG }] },
+  );
   const store = createMemoryStore();
   const clock = fakeClock();
   const auth = createAuthService({

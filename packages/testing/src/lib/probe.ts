@@ -31,20 +31,38 @@ export function enumerateCells(
   return cells;
 }
 
+/** The organization the invariants place their principals in when the policy has tenancy (internal). */
+export const PROBE_ORGANIZATION = 'c1';
+
+/**
+ * The principal as the invariants probe it: with tenancy, acting in organization
+ * {@link PROBE_ORGANIZATION} (path `r1<separator>c1`) unless it already names an
+ * `organizationPath`, so that the matrix, not the missing organization, decides. Tenant isolation
+ * itself is `assertTenantIsolation`'s (internal).
+ */
+export function inOrganization(policy: PolicyUnderTest, principal: Principal): Principal {
+  const tenancy = policy.tenancy;
+  if (typeof tenancy !== 'object' || tenancy === null || 'organizationPath' in principal) return principal;
+  return { ...principal, organization: PROBE_ORGANIZATION, organizationPath: `r1${tenancy.separator}${PROBE_ORGANIZATION}` };
+}
+
 /**
  * The subject of a check: a type string, or a fresh instance tagged with CASL's `subject()`.
- * Both instances carry the principal's organization (when it has one), so only the id tells
- * "own" from "other" (internal).
+ * Both instances carry the principal's organization (when it has one) and, when the policy has
+ * tenancy, its organization path in the type's path field, so only the id tells "own" from
+ * "other" (internal).
  */
-export function targetOf(resource: string, kind: TargetKind, principal: Principal, otherId: string): string | object {
+export function targetOf(resource: string, kind: TargetKind, principal: Principal, otherId: string, policy?: PolicyUnderTest): string | object {
   if (kind === 'type') return resource;
   const organization = typeof principal.organization === 'string' ? { organization: principal.organization } : {};
-  return subject(resource, { id: kind === 'own' ? principal.id : otherId, ...organization });
+  const field = policy?.tenancy?.fieldByType[resource];
+  const path = typeof field === 'string' && typeof principal.organizationPath === 'string' ? { [field]: principal.organizationPath } : {};
+  return subject(resource, { id: kind === 'own' ? principal.id : otherId, ...organization, ...path });
 }
 
 /** Asks `policy.can`, turning a throw or a non-boolean answer into a violation (internal). */
 export function decide(policy: PolicyUnderTest, principal: Principal, cell: Cell, otherId: string): boolean {
-  const target = targetOf(cell.resource, cell.kind, principal, otherId);
+  const target = targetOf(cell.resource, cell.kind, principal, otherId, policy);
   let answer: unknown;
   try {
     answer = cell.field === undefined ? policy.can(principal, cell.action, target) : policy.can(principal, cell.action, target, cell.field);

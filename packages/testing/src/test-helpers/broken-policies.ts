@@ -1,13 +1,14 @@
 // Deliberately broken policies for the package's own tests: each invariant must catch its bug.
 // Not exported from the package.
-import { chatshipperPolicy, chatshipperTenantPolicy, createMongoAbility, subject, type Principal } from '@scopeladder/core';
+import { chatshipperPolicy, createMongoAbility, subject, type Principal } from '@scopeladder/core';
 import type { PolicyUnderTest } from '../policy-under-test.js';
+import { chatshipperMatrixPolicy } from './chatshipper-matrix-policy.js';
 
 type Target = string | object;
 
-/** The ChatShipper policy as a plain object, with some members replaced. */
+/** The ChatShipper matrix (without tenancy) as a plain object, with some members replaced. */
 export function wrapPolicy(overrides: Partial<PolicyUnderTest> = {}): PolicyUnderTest {
-  const base = chatshipperPolicy as unknown as Required<PolicyUnderTest>;
+  const base = chatshipperMatrixPolicy as unknown as Required<PolicyUnderTest>;
   return {
     ladder: base.ladder,
     resources: base.resources,
@@ -22,7 +23,7 @@ export function wrapPolicy(overrides: Partial<PolicyUnderTest> = {}): PolicyUnde
   };
 }
 
-const base = chatshipperPolicy as unknown as Required<PolicyUnderTest>;
+const base = chatshipperMatrixPolicy as unknown as Required<PolicyUnderTest>;
 
 function typeOf(target: Target): string | undefined {
   if (typeof target === 'string') return target;
@@ -148,7 +149,7 @@ export const unconditionalRulesOnly = wrapPolicy({
   rulesFor: (principal) => base.rulesFor(principal).filter((rule) => (rule as { conditions?: unknown }).conditions === undefined),
 });
 
-const tenant = chatshipperTenantPolicy as unknown as Required<PolicyUnderTest>;
+const tenant = chatshipperPolicy as unknown as Required<PolicyUnderTest>;
 
 /** The ChatShipper tenant policy as a plain object, with some members replaced. */
 export function wrapTenantPolicy(overrides: Partial<PolicyUnderTest> = {}): PolicyUnderTest {

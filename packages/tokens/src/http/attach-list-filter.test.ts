@@ -1,7 +1,8 @@
-import { chatshipperPolicy, chatshipperTenantPolicy, subject, type Principal } from '@scopeladder/core';
+import { chatshipperTenantPolicy, subject, type Principal } from '@scopeladder/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuthContext } from '../service-types.js';
+import { chatshipperMatrixPolicy } from '../test-fixtures.js';
 import { attachListFilter } from './attach-list-filter.js';
 import type { GuardPolicy } from './guard-types.js';
 
@@ -23,8 +24,8 @@ describe('attachListFilter', () => {
   });
 
   it('is `all` for a policy without tenancy', () => {
-    const admin = authOf({ id: 'a1', scopes: ['admin'] }, chatshipperPolicy);
-    expect(attachListFilter(admin, chatshipperPolicy, list).filter.kind).toBe('all');
+    const admin = authOf({ id: 'a1', scopes: ['admin'] }, chatshipperMatrixPolicy);
+    expect(attachListFilter(admin, chatshipperMatrixPolicy, list).filter.kind).toBe('all');
   });
 
   it('is `none` without a guard, after a guard with `load`, and for a policy without filterFor (deny by default)', () => {
@@ -77,7 +78,7 @@ describe('attachListFilter', () => {
         fc.constantFrom(...paths),
         fc.boolean(),
         (scope, action, type, principalPath, recordPath, tenancy) => {
-          const policy = tenancy ? chatshipperTenantPolicy : chatshipperPolicy;
+          const policy = tenancy ? chatshipperTenantPolicy : chatshipperMatrixPolicy;
           const principal: Principal = { id: 'u1', scopes: [scope], ...(principalPath === undefined ? {} : { organizationPath: principalPath }) };
           let allowed = true;
           try {

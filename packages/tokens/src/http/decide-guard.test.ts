@@ -1,6 +1,6 @@
-import { chatshipperPolicy, type Principal } from '@scopeladder/core';
+import { type Principal } from '@scopeladder/core';
 import { describe, expect, it } from 'vitest';
-import { expectCode } from '../test-fixtures.js';
+import { chatshipperMatrixPolicy, expectCode } from '../test-fixtures.js';
 import type { AuthContext } from '../service-types.js';
 import { decideGuard } from './decide-guard.js';
 import { decidePrecheck } from './decide-precheck.js';
@@ -9,7 +9,7 @@ import { isPrecheckComplete } from './is-precheck-complete.js';
 import { precheckGuard } from './precheck-guard.js';
 import { runGuard } from './run-guard.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 
 function authOf(id: string, role: string): AuthContext {
   const principal: Principal = { id, scopes: [role] };

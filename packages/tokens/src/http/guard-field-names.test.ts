@@ -1,13 +1,14 @@
 // Issue #11, item 6: the guard refuses hostile field names (ERR_FIELD_NAME_INVALID) for everyone,
 // before the policy and before `load`; the exact protected names still go to the policy.
-import { chatshipperPolicy, isScopeladderError, type Principal } from '@scopeladder/core';
+import { isScopeladderError, type Principal } from '@scopeladder/core';
 import { describe, expect, it } from 'vitest';
 import type { AuthContext } from '../service-types.js';
+import { chatshipperMatrixPolicy } from '../test-fixtures.js';
 import { decideGuard } from './decide-guard.js';
 import type { GuardPolicy, GuardSpec } from './guard-types.js';
 import { runGuard } from './run-guard.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 
 function authOf(id: string, role: string): AuthContext {
   const principal: Principal = { id, scopes: [role] };

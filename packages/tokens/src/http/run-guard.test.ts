@@ -1,14 +1,14 @@
-import { chatshipperPolicy, type Principal } from '@scopeladder/core';
+import { type Principal } from '@scopeladder/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectCode } from '../test-fixtures.js';
+import { chatshipperMatrixPolicy, expectCode } from '../test-fixtures.js';
 import type { AuthContext } from '../service-types.js';
 import { assertGuardSpec } from './assert-guard-spec.js';
 import type { GuardSpec } from './guard-types.js';
 import { precheckGuard } from './precheck-guard.js';
 import { runGuard } from './run-guard.js';
 
-const policy = chatshipperPolicy;
+const policy = chatshipperMatrixPolicy;
 
 function authOf(id: string, role: string): AuthContext {
   const principal: Principal = { id, scopes: [role] };

@@ -15,7 +15,7 @@ export const MAX_ORGANIZATION_PATH_LENGTH = 1024;
 export interface SelectedOrganization {
   /** The organization id (`undefined`: a user without memberships and without organization). */
   readonly organization: string | undefined;
-  /** Its path; `undefined` for users without memberships (no tenancy data: as before organizations). */
+  /** Its path; `undefined` when unknown (a user without memberships whose organization has no path: it reaches nothing). */
   readonly path: string | undefined;
   /** The effective role there (a scope of the ladder, or not: checked by the caller). */
   readonly role: string;
@@ -70,14 +70,31 @@ export async function findOrganizationPath(context: ServiceContext, id: string):
 }
 
 /**
+ * The path a user without memberships acts at: only with a tenancy policy, its `organization`'s
+ * path when the directory has `findOrganization` and knows it; else none, and a tenancy policy
+ * then grants that principal nothing (deny by default). Without tenancy: none, as before.
+ */
+async function singleOrganizationPath(
+  context: ServiceContext,
+  organization: string | undefined,
+  knownPath: string | undefined,
+): Promise<string | undefined> {
+  if (context.policy.tenancy === null || !isOrganizationId(organization) || typeof context.directory.findOrganization !== 'function')
+    return undefined;
+  return knownPath ?? (await findOrganizationPath(context, organization)) ?? undefined;
+}
+
+/**
  * Where `user` acts when asking for `requested` (`undefined`: the default), or `null` when the
  * user does not reach it.
  *
  * - A user with `memberships`: `requested`, else the first membership's organization; its path
  *   from the directory (`null` when it does not exist); the role from `resolveRole` (`null`
  *   when no membership is at or above it). `knownPath` skips the lookup (login's second read).
- * - A user without `memberships`: its own `organization` and `role`, no path, exactly as before
- *   organizations; asking for any other organization is `null`.
+ * - A user without `memberships`: its own `organization` and `role`; asking for any other
+ *   organization is `null`. A path only with a tenancy policy: its organization's, from the
+ *   directory's `findOrganization` (none when it has none or does not know it: such a principal
+ *   reaches nothing). Without tenancy no path, exactly as before organizations.
  */
 export async function selectOrganization(
   context: ServiceContext,
@@ -88,7 +105,7 @@ export async function selectOrganization(
   const { memberships } = user;
   if (memberships === undefined) {
     if (requested !== undefined && requested !== user.organization) return null;
-    return { organization: user.organization, path: undefined, role: user.role };
+    return { organization: user.organization, path: await singleOrganizationPath(context, user.organization, knownPath), role: user.role };
   }
   const target = requested ?? memberships[0]?.organization;
   if (target === undefined) return null;

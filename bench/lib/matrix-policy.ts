@@ -1,0 +1,12 @@
+// The ChatShipper matrix WITHOUT tenancy, defined the documented way from the same data as
+// `chatshipperPolicy` (which has tenancy on): the decision rows and the "without tenancy" tenancy
+// rows measure it, so their figures stay comparable with the earlier runs.
+import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, type ChatShipperPolicy } from '@scopeladder/core';
+
+/** `chatshipperPolicy` without tenancy: the matrix, the ladder with its aliases, the protected fields. */
+export const chatshipperMatrixPolicy: ChatShipperPolicy = definePolicy({
+  scopes: chatshipperScopes,
+  aliases: chatshipperAliases,
+  matrix: chatshipperMatrix,
+  fields: chatshipperFields,
+});
