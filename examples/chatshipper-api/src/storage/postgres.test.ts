@@ -2,6 +2,7 @@
 // TEST_DATABASE_URL; a missing database fails these tests). Every test gets schemas of its own;
 // afterAll drops them all.
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { chatshipperTenantPolicy, isScopeladderError } from '@scopeladder/core';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -130,5 +131,83 @@ describe('openPostgresStorage', () => {
     expect(error).toBeInstanceOf(PostgresUnavailableError);
     expect((error as Error).message).toMatch(/^PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/chat did not answer within 0\.3s/);
     expect(`${(error as Error).message}${lines.join('')}`).not.toContain('hunter2');
+  });
+});
+
+/**
+ * A TCP relay to the test database that can be cut and restored on the same port: PostgreSQL
+ * going away and coming back, without touching the shared server.
+ */
+async function startRelay(): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  const target = new URL(TEST_DATABASE_URL);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = (): Promise<void> =>
+    new Promise((resolve) => {
+      server = createServer((inbound) => {
+        const outbound = connect(Number(target.port || 5432), target.hostname);
+        for (const socket of [inbound, outbound]) {
+          sockets.add(socket);
+          socket.on('error', () => {});
+          socket.on('close', () => sockets.delete(socket));
+        }
+        inbound.pipe(outbound).pipe(inbound);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server?.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const cut = async (): Promise<void> => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  };
+  await listen();
+  const url = new URL(TEST_DATABASE_URL);
+  url.host = `127.0.0.1:${port}`;
+  return { url: url.toString(), cut, restore: listen, close: cut };
+}
+
+describe('openPostgresStorage, PostgreSQL going away and coming back', () => {
+  it('answers ERR_STORE_UNAVAILABLE and health "down" while it is away, and serves again by itself, with nothing lost', async () => {
+    const relay = await startRelay();
+    const tokenSchema = `${RUN}_tokens`;
+    const schema = `${RUN}_server`;
+    schemas.push(tokenSchema, schema);
+    const lines: string[] = [];
+    const logger = createLogger({ out: (line) => lines.push(line), err: (line) => lines.push(line) });
+    const storage = await openPostgresStorage({ url: relay.url, logger, tokenSchema, schema, queryTimeoutMs: 500 });
+    try {
+      expect(lines).toEqual([
+        'postgres: applied @scopeladder/postgres migrations 0001_initial (schema version 1)',
+        'postgres: applied server migrations 0001_records_and_users',
+      ]);
+      expect(await storage.check()).toEqual({ ok: true, details: { postgres: 'up' } });
+      const user = { id: newId(), email: 'ada@example.com', role: 'agent', kind: 'user' as const, profile: {} };
+      await storage.users.create(user);
+
+      await relay.cut();
+      expect(await storage.check()).toEqual({ ok: false, details: { postgres: 'down' } });
+      for (const call of [
+        () => storage.users.findById(user.id),
+        () => storage.resources.get('Contact', newId()),
+        () => storage.tokenStore.isAccessTokenRevoked('jti', Date.now()),
+      ]) {
+        const error = await call().then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(isScopeladderError(error) && error.code).toBe('ERR_STORE_UNAVAILABLE');
+      }
+
+      await relay.restore();
+      expect(await storage.check()).toEqual({ ok: true, details: { postgres: 'up' } });
+      expect(await storage.users.findById(user.id)).toEqual(user);
+    } finally {
+      await storage.close();
+      await relay.close();
+    }
   });
 });
