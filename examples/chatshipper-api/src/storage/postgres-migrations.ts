@@ -36,6 +36,8 @@ const MIGRATIONS: readonly ServerMigration[] = [
       -- text_pattern_ops: \`organization_path = $1 OR organization_path LIKE 'r1#c1#%'\` is a range scan.
       CREATE INDEX records_subtree ON %schema%.records (type, organization_path text_pattern_ops);
       CREATE INDEX records_seq ON %schema%.records (type, seq);
+      -- A list page's order inside a subtree: a large subtree is read in index order, no sort.
+      CREATE INDEX records_order ON %schema%.records (type, ((organization_path || '#') COLLATE "C"), seq);
       CREATE INDEX records_parent ON %schema%.records (parent) WHERE type = 'Organization';
 
       -- Users and bots. \`email\` is lower-cased, unique; \`document\` is the StoredUser.

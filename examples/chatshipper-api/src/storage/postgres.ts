@@ -83,6 +83,9 @@ function conflictOr<T>(error: unknown, onConflict: () => T): T {
   throw toStorageError(error);
 }
 
+/** How a table confines a list to the subtree `within` and orders it (placeholders of `within` and of its LIKE pattern). */
+type Subtree = (equal: string, like: string) => { readonly where?: string; readonly order: string };
+
 /**
  * The WHERE condition and the ORDER BY of one list page, and the values they use after `values`:
  * the caller's filter in SQL (`toSqlFilter`), ordered as the other backends order a subtree (by
@@ -92,7 +95,7 @@ function listClauses(
   query: ListQuery,
   values: unknown[],
   filterOptions: Omit<SqlFilterOptions, 'offset'>,
-  subtreeKey: (equal: string, like: string) => string,
+  subtree: Subtree,
 ): { where: string; order: string } | null {
   const condition = toSqlFilter(query.filter, { ...filterOptions, offset: values.length });
   if (condition === false) return null;
@@ -103,7 +106,8 @@ function listClauses(
   }
   if (query.within === undefined) return { where, order: 'seq' };
   values.push(query.within, `${query.within.replace(/[\\%_]/g, '\\$&')}#%`);
-  return { where, order: `${subtreeKey(`$${values.length - 1}`, `$${values.length}`)} NULLS LAST, seq` };
+  const confined = subtree(`$${values.length - 1}`, `$${values.length}`);
+  return { where: confined.where === undefined ? where : `(${where}) AND ${confined.where}`, order: `${confined.order}, seq` };
 }
 
 /** A page from rows fetched with `LIMIT limit + 1`, the caller's predicate applied once more (defence in depth). */
@@ -142,8 +146,11 @@ export function createPostgresResourceRepository(options: PostgresRepositoryOpti
         query,
         values,
         { columns },
-        (equal, like) =>
-          `(CASE WHEN organization_path = ${equal} OR organization_path LIKE ${like} ESCAPE '\\' THEN organization_path || '#' END) COLLATE "C"`,
+        // Only the subtree, as the Redis index lists it; `records_order` can walk a large one in order.
+        (equal, like) => ({
+          where: `(organization_path = ${equal} OR organization_path LIKE ${like} ESCAPE '\\')`,
+          order: `(organization_path || '#') COLLATE "C"`,
+        }),
       );
       if (clauses === null) return { items: [], more: false };
       values.push(query.limit + 1, query.offset);
@@ -260,8 +267,10 @@ export function createPostgresUserRepository(
         query,
         values,
         filterOptions,
-        (equal, like) =>
-          `(SELECT min((p.path || '#') COLLATE "C") FROM ${paths} p WHERE p.user_id = users.id AND (p.path = ${equal} OR p.path LIKE ${like} ESCAPE '\\'))`,
+        // A user's first path inside the subtree; users with none come last (the filter drops them anyway).
+        (equal, like) => ({
+          order: `(SELECT min((p.path || '#') COLLATE "C") FROM ${paths} p WHERE p.user_id = users.id AND (p.path = ${equal} OR p.path LIKE ${like} ESCAPE '\\')) NULLS LAST`,
+        }),
       );
       if (clauses === null) return { items: [], more: false };
       values.push(query.limit + 1, query.offset);
