@@ -75,6 +75,8 @@ function reason(error: unknown, url: string): string {
 }
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/** The longest the migrations at start may take, waiting for another instance's included. */
+const MIGRATION_TIMEOUT_MS = 60_000;
 
 /**
  * Opens the durable state of a deployment on PostgreSQL (`DATABASE_URL`): one `pg` Pool shared by
@@ -120,11 +122,21 @@ export async function openPostgresStorage(options: OpenPostgresStorageOptions): 
     await pool.end().catch(() => {});
   }
 
+  // Migrations run on a pool of their own, without the 1 s bounds of the serving pool: an instance
+  // starting beside another one waits on the migration lock while the other migrates.
+  const migrationPool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: MIGRATION_TIMEOUT_MS,
+    application_name: 'chatshipper-api migrations',
+  });
+  migrationPool.on('error', () => {});
   try {
     const deadline = Date.now() + connectTimeoutMs;
     for (;;) {
       try {
-        await pool.query('SELECT 1');
+        await migrationPool.query('SELECT 1');
         break;
       } catch (error) {
         if (Date.now() >= deadline) {
@@ -133,18 +145,20 @@ export async function openPostgresStorage(options: OpenPostgresStorageOptions): 
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
-    const tokens = await migrate({ pool, schema: options.tokenSchema });
+    const tokens = await migrate({ pool: migrationPool, schema: options.tokenSchema, timeoutMs: MIGRATION_TIMEOUT_MS });
     logger.info(
       tokens.applied.length > 0
         ? `postgres: applied @scopeladder/postgres migrations ${tokens.applied.join(', ')} (schema version ${tokens.version})`
         : `postgres: @scopeladder/postgres schema up to date (version ${tokens.version})`,
     );
-    const server = await migrateServerSchema({ pool, schema });
+    const server = await migrateServerSchema({ pool: migrationPool, schema });
     logger.info(server.length > 0 ? `postgres: applied server migrations ${server.join(', ')}` : 'postgres: server schema up to date');
   } catch (error) {
     await close();
     if (error instanceof PostgresUnavailableError) throw error;
     throw new PostgresUnavailableError(`PostgreSQL at ${where}: could not prepare the schema (${reason(error, url)})`);
+  } finally {
+    await migrationPool.end().catch(() => {});
   }
 
   const tokenStore = createPostgresStore({ pool, schema: options.tokenSchema, timeoutMs: queryTimeoutMs });
