@@ -21,7 +21,14 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const TRANSIENT_SQLSTATE = /^(08|53|57|40)|^55P03$/;
 const UNIQUE_VIOLATION = '23505';
 
-/** `schema`, checked (a lowercase identifier) and quoted. */
+/**
+ * `schema`, checked (a lowercase identifier) and quoted; a `TypeError` otherwise.
+ *
+ * @example
+ * ```ts
+ * quoteSchema(undefined); // '"chatshipper"'
+ * ```
+ */
 export function quoteSchema(schema: string | undefined): string {
   const name = schema ?? DEFAULT_SERVER_SCHEMA;
   if (!SCHEMA_NAME.test(name)) throw new TypeError('schema must be a lowercase SQL identifier');
@@ -32,6 +39,11 @@ export function quoteSchema(schema: string | undefined): string {
  * Anything `pg` threw, as the handlers expect it: an unreachable or overloaded database is
  * `ERR_STORE_UNAVAILABLE` (503, retry after 1 s), any other database error `ERR_INTERNAL`. The
  * message never carries a query's values (`pg` puts them in `detail`).
+ *
+ * @example
+ * ```ts
+ * const rows = await pool.query(text, values).catch((error: unknown) => { throw toStorageError(error); });
+ * ```
  */
 export function toStorageError(error: unknown): Error {
   if (isScopeladderError(error) || error instanceof TypeError) return error;
