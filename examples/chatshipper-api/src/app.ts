@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import { serverPolicy } from './policy.js';
 import { createRoutes } from './routes.js';
 import { createMemoryStorage } from './storage/memory.js';
+import { openPostgresStorage } from './storage/postgres-storage.js';
 import { openRedisStorage } from './storage/redis-storage.js';
 import type { Storage } from './storage/types.js';
 
@@ -47,9 +48,10 @@ async function loadFramework(framework: Framework): Promise<CreateFrameworkServe
 
 /**
  * Where state lives: in memory by default; with `REDIS_URL`, every piece of it (tokens, users,
- * resources) in Redis, shared by every instance.
+ * resources) in Redis, shared by every instance; with `DATABASE_URL`, in PostgreSQL.
  */
 async function createStorage(config: ServerConfig, logger: Logger): Promise<Storage> {
+  if (config.databaseUrl !== undefined) return openPostgresStorage({ url: config.databaseUrl, logger });
   if (config.redisUrl === undefined) return createMemoryStorage();
   return openRedisStorage({ url: config.redisUrl, prefix: config.redisPrefix, logger });
 }

@@ -188,6 +188,29 @@ describe('parseConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- PORT/);
   });
+
+  describe('DATABASE_URL', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+
+    it('is read when it is a postgres URL', () => {
+      const url = 'postgres://app:s3cret@db.internal:5432/chat';
+      expect(parseConfig({ DATABASE_URL: ` ${url} `, ...secret }, { randomBytes: fixedRandom }).databaseUrl).toBe(url);
+      expect(parseConfig({ DATABASE_URL: 'postgresql://db/chat', ...secret }, { randomBytes: fixedRandom }).databaseUrl).toBe('postgresql://db/chat');
+      expect(parseConfig({}, { randomBytes: fixedRandom }).databaseUrl).toBeUndefined();
+    });
+
+    it('refuses another scheme without echoing the URL, REDIS_URL beside it, and a generated JWT secret', () => {
+      expect(problemsOf({ DATABASE_URL: 'mysql://root:hunter22@db/chat', ...secret })).toEqual([
+        'DATABASE_URL must be a postgres:// or postgresql:// URL',
+      ]);
+      expect(problemsOf({ DATABASE_URL: 'postgres://db/chat', REDIS_URL: 'redis://127.0.0.1:6379', ...secret })).toEqual([
+        'DATABASE_URL and REDIS_URL are exclusive: keep the state in PostgreSQL or in Redis, not both',
+      ]);
+      expect(problemsOf({ DATABASE_URL: 'postgres://db/chat' })).toEqual([
+        'JWT_SECRET must be set when DATABASE_URL is set: every instance, and the next start, verifies tokens with it (at least 32 bytes)',
+      ]);
+    });
+  });
 });
 
 describe('parseConfig: signing, issuer, audience and client compatibility', () => {

@@ -52,6 +52,8 @@ export interface ServerConfig {
   readonly redisUrl: string | undefined;
   /** `REDIS_PREFIX`: put before every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
+  /** `DATABASE_URL`, when set (validated as a `postgres:` / `postgresql:` URL; exclusive with `REDIS_URL`). */
+  readonly databaseUrl: string | undefined;
   /**
    * Login throttling limits (failed logins per 15 minutes), from `LOGIN_MAX_FAILURES_PER_SOURCE`,
    * `LOGIN_MAX_FAILURES_PER_EMAIL_AND_SOURCE` and `LOGIN_MAX_FAILURES_PER_EMAIL`; unset ones keep
@@ -261,6 +263,32 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     }
   }
 
+  let databaseUrl: string | undefined;
+  if (present(env['DATABASE_URL'])) {
+    databaseUrl = env['DATABASE_URL'].trim();
+    let ok = false;
+    try {
+      const url = new URL(databaseUrl);
+      ok = url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+    } catch {
+      ok = false;
+    }
+    // The URL may hold a password: do not echo it.
+    if (!ok) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    if (redisUrl !== undefined) problems.push('DATABASE_URL and REDIS_URL are exclusive: keep the state in PostgreSQL or in Redis, not both');
+    // Tokens must outlive a restart and verify on every instance: a per-process key cannot work.
+    if (generatedJwtSecret) {
+      problems.push(
+        `JWT_SECRET must be set when DATABASE_URL is set: every instance, and the next start, verifies tokens with it (at least ${MIN_SECRET_BYTES} bytes)`,
+      );
+    }
+    if (!symmetric && !present(env['JWT_PRIVATE_KEY'])) {
+      problems.push(
+        `JWT_PRIVATE_KEY must be set when DATABASE_URL is set: every instance, and the next start, signs with it and serves its public key (one ${jwtAlgorithm} key for all)`,
+      );
+    }
+  }
+
   const redisPrefix = present(env['REDIS_PREFIX']) ? env['REDIS_PREFIX'] : DEFAULT_REDIS_PREFIX;
   if (!REDIS_PREFIX.test(redisPrefix)) {
     problems.push('REDIS_PREFIX must be 1 to 64 printable characters without spaces or braces (braces are Redis Cluster hash tags)');
@@ -300,6 +328,7 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     clientCompat,
     redisUrl,
     redisPrefix,
+    databaseUrl,
     loginThrottle,
     trustProxy,
   };

@@ -1,5 +1,5 @@
 // Organizations end to end (issue #12): the built server as its own process, in memory on each
-// framework and on Redis, with two customer organizations under one root, an admin and an agent
+// framework, on Redis and on PostgreSQL (lists filtered in SQL), with two customer organizations under one root, an admin and an agent
 // in each and a bot key in one. No request of one tenant may read, change, list or even detect a
 // record of the other: every answer about another tenant's record is compared, whole (status,
 // headers, body), with the answer about an id that does not exist.
@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
 import { request, type Answer, type RequestOptions } from './http-client.js';
+import { createTestDatabase, type TestDatabase } from './postgres-database.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
 const ADMIN = { email: 'root@tenancy.example', password: 'root-admin-password' };
@@ -18,10 +19,12 @@ const SETUPS = [
   { storage: 'memory', framework: 'fastify' },
   { storage: 'memory', framework: 'koa' },
   { storage: 'redis', framework: 'fastify' },
+  { storage: 'postgres', framework: 'express' },
 ] as const;
 
 let build: Build;
 let redis: Redis | undefined;
+let database: TestDatabase | undefined;
 
 beforeAll(() => {
   build = buildServer();
@@ -33,6 +36,7 @@ afterAll(async () => {
     expect(await listKeys(redis, PREFIX)).toEqual([]);
     redis.disconnect();
   }
+  await database?.drop();
   build?.remove();
 });
 
@@ -87,6 +91,7 @@ describe.each(SETUPS)('$storage, $framework', ({ storage, framework }) => {
 
   beforeAll(async () => {
     if (storage === 'redis') redis ??= await connectTestRedis();
+    if (storage === 'postgres') database ??= await createTestDatabase('tenancy');
     server = await startServerProcess(build.main, {
       PORT: '0',
       FRAMEWORK: framework,
@@ -95,6 +100,7 @@ describe.each(SETUPS)('$storage, $framework', ({ storage, framework }) => {
       ...(storage === 'redis'
         ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${PREFIX}${framework}:`, JWT_SECRET: randomBytes(32).toString('hex') }
         : {}),
+      ...(storage === 'postgres' && database !== undefined ? { DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString('hex') } : {}),
     });
     const rootLogin = await login(ADMIN.email, ADMIN.password);
     expect(rootLogin.status, rootLogin.text).toBe(200);

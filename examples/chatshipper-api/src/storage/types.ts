@@ -123,8 +123,8 @@ export interface StorageHealth {
  * (shared by every instance).
  */
 export interface Storage {
-  /** `"memory"` or `"redis"`: the health answer's `storage`. */
-  readonly name: 'memory' | 'redis';
+  /** `"memory"`, `"redis"` or `"postgres"`: the health answer's `storage`. */
+  readonly name: 'memory' | 'redis' | 'postgres';
   /** For the banner, without credentials: `memory`, `redis at redis://127.0.0.1:6379 (prefix "chatshipper:")`. */
   readonly description: string;
   readonly users: UserRepository;
