@@ -222,7 +222,7 @@ describe('the rules it compiles', () => {
       expect(policy.can(mid, 'edit', own(), field)).toBe(false);
       expect(casl.can('edit', own() as never, field)).toBe(false);
     }
-    for (const field of ['title', 'owners', 'ownerx.a', 'acl_', 'xowner', 'a.owner']) {
+    for (const field of ['title', 'owners', 'ownerx.a', 'acl_', 'xowner', 'a.owner', 'undefined', 'undefined.x']) {
       expect(policy.can(mid, 'edit', own(), field)).toBe(true);
       expect(casl.can('edit', own() as never, field)).toBe(true);
     }
