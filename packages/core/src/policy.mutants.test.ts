@@ -2,7 +2,7 @@
 // (docs/testing.md) found no test pinning down: each test here fails with one surviving mutant of
 // lib/policy.ts applied. Written at the public API, with an explicit policy.
 import { describe, expect, it } from 'vitest';
-import { definePolicy, isScopeladderError, subject, type Principal, type ScopeladderError } from './index.js';
+import { chatshipperTenantPolicy, definePolicy, isScopeladderError, subject, type Principal, type ScopeladderError } from './index.js';
 
 const policy = definePolicy({
   scopes: ['reader', 'writer', 'owner'],
@@ -182,6 +182,11 @@ describe('rulesFor()', () => {
 
 describe('the decision table', () => {
   it('lists a self row before the any row of a self cell, and no scope for a cell no scope may do', () => {
+    // Built here, not at import: the table is computed when the policy is defined.
+    const policy = definePolicy({
+      scopes: ['reader', 'writer', 'owner'],
+      matrix: { Doc: { read: 'reader', edit: { any: 'owner', self: 'writer' }, purge: null, sign: { any: null, self: 'writer' } } },
+    });
     const rows = policy.decisionTable().map(({ resource, action, self, requiredScope, allowed }) => [
       `${action} ${resource}${self ? ' (self)' : ''}`,
       requiredScope,
@@ -198,5 +203,50 @@ describe('the decision table', () => {
       ['sign Doc', null, []],
     ]);
     expect(Object.keys(policy.decisionTable()[0]?.allowed ?? {})).toEqual(['reader', 'writer', 'owner']);
+  });
+});
+
+describe('smaller answers', () => {
+  it('a denial without a field has no field key at all', () => {
+    const error = caught(() => policy.authorize(reader, 'edit', other));
+    expect(error.denial !== undefined && 'field' in error.denial).toBe(false);
+  });
+
+  it('with tenancy, a principal with a usable path gets type-level answers', () => {
+    const agent: Principal = { id: 'a1', scopes: ['agent'], organizationPath: 'r1#c1' };
+    expect(chatshipperTenantPolicy.can(agent, 'list', 'Conversation')).toBe(true);
+    expect(chatshipperTenantPolicy.can({ ...agent, organizationPath: '' }, 'list', 'Conversation')).toBe(false);
+  });
+
+  it('a target of no type never reaches a resource named "undefined"', () => {
+    const odd = definePolicy({ scopes: ['reader'], matrix: { undefined: { read: 'reader' } } });
+    const p: Principal = { id: ID, scopes: ['reader'] };
+    expect(odd.can(p, 'read', 'undefined')).toBe(true);
+    expect(odd.can(p, 'read', Object.create(null) as never)).toBe(false);
+    expect(odd.canEvery(p, 'read', 5 as never)).toBe(false);
+    expect(odd.canEvery(p, 'read', Object.create(null) as never)).toBe(false);
+  });
+
+  it('principals without an id share one ability per level', () => {
+    const a = policy.abilityFor({ scopes: ['writer'] } as never);
+    expect(policy.abilityFor({ scopes: ['writer'] } as never)).toBe(a);
+    expect(a.can('edit', own)).toBe(false);
+  });
+
+  it('without tenancy, an organization path on the principal changes nothing', () => {
+    const withPath: Principal = { id: ID, scopes: ['writer'], organizationPath: 'r1' };
+    expect(policy.rulesFor(withPath)).toEqual(policy.rulesFor(writer));
+  });
+
+  it('requiredScope() with a field on a cell that protects none; protectedFields() of an unknown action', () => {
+    expect(policy.requiredScope('read', 'Doc', { field: 'title' })).toBe('reader');
+    expect(policy.requiredScope('read', 'Doc', { self: true, field: 'title' })).toBe('reader');
+    expect(policy.protectedFields('nope' as never, 'Doc')).toEqual([]);
+  });
+
+  it('checkFieldName() with a type that is not a string checks control characters only', () => {
+    expect(policy.checkFieldName('Doc', 'Owner')).toEqual({ reason: 'confusable', protectedField: 'owner' });
+    expect(policy.checkFieldName(['Doc'] as never, 'Owner')).toBeNull();
+    expect(policy.checkFieldName(['Doc'] as never, 'a\u0000')).toEqual({ reason: 'control_character' });
   });
 });
