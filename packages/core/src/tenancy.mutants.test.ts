@@ -179,3 +179,29 @@ describe('records a check reaches', () => {
     expect(policy.can(owner, 'read', subject('Note', { id: 'x', organizationPath: ['r2', 7, null] }))).toBe(false);
   });
 });
+
+describe('found by the run of tenancy.ts', () => {
+  it('a separator or field given as an array of one valid value is refused', () => {
+    expect(() => definePolicy({ ...base, tenancy: { separator: ['#'] } as never })).toThrow(new TypeError(`definePolicy: ${SEPARATOR}`));
+    expect(() => definePolicy({ ...base, tenancy: { field: ['tenant'] } as never })).toThrow(
+      new TypeError(`definePolicy: tenancy.field: ${PROPERTY}`),
+    );
+  });
+
+  it('a principal path with an empty segment reaches nothing, not even a record of the same path', () => {
+    const policy = definePolicy({ ...base, tenancy: {} });
+    const owner = { id: 'o1', scopes: ['owner'], organizationPath: 'r1##c1' } as Principal;
+    expect(policy.can(owner, 'read', subject('Note', { id: 'n1', organizationPath: 'r1##c1' }))).toBe(false);
+  });
+
+  it('a principal whose path getter throws reaches nothing, and nothing throws', () => {
+    const policy = definePolicy({ ...base, tenancy: {} });
+    const owner = Object.defineProperty({ id: 'o1', scopes: ['owner'] }, 'organizationPath', {
+      get() {
+        throw new Error('boom');
+      },
+    }) as Principal;
+    expect(policy.can(owner, 'read', 'Note')).toBe(false);
+    expect(policy.filterFor(owner, 'read', 'Note').kind).toBe('none');
+  });
+});
