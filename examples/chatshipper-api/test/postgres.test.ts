@@ -132,7 +132,7 @@ describe('two instances on one PostgreSQL', () => {
     const [stopA, stopB] = await Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]);
     expect([stopA.code, stopB.code]).toEqual([0, 0]);
     c = await startServerProcess(build.main, env('koa'));
-    expect(c.stdout()).toContain('postgres: @scopeladder/postgres schema up to date (version 1)');
+    expect(c.stdout()).toContain('postgres: @scopeladder/postgres schema up to date (version 2)');
     expect(c.stdout()).toContain('postgres: server schema up to date');
     expect(c.stdout()).toContain('this admin already existed');
 

@@ -181,7 +181,7 @@ describe('openPostgresStorage, PostgreSQL going away and coming back', () => {
     const storage = await openPostgresStorage({ url: relay.url, logger, tokenSchema, schema, queryTimeoutMs: 500 });
     try {
       expect(lines).toEqual([
-        'postgres: applied @scopeladder/postgres migrations 0001_initial (schema version 1)',
+        'postgres: applied @scopeladder/postgres migrations 0001_initial, 0002_refresh_token_scope (schema version 2)',
         'postgres: applied server migrations 0001_records_and_users',
       ]);
       expect(await storage.check()).toEqual({ ok: true, details: { postgres: 'up' } });
