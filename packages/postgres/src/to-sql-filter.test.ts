@@ -1,4 +1,14 @@
-import { chatshipperTenantPolicy, chatshipperPolicy, subject, type ListFilter, type Principal } from '@scopeladder/core';
+import {
+  chatshipperAliases,
+  chatshipperFields,
+  chatshipperMatrix,
+  chatshipperScopes,
+  chatshipperTenantPolicy,
+  definePolicy,
+  subject,
+  type ListFilter,
+  type Principal,
+} from '@scopeladder/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPool, uniqueSchema } from './test-support/database.js';
@@ -31,7 +41,9 @@ describe('toSqlFilter', () => {
 
   it('answers false for none and true for all', () => {
     expect(toSqlFilter(policy.filterFor({ id: 'u1', scopes: [] }, 'list', 'Conversation'), { columns })).toBe(false);
-    expect(toSqlFilter(chatshipperPolicy.filterFor({ id: 'u1', scopes: ['admin'] }, 'list', 'Conversation'), { columns })).toBe(true);
+    // `all` exists only without tenancy: the matrix alone.
+    const matrixOnly = definePolicy({ scopes: chatshipperScopes, aliases: chatshipperAliases, matrix: chatshipperMatrix, fields: chatshipperFields });
+    expect(toSqlFilter(matrixOnly.filterFor({ id: 'u1', scopes: ['admin'] }, 'list', 'Conversation'), { columns })).toBe(true);
   });
 
   it("AND's the self condition of a self-only cell", () => {

@@ -135,6 +135,8 @@ describe('a principal carries exactly what its credential says: no key for what 
       'id',
       'kind',
       'organization',
+      // A bot without memberships acts at its organization's path under a tenancy policy.
+      'organizationPath',
       'scopes',
     ]);
   });

@@ -4,6 +4,7 @@ import { chatshipperPolicy, httpErrorFor } from '@scopeladder/core';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwtVerifier, type JwtVerifierOptions } from './create-jwt-verifier.js';
+import { chatshipperMatrixPolicy } from './test-fixtures.js';
 
 // A local stand-in identity provider: jose-generated keys served as a JWKS over loopback.
 interface ProviderKey {
@@ -75,6 +76,8 @@ function verifierWith(overrides: Partial<JwtVerifierOptions> = {}) {
     jwksCooldown: 0,
     typ: 'JWT',
     scopes: { claim: 'permissions', map: { 'chatshipper:admin': 'admin', 'chatshipper:agent': 'agent', 'chatshipper:guest': 'guest' } },
+    // The matrix alone: these tokens name no organization (the tenancy cases pass one).
+    policy: chatshipperMatrixPolicy,
     ...overrides,
   });
 }

@@ -15,7 +15,7 @@ function over(resolvePrincipal: (request: FakeRequest) => unknown) {
 
 describe('resolveAdapterAuth', () => {
   it("with resolvePrincipal: the function's principal (sync or async), the policy's ability, token kind application", async () => {
-    const agent: Principal = { id: 'u1', scopes: ['agent'], organization: 'c1', email: 'a@example.com' };
+    const agent: Principal = { id: 'u1', scopes: ['agent'], organization: 'c1', organizationPath: 'r1#c1', email: 'a@example.com' };
     for (const auth of [over((request) => request.user), over(async (request) => request.user)]) {
       const context = await auth.authenticate({ user: agent }, noHeaders);
       expect(context.principal).toEqual(agent);
