@@ -30,11 +30,12 @@ assert.equal(typeof createKoaAuth, 'function');
 testing.assertDenyByDefault(chatshipperPolicy, { numRuns: 10 });
 
 async function main() {
-  assert.equal(chatshipperPolicy.can({ id: 'a', scopes: ['admin'] }, 'delete', 'User'), true);
+  assert.equal(chatshipperPolicy.can({ id: 'a', scopes: ['admin'], organizationPath: 'r1' }, 'delete', 'User'), true);
   const password = 'correct horse battery staple';
-  const directory = createMemoryDirectory([
-    { id: '5f0c8a1e9b3d2c4a6e8f0a1b', email: 'ada@example.com', role: 'agent', passwordHash: await hashPassword(password) },
-  ]);
+  const directory = createMemoryDirectory(
+    [{ id: '5f0c8a1e9b3d2c4a6e8f0a1b', email: 'ada@example.com', role: 'agent', organization: 'r1', passwordHash: await hashPassword(password) }],
+    { organizations: [{ id: 'r1', path: 'r1' }] },
+  );
   const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
   const session = await service.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });
   await assert.rejects(service.authenticate('Basic x'), (error) => isScopeladderError(error) && error.code === 'ERR_AUTH_SCHEME');

@@ -22,13 +22,15 @@ import pg from 'pg';
 import { assertDenyByDefault, decisionTable } from '@scopeladder/testing';
 
 const require = createRequire(import.meta.url);
-const admin = { id: '5f0c8a1e9b3d2c4a6e8f0a1b', scopes: ['admin'] };
-const guest = { id: '5f0c8a1e9b3d2c4a6e8f0a1c', scopes: ['guest'] };
+// chatshipperPolicy has tenancy: a principal acts in an organization (its path), records carry theirs.
+const admin = { id: '5f0c8a1e9b3d2c4a6e8f0a1b', scopes: ['admin'], organization: 'r1', organizationPath: 'r1' };
+const guest = { id: '5f0c8a1e9b3d2c4a6e8f0a1c', scopes: ['guest'], organization: 'r1', organizationPath: 'r1' };
 
 // core
 assert.equal(chatshipperPolicy.can(admin, 'list', 'User'), true);
 assert.equal(chatshipperPolicy.can(guest, 'list', 'User'), false);
-assert.equal(chatshipperPolicy.can(guest, 'fetch', subject('User', { id: guest.id })), true);
+assert.equal(chatshipperPolicy.can(guest, 'fetch', subject('User', { id: guest.id, organizationPaths: ['r1'] })), true);
+assert.equal(chatshipperPolicy.can(guest, 'fetch', subject('User', { id: guest.id, organizationPaths: ['r2'] })), false);
 assert.deepEqual(parseScope('agent').scopes, ['agent']);
 
 // The dual-package hazard (core README, "One error class, two builds"): the CommonJS build's
@@ -45,7 +47,10 @@ assert.equal(typeof core.definePolicy, 'function');
 
 // tokens
 const password = 'correct horse battery staple';
-const directory = createMemoryDirectory([{ id: admin.id, email: 'ada@example.com', role: 'admin', passwordHash: await hashPassword(password) }]);
+const directory = createMemoryDirectory(
+  [{ id: admin.id, email: 'ada@example.com', role: 'admin', organization: 'r1', passwordHash: await hashPassword(password) }],
+  { organizations: [{ id: 'r1', path: 'r1' }] },
+);
 const service = createAuthService({ directory, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
 const session = await service.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });
 const context = await service.authenticate(`Bearer ${session.token}`);
@@ -147,7 +152,7 @@ try {
 const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test' });
 const pgSchema = `sl_packed_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 try {
-  assert.deepEqual((await migrate({ pool, schema: pgSchema })).applied, ['0001_initial']);
+  assert.deepEqual((await migrate({ pool, schema: pgSchema })).applied, ['0001_initial', '0002_refresh_token_scope']);
   const pgStore = createPostgresStore({ pool, schema: pgSchema });
   const pgService = createAuthService({ directory, store: pgStore, keys: { algorithm: 'HS256', secret: randomBytes(32).toString('hex') } });
   const pgSession = await pgService.login({ email: 'ada@example.com', password }, { source: '127.0.0.1' });

@@ -1,5 +1,5 @@
 import { isScopeladderError, type ChatShipperPolicy, type HttpErrorOptions, type Principal } from '@scopeladder/core';
-import { errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { parseAuthorizationHeader } from './lib/authorization-header.js';
 import type { Duration } from './create-auth-service.js';
 import { fail, guard } from './lib/errors.js';
@@ -8,6 +8,40 @@ import { principalOf } from './lib/principal-of.js';
 import { readStringClaim } from './lib/provider-claims.js';
 import type { AnyPolicy } from './register.js';
 import type { AuthContext, Authenticator } from './service-types.js';
+
+/**
+ * The verified claims of a provider's access token, as the verifier's callbacks receive them: the
+ * registered claims and any others (the shape of jose's `JWTPayload`, declared here so that the
+ * package's CommonJS typings do not import the ESM-only `jose`).
+ *
+ * @example
+ * ```ts
+ * const isRevoked = (claims: JwtClaims): boolean => revokedJtis.has(String(claims.jti));
+ * ```
+ */
+export interface JwtClaims {
+  readonly iss?: string | undefined;
+  readonly sub?: string | undefined;
+  readonly aud?: string | readonly string[] | undefined;
+  readonly exp?: number | undefined;
+  readonly nbf?: number | undefined;
+  readonly iat?: number | undefined;
+  readonly jti?: string | undefined;
+  readonly [claim: string]: unknown;
+}
+
+/**
+ * A static key set for {@link createJwtVerifier}'s `jwks` option: a JWKS document (`{ keys: [...] }`),
+ * as an identity provider publishes it.
+ *
+ * @example
+ * ```ts
+ * const jwks: ProviderKeySet = JSON.parse(await readFile('provider-jwks.json', 'utf8'));
+ * ```
+ */
+export interface ProviderKeySet {
+  readonly keys: readonly object[];
+}
 
 /**
  * Where a token's organization comes from, for a tenancy policy: the `organization` (an id) and
@@ -58,7 +92,7 @@ export interface JwtVerifierOptions<P extends AnyPolicy = ChatShipperPolicy> {
    * again when a token names an unknown `kid` — key rotation — at most once per `jwksCooldown`),
    * or a static key set `{ keys: [...] }`.
    */
-  readonly jwks: URL | JSONWebKeySet;
+  readonly jwks: URL | ProviderKeySet;
   /** Allow an `http:` JWKS URL (a local stand-in provider in tests). Default `false`: `https:` only. */
   readonly allowInsecureJwksUrl?: boolean | undefined;
   /** Longest wait for the JWKS endpoint. Default `'5s'`. */
@@ -85,7 +119,7 @@ export interface JwtVerifierOptions<P extends AnyPolicy = ChatShipperPolicy> {
    * scope of the ladder) or a function; a provider scope it does not map grants nothing.
    */
   readonly scopes: {
-    readonly claim: string | ((claims: JWTPayload) => readonly string[]);
+    readonly claim: string | ((claims: JwtClaims) => readonly string[]);
     readonly map: Readonly<Record<string, string>> | ((providerScope: string) => string | undefined);
   };
   /**
@@ -95,7 +129,7 @@ export interface JwtVerifierOptions<P extends AnyPolicy = ChatShipperPolicy> {
    */
   readonly organization?:
     | { readonly claim: string; readonly pathClaim?: string | undefined }
-    | ((claims: JWTPayload) => OrganizationOf | undefined | PromiseLike<OrganizationOf | undefined>)
+    | ((claims: JwtClaims) => OrganizationOf | undefined | PromiseLike<OrganizationOf | undefined>)
     | undefined;
   /**
    * The application's revocation check (the verifier is stateless: nothing is revoked unless
@@ -103,9 +137,9 @@ export interface JwtVerifierOptions<P extends AnyPolicy = ChatShipperPolicy> {
    * introspection endpoint. `true`: `ERR_TOKEN_REVOKED` (401). A throw or rejection:
    * `ERR_STORE_UNAVAILABLE` (503) — fail closed.
    */
-  readonly isRevoked?: ((claims: JWTPayload) => boolean | PromiseLike<boolean>) | undefined;
+  readonly isRevoked?: ((claims: JwtClaims) => boolean | PromiseLike<boolean>) | undefined;
   /** The last word on the principal (its `kind`, an `email`, …): gets the derived one and the claims; checked like `resolvePrincipal`'s. */
-  readonly map?: ((principal: Principal, claims: JWTPayload) => Principal) | undefined;
+  readonly map?: ((principal: Principal, claims: JwtClaims) => Principal) | undefined;
   /** Core's HTTP options for every error answer (realm, `expiredTokenStatus`, resource metadata). */
   readonly http?: HttpErrorOptions | undefined;
 }

@@ -2,7 +2,7 @@
 export { createAuthService } from './create-auth-service.js';
 export type { AuthServiceOptions, Duration, LoginThrottleOptions } from './create-auth-service.js';
 export { createJwtVerifier } from './create-jwt-verifier.js';
-export type { JwtVerifier, JwtVerifierOptions, OrganizationOf } from './create-jwt-verifier.js';
+export type { JwtClaims, JwtVerifier, JwtVerifierOptions, OrganizationOf, ProviderKeySet } from './create-jwt-verifier.js';
 export { createMemoryStore } from './create-memory-store.js';
 export type { MemoryStoreOptions, MemoryTokenStore } from './create-memory-store.js';
 export { assertApiKeyRecord } from './store-checks/assert-api-key-record.js';
