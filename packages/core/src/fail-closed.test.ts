@@ -3,7 +3,7 @@
 // without an id, empty field lists, throwing getters, and the headers of error answers. They are
 // written at the public API, so a refactor that reopens any of them fails here.
 import { describe, expect, it } from 'vitest';
-import { createMongoAbility, httpErrorFor, isScopeladderError, ScopeladderError, subject, type Principal } from './index.js';
+import { createMongoAbility, httpErrorFor, isScopeladderError, ScopeladderError, subject, type PolicyTarget, type Principal } from './index.js';
 import { chatshipperMatrixPolicy } from './test-helpers/chatshipper-matrix-policy.js';
 
 const policy = chatshipperMatrixPolicy;
@@ -182,5 +182,30 @@ describe('error answers', () => {
     for (const error of [new Error('boom'), 'boom', null, new ScopeladderError('ERR_INTERNAL', 'x'), new ScopeladderError('ERR_FORBIDDEN', 'x')]) {
       expect(httpErrorFor(error).headers['cache-control']).toBe('no-store');
     }
+  });
+});
+
+describe('a field that is not a string', () => {
+  // policy.can() answers "no" for such a field; the ability must too, instead of throwing from
+  // inside CASL (a 500 where a 403 belongs) — on every path: type name, tagged record, CASL record.
+  const junkFields: readonly unknown[] = [42, true, {}, ['email'], Symbol('email'), () => 'email'];
+  const targets = (): readonly PolicyTarget<'User'>[] => ['User', subject('User', { id: ID }), subject('User', { id: 'someone-else' })];
+
+  it('is denied by abilityFor(p).can() and allowed by cannot(), as by policy.can()', () => {
+    for (const principal of [admin, guest]) {
+      const ability = policy.abilityFor(principal);
+      for (const field of junkFields) {
+        for (const target of targets()) {
+          expect(policy.can(principal, 'update', target, field as string)).toBe(false);
+          expect(ability.can('update', target, field as string)).toBe(false);
+          expect(ability.cannot('update', target, field as string)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('is denied for a plain (untagged) object the CASL ability must classify itself', () => {
+    const ability = policy.abilityFor(admin);
+    for (const field of junkFields) expect(ability.can('update', { id: ID } as never, field as string)).toBe(false);
   });
 });

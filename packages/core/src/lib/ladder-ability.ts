@@ -66,8 +66,9 @@ export class LadderAbility {
   }
 
   can(action: string, subject?: Subject, field?: string): boolean {
-    // Checked before CASL too: its field patterns do not see past a line terminator.
-    if (field && typeof field === 'string' && hasLineTerminator(field)) return false;
+    // Checked before CASL too: its field patterns do not see past a line terminator, and it throws
+    // on a field that is not a string — a denial here, as in the policy's can().
+    if (field && (typeof field !== 'string' || hasLineTerminator(field))) return false;
     if (typeof action === 'string' && (!field || typeof field === 'string')) {
       if (typeof subject === 'string') {
         const row = this.#row[action];
