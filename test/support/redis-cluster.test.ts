@@ -42,8 +42,23 @@ describe('startLocalRedisCluster', () => {
     }
   });
 
-  it('stop() kills the nodes it started', async () => {
-    const other = await startLocalRedisCluster();
+  it('refuses a port range it cannot use', async () => {
+    for (const ports of [
+      [7300, 7299],
+      [0, 10],
+      [7300, 60_000],
+      [7300.5, 7399],
+    ] as const) {
+      await expect(startLocalRedisCluster({ ports })).rejects.toThrow(TypeError);
+    }
+  });
+
+  it('stop() kills the nodes it started, taken from the port range asked for', async () => {
+    const other = await startLocalRedisCluster({ ports: [7300, 7399] });
+    for (const { port } of other.nodes) {
+      expect(port).toBeGreaterThanOrEqual(7300);
+      expect(port).toBeLessThanOrEqual(7399);
+    }
     const client = other.connect();
     await client.ping();
     client.disconnect();

@@ -38,10 +38,22 @@ export interface StartLocalRedisClusterOptions {
   readonly replicas?: number;
   /** `cluster-node-timeout`: how long a master may be unreachable before its replica takes over. Default 5000 ms. */
   readonly nodeTimeoutMs?: number;
+  /**
+   * The ports to take the nodes' from, `[first, last]` (the first free ones whose bus port, port +
+   * 10000, is free too). Default: any free ports the system hands out.
+   */
+  readonly ports?: readonly [number, number];
 }
 
-/** A free port whose cluster bus port (port + 10000) is free too. */
-async function freeClusterPort(taken: Set<number>): Promise<number> {
+/** A free port whose cluster bus port (port + 10000) is free too; in `range` when given. */
+async function freeClusterPort(taken: Set<number>, range: readonly [number, number] | undefined): Promise<number> {
+  if (range !== undefined) {
+    for (let port = range[0]; port <= range[1]; port += 1) {
+      if (taken.has(port) || taken.has(port + 10_000)) continue;
+      if ((await isFree(port)) && (await isFree(port + 10_000))) return port;
+    }
+    throw new Error(`no free port pair for a Redis Cluster node in ${range[0]}-${range[1]}`);
+  }
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const port = await freePort();
     if (port > 55_535 || taken.has(port) || taken.has(port + 10_000)) continue;
@@ -112,6 +124,13 @@ export async function startLocalRedisCluster(options: StartLocalRedisClusterOpti
   const replicas = options.replicas ?? 0;
   if (!Number.isInteger(replicas) || replicas < 0) throw new TypeError('replicas must be an integer >= 0');
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 5000;
+  const range = options.ports;
+  if (
+    range !== undefined &&
+    !(Number.isInteger(range[0]) && Number.isInteger(range[1]) && range[0] >= 1 && range[0] <= range[1] && range[1] <= 55_535)
+  ) {
+    throw new TypeError('ports must be [first, last] with 1 <= first <= last <= 55535 (bus ports are port + 10000)');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'scopeladder-cluster-'));
   const servers: RedisServerProcess[] = [];
   let stopped = false;
@@ -126,7 +145,7 @@ export async function startLocalRedisCluster(options: StartLocalRedisClusterOpti
   try {
     const taken = new Set<number>();
     for (let i = 0; i < masters * (1 + replicas); i += 1) {
-      const port = await freeClusterPort(taken);
+      const port = await freeClusterPort(taken, range);
       taken.add(port);
       taken.add(port + 10_000);
       servers.push(

@@ -47,11 +47,13 @@ async function loadFramework(framework: Framework): Promise<CreateFrameworkServe
 }
 
 /**
- * Where state lives: in memory by default; with `REDIS_URL`, every piece of it (tokens, users,
- * resources) in Redis, shared by every instance; with `DATABASE_URL`, in PostgreSQL.
+ * Where state lives: in memory by default; with `REDIS_URL` (one Redis) or `REDIS_CLUSTER` (a
+ * Redis Cluster), every piece of it (tokens, users, resources) in Redis, shared by every
+ * instance; with `DATABASE_URL`, in PostgreSQL.
  */
 async function createStorage(config: ServerConfig, logger: Logger): Promise<Storage> {
   if (config.databaseUrl !== undefined) return openPostgresStorage({ url: config.databaseUrl, logger });
+  if (config.redisCluster !== undefined) return openRedisStorage({ cluster: config.redisCluster, prefix: config.redisPrefix, logger });
   if (config.redisUrl === undefined) return createMemoryStorage();
   return openRedisStorage({ url: config.redisUrl, prefix: config.redisPrefix, logger });
 }

@@ -1,4 +1,5 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { ConfigError, parseConfig } from './config.js';
@@ -187,6 +188,98 @@ describe('parseConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(4);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- PORT/);
+  });
+
+  describe('REDIS_CLUSTER', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    const clusterOf = (text: string) => parseConfig({ REDIS_CLUSTER: text, ...secret }, { randomBytes: fixedRandom }).redisCluster;
+
+    it('reads the seed nodes: host names, IPv4, bracketed IPv6, spaces around entries', () => {
+      expect(clusterOf('10.0.0.1:6379, redis-2.internal:7000 ,[fd00::3]:6380')).toEqual([
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'redis-2.internal', port: 7000 },
+        { host: 'fd00::3', port: 6380 },
+      ]);
+      expect(clusterOf('localhost:7001')).toEqual([{ host: 'localhost', port: 7001 }]);
+      const config = parseConfig({}, { randomBytes: fixedRandom });
+      expect(config.redisCluster).toBeUndefined();
+      expect(config.redisUrl).toBeUndefined();
+    });
+
+    it.each([
+      ['10.0.0.1', 'entry 1 "10.0.0.1" is not host:port'],
+      ['10.0.0.1:6379,', 'entry 2 is empty'],
+      ['10.0.0.1:0', 'entry 1 "10.0.0.1:0" is not host:port'],
+      ['10.0.0.1:65536', 'entry 1 "10.0.0.1:65536" is not host:port'],
+      ['10.0.0.1:6379,fd00::3:6380', 'entry 2 "fd00::3:6380" is not host:port'],
+      ['[10.0.0.1]:6379', 'entry 1 "[10.0.0.1]:6379" is not host:port'],
+      ['-bad-.host:6379', 'entry 1 "-bad-.host:6379" is not host:port'],
+      ['10.0.0.1 6379', 'entry 1 is not host:port'],
+    ])('refuses REDIS_CLUSTER=%j, naming the entry', (text, detail) => {
+      expect(problemsOf({ REDIS_CLUSTER: text, ...secret })).toEqual([
+        `REDIS_CLUSTER must be a comma-separated list of host:port seed nodes of a Redis Cluster, like 10.0.0.1:6379,10.0.0.2:6379 (${detail})`,
+      ]);
+    });
+
+    it('never echoes an entry that may hold a password (a URL, user:password@)', () => {
+      for (const text of ['redis://app:hunter2-secret@10.0.0.1:6379', 'app:hunter2-secret@10.0.0.1:6379']) {
+        const problems = problemsOf({ REDIS_CLUSTER: text, ...secret });
+        expect(problems).toEqual([expect.stringContaining('(entry 1 is not host:port)')]);
+        expect(problems.join('\n')).not.toContain('hunter2');
+      }
+    });
+
+    it('property: any list of host:port nodes, written out, reads back as those nodes; the server never echoes an "@" entry', () => {
+      const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+      const host = fc.oneof(
+        fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.')),
+        fc.ipV4(),
+        fc.ipV6(),
+      );
+      const node = fc.record({ host, port: fc.integer({ min: 1, max: 65535 }) });
+      fc.assert(
+        fc.property(fc.array(node, { minLength: 1, maxLength: 64 }), (nodes) => {
+          const text = nodes.map(({ host: name, port }) => `${name.includes(':') ? `[${name}]` : name}:${port}`).join(',');
+          expect(clusterOf(text)).toEqual(nodes);
+        }),
+      );
+      fc.assert(
+        fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (before, after) => {
+          const problems = problemsOf({ REDIS_CLUSTER: `${before}@${after}`, ...secret });
+          expect(problems.join('\n')).not.toContain(`${before}@${after}`);
+        }),
+      );
+    });
+
+    it('refuses more than 64 seed nodes', () => {
+      const nodes = Array.from({ length: 65 }, (_, i) => `10.0.0.${i + 1}:6379`).join(',');
+      expect(problemsOf({ REDIS_CLUSTER: nodes, ...secret })).toEqual([expect.stringContaining('(at most 64 of them)')]);
+      expect(clusterOf(nodes.split(',').slice(0, 64).join(','))).toHaveLength(64);
+    });
+
+    it('is exclusive with REDIS_URL and with DATABASE_URL', () => {
+      expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379', REDIS_URL: 'redis://127.0.0.1:6379', ...secret })).toEqual([
+        'REDIS_CLUSTER and REDIS_URL are exclusive: give the seed nodes of a Redis Cluster, or the URL of one Redis, not both',
+      ]);
+      expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379', DATABASE_URL: 'postgres://db/chat', ...secret })).toEqual([
+        'DATABASE_URL and REDIS_CLUSTER are exclusive: keep the state in PostgreSQL or in Redis, not both',
+      ]);
+    });
+
+    it("requires JWT_SECRET (HS256) or JWT_PRIVATE_KEY (EdDSA, ES256), as REDIS_URL does: instances verify each other's tokens", () => {
+      expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379' })).toEqual([
+        'JWT_SECRET must be set when REDIS_CLUSTER is set: every instance signs and verifies tokens with it, so give them all the same secret (at least 32 bytes)',
+      ]);
+      expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379', JWT_ALGORITHM: 'ES256' })).toEqual([
+        'JWT_PRIVATE_KEY must be set when REDIS_CLUSTER is set: every instance signs with it and serves its public key, so give them all the same ES256 key',
+      ]);
+    });
+
+    it('takes REDIS_PREFIX, and its rule (no braces: they are hash tags)', () => {
+      const config = parseConfig({ REDIS_CLUSTER: '10.0.0.1:6379', REDIS_PREFIX: 'acme:', ...secret }, { randomBytes: fixedRandom });
+      expect(config.redisPrefix).toBe('acme:');
+      expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379', REDIS_PREFIX: '{acme}:', ...secret })).toEqual([expect.stringContaining('REDIS_PREFIX')]);
+    });
   });
 
   describe('DATABASE_URL', () => {

@@ -50,9 +50,14 @@ export interface ServerConfig {
   readonly clientCompat: ClientCompat | undefined;
   /** `REDIS_URL`, when set (validated as a `redis:` / `rediss:` URL). */
   readonly redisUrl: string | undefined;
+  /**
+   * `REDIS_CLUSTER`, when set: the seed nodes of a Redis Cluster (`host:port,…`; any reachable
+   * ones, the rest is discovered). Exclusive with `REDIS_URL` and `DATABASE_URL`.
+   */
+  readonly redisCluster: readonly RedisNode[] | undefined;
   /** `REDIS_PREFIX`: put before every Redis key, so several deployments can share one Redis. */
   readonly redisPrefix: string;
-  /** `DATABASE_URL`, when set (validated as a `postgres:` / `postgresql:` URL; exclusive with `REDIS_URL`). */
+  /** `DATABASE_URL`, when set (validated as a `postgres:` / `postgresql:` URL; exclusive with `REDIS_URL` and `REDIS_CLUSTER`). */
   readonly databaseUrl: string | undefined;
   /**
    * Login throttling limits (failed logins per 15 minutes), from `LOGIN_MAX_FAILURES_PER_SOURCE`,
@@ -66,6 +71,12 @@ export interface ServerConfig {
    * `undefined` (unset): the socket address, the header is ignored.
    */
   readonly trustProxy: TrustProxy | undefined;
+}
+
+/** One seed node of `REDIS_CLUSTER`: a host name or IP address (IPv6 without brackets) and a port. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** The signing algorithms `JWT_ALGORITHM` takes. */
@@ -100,6 +111,8 @@ const THROTTLE_VARIABLES = {
 const MAX_THROTTLE_LIMIT = 1_000_000;
 const MAX_PROXY_HOPS = 32;
 const MAX_PROXIES = 64;
+const MAX_CLUSTER_NODES = 64;
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 /** Thrown by {@link parseConfig} with every problem found, each naming its variable. */
 export class ConfigError extends Error {
@@ -238,6 +251,20 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     else problems.push(`CLIENT_COMPAT must be unset or one of ${CLIENT_COMPATS.join(', ')} (got "${env['CLIENT_COMPAT'].slice(0, 32)}")`);
   }
 
+  // Every instance must verify the tokens the others sign: a per-process key cannot work.
+  const requireSharedKey = (variable: string): void => {
+    if (generatedJwtSecret) {
+      problems.push(
+        `JWT_SECRET must be set when ${variable} is set: every instance signs and verifies tokens with it, so give them all the same secret (at least ${MIN_SECRET_BYTES} bytes)`,
+      );
+    }
+    if (!symmetric && !present(env['JWT_PRIVATE_KEY'])) {
+      problems.push(
+        `JWT_PRIVATE_KEY must be set when ${variable} is set: every instance signs with it and serves its public key, so give them all the same ${jwtAlgorithm} key`,
+      );
+    }
+  };
+
   let redisUrl: string | undefined;
   if (present(env['REDIS_URL'])) {
     redisUrl = env['REDIS_URL'].trim();
@@ -250,17 +277,17 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     }
     // The URL may hold a password: do not echo it.
     if (!ok) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
-    // Every instance must verify the tokens the others sign: a per-process key cannot work.
-    if (generatedJwtSecret) {
-      problems.push(
-        `JWT_SECRET must be set when REDIS_URL is set: every instance signs and verifies tokens with it, so give them all the same secret (at least ${MIN_SECRET_BYTES} bytes)`,
-      );
-    }
-    if (!symmetric && !present(env['JWT_PRIVATE_KEY'])) {
-      problems.push(
-        `JWT_PRIVATE_KEY must be set when REDIS_URL is set: every instance signs with it and serves its public key, so give them all the same ${jwtAlgorithm} key`,
-      );
-    }
+    requireSharedKey('REDIS_URL');
+  }
+
+  let redisCluster: readonly RedisNode[] | undefined;
+  if (present(env['REDIS_CLUSTER'])) {
+    const parsed = parseRedisCluster(env['REDIS_CLUSTER']);
+    if (typeof parsed === 'string') problems.push(parsed);
+    else redisCluster = parsed;
+    if (redisUrl !== undefined)
+      problems.push('REDIS_CLUSTER and REDIS_URL are exclusive: give the seed nodes of a Redis Cluster, or the URL of one Redis, not both');
+    else requireSharedKey('REDIS_CLUSTER');
   }
 
   let databaseUrl: string | undefined;
@@ -276,6 +303,8 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     // The URL may hold a password: do not echo it.
     if (!ok) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
     if (redisUrl !== undefined) problems.push('DATABASE_URL and REDIS_URL are exclusive: keep the state in PostgreSQL or in Redis, not both');
+    if (present(env['REDIS_CLUSTER']))
+      problems.push('DATABASE_URL and REDIS_CLUSTER are exclusive: keep the state in PostgreSQL or in Redis, not both');
     // Tokens must outlive a restart and verify on every instance: a per-process key cannot work.
     if (generatedJwtSecret) {
       problems.push(
@@ -327,11 +356,46 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     jwtAudience,
     clientCompat,
     redisUrl,
+    redisCluster,
     redisPrefix,
     databaseUrl,
     loginThrottle,
     trustProxy,
   };
+}
+
+/**
+ * `REDIS_CLUSTER` → its seed nodes, or the problem (naming the variable). A comma-separated list
+ * of 1 to 64 `host:port` entries: a host name, an IPv4 address or a bracketed IPv6 address
+ * (`[fd00::1]:6379`), and a port from 1 to 65535. Entries that may hold credentials (a URL, an
+ * `@`) are never echoed.
+ */
+function parseRedisCluster(text: string): readonly RedisNode[] | string {
+  const entries = text.split(',').map((entry) => entry.trim());
+  const usage = 'REDIS_CLUSTER must be a comma-separated list of host:port seed nodes of a Redis Cluster, like 10.0.0.1:6379,10.0.0.2:6379';
+  if (entries.length > MAX_CLUSTER_NODES) return `${usage} (at most ${MAX_CLUSTER_NODES} of them)`;
+  const nodes: RedisNode[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const node = parseRedisNode(entry);
+    if (node !== undefined) {
+      nodes.push(node);
+      continue;
+    }
+    const shown = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(entry) ? ` "${entry}"` : '';
+    return entry === '' ? `${usage} (entry ${index + 1} is empty)` : `${usage} (entry ${index + 1}${shown} is not host:port)`;
+  }
+  return nodes;
+}
+
+function parseRedisNode(entry: string): RedisNode | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry);
+  if (match === null) return undefined;
+  const [, ipv6, name, portText] = match;
+  const port = Number(portText);
+  if (!(port >= 1 && port <= 65535)) return undefined;
+  if (ipv6 !== undefined) return isIP(ipv6) === 6 ? { host: ipv6, port } : undefined;
+  const host = name ?? '';
+  return isIP(host) === 4 || HOST_NAME.test(host) ? { host, port } : undefined;
 }
 
 /**

@@ -1,49 +1,71 @@
 // Two reference-server processes, on different frameworks (Fastify and Express), sharing one
 // Redis (127.0.0.1:6379 or REDIS_URL; a missing Redis fails this file) under a key prefix of
-// their own: any instance answers any request, as if they were one.
+// their own: any instance answers any request, as if they were one. The same tests run again on
+// a throw-away local Redis Cluster of three masters (REDIS_CLUSTER; test/support/redis-cluster.ts,
+// ports 7200-7299, started here and stopped after; needs redis-server and redis-cli on PATH).
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type Answer, type RequestOptions } from './http-client.js';
 import { TEST_REDIS_URL, connectTestRedis, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
+import { startLocalRedisCluster } from '../../../test/support/redis-cluster.js';
 import { buildServer, startServerProcess, type Build, type ServerProcess } from './server-process.js';
 
-const PREFIX = uniquePrefix('multi-instance');
 const JWT_SECRET = randomBytes(32).toString('hex');
 const ADMIN = { email: 'admin@multi.example', password: 'multi-admin-password' };
 const PASSWORD = 'multi-user-password';
 
+/** The shared Redis of one run of the tests, as the servers and the test see it. */
+interface SharedRedis {
+  /** The servers' variables that name it (`REDIS_URL` or `REDIS_CLUSTER`). */
+  readonly env: Record<string, string>;
+  /** What the banner's `storage:` line says. */
+  readonly banner: string;
+  /** The test's own client on it. */
+  readonly client: Redis | Cluster;
+  stop(): Promise<void>;
+}
+
+const SHARED_REDIS = [
+  {
+    name: 'one Redis',
+    async start(): Promise<SharedRedis> {
+      const client = await connectTestRedis();
+      return {
+        env: { REDIS_URL: TEST_REDIS_URL },
+        banner: `storage: redis at ${TEST_REDIS_URL.replace(/\/$/, '')}`,
+        client,
+        async stop() {
+          client.disconnect();
+        },
+      };
+    },
+  },
+  {
+    name: 'a Redis Cluster of three masters',
+    async start(): Promise<SharedRedis> {
+      const cluster = await startLocalRedisCluster({ ports: [7200, 7299] });
+      const seeds = cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(',');
+      const client = cluster.connect();
+      await client.ping();
+      return {
+        env: { REDIS_CLUSTER: seeds },
+        banner: `storage: redis cluster at ${cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(',')} (prefix`,
+        client,
+        async stop() {
+          client.disconnect();
+          await cluster.stop();
+        },
+      };
+    },
+  },
+] as const;
+
 let build: Build;
-let redis: Redis;
-/** Instance A (Fastify) and instance B (Express). */
-let a: ServerProcess;
-let b: ServerProcess;
-
-beforeAll(async () => {
-  redis = await connectTestRedis();
+beforeAll(() => {
   build = buildServer();
-  const env = (framework: string): Record<string, string> => ({
-    PORT: '0',
-    FRAMEWORK: framework,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: PREFIX,
-    JWT_SECRET,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  });
-  // Started at the same time, so both bootstrap the admin at once.
-  [a, b] = await Promise.all([startServerProcess(build.main, env('fastify')), startServerProcess(build.main, env('express'))]);
-}, 30_000);
-
-afterAll(async () => {
-  // The last test stops both servers; this only cleans up after a failure.
-  a?.child.kill('SIGKILL');
-  b?.child.kill('SIGKILL');
-  if (redis) {
-    await deleteKeys(redis, PREFIX);
-    expect(await listKeys(redis, PREFIX)).toEqual([]);
-    redis.disconnect();
-  }
+});
+afterAll(() => {
   build?.remove();
 });
 
@@ -59,13 +81,45 @@ async function login(server: ServerProcess, email: string, password: string): Pr
 const refresh = (server: ServerProcess, refreshToken: string): Promise<Answer> =>
   call(server, 'GET', `/v2/auth/token?refreshToken=${encodeURIComponent(refreshToken)}`);
 
-describe('two instances on one Redis', () => {
+describe.each(SHARED_REDIS)('two instances on $name', (shared) => {
+  const PREFIX = uniquePrefix('multi-instance');
+  let redis: SharedRedis;
+  /** Instance A (Fastify) and instance B (Express). */
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    redis = await shared.start();
+    const env = (framework: string): Record<string, string> => ({
+      PORT: '0',
+      FRAMEWORK: framework,
+      ...redis.env,
+      REDIS_PREFIX: PREFIX,
+      JWT_SECRET,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
+    // Started at the same time, so both bootstrap the admin at once.
+    [a, b] = await Promise.all([startServerProcess(build.main, env('fastify')), startServerProcess(build.main, env('express'))]);
+  }, 60_000);
+
+  afterAll(async () => {
+    // The last test stops both servers; this only cleans up after a failure.
+    a?.child.kill('SIGKILL');
+    b?.child.kill('SIGKILL');
+    if (redis) {
+      await deleteKeys(redis.client, PREFIX);
+      expect(await listKeys(redis.client, PREFIX)).toEqual([]);
+      await redis.stop();
+    }
+  });
+
   it('start at the same time with one bootstrap admin and one root organization, and report Redis in /health', async () => {
     for (const server of [a, b]) {
       const health = await call(server, 'GET', '/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok', storage: 'redis', redis: 'up' });
-      expect(server.stdout()).toContain(`storage: redis at ${TEST_REDIS_URL.replace(/\/$/, '')}`);
+      expect(server.stdout()).toContain(redis.banner);
     }
     // Exactly one of them created the admin; the other found it and left it unchanged.
     const found = [a, b].filter((server) => server.stdout().includes('this admin already existed'));
@@ -179,13 +233,18 @@ describe('two instances on one Redis', () => {
   });
 
   it('keeps all state under REDIS_PREFIX; only records and API keys live without a TTL', async () => {
-    const keys = await listKeys(redis, PREFIX);
+    const keys = await listKeys(redis.client, PREFIX);
     expect(keys.some((key) => key.startsWith(`${PREFIX}col:{users}:`))).toBe(true);
     expect(keys.some((key) => key.startsWith(`${PREFIX}rt:`))).toBe(true);
     const durable = /^(col|ak|akid|aku):/;
     for (const key of keys) {
       if (durable.test(key.slice(PREFIX.length))) continue;
-      expect(await redis.pttl(key), key).toBeGreaterThan(0);
+      expect(await redis.client.pttl(key), key).toBeGreaterThan(0);
+    }
+    if (redis.client instanceof Cluster) {
+      // Really spread over the cluster: keys on every master (each session family has a slot of its own).
+      const perMaster = await Promise.all(redis.client.nodes('master').map((node) => node.dbsize()));
+      expect(perMaster.filter((count) => count > 0)).toHaveLength(3);
     }
   });
 

@@ -22,15 +22,21 @@ let server: ServerProcess;
 /** A server started against a port where no Redis listens: run alongside the other tests. */
 let unreachable: Promise<{ code: number | null; stdout: string; stderr: string }>;
 let unreachablePort: number;
+/** The same with REDIS_CLUSTER: seed nodes where nothing listens. */
+let unreachableCluster: Promise<{ code: number | null; stdout: string; stderr: string }>;
+let unreachableSeeds: string;
 
 beforeAll(async () => {
   build = buildServer();
+  const seedPorts = await Promise.all([freePort(), freePort()]);
   [port, unreachablePort] = await Promise.all([freePort(), freePort()]);
   unreachable = runToExit(build.main, {
     PORT: '0',
     REDIS_URL: `redis://app:hunter2-secret@127.0.0.1:${unreachablePort}`,
     JWT_SECRET,
   });
+  unreachableSeeds = seedPorts.map((seed) => `127.0.0.1:${seed}`).join(',');
+  unreachableCluster = runToExit(build.main, { PORT: '0', REDIS_CLUSTER: unreachableSeeds, JWT_SECRET });
   redis = await startRedisServer(port);
   server = await startServerProcess(build.main, {
     PORT: '0',
@@ -45,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.child.kill('SIGKILL');
   await redis?.kill();
-  await unreachable;
+  await Promise.all([unreachable, unreachableCluster]);
   build?.remove();
 });
 
@@ -137,6 +143,14 @@ describe('a Redis outage under a running server', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`could not start: Redis at redis://127.0.0.1:${unreachablePort} did not answer within 5s`);
     expect(result.stderr).not.toContain('hunter2');
+    expect(result.stdout).toBe('');
+  });
+
+  it('with REDIS_CLUSTER: refuses to start when no seed node answers, naming them', async () => {
+    const result = await unreachableCluster;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`could not start: Redis Cluster at ${unreachableSeeds} did not answer within 5s`);
+    expect(result.stderr).not.toContain(JWT_SECRET);
     expect(result.stdout).toBe('');
   });
 });

@@ -1,14 +1,30 @@
-import { createRedisStore } from '@scopeladder/redis';
-import { Redis } from 'ioredis';
+import { createRedisStore, type RedisClient } from '@scopeladder/redis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { findOrganizationIn } from './find-organization.js';
 import { createRedisResourceRepository, createRedisUserRepository } from './redis.js';
 import type { Storage } from './types.js';
 
-/** Options of {@link openRedisStorage}. */
-export interface OpenRedisStorageOptions {
-  /** `REDIS_URL`: `redis://[user:password@]host:port[/db]` or `rediss://…`. */
-  readonly url: string;
+/**
+ * Options of {@link openRedisStorage}: exactly one of `url` (one Redis, `REDIS_URL`) or `cluster`
+ * (a Redis Cluster, `REDIS_CLUSTER`).
+ */
+export type OpenRedisStorageOptions = OpenRedisStorageCommonOptions &
+  (
+    | {
+        /** `REDIS_URL`: `redis://[user:password@]host:port[/db]` or `rediss://…`. */
+        readonly url: string;
+        readonly cluster?: undefined;
+      }
+    | {
+        /** `REDIS_CLUSTER`: seed nodes of a Redis Cluster (any reachable masters; the rest is discovered). */
+        readonly cluster: readonly { readonly host: string; readonly port: number }[];
+        readonly url?: undefined;
+      }
+  );
+
+/** What {@link OpenRedisStorageOptions} share, whatever the Redis. */
+export interface OpenRedisStorageCommonOptions {
   /** `REDIS_PREFIX`: put before every key. */
   readonly prefix: string;
   /** Where connection losses and recoveries are reported (never with credentials). */
@@ -64,8 +80,25 @@ function reason(error: unknown): string {
   return typeof message === 'string' && message !== '' ? message : 'unknown error';
 }
 
-/** Resolves at the client's first `ready`, or rejects after `timeoutMs` with the last error seen. */
-function waitForReady(client: Redis, timeoutMs: number, where: string): Promise<void> {
+/**
+ * A Redis Cluster's seed nodes for logs and the banner: `host:port,…` (the first three named).
+ *
+ * @example
+ * ```ts
+ * describeRedisCluster([{ host: '10.0.0.1', port: 6379 }, { host: 'fd00::2', port: 6379 }]); // '10.0.0.1:6379,[fd00::2]:6379'
+ * ```
+ */
+export function describeRedisCluster(nodes: readonly { readonly host: string; readonly port: number }[]): string {
+  const named = nodes.slice(0, 3).map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const more = nodes.length > 3 ? ` and ${nodes.length - 3} more` : '';
+  return `${named.join(',')}${more}`;
+}
+
+/**
+ * Resolves at the client's first `ready`, or rejects after `timeoutMs` with the last error seen
+ * (`subject`: `Redis at redis://…` or `Redis Cluster at …`).
+ */
+function waitForReady(client: RedisClient, timeoutMs: number, subject: string): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError = 'no answer';
@@ -83,7 +116,7 @@ function waitForReady(client: Redis, timeoutMs: number, where: string): Promise<
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new RedisUnavailableError(`Redis at ${where} did not answer within ${timeoutMs / 1000}s (${lastError})`));
+      reject(new RedisUnavailableError(`${subject} did not answer within ${timeoutMs / 1000}s (${lastError})`));
     }, timeoutMs);
     client.on('ready', onReady);
     client.on('error', onError);
@@ -91,10 +124,10 @@ function waitForReady(client: Redis, timeoutMs: number, where: string): Promise<
 }
 
 /**
- * Opens the shared state of a multi-instance deployment: one ioredis client from `REDIS_URL`,
- * shared by the token store of `@scopeladder/redis` and the user and resource collections, all
- * under `prefix`. Resolves once Redis answers (or rejects with {@link RedisUnavailableError}
- * after `connectTimeoutMs`).
+ * Opens the shared state of a multi-instance deployment: one ioredis client, a `Redis` from
+ * `REDIS_URL` or a `Cluster` on the seed nodes of `REDIS_CLUSTER`, shared by the token store of
+ * `@scopeladder/redis` and the user and resource collections, all under `prefix`. Resolves once
+ * Redis answers (or rejects with {@link RedisUnavailableError} after `connectTimeoutMs`).
  *
  * The client fails fast and never replays: no offline queue (while Redis is away every call
  * fails at once with `ERR_STORE_UNAVAILABLE`, answered 503), no resending of unanswered commands
@@ -111,19 +144,34 @@ function waitForReady(client: Redis, timeoutMs: number, where: string): Promise<
  * ```
  */
 export async function openRedisStorage(options: OpenRedisStorageOptions): Promise<Storage> {
-  const { url, prefix, logger } = options;
+  const { prefix, logger } = options;
   const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
-  const where = describeRedisUrl(url);
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
+  // For logs (`connection to … lost`), start-up failures and the banner.
+  const where = options.cluster === undefined ? describeRedisUrl(options.url) : `Redis Cluster at ${describeRedisCluster(options.cluster)}`;
+  const subject = options.cluster === undefined ? `Redis at ${where}` : where;
+  const description = options.cluster === undefined ? `redis at ${where}` : `redis cluster at ${describeRedisCluster(options.cluster)}`;
+  const nodeOptions = {
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
     connectTimeout: Math.max(commandTimeoutMs, 1000),
     // How long a closing socket may linger (ioredis' default, 2 s, delays the exit after a
     // failed start).
     disconnectTimeout: 500,
-  });
+  };
+  const reconnectDelay = (attempt: number): number => Math.min(50 * attempt, 1000);
+  const client: RedisClient =
+    options.cluster === undefined
+      ? new Redis(options.url, { ...nodeOptions, enableOfflineQueue: false, retryStrategy: reconnectDelay })
+      : new Cluster(
+          options.cluster.map(({ host, port }) => ({ host, port })),
+          {
+            enableOfflineQueue: false,
+            // Reconnects to the cluster forever, as to one Redis; a node's own connection is
+            // re-made by the cluster client (MOVED, slot refreshes, failovers).
+            clusterRetryStrategy: reconnectDelay,
+            redisOptions: nodeOptions,
+          },
+        );
 
   // Connection reports: one line when Redis goes away, one when it is back. (An `error`
   // listener is required anyway: without one, ioredis prints every failed reconnection.)
@@ -166,7 +214,7 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
 
   const tokenStore = createRedisStore({ client, prefix, commandTimeoutMs });
   try {
-    await waitForReady(client, options.connectTimeoutMs ?? 5000, where);
+    await waitForReady(client, options.connectTimeoutMs ?? 5000, subject);
   } catch (error) {
     await close();
     throw error;
@@ -178,7 +226,7 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
   const resources = createRedisResourceRepository({ client, prefix, commandTimeoutMs });
   return {
     name: 'redis',
-    description: `redis at ${where} (prefix ${JSON.stringify(prefix)})`,
+    description: `${description} (prefix ${JSON.stringify(prefix)})`,
     users: createRedisUserRepository({ client, prefix, commandTimeoutMs }, (id) => findOrganizationIn(resources, id)),
     resources,
     tokenStore,

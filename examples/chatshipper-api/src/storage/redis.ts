@@ -1,6 +1,5 @@
 import { ScopeladderError } from '@scopeladder/core';
-import { createRedisCollection, type RedisCollection } from '@scopeladder/redis';
-import type { Redis } from 'ioredis';
+import { createRedisCollection, type RedisClient, type RedisCollection } from '@scopeladder/redis';
 import { isId } from '../lib/ids.js';
 import { RESOURCE_PATHS, RESOURCE_TYPES, type ResourceType } from '../resources.js';
 import { applyUserPatch, mergeResource } from './merge.js';
@@ -26,8 +25,8 @@ async function listWithin<T extends { readonly id: string }>(collection: RedisCo
 
 /** Options of {@link createRedisUserRepository} and {@link createRedisResourceRepository}. */
 export interface RedisRepositoryOptions {
-  /** The shared ioredis client (the same one the token store uses). */
-  readonly client: Redis;
+  /** The shared ioredis client, a `Redis` or a `Cluster` (the same one the token store uses). */
+  readonly client: RedisClient;
   /** Put before every key, e.g. `"chatshipper:"`. */
   readonly prefix: string;
   /** The longest one Redis call may take before `ERR_STORE_UNAVAILABLE` (503). Default `1000`. */
