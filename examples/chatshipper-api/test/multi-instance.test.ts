@@ -2,7 +2,7 @@
 // Redis (127.0.0.1:6379 or REDIS_URL; a missing Redis fails this file) under a key prefix of
 // their own: any instance answers any request, as if they were one. The same tests run again on
 // a throw-away local Redis Cluster of three masters (REDIS_CLUSTER; test/support/redis-cluster.ts,
-// ports 7200-7299, started here and stopped after; needs redis-server and redis-cli on PATH).
+// ports 7200-7249, started here and stopped after; needs redis-server and redis-cli on PATH).
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ const SHARED_REDIS = [
   {
     name: 'a Redis Cluster of three masters',
     async start(): Promise<SharedRedis> {
-      const cluster = await startLocalRedisCluster({ ports: [7200, 7299] });
+      const cluster = await startLocalRedisCluster({ ports: [7200, 7249] });
       const seeds = cluster.nodes.map(({ host, port }) => `${host}:${port}`).join(',');
       const client = cluster.connect();
       await client.ping();
