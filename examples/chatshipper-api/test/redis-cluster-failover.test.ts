@@ -113,5 +113,8 @@ describe('the reference server on a Redis Cluster: a master fails over', () => {
     const output = server.stdout() + server.stderr();
     expect(output).not.toMatch(/\n\s+at /);
     expect(output).not.toContain(JWT_SECRET);
+    // The node's failure was logged once (at most once a minute), by address, while the client stayed connected.
+    expect(output.split(`redis: cluster node 127.0.0.1:${victim} failed`)).toHaveLength(2);
+    expect(output).not.toContain('connection to Redis Cluster');
   }, 60_000);
 });

@@ -74,6 +74,9 @@ export function describeRedisUrl(url: string): string {
   }
 }
 
+/** How often at most a failing Redis Cluster node is reported in the log. */
+const NODE_ERROR_REPORT_INTERVAL_MS = 60_000;
+
 /** The name and message of a connection error: ioredis puts host and port there, never credentials. */
 function reason(error: unknown): string {
   const message = (error as { message?: unknown } | null)?.message;
@@ -199,6 +202,21 @@ export async function openRedisStorage(options: OpenRedisStorageOptions): Promis
     logger.info(`redis: connected to ${where} again`);
     for (const listener of recoveredListeners) listener();
   });
+  if (client instanceof Cluster) {
+    // One node of the cluster failing leaves the client ready (the other slots are served), and
+    // ioredis reports each failed reconnection: say so once a minute per node at most. The
+    // address is host:port only.
+    const lastReported = new Map<string, number>();
+    client.on('node error', (error: unknown, address: unknown) => {
+      const node = typeof address === 'string' ? address : 'unknown';
+      const now = Date.now();
+      if (!everReady || closing || now - (lastReported.get(node) ?? -Infinity) < NODE_ERROR_REPORT_INTERVAL_MS) return;
+      lastReported.set(node, now);
+      logger.error(
+        `redis: cluster node ${node} failed (${reason(error)}); requests that need it answer 503 until it is back or a replica takes over`,
+      );
+    });
+  }
 
   async function close(): Promise<void> {
     if (closing) return;
