@@ -9,7 +9,7 @@ import { newId } from '../lib/ids.js';
 import { createLogger } from '../log.js';
 import { findOrganizationIn } from './find-organization.js';
 import { createRedisResourceRepository, createRedisUserRepository } from './redis.js';
-import { describeRedisUrl, openRedisStorage, RedisUnavailableError } from './redis-storage.js';
+import { describeRedisCluster, describeRedisUrl, openRedisStorage, RedisUnavailableError } from './redis-storage.js';
 import { LIST_ALL, describeRepositoryContract } from './repository-contract.js';
 
 const RUN_PREFIX = uniquePrefix('storage');
@@ -160,6 +160,19 @@ describe('openRedisStorage', () => {
     expect(describeRedisUrl('redis://app:s3cret@cache.internal:6380/2')).toBe('redis://cache.internal:6380/2');
     expect(describeRedisUrl('rediss://:s3cret@cache.internal')).toBe('rediss://cache.internal:6379');
     expect(describeRedisUrl('not a url')).not.toContain('not a url');
+  });
+
+  it('describes a cluster by its first three seed nodes, IPv6 in brackets', () => {
+    expect(describeRedisCluster([{ host: '10.0.0.1', port: 6379 }])).toBe('10.0.0.1:6379');
+    expect(
+      describeRedisCluster([
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'fd00::2', port: 6380 },
+        { host: 'redis-3.internal', port: 7000 },
+        { host: '10.0.0.4', port: 6379 },
+        { host: '10.0.0.5', port: 6379 },
+      ]),
+    ).toBe('10.0.0.1:6379,[fd00::2]:6380,redis-3.internal:7000 and 2 more');
   });
 });
 
