@@ -31,7 +31,7 @@ export async function connectTestRedis(url = TEST_REDIS_URL, timeoutMs = 3000): 
   } catch (error) {
     client.disconnect();
     throw new Error(
-      `These tests need a Redis at ${url} (set REDIS_URL for another one), e.g. \`redis-server --save "" --appendonly no\`: ${
+      `These tests need a Redis: start Redis on 127.0.0.1:6379 or set REDIS_URL (none answered at ${url}), e.g. \`redis-server --save "" --appendonly no\`: ${
         error instanceof Error ? error.message : String(error)
       }`,
     );
