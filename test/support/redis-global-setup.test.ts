@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_REDIS, checkTestRedis, pingRedis, withoutPassword } from './redis-global-setup.js';
-import { TEST_REDIS_URL, freePort } from './redis.js';
+import { NO_REDIS, checkTestRedis, pingRedis } from './redis-global-setup.js';
+import { TEST_REDIS_URL, freePort, withoutPassword } from './redis.js';
 
 describe('the Redis check of a whole test run', () => {
   it('passes when the test Redis answers', async () => {

@@ -8,21 +8,10 @@
  */
 import type { TestProject } from 'vitest/node';
 import { Redis } from 'ioredis';
-import { TEST_REDIS_URL } from './redis.js';
+import { TEST_REDIS_URL, withoutPassword } from './redis.js';
 
 /** The one line a run without Redis prints. */
 export const NO_REDIS = 'start Redis on 127.0.0.1:6379 or set REDIS_URL';
-
-/** `url` without its password (REDIS_URL may hold one), for the message. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(REDIS_URL is not a URL)';
-  }
-}
 
 /** Resolves `null` when a Redis answers PING at `url` within `timeoutMs`, else why not (one line). */
 export async function pingRedis(url: string, timeoutMs = 2000): Promise<string | null> {
