@@ -28,7 +28,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     // Property tests: one fixed, printed fast-check seed per run (FC_SEED replays or explores).
-    globalSetup: ['test/support/fast-check-global-setup.ts'],
+    // A whole run without the test Redis stops at once with one line saying how to start one.
+    globalSetup: ['test/support/fast-check-global-setup.ts', 'test/support/redis-global-setup.ts'],
     setupFiles: ['test/support/fast-check-seed.ts'],
     projects: [
       {

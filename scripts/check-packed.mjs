@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // The packages as users get them (issue #14, "Done when"), run by CI after `pnpm lint`:
-//  1. `pnpm pack` every package (after `pnpm build`, unless --skip-build: CI has just built);
+//  1. build and `pnpm pack` every package with the commands docs/getting-started.md gives a user
+//     ("From a clone, until the packages are published": the block marked
+//     `<!-- check-packed: install from a clone -->`), read from the page and run as written
+//     (`pnpm install` and `pnpm build` left out with --skip-build: CI has just built);
 //  2. check each tarball: LICENSE, README, CHANGELOG, no source maps, no workspace: ranges left;
-//  3. `npm install` the tarballs into a fresh project in a temporary directory, with their peers
-//     (the frameworks, ioredis 6 — npm's `latest`) and TypeScript, with npm's cache in that
-//     directory too;
+//  3. in a fresh project in a temporary directory, run the page's `npm install` line as written,
+//     with every other tarball, their peers (the frameworks, ioredis 6 — npm's `latest`) and
+//     TypeScript already in its package.json, and npm's cache in that directory too;
 //  4. run an ESM script and a CJS script that use every entry point (scripts/check-packed/);
 //  5. `tsc --strict` over a consumer of every entry point under module/moduleResolution node16,
-//     nodenext and bundler (plus the node10 fallback), typo probes (`@ts-expect-error`) included;
+//     nodenext and bundler (plus the node10 fallback), typo probes (`@ts-expect-error`) included,
+//     each with the page's documented tsconfig (`<!-- check-packed: tsconfig -->`) as its base;
 //  6. run the shipped store contract suite with vitest, as a user's own store would.
 // Every step fails the script (exit 1) with its output. The temporary directory is removed at the
 // end (KEEP_PACKED=1 keeps it for a look).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +42,46 @@ const DEV = {
   '@types/pg': '^8.10.0',
 };
 
+/** The page whose install commands and tsconfig this check runs (see the top of this file). */
+const INSTALL_DOC = 'docs/getting-started.md';
+/** The line of the documented block that stands for the user's own project: the check's scratch project. */
+const YOUR_PROJECT = 'cd /path/to/your-project';
+
+/** The code of the fenced block right after `<!-- check-packed: <name> -->` in the install page. */
+function documentedBlock(name) {
+  const text = readFileSync(join(ROOT, INSTALL_DOC), 'utf8');
+  const match = new RegExp(`<!-- check-packed: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\`\\n`).exec(text);
+  if (!match) throw new Error(`${INSTALL_DOC} has no block marked <!-- check-packed: ${name} -->`);
+  return match[1];
+}
+
+/**
+ * The documented install commands, split where the user changes to their project: the lines run
+ * in the clone (build, pack) and the lines run in the project (`npm install` of the tarballs).
+ * Throws when the block is not the documented sequence any more.
+ */
+function documentedInstall() {
+  const lines = documentedBlock('install from a clone')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const split = lines.indexOf(YOUR_PROJECT);
+  const inClone = lines.slice(0, split);
+  const inProject = lines.slice(split + 1);
+  const problems = [];
+  if (split === -1) problems.push(`no "${YOUR_PROJECT}" line`);
+  if (!inClone.includes('pnpm install --frozen-lockfile')) problems.push('no "pnpm install --frozen-lockfile" in the clone');
+  if (!inClone.includes('pnpm build')) problems.push('no "pnpm build" in the clone');
+  if (!inClone.some((line) => /\bpnpm pack --pack-destination "\$SCOPELADDER_PACKS"/.test(line)))
+    problems.push('no pnpm pack into $SCOPELADDER_PACKS');
+  if (inProject.length !== 1 || !inProject[0].startsWith('npm install ')) problems.push('not exactly one "npm install" line in the project');
+  if (problems.length > 0) throw new Error(`${INSTALL_DOC}: the install-from-a-clone block is not the checked sequence: ${problems.join('; ')}`);
+  return { inClone, install: inProject[0] };
+}
+
 const started = Date.now();
 const skipBuild = process.argv.includes('--skip-build');
 const work = mkdtempSync(join(tmpdir(), 'scopeladder-packed-'));
-const tarballs = join(work, 'tarballs');
 const project = join(work, 'consumer');
 let failed = false;
 
@@ -70,19 +110,22 @@ function run(command, args, options = {}) {
   return output;
 }
 
+let tarballs;
 try {
-  if (!skipBuild) {
-    step('pnpm build');
-    run('pnpm', ['build'], { cwd: ROOT });
-  }
-
-  step('pnpm pack every package');
-  mkdirSync(tarballs);
+  const documented = documentedInstall();
+  const inClone = skipBuild
+    ? documented.inClone.filter((line) => line !== 'pnpm install --frozen-lockfile' && line !== 'pnpm build')
+    : documented.inClone;
+  step(`${INSTALL_DOC}, in the clone: ${inClone.join(' && ').slice(0, 160)}…`);
+  const packsFile = join(work, 'packs-dir');
+  // One shell, as a user's: `export SCOPELADDER_PACKS=…` holds for the lines after it.
+  run('sh', ['-ec', `${inClone.join('\n')}\nprintf '%s' "$SCOPELADDER_PACKS" > '${packsFile}'`], { cwd: ROOT });
+  tarballs = readFileSync(packsFile, 'utf8');
+  if (tarballs === '') throw new Error(`${INSTALL_DOC}: the commands left SCOPELADDER_PACKS empty`);
   const files = {};
   for (const name of PACKAGES) {
-    run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(ROOT, 'packages', name) });
-    const file = readdirSync(tarballs).find((entry) => entry.startsWith(`scopeladder-${name}-`));
-    if (!file) throw new Error(`pnpm pack wrote no tarball for @scopeladder/${name}`);
+    const file = readdirSync(tarballs).find((entry) => entry.startsWith(`scopeladder-${name}-`) && entry.endsWith('.tgz'));
+    if (!file) throw new Error(`the documented pnpm pack wrote no tarball for @scopeladder/${name} into ${tarballs}`);
     files[name] = join(tarballs, file);
   }
 
@@ -115,16 +158,32 @@ try {
   }
   if (problems.length > 0) throw new Error(`tarball problems:\n${problems.join('\n')}`);
 
-  step('npm install the tarballs, their peers and TypeScript into a fresh project');
+  step(`${INSTALL_DOC}, in a fresh project: ${documented.install}`);
   mkdirSync(project);
+  // The tarballs the documented line names are installed by it; the others, the peers and
+  // TypeScript are in package.json already, so the same `npm install` installs them all.
+  const named = new Set([...documented.install.matchAll(/scopeladder-([a-z]+)-\*\.tgz/g)].map((match) => match[1]));
   const dependencies = { ...PEERS };
-  for (const name of PACKAGES) dependencies[`@scopeladder/${name}`] = `file:${files[name]}`;
+  for (const name of PACKAGES) if (!named.has(name)) dependencies[`@scopeladder/${name}`] = `file:${files[name]}`;
   writeFileSync(
     join(project, 'package.json'),
     `${JSON.stringify({ name: 'scopeladder-consumer', private: true, type: 'module', dependencies, devDependencies: DEV }, null, 2)}\n`,
   );
   for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(project, file));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--cache', join(work, 'npm-cache')], { cwd: project });
+  run('sh', ['-ec', documented.install], {
+    cwd: project,
+    env: {
+      ...process.env,
+      SCOPELADDER_PACKS: tarballs,
+      npm_config_cache: join(work, 'npm-cache'),
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_loglevel: 'error',
+    },
+  });
+  for (const name of PACKAGES) {
+    if (!existsSync(join(project, 'node_modules/@scopeladder', name, 'package.json'))) throw new Error(`npm installed no @scopeladder/${name}`);
+  }
   const installed = (name) => JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')).version;
   console.log(
     ['ioredis', 'express', 'fastify', 'koa', 'typescript', 'vitest', '@casl/ability', 'jose', 'fast-check']
@@ -140,14 +199,19 @@ try {
   console.log(run('node', ['consumer.cjs'], { cwd: project }));
 
   step('tsc --strict: node16, nodenext, bundler, node10');
+  // The documented tsconfig is the base of every run: what a reader copies is what compiles.
+  const documentedOptions = JSON.parse(documentedBlock('tsconfig')).compilerOptions;
+  for (const [option, value] of Object.entries({ module: 'nodenext', moduleResolution: 'nodenext', strict: true })) {
+    if (documentedOptions[option] !== value)
+      throw new Error(
+        `${INSTALL_DOC}: the documented tsconfig has ${option} ${JSON.stringify(documentedOptions[option])}, not ${JSON.stringify(value)}`,
+      );
+  }
   const base = {
-    strict: true,
+    ...documentedOptions,
     noEmit: true,
-    target: 'ES2022',
     lib: ['ES2023'],
-    types: ['node'],
     skipLibCheck: false,
-    noUncheckedIndexedAccess: true,
     exactOptionalPropertyTypes: false,
   };
   const configs = {
@@ -194,8 +258,11 @@ try {
   failed = true;
   console.error(`\ncheck-packed FAILED: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
-  if (process.env.KEEP_PACKED === '1') console.log(`\nkept ${work}`);
-  else rmSync(work, { recursive: true, force: true });
+  if (process.env.KEEP_PACKED === '1') console.log(`\nkept ${work}${tarballs ? ` and ${tarballs}` : ''}`);
+  else {
+    rmSync(work, { recursive: true, force: true });
+    if (tarballs) rmSync(tarballs, { recursive: true, force: true });
+  }
 }
 console.log(`\ncheck-packed: ${failed ? 'FAILED' : 'ok'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(failed ? 1 : 0);

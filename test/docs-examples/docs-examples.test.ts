@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -172,3 +173,36 @@ describe.each(EXAMPLES)('the $name example runs as documented', ({ start }) => {
     expect(reply.body).toMatchObject({ code: 'ERR_NOT_FOUND' });
   });
 });
+
+/** The curl block of a framework page's "Try it" (the block after its start command). */
+function tryItBlock(doc: string): string {
+  const text = readFileSync(ROOT + doc, 'utf8');
+  const start = text.indexOf('Try it: start the example');
+  const block = [...text.slice(start).matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!).find((code) => code.includes('curl'));
+  if (start === -1 || block === undefined) throw new Error(`${doc} has no "Try it" curl block`);
+  return block;
+}
+
+describe.each(EXAMPLES.map((example, index) => ({ ...example, doc: DOC_EXAMPLES[index]!.doc })))(
+  'the "Try it" block of $doc answers as its comments say',
+  ({ start, doc }) => {
+    it('logs in, lists, creates, and is refused without a token', async () => {
+      const running = await start();
+      try {
+        const script = tryItBlock(doc)
+          .replaceAll('http://127.0.0.1:3000', running.url)
+          .replaceAll('<printed password>', OPTIONS.adminPassword)
+          .replaceAll('admin@example.com', OPTIONS.adminEmail); // the started example's admin (the tests' own)
+        const output = await new Promise<string>((resolve, reject) => {
+          execFile('bash', ['-euo', 'pipefail', '-c', script], { timeout: 15_000 }, (error, stdout, stderr) =>
+            error ? reject(new Error(`${String(error)}\n${stderr}`)) : resolve(stdout),
+          );
+        });
+        expect(output).toMatch(/^\[\]\{"id":"[0-9a-f]{24}","topic":"hello"\}HTTP\/1\.1 401 /);
+        expect(output).toMatch(/\r\nwww-authenticate: Bearer realm="scopeladder"\r\n/i);
+      } finally {
+        await running.close();
+      }
+    });
+  },
+);

@@ -11,6 +11,17 @@ import { Cluster, Redis } from 'ioredis';
 /** The Redis of the test run: `REDIS_URL`, else the local default. */
 export const TEST_REDIS_URL = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 
+/** `url` without its password (REDIS_URL may hold one), for messages. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(REDIS_URL is not a URL)';
+  }
+}
+
 /** A key prefix no other run or test file uses. */
 export function uniquePrefix(label: string): string {
   return `scopeladder-test:${label}:${Date.now().toString(36)}-${randomBytes(4).toString('hex')}:`;
@@ -31,7 +42,7 @@ export async function connectTestRedis(url = TEST_REDIS_URL, timeoutMs = 3000): 
   } catch (error) {
     client.disconnect();
     throw new Error(
-      `These tests need a Redis at ${url} (set REDIS_URL for another one), e.g. \`redis-server --save "" --appendonly no\`: ${
+      `These tests need a Redis: start Redis on 127.0.0.1:6379 or set REDIS_URL (none answered at ${withoutPassword(url)}), e.g. \`redis-server --save "" --appendonly no\`: ${
         error instanceof Error ? error.message : String(error)
       }`,
     );

@@ -239,7 +239,9 @@ describe('createExpressAuth', () => {
   });
 
   it('authorize(): refuses (500, never allows) when the body parser is mounted after the guard', async () => {
-    const auth = createExpressAuth({ service });
+    // The 5xx is reported to onError (by default console.error, with a stack trace): kept here, and checked.
+    const reported: unknown[] = [];
+    const auth = createExpressAuth({ service, onError: (error) => reported.push(error) });
     const app = express();
     app.use(auth.tokenRoutes());
     let called = false;
@@ -259,6 +261,8 @@ describe('createExpressAuth', () => {
     expect(reply.status).toBe(500);
     expect(((await reply.json()) as { code: string }).code).toBe('ERR_INTERNAL');
     expect(called).toBe(false);
+    expect(reported).toHaveLength(1);
+    expect(String(reported[0])).toContain('the body has not been parsed');
   });
 
   it('does not tag or mutate the record the loader returns (frozen records work)', async () => {
