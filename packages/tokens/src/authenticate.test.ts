@@ -327,6 +327,45 @@ describe('authenticate: access tokens', () => {
       }
     });
 
+    it('checks every token as fully once a header was accepted (its verdict is kept for that exact header only)', async () => {
+      const { auth } = await setup({ verifiedTokenCacheSize: 0 });
+      const genuine = hmacJwt(HS_HEADER, claims());
+      await expect(auth.authenticate(`Bearer ${genuine}`)).resolves.toBeDefined();
+      const [h, p, s] = genuine.split('.') as [string, string, string];
+      // The same header: the signature and every claim are still checked.
+      const forgedPayload = Buffer.from(JSON.stringify({ ...claims(), sub: IDS.guest })).toString('base64url');
+      const sigIndex = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(s.slice(-1));
+      const spareBitsSet = `${s.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[sigIndex ^ 1]}`;
+      for (const token of [
+        `${h}.${forgedPayload}.${s}`,
+        `${h}.${p}.${spareBitsSet}`,
+        `${h}.${p}.`,
+        hmacJwt(HS_HEADER, claims(), 'another secret that is 32 bytes!'),
+        hmacJwt(HS_HEADER, claims(undefined, { iss: 'https://elsewhere.test' })),
+        hmacJwt(HS_HEADER, claims(undefined, { aud: 'another-api' })),
+        hmacJwt(HS_HEADER, claims(undefined, { sub: 7 })),
+      ]) {
+        await expectCode(auth.authenticate(`Bearer ${token}`), 'ERR_TOKEN_INVALID');
+      }
+      await expectCode(auth.authenticate(`Bearer ${hmacJwt(HS_HEADER, claims(Date.UTC(2020, 0, 1)))}`), 'ERR_TOKEN_EXPIRED');
+      // Another header, even one that only differs in form, gets every header check.
+      for (const header of [
+        { alg: 'none', typ: 'at+jwt' },
+        { alg: 'HS384', typ: 'at+jwt' },
+        { ...HS_HEADER, typ: 'JWT' },
+        { ...HS_HEADER, jwk: { kty: 'oct', k: Buffer.from(SECRET).toString('base64url') } },
+        { ...HS_HEADER, kid: '__proto__' },
+        { ...HS_HEADER, crit: ['exp'] },
+        `{"alg":"HS256","typ":"at+jwt","alg":"none"}`,
+        `{"alg":"HS256","typ":"at+jwt"}x`,
+      ]) {
+        await expectCode(auth.authenticate(`Bearer ${hmacJwt(header, claims())}`), 'ERR_TOKEN_INVALID');
+      }
+      // A header of the same meaning in another form is checked and accepted on its own.
+      await expect(auth.authenticate(`Bearer ${hmacJwt('{"typ":"at+jwt", "alg":"HS256"}', claims())}`)).resolves.toBeDefined();
+      await expect(auth.authenticate(`Bearer ${genuine}`)).resolves.toBeDefined();
+    });
+
     it('refuses truncated, tampered and badly encoded tokens', async () => {
       const fixture = await setup();
       const { token } = await login(fixture);

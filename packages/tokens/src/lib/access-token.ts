@@ -1,7 +1,7 @@
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { decodeBase64urlStrict } from './encoding.js';
+import { decodeBase64urlStrict, isCanonicalBase64url } from './encoding.js';
 import { fail } from './errors.js';
-import type { KeyRing } from './keys.js';
+import type { KeyRing, VerificationKey } from './keys.js';
 import { isPathOf } from './organizations.js';
 
 /** The claims of a verified access token, as the service uses them. */
@@ -155,21 +155,40 @@ export async function verifyAccessToken(
   settings: AccessTokenSettings,
   token: string,
   nowMs: number,
-  { allowExpired = false }: { readonly allowExpired?: boolean } = {},
+  options: { readonly allowExpired?: boolean } = {},
 ): Promise<AccessTokenClaims> {
   if (token.length > settings.maxTokenLength || !isJwtShaped(token)) invalid();
-  const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = token.split('.');
-  // Strict, canonical base64url in every segment: one token string per signed content.
-  if (encodedSignature === '' || decodeBase64urlStrict(encodedPayload) === null || decodeBase64urlStrict(encodedSignature) === null) {
+  return verifyShapedAccessToken(settings, token, nowMs, options);
+}
+
+/**
+ * {@link verifyAccessToken} for a token the caller has already checked to be at most
+ * `settings.maxTokenLength` long and {@link isJwtShaped} (`authenticate` has, to choose between
+ * an API key and a JWT): every other check.
+ */
+export async function verifyShapedAccessToken(
+  settings: AccessTokenSettings,
+  token: string,
+  nowMs: number,
+  { allowExpired = false }: { readonly allowExpired?: boolean } = {},
+): Promise<AccessTokenClaims> {
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  const encodedHeader = token.slice(0, firstDot);
+  // Strict, canonical base64url in every segment: one token string per signed content. (The
+  // header's is checked when it is decoded, below or when its verdict was first kept.)
+  if (lastDot === token.length - 1 || !isCanonicalBase64url(token.slice(firstDot + 1, lastDot)) || !isCanonicalBase64url(token.slice(lastDot + 1))) {
     invalid();
   }
-  const key = await keyFor(settings, encodedHeader);
+  const { keyRing } = settings;
+  const known = acceptedHeaders.get(keyRing)?.get(encodedHeader);
+  const key = known ?? (await keyFor(settings, encodedHeader));
 
   let payload: JWTPayload;
   let expired = false;
   try {
     ({ payload } = await jwtVerify(token, key, {
-      algorithms: [settings.keyRing.algorithm],
+      algorithms: [keyRing.algorithm],
       typ: ACCESS_TOKEN_TYP,
       issuer: settings.issuer,
       audience: settings.audience,
@@ -191,12 +210,26 @@ export async function verifyAccessToken(
       throw error;
     }
   }
+  if (known === undefined) rememberHeader(keyRing, encodedHeader, key);
   const claims = checkClaims(settings, payload, nowMs);
   if (expired && !allowExpired) fail('ERR_TOKEN_EXPIRED', 'The access token expired');
   return claims;
 }
 
-async function keyFor(settings: AccessTokenSettings, encodedHeader: string) {
+// The header checks of `keyFor` depend on nothing but the encoded header and the key ring (whose
+// keys never change), and a service signs every token with one header per key. So the verdict
+// on a header is kept — the key it selects — once a token carrying it had a valid signature:
+// headers of forged tokens never enter, and at most HEADER_VERDICTS are kept per key ring.
+const HEADER_VERDICTS = 32;
+const acceptedHeaders = new WeakMap<KeyRing, Map<string, VerificationKey>>();
+
+function rememberHeader(keyRing: KeyRing, encodedHeader: string, key: VerificationKey): void {
+  let verdicts = acceptedHeaders.get(keyRing);
+  if (verdicts === undefined) acceptedHeaders.set(keyRing, (verdicts = new Map()));
+  if (verdicts.size < HEADER_VERDICTS) verdicts.set(encodedHeader, key);
+}
+
+async function keyFor(settings: AccessTokenSettings, encodedHeader: string): Promise<VerificationKey> {
   const headerBytes = decodeBase64urlStrict(encodedHeader);
   if (headerBytes === null) invalid();
   let header: unknown;

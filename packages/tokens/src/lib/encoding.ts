@@ -13,6 +13,27 @@ export function decodeBase64urlStrict(segment: string): Buffer | null {
   return bytes.toString('base64url') === segment ? bytes : null;
 }
 
+// The 6-bit value of each base64url character (RFC 4648 §5), -1 for any other ASCII code.
+const BASE64URL_VALUE = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((c, i) => {
+  BASE64URL_VALUE[c.charCodeAt(0)] = i;
+});
+
+/**
+ * Whether `segment` is canonical base64url, exactly when {@link decodeBase64urlStrict} would
+ * decode it, without decoding: the alphabet, a length that is not 1 more than a multiple of 4,
+ * and no bit set in the last character beyond the encoded bytes (4 spare bits when the length is
+ * 2 more than a multiple of 4, 2 when it is 3 more).
+ */
+export function isCanonicalBase64url(segment: string): boolean {
+  const { length } = segment;
+  const rest = length % 4;
+  if (rest === 1 || !BASE64URL.test(segment)) return false;
+  if (rest === 0) return true;
+  const last = BASE64URL_VALUE[segment.charCodeAt(length - 1)] as number;
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /** The SHA-256 digest of a UTF-8 string as 64 lowercase hex characters. */
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');

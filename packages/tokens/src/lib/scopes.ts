@@ -5,16 +5,30 @@ import { fail } from './errors.js';
  * The known scopes of an access token's `scope` claim. Anything but a well-formed RFC 6749 scope
  * string (a number, an object, an array, double spaces…) makes the token invalid; unknown scope
  * tokens are dropped and grant nothing.
+ *
+ * A service writes few distinct claims (one per role, with `scopeFormat: 'expanded'` too), and
+ * the answer depends on nothing but the claim and the ladder: the first {@link SCOPE_CLAIMS}
+ * well-formed claims seen are answered from memory (the answer is a frozen array).
  */
 export function scopesOfClaim(ladder: Ladder, claim: unknown): readonly string[] {
   if (typeof claim !== 'string') fail('ERR_TOKEN_INVALID', 'Invalid access token');
+  let known = scopesByClaim.get(ladder);
+  const scopes = known?.get(claim);
+  if (scopes !== undefined) return scopes;
+  let parsed: readonly string[];
   try {
-    return parseScope(claim, { ladder }).scopes;
+    parsed = parseScope(claim, { ladder }).scopes;
   } catch (error) {
     if (isScopeladderError(error)) fail('ERR_TOKEN_INVALID', 'Invalid access token');
     throw error;
   }
+  if (known === undefined) scopesByClaim.set(ladder, (known = new Map()));
+  if (known.size < SCOPE_CLAIMS) known.set(claim, parsed);
+  return parsed;
 }
+
+const SCOPE_CLAIMS = 64;
+const scopesByClaim = new WeakMap<Ladder, Map<string, readonly string[]>>();
 
 /** The highest scope an API key may ever hold: the top of the ladder only when allowed. */
 export function apiKeyCeiling(ladder: Ladder, allowAdminApiKeys: boolean): number {

@@ -1,7 +1,7 @@
 import type { Principal } from '@scopeladder/core';
 import type { AuthContext, AuthenticatedToken } from '../service-types.js';
 import type { AnyPolicy } from '../register.js';
-import { isJwtShaped, verifyAccessToken } from '../lib/access-token.js';
+import { isJwtShaped, verifyShapedAccessToken, type AccessTokenClaims } from '../lib/access-token.js';
 import { bearerCredentialUnchecked, parseAuthorizationHeader } from '../lib/authorization-header.js';
 import { now, type ServiceContext } from '../lib/context.js';
 import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
@@ -31,6 +31,9 @@ interface VerifiedSession {
  * there proves all of them again. Then only the expiry and the revocation checks run.
  */
 export function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext<AnyPolicy>> {
+  // Whether the cache was asked for exactly the credential the full checks will see, and had no
+  // entry (then they need not ask again).
+  let missed = false;
   try {
     const { cache } = context;
     if (cache !== null && typeof authorization === 'string') {
@@ -41,29 +44,40 @@ export function authenticate(context: ServiceContext, authorization: unknown): P
         if (entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
         cache.delete(token as string);
         // Expired: the full checks give the precise answer (ERR_TOKEN_EXPIRED).
-        return guard(() => authenticateFully(context, authorization, nowMs));
+        return guard(() => authenticateFully(context, authorization, nowMs, true));
       }
+      missed = token !== undefined;
     }
   } catch (error) {
     return Promise.reject(internalFailure(error));
   }
-  return guard(() => authenticateFully(context, authorization, undefined));
+  return guard(() => authenticateFully(context, authorization, undefined, missed));
 }
 
-async function authenticateFully(context: ServiceContext, authorization: unknown, knownNowMs: number | undefined): Promise<AuthContext<AnyPolicy>> {
+// Not `async`: what it throws, `guard` turns into the rejection, one promise fewer per call.
+function authenticateFully(
+  context: ServiceContext,
+  authorization: unknown,
+  knownNowMs: number | undefined,
+  missed: boolean,
+): Promise<AuthContext<AnyPolicy>> {
+  // The credential is `bearerCredentialUnchecked(authorization)` whenever that is defined.
   const credential = parseAuthorizationHeader(authorization, context.tokens.maxTokenLength);
   if (isApiKeyShaped(credential)) return authenticateApiKey(context, credential);
-  if (isJwtShaped(credential)) return authenticateAccessToken(context, credential, knownNowMs ?? now(context));
+  if (isJwtShaped(credential)) return authenticateAccessToken(context, credential, knownNowMs ?? now(context), missed);
   if (isHexOnly(credential)) fail('ERR_API_KEY_INVALID', 'Invalid API key');
   fail('ERR_TOKEN_INVALID', 'Invalid access token');
 }
 
-async function authenticateAccessToken(context: ServiceContext, token: string, nowMs: number): Promise<AuthContext<AnyPolicy>> {
+/** `token` is JWT-shaped and at most `maxTokenLength` long; `missed`: the cache has no entry for it. */
+async function authenticateAccessToken(context: ServiceContext, token: string, nowMs: number, missed: boolean): Promise<AuthContext<AnyPolicy>> {
   const { cache } = context;
-  const entry = cache?.get(token);
-  if (entry !== undefined && entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
-  if (entry !== undefined) cache?.delete(token);
-  const session = await verifySession(context, token, nowMs);
+  if (cache !== null && !missed) {
+    const entry = cache.get(token);
+    if (entry !== undefined && entry.expiresAtMs > nowMs) return checkNotRevoked(context, entry.value as VerifiedSession, nowMs);
+    if (entry !== undefined) cache.delete(token);
+  }
+  const session = sessionOf(context, await verifyShapedAccessToken(context.tokens, token, nowMs));
   const result = await checkNotRevoked(context, session, nowMs);
   // Cached no longer than the full check would accept it: `exp`, and `iat + ttl` (jose's
   // maxTokenAge), whichever comes first, plus the tolerance.
@@ -104,17 +118,13 @@ function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowM
   );
 }
 
-async function verifySession(context: ServiceContext, token: string, nowMs: number): Promise<VerifiedSession> {
-  const claims = await verifyAccessToken(context.tokens, token, nowMs);
+function sessionOf(context: ServiceContext, claims: AccessTokenClaims): VerifiedSession {
   const scopes = scopesOfClaim(context.ladder, claims.scope);
-  const principal: Principal = Object.freeze({
-    id: claims.sub,
-    scopes,
-    kind: 'user' as const,
-    ...(claims.org === undefined ? {} : { organization: claims.org }),
-    ...(claims.org_path === undefined ? {} : { organizationPath: claims.org_path }),
-    ...(claims.email === undefined ? {} : { email: claims.email }),
-  });
+  const principal: { -readonly [K in keyof Principal]: Principal[K] } = { id: claims.sub, scopes, kind: 'user' };
+  if (claims.org !== undefined) principal.organization = claims.org;
+  if (claims.org_path !== undefined) principal.organizationPath = claims.org_path;
+  if (claims.email !== undefined) principal.email = claims.email;
+  Object.freeze(principal);
   return Object.freeze({
     principal,
     ability: context.policy.abilityFor(principal),
