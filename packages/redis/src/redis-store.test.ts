@@ -25,12 +25,60 @@ afterAll(async () => {
   await clientB.quit();
 });
 
+/** Calls of the contract that change credential state (the rest only read or count). */
+const WRITES = new Set([
+  'saveRefreshToken',
+  'rotateRefreshToken',
+  'revokeFamily',
+  'revokeFamiliesOfUser',
+  'revokeAccessToken',
+  'saveApiKey',
+  'deleteApiKey',
+  'deleteApiKeysOfUser',
+]);
+
+/**
+ * The contract reads on one instance right after a write on the other. With the local view (on
+ * by default) another instance sees a write within the view's bound, not at once: so after each
+ * write this handle waits until both views applied it (`syncView`), which is what "after the
+ * bound" means, then the contract's exact answers are required. Reads are passed through as is.
+ */
+function settledAfterWrites(target: RedisTokenStore, both: () => readonly RedisTokenStore[]): RedisTokenStore {
+  return new Proxy(target, {
+    get(object, name, receiver) {
+      const value: unknown = Reflect.get(object, name, receiver);
+      if (typeof name !== 'string' || !WRITES.has(name) || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const result: unknown = await (value as (...callArgs: unknown[]) => Promise<unknown>).apply(object, args);
+        await Promise.all(both().map((store) => store.syncView()));
+        return result;
+      };
+    },
+  });
+}
+
 let fixtureCount = 0;
-describeTokenStoreContract('@scopeladder/redis', async () => {
+describeTokenStoreContract('@scopeladder/redis (local view on, the default)', async () => {
   fixtureCount += 1;
   const prefix = `${runPrefix}${fixtureCount}:`;
   const store = createRedisStore({ client: clientA, prefix });
   const peer = createRedisStore({ client: clientB, prefix });
+  return {
+    store: settledAfterWrites(store, () => [store, peer]),
+    peer: settledAfterWrites(peer, () => [store, peer]),
+    async cleanup() {
+      await store.close();
+      await peer.close();
+      await deleteKeys(clientA, prefix);
+    },
+  };
+});
+
+describeTokenStoreContract('@scopeladder/redis (local view off)', async () => {
+  fixtureCount += 1;
+  const prefix = `${runPrefix}${fixtureCount}:`;
+  const store = createRedisStore({ client: clientA, prefix, localView: false });
+  const peer = createRedisStore({ client: clientB, prefix, localView: false });
   return {
     store,
     peer,
@@ -139,6 +187,8 @@ describe('Redis layout', () => {
       [`${prefix}hit:login:y`]: Date.now() + 60_000 + GRACE,
       // The session index lives as long as the longest-lived family in it.
       [`${prefix}{u:u1}:ufam`]: now + 2 * HOUR + GRACE,
+      // The credential-event stream (reuse, revocation, key saved): an hour after its newest event.
+      [`${prefix}{ev}:events`]: Date.now() + HOUR,
     };
     const keys = await listKeys(clientA, prefix);
     for (const key of keys) {
@@ -153,7 +203,7 @@ describe('Redis layout', () => {
       expect(Math.abs(Date.now() + pttl - (at ?? 0)), key).toBeLessThan(5_000);
     }
     expect(keys.filter((key) => API_KEY_KEY.test(key.slice(prefix.length)))).toHaveLength(3);
-    expect(keys).toHaveLength(11);
+    expect(keys).toHaveLength(12);
   });
 
   it('keeps the session index small: ended and expired families leave it, and the key goes with the last', async () => {
@@ -283,7 +333,9 @@ describe('Redis layout', () => {
     await store.saveApiKey({ digest: randomDigest(), id: 'b0', userId: 'botB', scopes: ['bot'], createdAt: now });
     expect(await store.deleteApiKeysOfUser('botA')).toBe(5);
     expect(await store.deleteApiKey('b0')).toBe(true);
-    expect(await listKeys(clientA, prefix)).toEqual([]);
+    // Only the credential-event stream, which expires by itself (eventRetentionMs).
+    expect(await listKeys(clientA, prefix)).toEqual([`${prefix}{ev}:events`]);
+    expect(await clientA.pttl(`${prefix}{ev}:events`)).toBeGreaterThan(0);
   });
 
   it('re-saving a key id with a new digest replaces the old key and keeps the indexes exact', async () => {
@@ -299,7 +351,7 @@ describe('Redis layout', () => {
     expect(await store.listApiKeysOfUser('botA')).toEqual([]);
     expect(await store.listApiKeysOfUser('botB')).toEqual([second]);
     expect(await store.deleteApiKey('k')).toBe(true);
-    expect(await listKeys(clientA, prefix)).toEqual([]);
+    expect(await listKeys(clientA, prefix)).toEqual([`${prefix}{ev}:events`]);
   });
 
   it('keeps a spent token’s own TTL when it is rotated', async () => {
