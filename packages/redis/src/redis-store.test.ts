@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTokenStoreContract, randomDigest } from '@scopeladder/testing/store-contract';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { TEST_REDIS_URL, deleteKeys, freePort, listKeys, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
+import { settledAfterWrites } from '../../../test/support/redis-view.js';
 
 const HOUR = 3_600_000;
 const GRACE = 60_000;
@@ -25,47 +26,20 @@ afterAll(async () => {
   await clientB.quit();
 });
 
-/** Calls of the contract that change credential state (the rest only read or count). */
-const WRITES = new Set([
-  'saveRefreshToken',
-  'rotateRefreshToken',
-  'revokeFamily',
-  'revokeFamiliesOfUser',
-  'revokeAccessToken',
-  'saveApiKey',
-  'deleteApiKey',
-  'deleteApiKeysOfUser',
-]);
-
 /**
- * The contract reads on one instance right after a write on the other. With the local view (on
- * by default) another instance sees a write within the view's bound, not at once: so after each
- * write this handle waits until both views applied it (`syncView`), which is what "after the
- * bound" means, then the contract's exact answers are required. Reads are passed through as is.
+ * The contract reads on one instance right after a write on the other: with the local view (on by
+ * default) that holds once both views applied the write (`syncView`), within the view's bound.
  */
-function settledAfterWrites(target: RedisTokenStore, both: () => readonly RedisTokenStore[]): RedisTokenStore {
-  return new Proxy(target, {
-    get(object, name, receiver) {
-      const value: unknown = Reflect.get(object, name, receiver);
-      if (typeof name !== 'string' || !WRITES.has(name) || typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const result: unknown = await (value as (...callArgs: unknown[]) => Promise<unknown>).apply(object, args);
-        await Promise.all(both().map((store) => store.syncView()));
-        return result;
-      };
-    },
-  });
-}
-
 let fixtureCount = 0;
 describeTokenStoreContract('@scopeladder/redis (local view on, the default)', async () => {
   fixtureCount += 1;
   const prefix = `${runPrefix}${fixtureCount}:`;
   const store = createRedisStore({ client: clientA, prefix });
   const peer = createRedisStore({ client: clientB, prefix });
+  const syncBoth = (): Promise<unknown> => Promise.all([store.syncView(), peer.syncView()]);
   return {
-    store: settledAfterWrites(store, () => [store, peer]),
-    peer: settledAfterWrites(peer, () => [store, peer]),
+    store: settledAfterWrites(store, syncBoth),
+    peer: settledAfterWrites(peer, syncBoth),
     async cleanup() {
       await store.close();
       await peer.close();
