@@ -362,10 +362,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     });
   }
 
-  /** A per-request revocation check: the local view when it vouches, else Redis (remembered for next time). */
+  /** A per-request revocation check the local view could not answer: Redis, remembered for next time. */
   async function revokedUntil(kind: 'j' | 'f', id: string, lookup: (redis: RedisClient) => Promise<string | null>): Promise<number> {
-    const cached = view?.readRevocation(kind, id);
-    if (cached !== undefined) return cached;
     const ticket = view === null ? null : view.ticket();
     const value = await connection.run(lookup);
     // A marker that cannot be read is treated as revoked for ever: fail closed.
@@ -487,7 +485,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     async isFamilyRevoked(familyId, now) {
       assertStoreText(familyId, 'familyId');
       assertStoreTime(now, 'now');
-      return now < (await revokedUntil('f', familyId, (redis) => redis.hget(keys.family(familyId), 'r')));
+      // The local view's answer without another promise; Redis (and remembering) otherwise.
+      const cached = view === null ? undefined : view.readRevocation('f', familyId);
+      return now < (cached ?? (await revokedUntil('f', familyId, (redis) => redis.hget(keys.family(familyId), 'r'))));
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
@@ -518,7 +518,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     async isAccessTokenRevoked(jti, now) {
       assertStoreText(jti, 'jti');
       assertStoreTime(now, 'now');
-      return now < (await revokedUntil('j', jti, (redis) => redis.get(keys.accessToken(jti))));
+      const cached = view === null ? undefined : view.readRevocation('j', jti);
+      return now < (cached ?? (await revokedUntil('j', jti, (redis) => redis.get(keys.accessToken(jti)))));
     },
 
     // Ordered writes: `ak:<digest>` (what authenticates) is written last and deleted first, so

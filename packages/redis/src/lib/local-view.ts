@@ -378,10 +378,11 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
 
   return {
     readRevocation(kind, id) {
-      ensureStarted();
-      if (!isFresh()) return undefined;
+      if (loop === null) ensureStarted();
       const entry = revoked[kind].get(id);
-      if (entry === undefined || Date.now() - entry.at > recheckMs) return undefined;
+      if (entry === undefined) return undefined;
+      const now = Date.now();
+      if (closed || now - vouchedAt > maxLagMs || now - entry.at > recheckMs) return undefined;
       return entry.until;
     },
     ticket() {
