@@ -290,6 +290,10 @@ function familyUntil(record: RefreshTokenRecord): string {
  *   or session index would silently revive sessions.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
  *   `ScopeladderError('ERR_STORE_UNAVAILABLE')` (HTTP 503), and works again as soon as Redis is back.
+ * - No round trip per request: a local revocation view (on by default; `localView: false` turns it
+ *   off) answers the per-request checks from memory while it can vouch for them (a credential
+ *   revoked on any instance is refused everywhere within `localView.maxLagMs`, default 1 s), and
+ *   asks Redis otherwise. It tails a Redis Stream on a connection of its own: call `close()`.
  *
  * @example
  * ```ts
