@@ -286,6 +286,35 @@ describe('local revocation view', () => {
     }
   });
 
+  it('a publish that fails after the write rejects the call (never success), and an instance that remembered the token live re-asks within recheckMs', async () => {
+    const port = await freePort();
+    const server = await startRedisServer(port);
+    try {
+      const control = new Redis(server.url, { maxRetriesPerRequest: 1 });
+      const userPassword = randomBytes(16).toString('hex');
+      await control.call('ACL', 'SETUSER', 'writer', 'on', `>${userPassword}`, '~*', '+@all', '-xadd');
+      count += 1;
+      const prefix = `${runPrefix}${count}:`;
+      const writer = createRedisStore({ url: `redis://writer:${userPassword}@127.0.0.1:${port}`, prefix });
+      const b = createRedisStore({ url: server.url, prefix, localView: { recheckMs: 1000 } });
+      opened.push(writer, b);
+      await untilFresh(b);
+      const jti = id();
+      expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+      // The marker is written, the event cannot be: the call must not report success.
+      expect(await codeOf(writer.revokeAccessToken(jti, Date.now() + HOUR))).toMatch(/^ERR_/);
+      expect(await control.get(`${prefix}jti:${jti}`)).not.toBeNull();
+      const failedAt = Date.now();
+      while (!(await b.isAccessTokenRevoked(jti, Date.now()))) {
+        expect(Date.now() - failedAt).toBeLessThanOrEqual(1000 + 500);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      control.disconnect();
+    } finally {
+      await server.kill();
+    }
+  });
+
   it('closes cleanly: the tail connection goes, the view stops answering', async () => {
     const port = await freePort();
     const server = await startRedisServer(port);
