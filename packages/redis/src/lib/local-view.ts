@@ -224,7 +224,8 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
   function reset(fromId: string, entriesAdded = Number.NaN): void {
     seq += 1;
     addedSeen = entriesAdded;
-    resets += 1;
+    // The start is not counted: only the times the view had to forget what it held.
+    if (lastId !== null) resets += 1;
     revoked.j.clear();
     revoked.f.clear();
     apiKeys.clear();
