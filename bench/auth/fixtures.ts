@@ -8,23 +8,24 @@ export const ISSUER = 'https://bench.scopeladder.invalid';
 export const AUDIENCE = 'chatshipper-api';
 export const PASSWORD = 'correct horse battery staple';
 
+/** The organization every bench user belongs to (chatshipperPolicy has tenancy: sessions act in one). */
+export const ORGANIZATION = '64a000000000000000000001';
+
 /** The users every service knows: one per scope, and a bot user for API keys. */
 export const USERS = {
-  guest: { id: '64b000000000000000000001', email: 'guest@bench.invalid', role: 'guest' },
-  agent: { id: '64b000000000000000000002', email: 'agent@bench.invalid', role: 'agent' },
-  admin: { id: '64b000000000000000000003', email: 'admin@bench.invalid', role: 'admin' },
-  bot: { id: '64b000000000000000000004', email: 'bot@bench.invalid', role: 'bot', kind: 'bot' as const },
+  guest: { id: '64b000000000000000000001', email: 'guest@bench.invalid', role: 'guest', organization: ORGANIZATION },
+  agent: { id: '64b000000000000000000002', email: 'agent@bench.invalid', role: 'agent', organization: ORGANIZATION },
+  admin: { id: '64b000000000000000000003', email: 'admin@bench.invalid', role: 'admin', organization: ORGANIZATION },
+  bot: { id: '64b000000000000000000004', email: 'bot@bench.invalid', role: 'bot', kind: 'bot' as const, organization: ORGANIZATION },
 } as const;
 
 /** A user directory with the users above (cheap scrypt cost: logins happen only during setup). */
 export async function createBenchDirectory() {
   const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 10 });
-  return createMemoryDirectory([
-    { ...USERS.guest, passwordHash },
-    { ...USERS.agent, passwordHash },
-    { ...USERS.admin, passwordHash },
-    { ...USERS.bot },
-  ]);
+  return createMemoryDirectory(
+    [{ ...USERS.guest, passwordHash }, { ...USERS.agent, passwordHash }, { ...USERS.admin, passwordHash }, { ...USERS.bot }],
+    { organizations: [{ id: ORGANIZATION, path: ORGANIZATION }] },
+  );
 }
 
 /** An HS256 service as an application would configure it (defaults, plus issuer and audience). */

@@ -7,9 +7,11 @@ import { Router } from '@koa/router';
 import { createExpressAuth } from '@scopeladder/express';
 import { scopeladderPlugin } from '@scopeladder/fastify';
 import { createKoaAuth } from '@scopeladder/koa';
+import { createRedisStore } from '@scopeladder/redis';
 import express, { type ErrorRequestHandler } from 'express';
 import { auth as oauth2Bearer, requiredScopes } from 'express-oauth2-jwt-bearer';
 import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import Koa from 'koa';
 import { AUDIENCE, ISSUER, createBenchDirectory, createHsService } from '../auth/fixtures.js';
 
@@ -69,6 +71,20 @@ export const HTTP_CASES: readonly HttpCase[] = [
     id: 'fastify-scopeladder-nocache',
     framework: 'fastify',
     title: 'scopeladder, token cache off (`verifiedTokenCacheSize: 0`)',
+    guarded: true,
+    bare: 'fastify-bare',
+  },
+  {
+    id: 'fastify-scopeladder-redis',
+    framework: 'fastify',
+    title: 'scopeladder on the Redis store (`REDIS_URL`), local revocation view on (the default)',
+    guarded: true,
+    bare: 'fastify-bare',
+  },
+  {
+    id: 'fastify-scopeladder-redis-noview',
+    framework: 'fastify',
+    title: 'scopeladder on the Redis store, `localView: false` (a Redis round trip per request)',
     guarded: true,
     bare: 'fastify-bare',
   },
@@ -174,6 +190,33 @@ export async function startCase(id: string, secret: string): Promise<RunningServ
       await app.register(scopeladderPlugin, { service: await service(), tokenRoutes: false });
       app.get(ROUTE, { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async () => BODY);
       return listenFastify(app);
+    }
+    case 'fastify-scopeladder-redis':
+    case 'fastify-scopeladder-redis-noview': {
+      // A store of its own under a unique prefix, deleted when the server closes.
+      const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+      const prefix = `scopeladder-bench:http:${Date.now().toString(36)}-${process.pid}:`;
+      const store = createRedisStore({ url: redisUrl, prefix, ...(id.endsWith('-noview') ? { localView: false } : {}) });
+      const directory = await createBenchDirectory();
+      const app = Fastify({ logger: false });
+      await app.register(scopeladderPlugin, { service: createHsService(directory, secret, { store }), tokenRoutes: false });
+      app.get(ROUTE, { config: { scopeladder: { action: 'list', subject: 'Conversation' } } }, async () => BODY);
+      const running = await listenFastify(app);
+      return {
+        port: running.port,
+        async close() {
+          await running.close();
+          await store.close();
+          const admin = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+          let cursor = '0';
+          do {
+            const [next, found] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+            cursor = next;
+            if (found.length > 0) await admin.unlink(...found);
+          } while (cursor !== '0');
+          await admin.quit();
+        },
+      };
     }
     case 'fastify-jwt':
     case 'fastify-jwt-cache': {

@@ -1,4 +1,12 @@
-import type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from '@scopeladder/tokens';
+import type {
+  ApiKeyCache,
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RevokeFamiliesOptions,
+  RotateRefreshResult,
+  ThrottleState,
+  TokenStore,
+} from '@scopeladder/tokens';
 import {
   assertApiKeyRecord,
   assertRefreshTokenRecord,
@@ -11,6 +19,7 @@ import {
 import type { RedisOptions } from 'ioredis';
 import { createConnection, evalWith, isRedisClient, type RedisClient } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
+import { createLocalView, type CredentialEvent, type LocalView } from './lib/local-view.js';
 import { decodeApiKey, decodeCounter, decodeRefreshToken, decodeRotation } from './lib/records.js';
 import {
   DELETE_API_KEY_RECORD,
@@ -20,6 +29,7 @@ import {
   FORGET_ENDED_FAMILIES,
   HIT,
   INDEX_NEW_FAMILY,
+  PUBLISH_EVENT,
   INDEX_ROTATED_FAMILY,
   RELEASE_HIT,
   REVOKE_FAMILY,
@@ -73,6 +83,65 @@ export interface RedisStoreOptions {
    * from 1 to 10 000; default 100, the same as the in-memory store.
    */
   readonly maxSessionsPerUser?: number | undefined;
+  /**
+   * The local revocation view (README, "Local revocation view"): on by default. Each instance
+   * tails the credential-event stream on a connection of its own and answers the per-request
+   * checks (`isAccessTokenRevoked`, `isFamilyRevoked`, the service's API-key cache) from memory
+   * while it can vouch for them, falling back to Redis otherwise. `false` turns it off on this
+   * instance (every check is a Redis call again); events are published either way.
+   */
+  readonly localView?: boolean | LocalViewOptions | undefined;
+  /**
+   * How long the credential-event stream keeps events (trimmed by age at every publish; the key
+   * expires this long after its newest event). An instance disconnected longer than this finds a
+   * gap and empties its view (safe, only slower for a moment). Default 3 600 000 (one hour).
+   */
+  readonly eventRetentionMs?: number | undefined;
+}
+
+/**
+ * Settings of the local revocation view ({@link RedisStoreOptions.localView}).
+ *
+ * @example
+ * ```ts
+ * const options: LocalViewOptions = { maxLagMs: 1000, recheckMs: 10_000, maxEntries: 100_000 };
+ * ```
+ */
+export interface LocalViewOptions {
+  /**
+   * The bound: the view answers only while its last complete read of the stream started at most
+   * this long ago (it reads with `BLOCK` of a quarter of it, at most 250 ms, so an idle stream
+   * still proves it alive). A credential revoked on any instance is refused everywhere at most
+   * this long after the revoking call resolved (plus clock skew between instances). From 100 to
+   * 60 000; default 1000.
+   */
+  readonly maxLagMs?: number | undefined;
+  /** A remembered answer is asked again after this long (a safety net; events drop it sooner). From 1000 to 600 000; default 10 000. */
+  readonly recheckMs?: number | undefined;
+  /** The most answers remembered per kind (access tokens, families, API keys); the oldest go first. From 1 to 10 000 000; default 100 000. */
+  readonly maxEntries?: number | undefined;
+}
+
+/**
+ * What {@link RedisTokenStore.viewStatus} reports.
+ *
+ * @example
+ * ```ts
+ * const status: LocalViewStatus = store.viewStatus();
+ * metrics.gauge('revocation_view_fresh', status.fresh ? 1 : 0);
+ * ```
+ */
+export interface LocalViewStatus {
+  /** Whether the view is on for this store. */
+  readonly enabled: boolean;
+  /** Whether it answers now (else every check is a Redis call). */
+  readonly fresh: boolean;
+  /** The stream id of the last event applied, or `null` before the tail started (it starts at the first check). */
+  readonly lastEventId: string | null;
+  /** Answers remembered now. */
+  readonly entries: { readonly accessTokens: number; readonly families: number; readonly apiKeys: number };
+  /** How many times the view emptied itself because it could not prove it saw every event (a gap). */
+  readonly resets: number;
 }
 
 /**
@@ -116,7 +185,16 @@ export interface RedisTokenStore extends TokenStore {
    * warning. Call it once at start and log the warning.
    */
   checkEvictionPolicy(): Promise<EvictionPolicyCheck>;
-  /** Closes the client the store created from `url`; leaves a shared `client` open. Idempotent. */
+  /** What the local revocation view holds and whether it answers now. Never throws. */
+  viewStatus(): LocalViewStatus;
+  /**
+   * Resolves once this instance's local view applied every event published before the call (by
+   * any instance), or it cannot vouch (then checks go to Redis anyway), at most `maxLagMs`
+   * later. Rejects with `ERR_STORE_UNAVAILABLE` when Redis does not answer. For tests and
+   * read-after-write flows across instances; never needed for safety.
+   */
+  syncView(): Promise<void>;
+  /** Stops the local view (its own connection), and closes the client the store created from `url`; leaves a shared `client` open. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -126,6 +204,33 @@ const DEFAULT_EXPIRY_GRACE_MS = 60_000;
 const DEFAULT_MAX_SESSIONS_PER_USER = 100;
 /** The highest cap accepted: one script revokes at most this many families of one user. */
 const MAX_SESSIONS_PER_USER_LIMIT = 10_000;
+const DEFAULT_EVENT_RETENTION_MS = 3_600_000;
+const DEFAULT_MAX_LAG_MS = 1000;
+const DEFAULT_RECHECK_MS = 10_000;
+const DEFAULT_MAX_ENTRIES = 100_000;
+
+function readRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const result = value ?? fallback;
+  if (!Number.isSafeInteger(result) || result < min || result > max) {
+    throw new TypeError(`createRedisStore: \`${name}\` must be an integer from ${min} to ${max}`);
+  }
+  return result;
+}
+
+function readViewOptions(
+  localView: RedisStoreOptions['localView'],
+): { readonly maxLagMs: number; readonly recheckMs: number; readonly maxEntries: number } | null {
+  if (localView === false) return null;
+  if (localView !== undefined && localView !== true && (typeof localView !== 'object' || localView === null)) {
+    throw new TypeError('createRedisStore: `localView` must be a boolean or an options object');
+  }
+  const view = typeof localView === 'object' ? localView : {};
+  return {
+    maxLagMs: readRange('localView.maxLagMs', view.maxLagMs, DEFAULT_MAX_LAG_MS, 100, 60_000),
+    recheckMs: readRange('localView.recheckMs', view.recheckMs, DEFAULT_RECHECK_MS, 1000, 600_000),
+    maxEntries: readRange('localView.maxEntries', view.maxEntries, DEFAULT_MAX_ENTRIES, 1, 10_000_000),
+  };
+}
 
 function readOptions(
   options: RedisStoreOptions,
@@ -185,6 +290,10 @@ function familyUntil(record: RefreshTokenRecord): string {
  *   or session index would silently revive sessions.
  * - Fails closed: when Redis is unreachable every call rejects within `commandTimeoutMs` with
  *   `ScopeladderError('ERR_STORE_UNAVAILABLE')` (HTTP 503), and works again as soon as Redis is back.
+ * - No round trip per request: a local revocation view (on by default; `localView: false` turns it
+ *   off) answers the per-request checks from memory while it can vouch for them (a credential
+ *   revoked on any instance is refused everywhere within `localView.maxLagMs`, default 1 s), and
+ *   asks Redis otherwise. It tails a Redis Stream on a connection of its own: call `close()`.
  *
  * @example
  * ```ts
@@ -215,6 +324,8 @@ function familyUntil(record: RefreshTokenRecord): string {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
   const { prefix, commandTimeoutMs, expiryGraceMs, maxSessionsPerUser } = readOptions(options);
+  const viewOptions = readViewOptions(options.localView);
+  const eventRetentionMs = readRange('eventRetentionMs', options.eventRetentionMs, DEFAULT_EVENT_RETENTION_MS, 60_000, 30 * 86_400_000);
   const connection = createConnection({
     client: options.client,
     url: options.url,
@@ -224,13 +335,57 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
   const keys = createKeyBuilder(prefix);
   const grace = String(expiryGraceMs);
   const cap = String(maxSessionsPerUser);
+  const view: LocalView | null =
+    viewOptions === null ? null : createLocalView(connection.client, keys.events(), { ...viewOptions, commandTimeoutMs });
 
-  function isRevokedAt(value: string | null, now: number): boolean {
-    if (value === null) return false;
-    const until = Number(value);
-    // A marker that cannot be read is treated as revoked: fail closed.
-    return !Number.isFinite(until) || now < until;
+  /**
+   * Runs a write that ends or narrows credentials, then publishes `event` on the stream (after
+   * the write, on the same connection: in order). This instance's view drops the affected
+   * answers before and after the write. If the publish fails the call rejects
+   * (`ERR_STORE_UNAVAILABLE`), never reporting success while another instance could miss it;
+   * the write may have happened (as with any call that fails halfway), and an instance that
+   * remembered an answer about it asks Redis again within `recheckMs`.
+   */
+  async function publish(redis: RedisClient, event: CredentialEvent): Promise<string> {
+    view?.invalidate(event);
+    const id = await evalWith(
+      redis,
+      PUBLISH_EVENT,
+      [keys.events()],
+      [String(Date.now() - eventRetentionMs), JSON.stringify(event), String(eventRetentionMs)],
+    );
+    return String(id);
   }
+
+  function changing<T>(event: CredentialEvent, write: (redis: RedisClient) => Promise<T>): Promise<T> {
+    view?.invalidate(event);
+    return connection.run(async (redis) => {
+      const result = await write(redis);
+      await publish(redis, event);
+      return result;
+    });
+  }
+
+  /** A per-request revocation check the local view could not answer: Redis, remembered for next time. */
+  async function revokedUntil(kind: 'j' | 'f', id: string, lookup: (redis: RedisClient) => Promise<string | null>): Promise<number> {
+    const ticket = view === null ? null : view.ticket();
+    const value = await connection.run(lookup);
+    // A marker that cannot be read is treated as revoked for ever: fail closed.
+    const until = value === null ? 0 : Number.isFinite(Number(value)) ? Number(value) : Number.POSITIVE_INFINITY;
+    view?.rememberRevocation(ticket, kind, id, until);
+    return until;
+  }
+
+  const apiKeyCache: ApiKeyCache | undefined =
+    view === null
+      ? undefined
+      : {
+          ticket: () => view.ticket(),
+          get: (digest) => (typeof digest === 'string' ? view.readApiKey(digest) : undefined),
+          set: (ticket, digest, userId, value) => {
+            if (typeof digest === 'string' && typeof userId === 'string') view.rememberApiKey(ticket, digest, userId, value);
+          },
+        };
 
   /**
    * Revokes families taken out of a user's session index (`[familyId, until, …]`), each at
@@ -238,15 +393,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
    * that fails in between leaves them in `uend`, and the next save or end of that user's
    * sessions revokes them again (revoking is idempotent): none is ever dropped unrevoked.
    */
-  async function revokeEnded(redis: RedisClient, userId: string, flat: readonly unknown[]): Promise<void> {
-    if (flat.length === 0) return;
+  async function revokeEnded(redis: RedisClient, userId: string, flat: readonly unknown[], alsoUser = false): Promise<void> {
+    if (flat.length === 0 && !alsoUser) return;
     const pairs: string[] = flat.map((item) => String(item));
     const revocations: Promise<unknown>[] = [];
+    const families: string[] = [];
     for (let i = 0; i + 1 < pairs.length; i += 2) {
+      families.push(pairs[i] as string);
+      view?.invalidate({ f: [pairs[i] as string] });
       revocations.push(evalWith(redis, REVOKE_FAMILY, [keys.family(pairs[i] as string)], [pairs[i + 1] as string, grace, '1']));
     }
     await Promise.all(revocations);
-    await evalWith(redis, FORGET_ENDED_FAMILIES, [keys.endingFamiliesOfUser(userId)], pairs);
+    // Published before the repair list forgets them: a failed publish leaves them to be revoked
+    // (and published) again by the next call.
+    await publish(redis, alsoUser ? { f: families, u: [userId] } : { f: families });
+    if (pairs.length > 0) await evalWith(redis, FORGET_ENDED_FAMILIES, [keys.endingFamiliesOfUser(userId)], pairs);
   }
 
   function saveCopy(redis: RedisClient, record: RefreshTokenRecord): Promise<unknown> {
@@ -308,6 +469,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
           [String(now), next.userId, next.familyId, String(next.expiresAt), grace, familyUntil(next), next.organization ?? '', next.scope ?? ''],
         );
         const result = decodeRotation(reply, oldDigest);
+        if (result.status === 'reused') await publish(redis, { f: [next.familyId] });
         if (result.status === 'rotated') {
           await Promise.all([
             evalWith(redis, INDEX_ROTATED_FAMILY, [keys.familiesOfUser(next.userId)], [String(now), next.familyId, familyUntil(next), grace]),
@@ -321,13 +483,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     async revokeFamily(familyId, expiresAt) {
       assertStoreText(familyId, 'familyId');
       assertStoreTime(expiresAt, 'expiresAt');
-      await connection.evalScript(REVOKE_FAMILY, [keys.family(familyId)], [String(expiresAt), grace, '0']);
+      await changing({ f: [familyId] }, (redis) => evalWith(redis, REVOKE_FAMILY, [keys.family(familyId)], [String(expiresAt), grace, '0']));
     },
 
     async isFamilyRevoked(familyId, now) {
       assertStoreText(familyId, 'familyId');
       assertStoreTime(now, 'now');
-      return isRevokedAt(await connection.run((redis) => redis.hget(keys.family(familyId), 'r')), now);
+      // The local view's answer without another promise; Redis (and remembering) otherwise.
+      const cached = view === null ? undefined : view.readRevocation('f', familyId);
+      return now < (cached ?? (await revokedUntil('f', familyId, (redis) => redis.hget(keys.family(familyId), 'r'))));
     },
 
     async revokeFamiliesOfUser(userId: string, now: number, options: RevokeFamiliesOptions = {}) {
@@ -343,7 +507,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
           [String(now), except ?? '', grace],
         );
         const [count, ...ended] = Array.isArray(reply) ? (reply as unknown[]) : [0];
-        await revokeEnded(redis, userId, ended);
+        // Also for the user: the service's API-key cache drops the bot's keys (role, membership changed).
+        await revokeEnded(redis, userId, ended, true);
         return typeof count === 'number' ? count : 0;
       });
     },
@@ -351,13 +516,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     async revokeAccessToken(jti, expiresAt) {
       assertStoreText(jti, 'jti');
       assertStoreTime(expiresAt, 'expiresAt');
-      await connection.evalScript(REVOKE_UNTIL, [keys.accessToken(jti)], [String(expiresAt), grace]);
+      await changing({ j: [jti] }, (redis) => evalWith(redis, REVOKE_UNTIL, [keys.accessToken(jti)], [String(expiresAt), grace]));
     },
 
     async isAccessTokenRevoked(jti, now) {
       assertStoreText(jti, 'jti');
       assertStoreTime(now, 'now');
-      return isRevokedAt(await connection.run((redis) => redis.get(keys.accessToken(jti))), now);
+      const cached = view === null ? undefined : view.readRevocation('j', jti);
+      return now < (cached ?? (await revokedUntil('j', jti, (redis) => redis.get(keys.accessToken(jti)))));
     },
 
     // Ordered writes: `ak:<digest>` (what authenticates) is written last and deleted first, so
@@ -365,12 +531,17 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
     async saveApiKey(record) {
       assertApiKeyRecord(record, 'record');
       const { digest, id, userId } = record;
+      // Every digest whose record this call replaces or deletes is published after the writes.
+      const touched: string[] = [digest];
+      view?.invalidate({ a: touched });
       await connection.run(async (redis) => {
         // The id named a key before (a re-save): that key goes first, whoever's it was.
         const previousUser = await redis.get(keys.apiKeyId(id));
         for (const owner of previousUser === null || previousUser === userId ? [userId] : [previousUser, userId]) {
           const previousDigest = await redis.hget(keys.apiKeysOfUser(owner), id);
           if (previousDigest === null || (previousDigest === digest && owner === userId)) continue;
+          touched.push(previousDigest);
+          view?.invalidate({ a: [previousDigest] });
           await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(previousDigest)], [id]);
           await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(owner)], [id, previousDigest]);
         }
@@ -389,6 +560,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
             evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(otherId)], [otherUser]),
           ]);
         }
+        await publish(redis, { a: touched });
       });
     },
 
@@ -408,10 +580,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
         if (userId === null) return false;
         const digest = await redis.hget(keys.apiKeysOfUser(userId), id);
         if (digest !== null) {
+          view?.invalidate({ a: [digest] });
           await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
           await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(userId)], [id, digest]);
         }
-        return (await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId])) === 1;
+        const deleted = (await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId])) === 1;
+        if (digest !== null) await publish(redis, { a: [digest] });
+        return deleted;
       });
     },
 
@@ -419,6 +594,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       assertStoreText(userId, 'userId');
       return connection.run(async (redis) => {
         const entries = Object.entries(await redis.hgetall(keys.apiKeysOfUser(userId)));
+        const event: CredentialEvent = { a: entries.map(([, digest]) => digest), u: [userId] };
+        view?.invalidate(event);
         const deleted = await Promise.all(
           entries.map(async ([id, digest]) => {
             const n = await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
@@ -427,6 +604,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
             return n === 1 ? 1 : 0;
           }),
         );
+        await publish(redis, event);
         return deleted.reduce<number>((sum, n) => sum + n, 0);
       });
     },
@@ -505,7 +683,24 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
       return { policy, warning };
     },
 
-    close: () => connection.close(),
+    ...(apiKeyCache === undefined ? {} : { apiKeyCache }),
+
+    viewStatus() {
+      if (view === null) return { enabled: false, fresh: false, lastEventId: null, entries: { accessTokens: 0, families: 0, apiKeys: 0 }, resets: 0 };
+      return { enabled: true, ...view.status() };
+    },
+
+    async syncView() {
+      if (view === null) return;
+      const newest = await connection.run((redis) => redis.xrevrange(keys.events(), '+', '-', 'COUNT', 1));
+      const id = Array.isArray(newest) && Array.isArray(newest[0]) ? newest[0][0] : undefined;
+      await view.waitFor(typeof id === 'string' ? id : null);
+    },
+
+    async close() {
+      await view?.close();
+      await connection.close();
+    },
   };
   return store;
 }

@@ -11,6 +11,7 @@ import type { RefreshTokenRecord } from '@scopeladder/tokens';
 import { createRedisCollection, createRedisStore, type RedisTokenStore } from './index.js';
 import { TOKEN_STORE_SCRIPTS } from './lib/scripts.js';
 import { deleteKeys, listKeys } from '../../../test/support/redis.js';
+import { settledAfterWrites } from '../../../test/support/redis-view.js';
 import { keySlot, startLocalRedisCluster, type LocalRedisCluster } from '../../../test/support/redis-cluster.js';
 
 const HOUR = 3_600_000;
@@ -42,9 +43,11 @@ describeTokenStoreContract('@scopeladder/redis on a Redis Cluster of three maste
   const prefix = `contract${fixtures}:`;
   const store = createRedisStore({ client: clientA, prefix });
   const peer = createRedisStore({ client: clientB, prefix });
+  // The local view (on by default) shows a write to the other instance within its bound.
+  const syncBoth = (): Promise<unknown> => Promise.all([store.syncView(), peer.syncView()]);
   return {
-    store,
-    peer,
+    store: settledAfterWrites(store, syncBoth),
+    peer: settledAfterWrites(peer, syncBoth),
     async cleanup() {
       await store.close();
       await peer.close();
@@ -211,6 +214,37 @@ describe('token store on a Redis Cluster: many random ids (issue #15: data-depen
     expect(spread).toHaveLength(3);
     for (const count of spread) expect(count).toBeGreaterThan(20);
     expect(new Set((await listKeys(clientA, prefix)).map(keySlot)).size).toBeGreaterThan(100);
+    await store.close();
+    await peer.close();
+  });
+
+  it('local revocation view on the cluster: revoke on A, B (tailing the stream’s node) refuses within 100 ms, p99 over 100', async () => {
+    const prefix = 'view:';
+    const a = createRedisStore({ client: clientA, prefix });
+    const b = createRedisStore({ client: clientB, prefix });
+    await b.isAccessTokenRevoked(randomId(), Date.now());
+    const deadline = Date.now() + 5000;
+    while (!b.viewStatus().fresh && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(b.viewStatus().fresh).toBe(true);
+    const delays: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const jti = randomId(16);
+      expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+      expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+      await a.revokeAccessToken(jti, Date.now() + HOUR);
+      const revokedAt = performance.now();
+      while (!(await b.isAccessTokenRevoked(jti, Date.now()))) {
+        if (performance.now() - revokedAt > 2000) throw new Error('B never refused');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      delays.push(performance.now() - revokedAt);
+    }
+    delays.sort((x, y) => x - y);
+    expect(delays[98]).toBeLessThanOrEqual(100);
+    expect(b.viewStatus().entries.accessTokens).toBeGreaterThan(0);
+    await a.close();
+    await b.close();
+    expect(b.viewStatus().fresh).toBe(false);
   });
 
   it('reloads its scripts on every master after they lost them (NOSCRIPT → EVAL on the node that refused)', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTokenStoreContract, randomDigest } from '@scopeladder/testing/store-contract';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { TEST_REDIS_URL, deleteKeys, freePort, listKeys, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
+import { settledAfterWrites } from '../../../test/support/redis-view.js';
 
 const HOUR = 3_600_000;
 const GRACE = 60_000;
@@ -25,12 +26,33 @@ afterAll(async () => {
   await clientB.quit();
 });
 
+/**
+ * The contract reads on one instance right after a write on the other: with the local view (on by
+ * default) that holds once both views applied the write (`syncView`), within the view's bound.
+ */
 let fixtureCount = 0;
-describeTokenStoreContract('@scopeladder/redis', async () => {
+describeTokenStoreContract('@scopeladder/redis (local view on, the default)', async () => {
   fixtureCount += 1;
   const prefix = `${runPrefix}${fixtureCount}:`;
   const store = createRedisStore({ client: clientA, prefix });
   const peer = createRedisStore({ client: clientB, prefix });
+  const syncBoth = (): Promise<unknown> => Promise.all([store.syncView(), peer.syncView()]);
+  return {
+    store: settledAfterWrites(store, syncBoth),
+    peer: settledAfterWrites(peer, syncBoth),
+    async cleanup() {
+      await store.close();
+      await peer.close();
+      await deleteKeys(clientA, prefix);
+    },
+  };
+});
+
+describeTokenStoreContract('@scopeladder/redis (local view off)', async () => {
+  fixtureCount += 1;
+  const prefix = `${runPrefix}${fixtureCount}:`;
+  const store = createRedisStore({ client: clientA, prefix, localView: false });
+  const peer = createRedisStore({ client: clientB, prefix, localView: false });
   return {
     store,
     peer,
@@ -139,6 +161,8 @@ describe('Redis layout', () => {
       [`${prefix}hit:login:y`]: Date.now() + 60_000 + GRACE,
       // The session index lives as long as the longest-lived family in it.
       [`${prefix}{u:u1}:ufam`]: now + 2 * HOUR + GRACE,
+      // The credential-event stream (reuse, revocation, key saved): an hour after its newest event.
+      [`${prefix}{ev}:events`]: Date.now() + HOUR,
     };
     const keys = await listKeys(clientA, prefix);
     for (const key of keys) {
@@ -153,7 +177,7 @@ describe('Redis layout', () => {
       expect(Math.abs(Date.now() + pttl - (at ?? 0)), key).toBeLessThan(5_000);
     }
     expect(keys.filter((key) => API_KEY_KEY.test(key.slice(prefix.length)))).toHaveLength(3);
-    expect(keys).toHaveLength(11);
+    expect(keys).toHaveLength(12);
   });
 
   it('keeps the session index small: ended and expired families leave it, and the key goes with the last', async () => {
@@ -283,7 +307,9 @@ describe('Redis layout', () => {
     await store.saveApiKey({ digest: randomDigest(), id: 'b0', userId: 'botB', scopes: ['bot'], createdAt: now });
     expect(await store.deleteApiKeysOfUser('botA')).toBe(5);
     expect(await store.deleteApiKey('b0')).toBe(true);
-    expect(await listKeys(clientA, prefix)).toEqual([]);
+    // Only the credential-event stream, which expires by itself (eventRetentionMs).
+    expect(await listKeys(clientA, prefix)).toEqual([`${prefix}{ev}:events`]);
+    expect(await clientA.pttl(`${prefix}{ev}:events`)).toBeGreaterThan(0);
   });
 
   it('re-saving a key id with a new digest replaces the old key and keeps the indexes exact', async () => {
@@ -299,7 +325,7 @@ describe('Redis layout', () => {
     expect(await store.listApiKeysOfUser('botA')).toEqual([]);
     expect(await store.listApiKeysOfUser('botB')).toEqual([second]);
     expect(await store.deleteApiKey('k')).toBe(true);
-    expect(await listKeys(clientA, prefix)).toEqual([]);
+    expect(await listKeys(clientA, prefix)).toEqual([`${prefix}{ev}:events`]);
   });
 
   it('keeps a spent token’s own TTL when it is rotated', async () => {

@@ -145,3 +145,77 @@ describe('authenticating API keys', () => {
     expect(ability.can('create', 'Organization')).toBe(false);
   });
 });
+
+describe('authenticate with a store that has an ApiKeyCache (a local view, as @scopeladder/redis has)', () => {
+  /** A plain cache honouring the contract: remembers unless the ticket is stale; counts what happens. */
+  function mapCache() {
+    const entries = new Map<string, unknown>();
+    const log: string[] = [];
+    let stamp = 1;
+    return {
+      entries,
+      log,
+      change: () => {
+        stamp += 1;
+        entries.clear();
+      },
+      cache: {
+        ticket: () => {
+          log.push('ticket');
+          return stamp;
+        },
+        get: (digest: string) => {
+          log.push('get');
+          return entries.get(digest);
+        },
+        set: (ticket: number | null, digest: string, userId: string, value: unknown) => {
+          log.push(`set:${userId}`);
+          if (ticket === stamp) entries.set(digest, value);
+        },
+      },
+    };
+  }
+
+  it('asks the cache first, takes the ticket before reading the key, and answers a remembered key without store or directory', async () => {
+    const { directory, store: memory } = await setup();
+    const view = mapCache();
+    let findApiKey = 0;
+    const store = {
+      ...memory,
+      findApiKey: (digest: string) => {
+        view.log.push('findApiKey');
+        findApiKey += 1;
+        return memory.findApiKey(digest);
+      },
+      apiKeyCache: view.cache,
+    };
+    const { auth } = await setup({ store, directory });
+    const created = await auth.createApiKey(IDS.bot, ['bot']);
+    const first = await auth.authenticate(`Bearer ${created.apiKey}`);
+    expect(view.log).toEqual(['get', 'ticket', 'findApiKey', `set:${IDS.bot}`]);
+    const again = await auth.authenticate(`Bearer ${created.apiKey}`);
+    expect(findApiKey).toBe(1);
+    expect(again).toEqual(first);
+    expect(again.principal).toBe(first.principal);
+
+    // What the cache forgot (an event) is read again: a role change then shows.
+    directory.update(IDS.bot, { role: 'guest' });
+    view.change();
+    expect((await auth.authenticate(`Bearer ${created.apiKey}`)).principal.scopes).toEqual(['guest']);
+    expect(findApiKey).toBe(2);
+  });
+
+  it('ignores a remembered value that is not what the service stores, and refuses a deleted key whatever the cache held before', async () => {
+    const { directory, store: memory } = await setup();
+    const view = mapCache();
+    const { auth } = await setup({ store: { ...memory, apiKeyCache: view.cache }, directory });
+    const created = await auth.createApiKey(IDS.bot, ['bot']);
+    const digest = createHash('sha256').update(created.apiKey).digest('hex');
+    view.entries.set(digest, { principal: 'not a principal' });
+    expect((await auth.authenticate(`Bearer ${created.apiKey}`)).principal.id).toBe(IDS.bot);
+    expect(await auth.revokeApiKey(created.id)).toBe(true);
+    view.change();
+    await expectCode(auth.authenticate(`Bearer ${created.apiKey}`), 'ERR_API_KEY_INVALID');
+    expect(view.entries.size).toBe(0);
+  });
+});

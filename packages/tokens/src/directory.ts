@@ -59,7 +59,10 @@ export interface OrganizationRecord {
 
 /**
  * Where the auth service reads users. Re-read on every refresh and on every API-key request,
- * so a deleted user or a changed role takes effect at once.
+ * so a deleted user or a changed role takes effect at once. (A store with a local view, such as
+ * `@scopeladder/redis`, remembers what a bot key resolved to: call `endSessionsOfUser(botId)` after
+ * changing a bot, as after any privilege change, for it to act at once on every instance; unannounced
+ * changes act within the store's bound, 1 s by default.)
  *
  * @example
  * ```ts

@@ -31,7 +31,15 @@ export type { RandomSource } from './lib/secrets.js';
 export type { AccessTokenUser } from './lib/access-token.js';
 export type { AnyPolicy, PolicyActionOf, PolicyResourceOf, Register, RegisteredPolicy } from './register.js';
 export type { OrganizationRecord, UserDirectory, UserRecord } from './directory.js';
-export type { ApiKeyRecord, RefreshTokenRecord, RevokeFamiliesOptions, RotateRefreshResult, ThrottleState, TokenStore } from './store.js';
+export type {
+  ApiKeyCache,
+  ApiKeyRecord,
+  RefreshTokenRecord,
+  RevokeFamiliesOptions,
+  RotateRefreshResult,
+  ThrottleState,
+  TokenStore,
+} from './store.js';
 export type {
   AuthContext,
   AuthService,

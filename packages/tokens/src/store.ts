@@ -100,6 +100,31 @@ export interface ThrottleState {
 }
 
 /**
+ * Optional part of a {@link TokenStore} that keeps a local view of credential state current
+ * across instances (`@scopeladder/redis` does): the auth service remembers there what it derived
+ * for an API key (the key's record, its bot's live role and organization), and the store drops
+ * it when the key is deleted or replaced, or the bot's sessions are ended (`endSessionsOfUser`,
+ * which a role, membership or deletion of the bot is followed by), on every instance within the
+ * store's documented bound.
+ *
+ * @example
+ * ```ts
+ * const cache: ApiKeyCache | undefined = store.apiKeyCache;
+ * const ticket = cache?.ticket() ?? null; // before reading the key and the bot
+ * // … read and check them, derive `result` …
+ * cache?.set(ticket, digest, userId, result);
+ * ```
+ */
+export interface ApiKeyCache {
+  /** A stamp to take BEFORE reading the key and its user, for {@link set}; `null` when nothing may be remembered now. */
+  ticket(): number | null;
+  /** What was remembered for this key digest, when the store can vouch that nothing changed since; else `undefined`. */
+  get(digest: string): unknown;
+  /** Remembers `value` for `digest` (a key of `userId`), unless something changed since `ticket` was taken. */
+  set(ticket: number | null, digest: string, userId: string, value: unknown): void;
+}
+
+/**
  * Storage for refresh families, revocations, API keys and login throttling.
  *
  * @example
@@ -198,4 +223,7 @@ export interface TokenStore {
 
   /** Clears a counter (after a successful login). */
   clearHits(key: string): Promise<void>;
+
+  /** Optional: see {@link ApiKeyCache}. Stores without it are asked on every API-key request. */
+  readonly apiKeyCache?: ApiKeyCache | undefined;
 }

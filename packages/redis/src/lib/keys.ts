@@ -16,6 +16,7 @@
  * | `akid:<id>` | string | the key's user | deleted with the key |
  * | `{u:<userId>}:aku` | hash | the user's keys: id → digest | deleted with the last key |
  * | `hit:<key>` | hash | `c` count, `r` resetAt | `r` + grace (relative to the caller's `now`) |
+ * | `{ev}:events` | stream | credential events (field `e`: JSON `{j?, f?, a?, u?}`: access-token ids, family ids, API-key digests, user ids whose state changed), tailed by every instance's local view | trimmed by age (`eventRetentionMs`); the key expires that long after its newest event |
  *
  * "grace" is `expiryGraceMs`: keys outlive their `expiresAt` a little so that clock skew between
  * application servers and Redis can never drop a record or a revocation early. Decisions always
@@ -35,6 +36,8 @@ export interface KeyBuilder {
   apiKeyId(id: string): string;
   apiKeysOfUser(userId: string): string;
   hits(key: string): string;
+  /** The credential-event stream (one key, one slot). */
+  events(): string;
 }
 
 /** `{<kind>:<id>}` with `%`, `{` and `}` of the id percent-escaped: a hash tag that ends at our brace. */
@@ -58,6 +61,7 @@ export function createKeyBuilder(prefix: string): KeyBuilder {
     apiKeyId: (id) => `${prefix}akid:${id}`,
     apiKeysOfUser: (userId) => `${ofUser(userId)}aku`,
     hits: (key) => `${prefix}hit:${key}`,
+    events: () => `${prefix}{ev}:events`,
   };
 }
 

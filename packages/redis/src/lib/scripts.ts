@@ -339,6 +339,21 @@ return {fmt(c), fmt(r)}
 `,
 );
 
+/**
+ * Events slot. KEYS: the credential-event stream. ARGV: trim threshold (epoch ms: entries older
+ * are trimmed, approximately), the event (JSON), the stream's TTL in ms. Appends one event, trims
+ * the stream by age and keeps it alive as long as its newest event is within the retention.
+ * Returns the event's stream id.
+ */
+export const PUBLISH_EVENT = defineScript(
+  'publishEvent',
+  `
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return id
+`,
+);
+
 /** Every script of the token store (the cluster-layout test checks each). */
 export const TOKEN_STORE_SCRIPTS: readonly LuaScript[] = [
   SAVE_FAMILY_TOKEN,
@@ -356,4 +371,5 @@ export const TOKEN_STORE_SCRIPTS: readonly LuaScript[] = [
   DELETE_FIELD_IF_EQUAL,
   HIT,
   RELEASE_HIT,
+  PUBLISH_EVENT,
 ];

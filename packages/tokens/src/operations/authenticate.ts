@@ -138,8 +138,22 @@ function sessionOf(context: ServiceContext, claims: AccessTokenClaims): Verified
   });
 }
 
+/** The shape the service remembers in a store's {@link ApiKeyCache} (anything else found there is ignored). */
+function isRemembered(value: unknown): value is AuthContext<AnyPolicy> {
+  const candidate = value as Partial<AuthContext<AnyPolicy>> | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.principal === 'object' && candidate.token?.kind === 'apiKey';
+}
+
 async function authenticateApiKey(context: ServiceContext, apiKey: string): Promise<AuthContext<AnyPolicy>> {
   const digest = sha256Hex(apiKey);
+  // A store with a local view (Redis) answers a key it has seen, with its bot's live role, from
+  // memory until the key, or the bot's sessions, change anywhere (`ApiKeyCache`).
+  const cache = context.store.apiKeyCache;
+  if (cache !== undefined) {
+    const remembered = cache.get(digest);
+    if (isRemembered(remembered)) return { principal: remembered.principal, ability: remembered.ability, token: remembered.token };
+  }
+  const ticket = cache === undefined ? null : cache.ticket();
   const record = await callStore(() => context.store.findApiKey(digest));
   if (
     typeof record !== 'object' ||
@@ -152,8 +166,9 @@ async function authenticateApiKey(context: ServiceContext, apiKey: string): Prom
   ) {
     fail('ERR_API_KEY_INVALID', 'Invalid API key');
   }
-  // Live: the bot (and the organization the key is bound to) is read on every request, so
-  // deleting it, changing its role there or removing it from there acts at once.
+  // Live: the bot (and the organization the key is bound to) is read on every request the cache
+  // does not answer, so deleting it, changing its role there or removing it from there acts at
+  // once (with a cache: once its sessions are ended, as after every privilege change).
   const bot = await findUserById(context, record.userId);
   if (bot === null || bot.kind !== 'bot') fail('ERR_API_KEY_INVALID', 'Invalid API key');
   const selected = await selectOrganization(context, bot, record.organization);
@@ -167,9 +182,11 @@ async function authenticateApiKey(context: ServiceContext, apiKey: string): Prom
     ...(selected.path === undefined ? {} : { organizationPath: selected.path }),
     email: bot.email,
   });
-  return {
+  const result = {
     principal,
     ability: context.policy.abilityFor(principal),
     token: Object.freeze({ kind: 'apiKey' as const, keyId: record.id }),
   };
+  cache?.set(ticket, digest, bot.id, Object.freeze({ ...result }));
+  return result;
 }

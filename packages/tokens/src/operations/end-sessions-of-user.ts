@@ -13,7 +13,8 @@ const MAX_ID_LENGTH = 256;
  * `invalid_token`) at its next request — `authenticate` already asks the store about the family
  * on every request, cached token or not, so this adds no lookup. A login after the call starts a
  * new family and works at once. API keys are not sessions: a bot's keys follow its directory
- * record live (and `revokeApiKeysOfUser` deletes them).
+ * record live (and `revokeApiKeysOfUser` deletes them); a store with a local view (Redis) also
+ * drops what it remembered for the user's keys here, so a bot's changed role acts at once.
  *
  * Call it AFTER the directory write it follows (role change, deletion, password change): a
  * concurrent `login` or `refresh` then either reads the new record or has its family ended here.
