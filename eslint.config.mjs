@@ -12,6 +12,7 @@ export const PUBLIC_ENTRY_POINTS = [
   '@scopeladder/core',
   '@scopeladder/tokens',
   '@scopeladder/tokens/http',
+  '@scopeladder/tokens/diagnostics',
   '@scopeladder/express',
   '@scopeladder/fastify',
   '@scopeladder/koa',

@@ -6,6 +6,7 @@ const { randomBytes } = require('node:crypto');
 const { chatshipperPolicy, isScopeladderError } = require('@scopeladder/core');
 const { createAuthService, createMemoryDirectory, hashPassword } = require('@scopeladder/tokens');
 const http = require('@scopeladder/tokens/http');
+const diagnostics = require('@scopeladder/tokens/diagnostics');
 const { createExpressAuth } = require('@scopeladder/express');
 const fastifyAdapter = require('@scopeladder/fastify');
 const { createKoaAuth } = require('@scopeladder/koa');
@@ -15,12 +16,20 @@ const testing = require('@scopeladder/testing');
 const express = require('express');
 
 assert.match(require.resolve('@scopeladder/testing/store-contract'), /store-contract[\\/]index\.cjs$/);
-for (const name of ['@scopeladder/core', '@scopeladder/tokens', '@scopeladder/tokens/http', '@scopeladder/redis', '@scopeladder/postgres']) {
+for (const name of [
+  '@scopeladder/core',
+  '@scopeladder/tokens',
+  '@scopeladder/tokens/http',
+  '@scopeladder/tokens/diagnostics',
+  '@scopeladder/redis',
+  '@scopeladder/postgres',
+]) {
   assert.match(require.resolve(name), /\.cjs$/, `${name} resolves to its CommonJS build`);
 }
 assert.equal(typeof fastifyAdapter.scopeladderPlugin, 'function');
 assert.equal(fastifyAdapter.default, fastifyAdapter.scopeladderPlugin);
 assert.equal(typeof http.readJsonBody, 'function');
+assert.equal(diagnostics.DECISION_CHANNEL, 'scopeladder:decision');
 assert.equal(typeof createRedisStore, 'function');
 assert.equal(typeof createRedisCollection, 'function');
 assert.equal(typeof createPostgresStore, 'function');

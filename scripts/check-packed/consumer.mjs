@@ -9,6 +9,7 @@ import * as core from '@scopeladder/core';
 import { chatshipperPolicy, httpErrorFor, isScopeladderError, parseScope, ScopeladderError, subject } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
 import { readAuthorization, toScopeladderError } from '@scopeladder/tokens/http';
+import { DIAGNOSTICS_CHANNELS } from '@scopeladder/tokens/diagnostics';
 import express from 'express';
 import { createExpressAuth } from '@scopeladder/express';
 import Fastify from 'fastify';
@@ -56,6 +57,9 @@ const session = await service.login({ email: 'ada@example.com', password }, { so
 const context = await service.authenticate(`Bearer ${session.token}`);
 assert.equal(context.principal.id, admin.id);
 await assert.rejects(service.authenticate('Bearer nope'), (error) => isScopeladderError(error));
+
+// tokens/diagnostics
+assert.deepEqual([...DIAGNOSTICS_CHANNELS], ['scopeladder:decision', 'scopeladder:authenticate', 'scopeladder:credential']);
 
 // tokens/http
 assert.equal(readAuthorization({ headers: { authorization: 'Bearer x' } }), 'Bearer x');

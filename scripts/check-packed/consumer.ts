@@ -16,6 +16,7 @@ import {
 } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, createMemoryStore, hashPassword, type TokenStore } from '@scopeladder/tokens';
 import { readAuthorization, toScopeladderError } from '@scopeladder/tokens/http';
+import { DIAGNOSTICS_CHANNELS, type CredentialEvent, type DecisionMessage } from '@scopeladder/tokens/diagnostics';
 import express from 'express';
 import { createExpressAuth } from '@scopeladder/express';
 import Fastify from 'fastify';
@@ -51,6 +52,11 @@ context.ability.can('list', 'Conversation');
 // tokens/http (for adapter authors)
 const header = readAuthorization({ headers: { authorization: 'Bearer x' } });
 const translated: unknown = toScopeladderError(new Error('x'));
+
+// tokens/diagnostics
+const channels: readonly string[] = DIAGNOSTICS_CHANNELS;
+const describeEvent = (event: CredentialEvent): string => (event.type === 'refresh.reused' ? event.sessionId : event.type);
+const denied = (message: DecisionMessage): boolean => !message.allowed;
 
 // express
 const expressAuth = createExpressAuth({ service });
@@ -102,7 +108,7 @@ const sqlFilter: SqlFilterResult = toSqlFilter(chatshipperPolicy.filterFor({ id:
   columns: { organizationPath: 'org_path' },
 });
 
-void [allowed, scopes, code, header, translated, redisStore, users, table, digest, pgStore, sqlFilter];
+void [allowed, scopes, code, header, translated, channels, describeEvent, denied, redisStore, users, table, digest, pgStore, sqlFilter];
 
 // ---- Typo probes that already fail to compile (issue #14) ----
 // @ts-expect-error 'fecth' is not an action of the ChatShipper policy
