@@ -1,5 +1,5 @@
 import { startChatshipperServer, type ChatshipperServer } from './app.js';
-import { formatBanner } from './banner.js';
+import { baseUrlFor, formatBanner } from './banner.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './log.js';
 
@@ -16,18 +16,18 @@ function ignoreBrokenPipes(): void {
 
 async function main(): Promise<void> {
   ignoreBrokenPipes();
-  const logger = createLogger();
   let config;
   try {
     config = parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      logger.error(`chatshipper-api: ${error.message}`);
+      createLogger().error('chatshipper-api: invalid configuration', { problems: error.problems });
       process.exitCode = 2;
       return;
     }
     throw error;
   }
+  const logger = createLogger({ level: config.logLevel });
 
   let server: ChatshipperServer;
   try {
@@ -38,7 +38,16 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  logger.info(formatBanner({ config, address: server.address, storage: server.storage, admin: server.admin }));
+  // The banner is for the person who started the server (plain text: the login curl, a generated
+  // admin password); the JSON line after it is for the log pipeline (no password).
+  logger.print(formatBanner({ config, address: server.address, storage: server.storage, admin: server.admin }));
+  logger.info('chatshipper-api started', {
+    url: baseUrlFor(server.address),
+    framework: config.framework,
+    storage: server.storage,
+    accessTokenTtl: config.accessTokenTtlText,
+    jwtAlgorithm: config.jwtAlgorithm,
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
