@@ -18,11 +18,12 @@ export const PUBLIC_ENTRY_POINTS = [
   '@scopeladder/koa',
   '@scopeladder/redis',
   '@scopeladder/postgres',
+  '@scopeladder/otel',
   '@scopeladder/testing',
   '@scopeladder/testing/store-contract',
 ];
 
-const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'postgres', 'testing'];
+const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'postgres', 'otel', 'testing'];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
