@@ -2,6 +2,7 @@ import { startChatshipperServer, type ChatshipperServer } from './app.js';
 import { baseUrlFor, formatBanner } from './banner.js';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './log.js';
+import type { Telemetry } from './telemetry.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,12 +30,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
+  // OTEL_EXPORTER_OTLP_ENDPOINT: traces and metrics over OTLP. Unset: no OpenTelemetry module loads.
+  let telemetry: Telemetry | undefined;
+  if (config.otlpEndpoint !== undefined) {
+    const { startTelemetry } = await import('./telemetry.js');
+    telemetry = await startTelemetry({ logger, env: process.env });
+    // The origin only: a URL's user info is not for the log.
+    logger.info('telemetry: exporting traces and metrics over OTLP/HTTP', { endpoint: new URL(config.otlpEndpoint).origin });
+  }
+
   let server: ChatshipperServer;
   try {
     server = await startChatshipperServer({ config, logger });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     logger.error(`chatshipper-api: could not start: ${reason}`);
+    await telemetry?.shutdown();
     process.exitCode = 1;
     return;
   }
@@ -57,16 +68,20 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info(`${signal} received: closing (in-flight requests get up to ${SHUTDOWN_GRACE_MS / 1000}s)`);
-    server.close(SHUTDOWN_GRACE_MS).then(
-      () => {
-        logger.info('chatshipper-api stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error(`chatshipper-api: error while closing: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
+    server
+      .close(SHUTDOWN_GRACE_MS)
+      // The last spans and metrics are flushed before the process exits.
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => {
+          logger.info('chatshipper-api stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error(`chatshipper-api: error while closing: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -8,6 +8,28 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const requests = new AsyncLocalStorage<{ readonly requestId: string }>();
 
 /**
+ * Runs around every request inside its request-id context (telemetry's server span): calls
+ * `serve` once, synchronously, in whatever context it sets up.
+ */
+export type RequestObserver = (req: IncomingMessage, res: ServerResponse, requestId: string, serve: () => void) => void;
+
+let observer: RequestObserver | undefined;
+
+/**
+ * Sets (or, with `undefined`, removes) the {@link RequestObserver} of every server of this
+ * process: OpenTelemetry's server spans, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Without one,
+ * requests are served as they come.
+ *
+ * @example
+ * ```ts
+ * observeRequests((req, res, requestId, serve) => context.with(trace.setSpan(context.active(), span), serve));
+ * ```
+ */
+export function observeRequests(next: RequestObserver | undefined): void {
+  observer = next;
+}
+
+/**
  * Wraps a Node request listener so that each request gets an id: a fresh UUID (a client's own
  * `X-Request-Id` is not trusted: it would let anyone write what it likes into the audit log's
  * correlation), answered in `X-Request-Id` and kept in an `AsyncLocalStorage` for the whole
@@ -25,7 +47,11 @@ export function withRequestId<Request extends IncomingMessage, Response extends 
   return (req, res) => {
     const requestId = randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    requests.run({ requestId }, () => listener(req, res));
+    requests.run({ requestId }, () => {
+      const current = observer;
+      if (current === undefined) listener(req, res);
+      else current(req, res, requestId, () => listener(req, res));
+    });
   };
 }
 
