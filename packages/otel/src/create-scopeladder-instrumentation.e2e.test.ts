@@ -18,6 +18,7 @@ const policy = definePolicy({ scopes: chatshipperScopes, aliases: chatshipperAli
 const SECRET = 'otel-e2e-secret-otel-e2e-secret-0123456789';
 const ADMIN = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', email: 'ada@example.test', password: 'ada-password-0123' };
 const GUEST = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'gina@example.test', password: 'gina-password-0123' };
+const BOT = { id: 'cccccccccccccccccccccccc', email: 'bot@example.test' };
 const FAST = { N: 1024, r: 1, p: 1 };
 
 let sdk: TestSdk;
@@ -26,7 +27,7 @@ let instrumentation: ScopeladderInstrumentation;
 let server: Server;
 let url: string;
 /** Every secret the test used or the service issued: none may appear in any attribute. */
-const secrets: string[] = [SECRET, ADMIN.password, GUEST.password, ADMIN.email, GUEST.email];
+const secrets: string[] = [SECRET, ADMIN.password, GUEST.password, ADMIN.email, GUEST.email, BOT.email];
 
 beforeAll(async () => {
   useAsyncContext();
@@ -37,6 +38,7 @@ beforeAll(async () => {
     directory: createMemoryDirectory([
       { id: ADMIN.id, email: ADMIN.email, role: 'admin', passwordHash: hashes[0]! },
       { id: GUEST.id, email: GUEST.email, role: 'guest', passwordHash: hashes[1]! },
+      { id: BOT.id, email: BOT.email, role: 'bot', kind: 'bot' },
     ]),
     policy,
     keys: { algorithm: 'HS256', secret: SECRET },
@@ -97,9 +99,15 @@ describe('@scopeladder/otel with a real auth service and an Express guard', () =
     secrets.push(rotated.token, rotated.refreshToken);
     await expect(service.refresh(guest.refreshToken)).rejects.toThrow();
 
+    // A bot's API key: authenticated, then revoked.
+    const key = await service.createApiKey(BOT.id, ['bot']);
+    secrets.push(key.apiKey);
+    await service.authenticate(`Bearer ${key.apiKey}`);
+    await service.revokeApiKey(key.id);
+
     const spans = sdk.spans();
     const authenticate = spans.filter((span) => span.name === SPAN_NAMES.authenticate);
-    expect(authenticate.map((span) => span.attributes[ATTRIBUTES.authenticationOutcome])).toEqual(['success', 'success', 'failure']);
+    expect(authenticate.map((span) => span.attributes[ATTRIBUTES.authenticationOutcome])).toEqual(['success', 'success', 'failure', 'success']);
     expect(authenticate[0]!.attributes).toMatchObject({
       [ATTRIBUTES.credentialKind]: 'jwt',
       [ATTRIBUTES.principalId]: ADMIN.id,
@@ -110,13 +118,22 @@ describe('@scopeladder/otel with a real auth service and an Express guard', () =
     expect(authenticate[2]!.attributes).toMatchObject({ [ATTRIBUTES.credentialKind]: 'jwt', [ATTRIBUTES.errorType]: 'ERR_TOKEN_INVALID' });
 
     expect(sumOf(await sdk.points(METRIC_NAMES.authenticationFailures), { [ATTRIBUTES.errorType]: 'ERR_TOKEN_INVALID' })).toBe(1);
-    expect(sumOf(await sdk.points(METRIC_NAMES.authenticationDuration))).toBe(3);
+    expect(authenticate[3]!.attributes).toMatchObject({
+      [ATTRIBUTES.credentialKind]: 'apiKey',
+      [ATTRIBUTES.apiKeyId]: key.id,
+      [ATTRIBUTES.principalId]: BOT.id,
+      [ATTRIBUTES.principalKind]: 'bot',
+    });
+    expect(sumOf(await sdk.points(METRIC_NAMES.authenticationDuration))).toBe(4);
+    expect(sumOf(await sdk.points(METRIC_NAMES.authenticationDuration), { [ATTRIBUTES.credentialKind]: 'apiKey' })).toBe(1);
     expect(sumOf(await sdk.points(METRIC_NAMES.refreshReuses))).toBe(1);
     const events = await sdk.points(METRIC_NAMES.credentialEvents);
     expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'login.succeeded' })).toBe(2);
     expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'login.failed' })).toBe(1);
     expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'refresh.succeeded' })).toBe(1);
     expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'refresh.reused' })).toBe(1);
+    expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'apikey.created' })).toBe(1);
+    expect(sumOf(events, { [ATTRIBUTES.credentialEvent]: 'apikey.revoked' })).toBe(1);
 
     // No metric point carries an id.
     for (const metric of await sdk.metrics()) {
