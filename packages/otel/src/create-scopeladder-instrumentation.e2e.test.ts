@@ -5,7 +5,7 @@
 // attribute, and disable() stops recording.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy } from '@scopeladder/core';
 import { createExpressAuth } from '@scopeladder/express';
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
@@ -47,6 +47,12 @@ beforeAll(async () => {
   });
   const auth = createExpressAuth({ service });
   const app = express();
+  // What an HTTP instrumentation does: the request's span, active while the request is handled.
+  app.use((req, res, next) => {
+    const span = sdk.tracerProvider.getTracer('http').startSpan(`${req.method} ${req.path}`);
+    res.on('finish', () => span.end());
+    context.with(trace.setSpan(context.active(), span), next);
+  });
   app.use('/v2', auth.authenticate);
   app.get('/v2/users', auth.authorize('list', 'User'), (_req, res) => {
     res.json([]);
@@ -150,17 +156,30 @@ describe('@scopeladder/otel with a real auth service and an Express guard', () =
   });
 
   it('records nothing more once disabled', async () => {
-    const spans = sdk.spans().length;
+    const scopeladderSpans = (): number => sdk.spans().filter((span) => span.name.startsWith('scopeladder.')).length;
+    const spans = scopeladderSpans();
     const decisions = sumOf(await sdk.points(METRIC_NAMES.decisions));
     instrumentation.disable();
     try {
       const admin = await service.login({ email: ADMIN.email, password: ADMIN.password });
       expect(await listUsers(`Bearer ${admin.token}`)).toBe(200);
       expect(await listUsers('Bearer nope')).toBe(401);
-      expect(sdk.spans()).toHaveLength(spans);
+      expect(scopeladderSpans()).toBe(spans);
       expect(sumOf(await sdk.points(METRIC_NAMES.decisions))).toBe(decisions);
     } finally {
       instrumentation.enable();
     }
+  });
+
+  it("puts the spans in the request's trace, children of its span", async () => {
+    const admin = await service.login({ email: ADMIN.email, password: ADMIN.password });
+    const before = sdk.spans().length;
+    expect(await listUsers(`Bearer ${admin.token}`)).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    const spans = sdk.spans().slice(before);
+    const request = spans.find((span) => span.name === 'GET /v2/users')!;
+    const authenticate = spans.find((span) => span.name === SPAN_NAMES.authenticate)!;
+    expect(authenticate.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(authenticate.spanContext().traceId).toBe(request.spanContext().traceId);
   });
 });
