@@ -28,9 +28,13 @@ export interface DecisionMessage {
   readonly action: string;
   /** The subject type checked, e.g. `"User"` (never the record). */
   readonly subject: string;
-  /** `'type'`: checked on every record of the type (a guard without `load`); `'record'`: on the loaded record. */
+  /**
+   * `'type'`: checked on every record of the type (a guard without `load`, or with `load` when
+   * no record was found); `'record'`: on the loaded record (one outside the principal's
+   * organization is answered like a missing record: `not_found`, or the type-level denial).
+   */
   readonly level: 'type' | 'record';
-  /** On a field denial, the field that was refused; else `null`. */
+  /** On a denial of a check that named a field, that field; else `null`. */
   readonly field: string | null;
   /**
    * Why: `'granted'` when allowed; on a denial core's `DecisionReason` (`insufficient_scope`,
