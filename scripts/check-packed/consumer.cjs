@@ -13,6 +13,7 @@ const { createKoaAuth } = require('@scopeladder/koa');
 const { createRedisStore, createRedisCollection } = require('@scopeladder/redis');
 const { createPostgresStore, migrate, toSqlFilter } = require('@scopeladder/postgres');
 const testing = require('@scopeladder/testing');
+const otel = require('@scopeladder/otel');
 const express = require('express');
 
 assert.match(require.resolve('@scopeladder/testing/store-contract'), /store-contract[\\/]index\.cjs$/);
@@ -23,6 +24,7 @@ for (const name of [
   '@scopeladder/tokens/diagnostics',
   '@scopeladder/redis',
   '@scopeladder/postgres',
+  '@scopeladder/otel',
 ]) {
   assert.match(require.resolve(name), /\.cjs$/, `${name} resolves to its CommonJS build`);
 }
@@ -30,6 +32,10 @@ assert.equal(typeof fastifyAdapter.scopeladderPlugin, 'function');
 assert.equal(fastifyAdapter.default, fastifyAdapter.scopeladderPlugin);
 assert.equal(typeof http.readJsonBody, 'function');
 assert.equal(diagnostics.DECISION_CHANNEL, 'scopeladder:decision');
+const instrumentation = otel.createScopeladderInstrumentation();
+instrumentation.enable();
+assert.equal(instrumentation.enabled, true);
+instrumentation.disable();
 assert.equal(typeof createRedisStore, 'function');
 assert.equal(typeof createRedisCollection, 'function');
 assert.equal(typeof createPostgresStore, 'function');

@@ -4,6 +4,7 @@ import { chatshipperPolicy, isScopeladderError, type Principal } from '@scopelad
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import { readJsonBody } from '@scopeladder/tokens/http';
 import { CREDENTIAL_CHANNEL, type AuthenticateMessage } from '@scopeladder/tokens/diagnostics';
+import { createScopeladderInstrumentation } from '@scopeladder/otel';
 import { createExpressAuth } from '@scopeladder/express';
 import scopeladderPlugin = require('@scopeladder/fastify');
 import { createKoaAuth } from '@scopeladder/koa';
@@ -17,7 +18,18 @@ const service = createAuthService({ directory: createMemoryDirectory([]), keys: 
 const adapters = [createExpressAuth({ service }), scopeladderPlugin.scopeladderPlugin, createKoaAuth({ service })];
 const fixture: StoreContractFixture | undefined = undefined;
 const authenticated: AuthenticateMessage | undefined = undefined;
-void [canList, adapters, fixture, authenticated, CREDENTIAL_CHANNEL, readJsonBody, createRedisStore, assertDenyByDefault, isScopeladderError];
+void [
+  canList,
+  adapters,
+  fixture,
+  authenticated,
+  createScopeladderInstrumentation,
+  CREDENTIAL_CHANNEL,
+  readJsonBody,
+  createRedisStore,
+  assertDenyByDefault,
+  isScopeladderError,
+];
 
 // @ts-expect-error 'fecth' is not an action of the ChatShipper policy
 chatshipperPolicy.can(guest, 'fecth', 'User');

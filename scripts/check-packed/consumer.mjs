@@ -10,6 +10,7 @@ import { chatshipperPolicy, httpErrorFor, isScopeladderError, parseScope, Scopel
 import { createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
 import { readAuthorization, toScopeladderError } from '@scopeladder/tokens/http';
 import { DIAGNOSTICS_CHANNELS } from '@scopeladder/tokens/diagnostics';
+import { createScopeladderInstrumentation, METRIC_NAMES } from '@scopeladder/otel';
 import express from 'express';
 import { createExpressAuth } from '@scopeladder/express';
 import Fastify from 'fastify';
@@ -60,6 +61,13 @@ await assert.rejects(service.authenticate('Bearer nope'), (error) => isScopeladd
 
 // tokens/diagnostics
 assert.deepEqual([...DIAGNOSTICS_CHANNELS], ['scopeladder:decision', 'scopeladder:authenticate', 'scopeladder:credential']);
+
+// otel (with @opentelemetry/api's no-op global providers: it subscribes, and records nowhere)
+const instrumentation = createScopeladderInstrumentation();
+instrumentation.enable();
+await service.authenticate(`Bearer ${session.token}`);
+instrumentation.disable();
+assert.equal(METRIC_NAMES.refreshReuses, 'scopeladder.refresh.reuses');
 
 // tokens/http
 assert.equal(readAuthorization({ headers: { authorization: 'Bearer x' } }), 'Bearer x');

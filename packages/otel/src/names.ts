@@ -84,7 +84,7 @@ export const ATTRIBUTES = Object.freeze({
   httpRoute: 'http.route',
   /** The route exactly as the adapter named it (`"GET /v2/users/:id"`). */
   route: 'scopeladder.route',
-  /** `'jwt'` or `'apiKey'`: the kind of credential presented (absent when the header had none). */
+  /** `'jwt'`, `'apiKey'` or `'provider'` (another issuer's token, at a `createJwtVerifier` verifier): the kind of credential presented (absent when the header had none). */
   credentialKind: 'scopeladder.credential.kind',
   /** `'success'` or `'failure'`. */
   authenticationOutcome: 'scopeladder.authentication.outcome',

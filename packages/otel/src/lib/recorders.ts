@@ -30,7 +30,7 @@ export function createInstruments(meter: Meter): Instruments {
       unit: '{failure}',
     }),
     authenticationDuration: meter.createHistogram(METRIC_NAMES.authenticationDuration, {
-      description: 'Duration of AuthService.authenticate calls.',
+      description: 'Duration of authenticate calls (AuthService, createJwtVerifier).',
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),

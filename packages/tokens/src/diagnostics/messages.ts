@@ -28,9 +28,13 @@ export interface DecisionMessage {
   readonly action: string;
   /** The subject type checked, e.g. `"User"` (never the record). */
   readonly subject: string;
-  /** `'type'`: checked on every record of the type (a guard without `load`); `'record'`: on the loaded record. */
+  /**
+   * `'type'`: checked on every record of the type (a guard without `load`, or with `load` when
+   * no record was found); `'record'`: on the loaded record (one outside the principal's
+   * organization is answered like a missing record: `not_found`, or the type-level denial).
+   */
   readonly level: 'type' | 'record';
-  /** On a field denial, the field that was refused; else `null`. */
+  /** On a denial of a check that named a field, that field; else `null`. */
   readonly field: string | null;
   /**
    * Why: `'granted'` when allowed; on a denial core's `DecisionReason` (`insufficient_scope`,
@@ -48,8 +52,9 @@ export interface DecisionMessage {
 }
 
 /**
- * An `AuthService.authenticate` result, published on `scopeladder:authenticate`
- * (`AUTHENTICATE_CHANNEL`). Never carries the header, the token or the key.
+ * An `authenticate` result of an `AuthService` or a `createJwtVerifier` verifier, published on
+ * `scopeladder:authenticate` (`AUTHENTICATE_CHANNEL`). Never carries the header, the token or
+ * the key.
  *
  * @example
  * ```ts
@@ -65,15 +70,17 @@ export interface AuthenticateMessage {
   /** Whether the credential was accepted. */
   readonly ok: boolean;
   /**
-   * The credential's kind by its shape: `'jwt'` (an access token), `'apiKey'` (a bot API key),
-   * or `null` when the header had none (missing, another scheme, malformed, neither shape).
+   * The credential's kind: `'jwt'` (the service's access token), `'apiKey'` (a bot API key) —
+   * told apart by shape, failures included — `'provider'` (another issuer's token, at a
+   * `createJwtVerifier` verifier), or `null` when the header carried none (missing, another
+   * scheme, malformed, neither shape).
    */
-  readonly credential: 'jwt' | 'apiKey' | null;
+  readonly credential: 'jwt' | 'apiKey' | 'provider' | null;
   /** The failure's error code (`ERR_TOKEN_EXPIRED`, `ERR_API_KEY_INVALID`, …); `null` when ok. */
   readonly code: ErrorCode | null;
   /** Who was authenticated; `null` on failure. */
   readonly principalId: string | null;
-  /** `'user'` (access token) or `'bot'` (API key); `null` on failure. */
+  /** `'user'` (access token) or `'bot'` (API key); a provider token's principal's `kind`, else `null`; `null` on failure. */
   readonly principalKind: 'user' | 'bot' | null;
   /** The organization the principal acts in; `null` on failure or without one. */
   readonly organization: string | null;
