@@ -610,6 +610,28 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(new Set(requestLines.map((line) => line['reqId'])).size).toBe(requestLines.length);
       expect(requestLines.some((line) => typeof line['principalId'] === 'string' && ID.test(line['principalId']))).toBe(true);
 
+      // One audit line per security event, in the request it happened in.
+      const audit = json.filter((line) => line['msg'] === 'audit');
+      const events = new Set(audit.map((line) => line['event']));
+      for (const event of [
+        'login.succeeded',
+        'login.failed',
+        'refresh.succeeded',
+        'refresh.reused',
+        'apikey.created',
+        'decision.denied',
+        'authenticate.failed',
+      ]) {
+        expect(events, `no ${event} audit line on ${framework}`).toContain(event);
+      }
+      const requestOf = new Map(requestLines.map((line) => [line['reqId'], line]));
+      for (const line of audit) expect(requestOf.has(line['reqId']), `audit line without its request: ${JSON.stringify(line)}`).toBe(true);
+      const reused = audit.find((line) => line['event'] === 'refresh.reused');
+      expect(reused).toMatchObject({ level: 'warn', familyRevoked: true });
+      expect(requestOf.get(reused?.['reqId'])).toMatchObject({ path: '/v2/auth/token', status: 401 });
+      const denied = audit.find((line) => line['event'] === 'decision.denied');
+      expect(requestOf.get(denied?.['reqId'])).toMatchObject({ status: 403, principalId: denied?.['principalId'] });
+
       for (const secret of secrets) {
         for (const text of output) {
           const scrubbed = secret === bannerPassword ? text.replace(/^.*(admin password|curl ).*$/gm, '') : text;

@@ -56,7 +56,7 @@ function attributeValues(body: unknown, key: string): unknown[] {
   return found;
 }
 
-describe.each(['fastify', 'express'] as const)('OTEL_EXPORTER_OTLP_ENDPOINT on %s', (framework) => {
+describe.each(['fastify', 'express', 'koa'] as const)('OTEL_EXPORTER_OTLP_ENDPOINT on %s', (framework) => {
   let server: ServerProcess;
   const secrets: string[] = [PASSWORD];
 
@@ -105,8 +105,26 @@ describe.each(['fastify', 'express'] as const)('OTEL_EXPORTER_OTLP_ENDPOINT on %
     expect(spans.flatMap((span) => attributeValues(span, 'http.response.status_code')).map(Number)).toEqual(expect.arrayContaining([200, 401]));
     expect(traces.some((entry) => attributeValues(JSON.parse(entry.body), 'service.name').includes('chatshipper-otlp-test'))).toBe(true);
 
+    // @scopeladder/otel's spans, children of the request's server span.
+    const serverSpans = new Map(spans.filter((span) => span['kind'] === 2).map((span) => [span['spanId'], span]));
+    for (const name of ['scopeladder.authenticate', 'scopeladder.authorize']) {
+      const inner = spans.filter((span) => span['name'] === name);
+      expect(inner.length, name).toBeGreaterThan(0);
+      for (const span of inner) {
+        expect(serverSpans.has(span['parentSpanId']), `${name} under a server span`).toBe(true);
+        expect(span['traceId']).toBe(serverSpans.get(span['parentSpanId'])?.['traceId']);
+      }
+    }
+
     const metricNames = metrics.flatMap((entry) => [...entry.body.matchAll(/"name":"([^"]+)"/g)].map((match) => match[1]));
-    expect(metricNames).toContain('http.server.request.duration');
+    expect(metricNames).toEqual(
+      expect.arrayContaining([
+        'http.server.request.duration',
+        'scopeladder.decisions',
+        'scopeladder.authentication.failures',
+        'scopeladder.authentication.duration',
+      ]),
+    );
 
     // No token, refresh token or password in anything exported.
     for (const entry of received) for (const secret of secrets) expect(entry.body.includes(secret)).toBe(false);
