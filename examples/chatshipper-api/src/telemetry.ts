@@ -20,7 +20,7 @@ import { pathForLog, type Logger } from './log.js';
 
 /** The running OpenTelemetry export. */
 export interface Telemetry {
-  /** Ends the request spans' observer and scopeladder's subscriptions, then flushes and stops the exporters. */
+  /** Ends the request spans' observer and scopeladder's subscriptions, then flushes and stops the exporters (waiting 3 s at most). */
   shutdown(): Promise<void>;
 }
 
@@ -33,6 +33,8 @@ export interface StartTelemetryOptions {
 
 const SERVICE_NAME = 'chatshipper-api';
 const DEFAULT_METRIC_INTERVAL_MS = 60_000;
+/** How long the shutdown waits for the last export. */
+const SHUTDOWN_TIMEOUT_MS = 3_000;
 /** The methods semantic conventions keep as they are; any other is `_OTHER`. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
@@ -41,11 +43,12 @@ function metricIntervalOf(env: StartTelemetryOptions['env']): number {
   return Number.isInteger(value) && value >= 100 ? value : DEFAULT_METRIC_INTERVAL_MS;
 }
 
-/** OpenTelemetry's own warnings and errors (an exporter that cannot reach the collector) as log lines. */
+/** OpenTelemetry's own warnings and errors (an exporter that cannot reach the collector) as `warn` lines. */
 function diagLoggerOf(logger: Logger): DiagLogger {
   const quiet = (): void => {};
-  const write = (level: 'warn' | 'error') => (message: string) => logger[level](`otel: ${message.slice(0, 300)}`);
-  return { error: write('error'), warn: write('warn'), info: quiet, debug: quiet, verbose: quiet };
+  // A collector that is away is not the server's error: `warn`, on stdout.
+  const write = (message: string): void => logger.warn(`otel: ${message.slice(0, 300)}`);
+  return { error: write, warn: write, info: quiet, debug: quiet, verbose: quiet };
 }
 
 /**
@@ -111,7 +114,11 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
     async shutdown() {
       observeRequests(undefined);
       instrumentation.disable();
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      // The last batch is flushed, but a collector that does not answer does not hold the exit up.
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      await Promise.race([flushed, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS)))]);
+      clearTimeout(timer);
       contextManager.disable();
     },
   };

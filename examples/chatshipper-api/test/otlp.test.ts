@@ -131,6 +131,33 @@ describe.each(['fastify', 'express', 'koa'] as const)('OTEL_EXPORTER_OTLP_ENDPOI
   }, 30_000);
 });
 
+describe('OTEL_EXPORTER_OTLP_ENDPOINT with no collector there', () => {
+  it('warns on stdout, keeps serving, and still stops promptly', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const server = await startServerProcess(build.main, {
+      PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_METRIC_EXPORT_INTERVAL: '300',
+    });
+    try {
+      expect((await request(server.baseUrl, 'GET', '/health')).status).toBe(200);
+      const deadline = Date.now() + 10_000;
+      while (!server.stdout().includes('"msg":"otel: ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.stdout()).toMatch(/"level":"warn".*"msg":"otel: /);
+      expect((await request(server.baseUrl, 'GET', '/health')).status).toBe(200);
+      const stopping = Date.now();
+      expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(Date.now() - stopping).toBeLessThan(6_000);
+      expect(server.stderr()).toBe('');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
+
 describe('without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
   it('loads no OpenTelemetry module: only the on-demand telemetry chunk imports it', () => {
     const folder = dirname(build.main);
