@@ -12,16 +12,18 @@ export const PUBLIC_ENTRY_POINTS = [
   '@scopeladder/core',
   '@scopeladder/tokens',
   '@scopeladder/tokens/http',
+  '@scopeladder/tokens/diagnostics',
   '@scopeladder/express',
   '@scopeladder/fastify',
   '@scopeladder/koa',
   '@scopeladder/redis',
   '@scopeladder/postgres',
+  '@scopeladder/otel',
   '@scopeladder/testing',
   '@scopeladder/testing/store-contract',
 ];
 
-const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'postgres', 'testing'];
+const PACKAGES = ['core', 'tokens', 'express', 'fastify', 'koa', 'redis', 'postgres', 'otel', 'testing'];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

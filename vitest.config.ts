@@ -20,6 +20,7 @@ export default defineConfig({
     // Subpath entry points are listed one by one (the package pattern below only matches `@scopeladder/<pkg>`).
     alias: [
       { find: /^@scopeladder\/tokens\/http$/, replacement: `${root}packages/tokens/src/http/index.ts` },
+      { find: /^@scopeladder\/tokens\/diagnostics$/, replacement: `${root}packages/tokens/src/diagnostics/index.ts` },
       { find: /^@scopeladder\/testing\/store-contract$/, replacement: `${root}packages/testing/src/store-contract/index.ts` },
       { find: /^@scopeladder\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
     ],

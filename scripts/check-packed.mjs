@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FIXTURES = join(ROOT, 'scripts/check-packed');
-const PACKAGES = ['core', 'tokens', 'testing', 'express', 'fastify', 'koa', 'redis', 'postgres'];
+const PACKAGES = ['core', 'tokens', 'testing', 'express', 'fastify', 'koa', 'redis', 'postgres', 'otel'];
 
 /** What the consumer project installs beside the tarballs: every peer, at what npm gives today. */
 const PEERS = {
@@ -33,6 +33,7 @@ const PEERS = {
   ioredis: '^6.1.0',
   pg: '^8.11.0',
   vitest: '^4.1.12',
+  '@opentelemetry/api': '^1.9.0',
 };
 const DEV = {
   typescript: '~5.9.3',

@@ -36,8 +36,8 @@ function linkTargets(text: string): string[] {
 }
 
 describe('package metadata', () => {
-  it('finds the eight packages', () => {
-    expect(PACKAGES.sort()).toEqual(['core', 'express', 'fastify', 'koa', 'postgres', 'redis', 'testing', 'tokens']);
+  it('finds the nine packages', () => {
+    expect(PACKAGES.sort()).toEqual(['core', 'express', 'fastify', 'koa', 'otel', 'postgres', 'redis', 'testing', 'tokens']);
   });
 
   it.each(PACKAGES)('%s: ships its CHANGELOG.md (users see what changed between releases)', (name) => {

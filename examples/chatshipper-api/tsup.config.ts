@@ -25,7 +25,8 @@ const postgresMigrations: EsbuildPlugin = {
   },
 };
 
-// One self-contained ESM file. The scopeladder packages are bundled from their sources (through
+// Self-contained ESM: main.js and the chunks of what it imports on demand (the chosen framework's
+// glue; the OpenTelemetry export, only with OTEL_EXPORTER_OTLP_ENDPOINT). The scopeladder packages are bundled from their sources (through
 // the `paths` of tsconfig.base.json), together with their own dependencies (jose, @casl/ability,
 // fastify-plugin), so `pnpm start` needs no prior build of the packages. The web frameworks,
 // ioredis and pg stay external: they are this package's dependencies and load from node_modules.
@@ -38,7 +39,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: false,
-  splitting: false,
+  splitting: true,
   noExternal: [/^@scopeladder\//],
   external: ['express', 'fastify', 'koa', '@koa/router', 'ioredis', 'pg'],
   esbuildPlugins: [postgresMigrations],

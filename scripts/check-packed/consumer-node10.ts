@@ -4,6 +4,8 @@
 import { chatshipperPolicy } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import { readJsonBody, type GuardSpec } from '@scopeladder/tokens/http';
+import { DECISION_CHANNEL, type DecisionMessage } from '@scopeladder/tokens/diagnostics';
+import { createScopeladderInstrumentation, type ScopeladderInstrumentation } from '@scopeladder/otel';
 import { createExpressAuth } from '@scopeladder/express';
 import { scopeladderPlugin } from '@scopeladder/fastify';
 import { createKoaAuth } from '@scopeladder/koa';
@@ -16,9 +18,14 @@ const auth = createExpressAuth({ service });
 auth.authorize('fetch', 'User', { load: (req) => ({ id: String(req.params['id']) }) });
 const spec: GuardSpec<unknown> | undefined = undefined;
 const fixture: StoreContractFixture | undefined = undefined;
+const decision: DecisionMessage | undefined = undefined;
+const instrumentation: ScopeladderInstrumentation = createScopeladderInstrumentation();
 void [
   chatshipperPolicy,
   readJsonBody,
+  DECISION_CHANNEL,
+  decision,
+  instrumentation,
   spec,
   scopeladderPlugin,
   createKoaAuth,

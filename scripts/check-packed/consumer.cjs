@@ -6,21 +6,36 @@ const { randomBytes } = require('node:crypto');
 const { chatshipperPolicy, isScopeladderError } = require('@scopeladder/core');
 const { createAuthService, createMemoryDirectory, hashPassword } = require('@scopeladder/tokens');
 const http = require('@scopeladder/tokens/http');
+const diagnostics = require('@scopeladder/tokens/diagnostics');
 const { createExpressAuth } = require('@scopeladder/express');
 const fastifyAdapter = require('@scopeladder/fastify');
 const { createKoaAuth } = require('@scopeladder/koa');
 const { createRedisStore, createRedisCollection } = require('@scopeladder/redis');
 const { createPostgresStore, migrate, toSqlFilter } = require('@scopeladder/postgres');
 const testing = require('@scopeladder/testing');
+const otel = require('@scopeladder/otel');
 const express = require('express');
 
 assert.match(require.resolve('@scopeladder/testing/store-contract'), /store-contract[\\/]index\.cjs$/);
-for (const name of ['@scopeladder/core', '@scopeladder/tokens', '@scopeladder/tokens/http', '@scopeladder/redis', '@scopeladder/postgres']) {
+for (const name of [
+  '@scopeladder/core',
+  '@scopeladder/tokens',
+  '@scopeladder/tokens/http',
+  '@scopeladder/tokens/diagnostics',
+  '@scopeladder/redis',
+  '@scopeladder/postgres',
+  '@scopeladder/otel',
+]) {
   assert.match(require.resolve(name), /\.cjs$/, `${name} resolves to its CommonJS build`);
 }
 assert.equal(typeof fastifyAdapter.scopeladderPlugin, 'function');
 assert.equal(fastifyAdapter.default, fastifyAdapter.scopeladderPlugin);
 assert.equal(typeof http.readJsonBody, 'function');
+assert.equal(diagnostics.DECISION_CHANNEL, 'scopeladder:decision');
+const instrumentation = otel.createScopeladderInstrumentation();
+instrumentation.enable();
+assert.equal(instrumentation.enabled, true);
+instrumentation.disable();
 assert.equal(typeof createRedisStore, 'function');
 assert.equal(typeof createRedisCollection, 'function');
 assert.equal(typeof createPostgresStore, 'function');

@@ -9,6 +9,8 @@ import * as core from '@scopeladder/core';
 import { chatshipperPolicy, httpErrorFor, isScopeladderError, parseScope, ScopeladderError, subject } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword } from '@scopeladder/tokens';
 import { readAuthorization, toScopeladderError } from '@scopeladder/tokens/http';
+import { DIAGNOSTICS_CHANNELS } from '@scopeladder/tokens/diagnostics';
+import { createScopeladderInstrumentation, METRIC_NAMES } from '@scopeladder/otel';
 import express from 'express';
 import { createExpressAuth } from '@scopeladder/express';
 import Fastify from 'fastify';
@@ -56,6 +58,16 @@ const session = await service.login({ email: 'ada@example.com', password }, { so
 const context = await service.authenticate(`Bearer ${session.token}`);
 assert.equal(context.principal.id, admin.id);
 await assert.rejects(service.authenticate('Bearer nope'), (error) => isScopeladderError(error));
+
+// tokens/diagnostics
+assert.deepEqual([...DIAGNOSTICS_CHANNELS], ['scopeladder:decision', 'scopeladder:authenticate', 'scopeladder:credential']);
+
+// otel (with @opentelemetry/api's no-op global providers: it subscribes, and records nowhere)
+const instrumentation = createScopeladderInstrumentation();
+instrumentation.enable();
+await service.authenticate(`Bearer ${session.token}`);
+instrumentation.disable();
+assert.equal(METRIC_NAMES.refreshReuses, 'scopeladder.refresh.reuses');
 
 // tokens/http
 assert.equal(readAuthorization({ headers: { authorization: 'Bearer x' } }), 'Bearer x');

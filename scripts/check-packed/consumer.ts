@@ -16,6 +16,8 @@ import {
 } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, createMemoryStore, hashPassword, type TokenStore } from '@scopeladder/tokens';
 import { readAuthorization, toScopeladderError } from '@scopeladder/tokens/http';
+import { DIAGNOSTICS_CHANNELS, type CredentialEvent, type DecisionMessage } from '@scopeladder/tokens/diagnostics';
+import { createScopeladderInstrumentation, type ScopeladderInstrumentationOptions } from '@scopeladder/otel';
 import express from 'express';
 import { createExpressAuth } from '@scopeladder/express';
 import Fastify from 'fastify';
@@ -51,6 +53,17 @@ context.ability.can('list', 'Conversation');
 // tokens/http (for adapter authors)
 const header = readAuthorization({ headers: { authorization: 'Bearer x' } });
 const translated: unknown = toScopeladderError(new Error('x'));
+
+// tokens/diagnostics
+const channels: readonly string[] = DIAGNOSTICS_CHANNELS;
+const describeEvent = (event: CredentialEvent): string => (event.type === 'refresh.reused' ? event.sessionId : event.type);
+const denied = (message: DecisionMessage): boolean => !message.allowed;
+
+// otel
+const otelOptions: ScopeladderInstrumentationOptions = { traces: true, principalId: false };
+const instrumentation = createScopeladderInstrumentation(otelOptions);
+// @ts-expect-error 'trace' is not an option (it is 'traces')
+createScopeladderInstrumentation({ trace: true });
 
 // express
 const expressAuth = createExpressAuth({ service });
@@ -102,7 +115,23 @@ const sqlFilter: SqlFilterResult = toSqlFilter(chatshipperPolicy.filterFor({ id:
   columns: { organizationPath: 'org_path' },
 });
 
-void [allowed, scopes, code, header, translated, redisStore, users, table, digest, pgStore, sqlFilter];
+void [
+  allowed,
+  scopes,
+  code,
+  header,
+  translated,
+  channels,
+  describeEvent,
+  denied,
+  instrumentation,
+  redisStore,
+  users,
+  table,
+  digest,
+  pgStore,
+  sqlFilter,
+];
 
 // ---- Typo probes that already fail to compile (issue #14) ----
 // @ts-expect-error 'fecth' is not an action of the ChatShipper policy

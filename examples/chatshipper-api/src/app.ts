@@ -1,9 +1,11 @@
 import { isScopeladderError } from '@scopeladder/core';
 import { createAuthService, hashPassword, type AuthService, type AuthServiceOptions } from '@scopeladder/tokens';
 import type { DiscoveryOptions } from '@scopeladder/tokens/http';
+import { subscribeAuditLog } from './audit.js';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap.js';
 import type { Framework, ServerConfig } from './config.js';
 import type { CreateFrameworkServer, FrameworkServer, HealthAnswer } from './http/types.js';
+import { currentRequestId } from './http/request-context.js';
 import { formatSdkError } from './http/sdk-compat.js';
 import type { Logger } from './log.js';
 import { serverPolicy } from './policy.js';
@@ -80,9 +82,13 @@ function describeStartError(error: unknown, storage: Storage): unknown {
 export async function startChatshipperServer(options: StartChatshipperServerOptions): Promise<ChatshipperServer> {
   const { config, logger } = options;
   const storage = await createStorage(config, logger);
+  // One audit line per security event the library publishes, with the request's id.
+  const stopAudit = subscribeAuditLog({ logger, requestId: currentRequestId });
   try {
-    return await startOn(storage, config, logger);
+    const server = await startOn(storage, config, logger);
+    return { ...server, close: (graceMs) => server.close(graceMs).finally(stopAudit) };
   } catch (error) {
+    stopAudit();
     await storage.close();
     throw describeStartError(error, storage);
   }

@@ -30,6 +30,8 @@ describe('parseConfig', () => {
       redisPrefix: 'chatshipper:',
       loginThrottle: {},
       trustProxy: undefined,
+      logLevel: 'info',
+      otlpEndpoint: undefined,
     });
     expect(config.admin.generatedEmail).toBe(true);
     expect(config.admin.generatedPassword).toBe(true);
@@ -280,6 +282,24 @@ describe('parseConfig', () => {
       expect(config.redisPrefix).toBe('acme:');
       expect(problemsOf({ REDIS_CLUSTER: '10.0.0.1:6379', REDIS_PREFIX: '{acme}:', ...secret })).toEqual([expect.stringContaining('REDIS_PREFIX')]);
     });
+  });
+
+  it('reads LOG_LEVEL case-insensitively and refuses other values', () => {
+    expect(parseConfig({ LOG_LEVEL: ' Debug ' }, { randomBytes: fixedRandom }).logLevel).toBe('debug');
+    expect(parseConfig({ LOG_LEVEL: 'silent' }, { randomBytes: fixedRandom }).logLevel).toBe('silent');
+    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual(['LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "verbose")']);
+  });
+
+  it('reads OTEL_EXPORTER_OTLP_ENDPOINT as an http(s) URL, and refuses others without echoing them', () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318' }, { randomBytes: fixedRandom }).otlpEndpoint).toBe(
+      'http://localhost:4318',
+    );
+    for (const value of ['collector.internal:4318', 'grpc://collector-secret:4317', 'not a url']) {
+      const problems = problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+      expect(problems[0]).not.toContain(value);
+    }
   });
 
   describe('DATABASE_URL', () => {

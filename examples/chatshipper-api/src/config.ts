@@ -71,6 +71,14 @@ export interface ServerConfig {
    * `undefined` (unset): the socket address, the header is ignored.
    */
   readonly trustProxy: TrustProxy | undefined;
+  /** `LOG_LEVEL`: the lowest level of the JSON log written. Default `info`. */
+  readonly logLevel: LogLevelSetting;
+  /**
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`, when set (validated as an http:// or https:// URL): traces and
+   * metrics are exported there over OTLP/HTTP. The exporters read it (and the other standard
+   * `OTEL_*` variables) themselves; `undefined`: no OpenTelemetry code is loaded.
+   */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** One seed node of `REDIS_CLUSTER`: a host name or IP address (IPv6 without brackets) and a port. */
@@ -78,6 +86,10 @@ export interface RedisNode {
   readonly host: string;
   readonly port: number;
 }
+/** The values `LOG_LEVEL` takes, most verbose first. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevelSetting = (typeof LOG_LEVELS)[number];
 
 /** The signing algorithms `JWT_ALGORITHM` takes. */
 export const JWT_ALGORITHMS = ['HS256', 'EdDSA', 'ES256'] as const;
@@ -339,6 +351,27 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     else trustProxy = parsed;
   }
 
+  let logLevel: LogLevelSetting = 'info';
+  if (present(env['LOG_LEVEL'])) {
+    const name = env['LOG_LEVEL'].trim().toLowerCase();
+    if ((LOG_LEVELS as readonly string[]).includes(name)) logLevel = name as LogLevelSetting;
+    else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env['LOG_LEVEL'].slice(0, 32)}")`);
+  }
+
+  let otlpEndpoint: string | undefined;
+  if (present(env['OTEL_EXPORTER_OTLP_ENDPOINT'])) {
+    otlpEndpoint = env['OTEL_EXPORTER_OTLP_ENDPOINT'].trim();
+    let ok = false;
+    try {
+      const url = new URL(otlpEndpoint);
+      ok = url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    // The URL may hold credentials: do not echo it.
+    if (!ok) problems.push('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (the OTLP/HTTP collector, e.g. http://localhost:4318)');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -361,6 +394,8 @@ export function parseConfig(env: ConfigEnv, options: ParseConfigOptions = {}): S
     databaseUrl,
     loginThrottle,
     trustProxy,
+    logLevel,
+    otlpEndpoint,
   };
 }
 

@@ -120,7 +120,7 @@ describe.each(FRAMEWORKS)('chipchat 0.7.4 against the server on %s (CLIENT_COMPA
       server
         .stdout()
         .split('\n')
-        .filter((line) => line.includes('GET /v2/orggroups ')).length;
+        .filter((line) => line.includes('"method":"GET","path":"/v2/orggroups"')).length;
     const before = listed();
     const all = await sdk.orggroups.list({ pagination: { limit: 2, backoff: 1 } });
     // The request lines are written once each answer is sent: give the last one a moment.

@@ -584,17 +584,54 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
   });
 
   describe('logs and shutdown', () => {
-    it('logs one line per request, without tokens, passwords or keys', () => {
+    it('logs JSON lines (one per request, with its id), without tokens, passwords or keys', () => {
       const started = servers.get(framework);
       const output = [server.stdout(), server.stderr(), started?.shortTtl.stdout() ?? '', started?.shortTtl.stderr() ?? ''];
-      // The banner prints the generated bootstrap password on purpose; the request log must not.
+      // The banner prints the generated bootstrap password on purpose; the JSON log must not.
       const bannerPassword = bannerLogin(server).password;
-      const requestLines = output
+      const lines = output
         .join('\n')
         .split('\n')
-        .filter((line) => /^\d{4}-\d\d-\d\dT\S+ [A-Z]+ \//.test(line));
+        .filter((line) => line !== '');
+      const json = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      // Everything but the banner (plain text for whoever started the server) is a JSON line.
+      const plain = lines.filter((line) => !line.startsWith('{'));
+      for (const line of plain) expect(line).toMatch(/^(chatshipper-api listening on | {2}|Log in:)/);
+      expect(plain.filter((line) => line.startsWith('chatshipper-api listening on '))).toHaveLength(2);
+      expect(json.filter((line) => line['msg'] === 'chatshipper-api started')).toHaveLength(2);
+
+      const requestLines = json.filter((line) => line['msg'] === 'request');
       expect(requestLines.length).toBeGreaterThan(200);
-      expect(requestLines.some((line) => line.includes(' GET /v2/auth/token 200 '))).toBe(true);
+      expect(requestLines.some((line) => line['method'] === 'GET' && line['path'] === '/v2/auth/token' && line['status'] === 200)).toBe(true);
+      for (const line of requestLines) {
+        expect(line['reqId']).toMatch(/^[0-9a-f-]{36}$/);
+        expect(String(line['path'])).not.toContain('?');
+      }
+      expect(new Set(requestLines.map((line) => line['reqId'])).size).toBe(requestLines.length);
+      expect(requestLines.some((line) => typeof line['principalId'] === 'string' && ID.test(line['principalId']))).toBe(true);
+
+      // One audit line per security event, in the request it happened in.
+      const audit = json.filter((line) => line['msg'] === 'audit');
+      const events = new Set(audit.map((line) => line['event']));
+      for (const event of [
+        'login.succeeded',
+        'login.failed',
+        'refresh.succeeded',
+        'refresh.reused',
+        'apikey.created',
+        'decision.denied',
+        'authenticate.failed',
+      ]) {
+        expect(events, `no ${event} audit line on ${framework}`).toContain(event);
+      }
+      const requestOf = new Map(requestLines.map((line) => [line['reqId'], line]));
+      for (const line of audit) expect(requestOf.has(line['reqId']), `audit line without its request: ${JSON.stringify(line)}`).toBe(true);
+      const reused = audit.find((line) => line['event'] === 'refresh.reused');
+      expect(reused).toMatchObject({ level: 'warn', familyRevoked: true });
+      expect(requestOf.get(reused?.['reqId'])).toMatchObject({ path: '/v2/auth/token', status: 401 });
+      const denied = audit.find((line) => line['event'] === 'decision.denied');
+      expect(requestOf.get(denied?.['reqId'])).toMatchObject({ status: 403, principalId: denied?.['principalId'] });
+
       for (const secret of secrets) {
         for (const text of output) {
           const scrubbed = secret === bannerPassword ? text.replace(/^.*(admin password|curl ).*$/gm, '') : text;

@@ -140,7 +140,7 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
       let pending: Promise<unknown> | undefined;
       try {
         assertBodyParsed(spec, req, req.body, '@scopeladder/express: authorize');
-        pending = decideGuard(auth, policy, spec, req, req.body);
+        pending = decideGuard(auth, policy, spec, req, req.body, routeOf);
       } catch (error) {
         next(error);
         return;
@@ -253,4 +253,10 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   };
 
   return { authenticate, authorize, tokenRoutes, discoveryRoutes, jsonBody, errorHandler, toHttpError };
+}
+
+/** A guard's route for its decision message: method and pattern (`GET /v2/users/:id`), never the path. */
+function routeOf(req: Request): string | undefined {
+  const pattern: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof pattern === 'string' ? `${req.method} ${req.baseUrl}${pattern}` : undefined;
 }

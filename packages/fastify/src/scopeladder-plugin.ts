@@ -189,7 +189,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
         request.auth = (isGuard(config) ? attachListFilter(auth, policy, config) : auth) as RequestAuth;
         if (isGuard(config)) {
           // Refused before the body is read; the rest of the guard (record, fields) in preHandler.
-          pending = decidePrecheck(auth, policy, config);
+          pending = decidePrecheck(auth, policy, config, request, routeOf);
           if (isComplete(config)) marked[DECIDED] = true;
         } else {
           marked[DECIDED] = true;
@@ -223,7 +223,7 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
     }
     let pending: Promise<unknown> | undefined;
     try {
-      pending = decideGuard(auth, policy, config, request as ScopeladderGuardRequest, request.body);
+      pending = decideGuard(auth, policy, config, request as ScopeladderGuardRequest, request.body, routeOf);
     } catch (error) {
       done(error as Error);
       return;
@@ -291,3 +291,9 @@ const plugin: FastifyPluginAsync<ScopeladderFastifyOptions> = async (fastify, op
  * ```
  */
 export const scopeladderPlugin = fp(plugin, { fastify: '5.x', name: '@scopeladder/fastify' });
+
+/** A guard's route for its decision message: method and the route's URL pattern, never the path. */
+function routeOf(request: FastifyRequest): string | undefined {
+  const url: unknown = request.routeOptions.url;
+  return typeof url === 'string' ? `${request.method} ${url}` : undefined;
+}

@@ -102,7 +102,7 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
     function guardThenNext(ctx: ParameterizedContext, auth: RequestAuth<AnyPolicy>, next: Next): Promise<unknown> {
       const body = parsedBodyOf(ctx);
       assertBodyParsed(spec, ctx.req, body, '@scopeladder/koa: authorize');
-      const pending = decideGuard(auth, policy, spec, ctx as KoaGuardContext, body);
+      const pending = decideGuard(auth, policy, spec, ctx as KoaGuardContext, body, routeOf);
       if (pending === undefined) {
         ctx.state.auth = attachListFilter(auth, policy, spec) as RequestAuth;
         return next();
@@ -198,4 +198,10 @@ export function createKoaAuth<P extends AnyPolicy = RegisteredPolicy>(options: K
   };
 
   return { errorHandler, authenticate, authorize, tokenRoutes, discoveryRoutes, jsonBody, toHttpError };
+}
+
+/** A guard's route for its decision message: method and the router's matched pattern (`@koa/router`), never the path. */
+function routeOf(ctx: KoaGuardContext): string | undefined {
+  const pattern: unknown = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof pattern === 'string' ? `${ctx.method} ${pattern}` : undefined;
 }

@@ -380,6 +380,7 @@ function resolveContext(options: AuthServiceOptions<AnyPolicy>): ServiceContext 
     throttle: resolveThrottle(options.throttle),
     cache: cacheSize === 0 ? null : createVerifiedTokenCache(cacheSize),
     passwordWork,
+    storeHealth: { unavailable: false },
   };
 }
 

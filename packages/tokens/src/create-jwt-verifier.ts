@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { isScopeladderError, type ChatShipperPolicy, type HttpErrorOptions, type Principal } from '@scopeladder/core';
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { parseAuthorizationHeader } from './lib/authorization-header.js';
+import { authenticateChannel, publishAuthenticated, publishAuthenticationFailure } from './lib/diagnostics.js';
 import type { Duration } from './create-auth-service.js';
 import { fail, guard } from './lib/errors.js';
 import { resolveJwtVerifierOptions, type ResolvedJwtVerifierOptions } from './lib/jwt-verifier-options.js';
@@ -290,6 +292,29 @@ export function createJwtVerifier<P extends AnyPolicy = ChatShipperPolicy>(optio
   return Object.freeze({
     policy: policy as P,
     http: resolved.http,
-    authenticate: (authorization: string | readonly string[] | undefined) => guard(() => authenticateNow(authorization)) as Promise<AuthContext<P>>,
+    authenticate: (authorization: string | readonly string[] | undefined) => {
+      if (!authenticateChannel.hasSubscribers) return guard(() => authenticateNow(authorization)) as Promise<AuthContext<P>>;
+      const started = performance.now();
+      return guard(() => authenticateNow(authorization)).then(
+        (result) => {
+          publishAuthenticated(result, started);
+          return result as AuthContext<P>;
+        },
+        (error: unknown) => {
+          publishAuthenticationFailure(hasCredential(authorization, resolved.maxTokenLength) ? 'provider' : null, error, started);
+          throw error;
+        },
+      );
+    },
   });
+}
+
+/** Whether the header carries a bearer credential at all (for an authentication failure's `credential`). */
+function hasCredential(authorization: unknown, maxLength: number): boolean {
+  try {
+    parseAuthorizationHeader(authorization, maxLength);
+    return true;
+  } catch {
+    return false;
+  }
 }

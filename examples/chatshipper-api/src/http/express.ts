@@ -1,6 +1,7 @@
 import { createExpressAuth } from '@scopeladder/express';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { createNodeServer } from './node-server.js';
+import { currentRequestId } from './request-context.js';
 import {
   BODY_LIMIT_BYTES,
   BODY_MAX_DEPTH,
@@ -35,8 +36,10 @@ export const createExpressServer: CreateFrameworkServer = async ({ auth: service
 
   app.use((req, res, next) => {
     const started = performance.now();
+    const requestId = currentRequestId();
     res.on('finish', () =>
       logger.request({
+        requestId,
         method: req.method,
         url: req.originalUrl,
         status: res.statusCode,

@@ -1,6 +1,8 @@
 import scopeladder, { answerFrameworkError } from '@scopeladder/fastify';
+import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { BODY_LIMIT_BYTES, BODY_MAX_DEPTH, JWKS_PATH, NO_STORE, jwksAnswer, hasBody, reportServerError, routeNotFound } from './shared.js';
+import { currentRequestId, withRequestId } from './request-context.js';
 import type { CreateFrameworkServer, FrameworkServer } from './types.js';
 
 /**
@@ -18,6 +20,9 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
       ? {}
       : { trustProxy: 'hops' in trustProxy ? (_address: string, hop: number) => hop < trustProxy.hops : [...trustProxy.proxies] }),
     logger: false,
+    // The request id of the log lines and the audit lines (X-Request-Id), as on Express and Koa.
+    serverFactory: (handler) => createServer(withRequestId(handler)),
+    genReqId: () => currentRequestId() ?? 'none',
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
     frameworkErrors: answerFrameworkError,
@@ -33,6 +38,7 @@ export const createFastifyServer: CreateFrameworkServer = async ({ auth: service
 
   app.addHook('onResponse', async (request, reply) => {
     logger.request({
+      requestId: request.id,
       method: request.method,
       url: request.url,
       status: reply.statusCode,

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { createKoaAuth } from '@scopeladder/koa';
 import Koa from 'koa';
 import { createNodeServer } from './node-server.js';
+import { currentRequestId } from './request-context.js';
 import { createForwardedClientResolver, createTrustedProxyCheck, firstForwarded } from './trust-proxy.js';
 import {
   BODY_LIMIT_BYTES,
@@ -64,10 +65,12 @@ export const createKoaServer: CreateFrameworkServer = async ({ auth: service, ro
 
   app.use(async (ctx, next) => {
     const started = performance.now();
+    const requestId = currentRequestId();
     try {
       await next();
     } finally {
       logger.request({
+        requestId,
         method: ctx.method,
         url: ctx.originalUrl,
         status: ctx.status,

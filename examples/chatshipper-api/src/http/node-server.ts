@@ -1,14 +1,16 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withRequestId } from './request-context.js';
 import type { FrameworkServer } from './types.js';
 
 /**
  * Wraps a Node request listener (Express app, Koa callback) into a {@link FrameworkServer}
  * with graceful close: stop accepting, close idle keep-alive sockets, wait for in-flight
- * requests up to the grace period, then cut what is left.
+ * requests up to the grace period, then cut what is left. Every request gets its id
+ * (`withRequestId`: the `X-Request-Id` answer header and the `reqId` of its log lines).
  */
 export function createNodeServer(listener: RequestListener): FrameworkServer {
-  const server: Server = createServer(listener);
+  const server: Server = createServer(withRequestId(listener));
   return {
     listen: (port, host) => listenOn(server, port, host),
     close: (graceMs) => closeGracefully(server, graceMs),

@@ -177,7 +177,9 @@ describe('openPostgresStorage, PostgreSQL going away and coming back', () => {
     const schema = `${RUN}_server`;
     schemas.push(tokenSchema, schema);
     const lines: string[] = [];
-    const logger = createLogger({ out: (line) => lines.push(line), err: (line) => lines.push(line) });
+    // The messages of the JSON log lines.
+    const push = (line: string): number => lines.push((JSON.parse(line) as { msg: string }).msg);
+    const logger = createLogger({ out: push, err: push });
     const storage = await openPostgresStorage({ url: relay.url, logger, tokenSchema, schema, queryTimeoutMs: 500 });
     try {
       expect(lines).toEqual([

@@ -196,7 +196,11 @@ describe('openRedisStorage and the eviction policy', () => {
       const storage = await openRedisStorage({
         url: redis.url,
         prefix: freshPrefix(),
-        logger: createLogger({ out: (line) => lines.push(line), err: (line) => lines.push(line) }),
+        // The messages of the JSON log lines.
+        logger: createLogger({
+          out: (line) => lines.push((JSON.parse(line) as { msg: string }).msg),
+          err: (line) => lines.push((JSON.parse(line) as { msg: string }).msg),
+        }),
       });
       await storage.close();
     } finally {

@@ -1,7 +1,8 @@
-import { authorizeNow, fieldsToCheck } from '../lib/guard-decision.js';
+import { decisionChannel } from '../lib/diagnostics.js';
+import { authorizeNow, authorizeObserved, fieldsToCheck, routeName } from '../lib/guard-decision.js';
 import type { AuthContext } from '../service-types.js';
 import type { AnyPolicy } from '../register.js';
-import type { GuardPolicy, GuardSpec } from './guard-types.js';
+import type { GuardPolicy, GuardRoute, GuardSpec } from './guard-types.js';
 import { runGuard } from './run-guard.js';
 
 /**
@@ -14,6 +15,9 @@ import { runGuard } from './run-guard.js';
  * For adapters on the request path: no promise, no extra turn of the event loop for the common
  * type-level guard. Call it inside the `try` (or promise callback) that hands errors to the
  * framework.
+ *
+ * Publishes the decision on `scopeladder:decision` when someone subscribes (see
+ * {@link runGuard}); `route` names the route for it.
  *
  * @example
  * ```ts
@@ -34,7 +38,11 @@ export function decideGuard<Request>(
   spec: GuardSpec<Request>,
   request: Request,
   body: unknown,
+  route?: GuardRoute<Request>,
 ): Promise<unknown> | undefined {
-  if (spec.load !== undefined) return runGuard(auth, policy, spec, request, body);
-  return authorizeNow(policy, auth.principal, spec.action, spec.subject, fieldsToCheck(policy, spec, request, body));
+  if (spec.load !== undefined) return runGuard(auth, policy, spec, request, body, route);
+  const fields = fieldsToCheck(policy, spec, request, body);
+  if (!decisionChannel.hasSubscribers) return authorizeNow(policy, auth.principal, spec.action, spec.subject, fields);
+  const { action, subject } = spec;
+  return authorizeObserved(policy, auth.principal, action, subject, subject, fields, 'type', routeName(route, request));
 }

@@ -64,3 +64,16 @@ export interface GuardSpec<Request, Resource = unknown> extends GuardOptions<Req
  * ```
  */
 export type GuardPolicy = Pick<Policy, 'authorize'> & Partial<Pick<Policy, 'checkFieldName' | 'actions' | 'resources' | 'filterFor'>>;
+
+/**
+ * How an adapter names the route a guard protects, for the guard's decision message
+ * (`scopeladder:decision`, field `route`): the method and the route's pattern, e.g.
+ * `"GET /v2/users/:id"` — never the request's path, which may carry ids or secrets. Called only
+ * when someone subscribes to the channel; `undefined` when the request matched no named route.
+ *
+ * @example
+ * ```ts
+ * const route: GuardRoute<Request> = (req) => (req.route === undefined ? undefined : `${req.method} ${req.baseUrl}${req.route.path}`);
+ * ```
+ */
+export type GuardRoute<Request> = (request: Request) => string | undefined;

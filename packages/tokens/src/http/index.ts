@@ -9,7 +9,7 @@ export { attachListFilter } from './attach-list-filter.js';
 export { attachResource } from './attach-resource.js';
 export { decideGuard } from './decide-guard.js';
 export { decidePrecheck } from './decide-precheck.js';
-export type { FieldsOption, GuardOptions, GuardPolicy, GuardSpec } from './guard-types.js';
+export type { FieldsOption, GuardOptions, GuardPolicy, GuardRoute, GuardSpec } from './guard-types.js';
 export { handleDiscoveryRequest } from './handle-discovery-request.js';
 export type { DiscoveryRequest } from './handle-discovery-request.js';
 export { handleJwksRequest } from './handle-jwks-request.js';

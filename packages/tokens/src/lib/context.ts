@@ -40,6 +40,8 @@ export interface ServiceContext {
   readonly claims: ((user: AccessTokenUser) => Readonly<Record<string, unknown>>) | undefined;
   /** The `scopeFormat` option. */
   readonly scopeFormat: 'role' | 'expanded';
+  /** Whether the last store call failed with `ERR_STORE_UNAVAILABLE` (for `store.unavailable`/`store.recovered` events). */
+  readonly storeHealth: { unavailable: boolean };
 }
 
 /** The service clock, checked: a clock that returns garbage fails the request, not the check. */

@@ -1,4 +1,6 @@
 import { ScopeladderError, isScopeladderError, type ErrorCode } from '@scopeladder/core';
+import type { ServiceContext } from './context.js';
+import { noteStoreAnswered, noteStoreFailure } from './diagnostics.js';
 
 /** Throws a {@link ScopeladderError}. Messages are fixed strings: never a token, key or password. */
 export function fail(code: ErrorCode, message: string, options?: { retryAfter?: number; cause?: unknown }): never {
@@ -25,15 +27,22 @@ export function internalFailure(error: unknown): ScopeladderError {
 }
 
 /**
- * Calls the token store. A ScopeladderError it throws (e.g. its own `ERR_STORE_UNAVAILABLE`)
- * passes through; anything else means the store failed: `ERR_STORE_UNAVAILABLE` (fail closed).
+ * Calls the token store of `context`. A ScopeladderError it throws (e.g. its own
+ * `ERR_STORE_UNAVAILABLE`) passes through; anything else means the store failed:
+ * `ERR_STORE_UNAVAILABLE` (fail closed). Either way the store's health is noted (the
+ * `store.unavailable` / `store.recovered` events).
  */
-export async function callStore<T>(operation: () => Promise<T>): Promise<T> {
+export async function callStore<T>(context: ServiceContext, operation: () => Promise<T>): Promise<T> {
+  let result: T;
   try {
-    return await operation();
+    result = await operation();
   } catch (error) {
-    throw storeFailure(error);
+    const failure = storeFailure(error);
+    noteStoreFailure(context, failure);
+    throw failure;
   }
+  noteStoreAnswered(context);
+  return result;
 }
 
 /** What {@link callStore} rejects with for `error`: the error itself when ours, else `ERR_STORE_UNAVAILABLE`. */

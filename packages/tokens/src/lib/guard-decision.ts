@@ -1,5 +1,7 @@
-import { checkFieldName, describeFieldNameProblem, subject, type FieldNameProblem } from '@scopeladder/core';
-import type { GuardPolicy, GuardSpec } from '../http/guard-types.js';
+import { checkFieldName, describeFieldNameProblem, subject, type FieldNameProblem, type Principal } from '@scopeladder/core';
+import type { GuardPolicy, GuardRoute, GuardSpec } from '../http/guard-types.js';
+import type { DecisionMessage } from '../diagnostics/messages.js';
+import { publishAllowed, publishDenial, type DecisionPoint } from './diagnostics.js';
 import { fail } from './errors.js';
 import { isPlainObject } from './plain-object.js';
 
@@ -92,4 +94,51 @@ export function authorizeNow(
     return Promise.resolve(result).then(settled);
   }
   return undefined;
+}
+
+/** The route name for a decision message: the adapter's {@link GuardRoute}, bounded; `null` without one. */
+export function routeName<Request>(route: GuardRoute<Request> | undefined, request: Request): string | null {
+  if (route === undefined) return null;
+  const name = route(request);
+  return typeof name === 'string' ? name.slice(0, 512) : null;
+}
+
+/**
+ * {@link authorizeNow}, published on `scopeladder:decision` (the caller saw a subscriber): the
+ * denial it throws (or its promise rejects with), or the allowance unless `publishAllowance` is
+ * false (a precheck that is not the whole decision: the full check publishes it).
+ */
+export function authorizeObserved(
+  policy: GuardPolicy,
+  principal: Principal,
+  action: string,
+  subjectType: string,
+  target: AuthorizeParameters[2],
+  fields: AuthorizeParameters[3],
+  level: DecisionMessage['level'],
+  route: string | null,
+  publishAllowance = true,
+): Promise<undefined> | undefined {
+  const point: DecisionPoint = { principal, action, subject: subjectType, level, route };
+  let pending: Promise<undefined> | undefined;
+  try {
+    pending = authorizeNow(policy, principal, action as AuthorizeParameters[1], target, fields);
+  } catch (error) {
+    publishDenial(point, error);
+    throw error;
+  }
+  if (pending === undefined) {
+    if (publishAllowance) publishAllowed(point);
+    return undefined;
+  }
+  return pending.then(
+    () => {
+      if (publishAllowance) publishAllowed(point);
+      return undefined;
+    },
+    (error: unknown) => {
+      publishDenial(point, error);
+      throw error;
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import type { ServiceContext } from './context.js';
 import { sha256Hex } from './encoding.js';
+import { credentialChannel, publishCredential, sourceField } from './diagnostics.js';
 import { callStore, fail } from './errors.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH, keySourceAddress } from './source-address.js';
 
@@ -75,7 +76,9 @@ const UNCOUNTED: LoginAttempt = Object.freeze({ succeeded: async () => {}, faile
  * attempt is not a failure). Otherwise resolves a {@link LoginAttempt}: a failure leaves its
  * hits counted, `succeeded()` gives them back and marks the pair known.
  *
- * Any password check that should count as a login failure uses it the same way.
+ * Any password check that should count as a login failure uses it the same way. The attempt
+ * that first takes a counter over its limit in a window publishes `throttle.engaged` on
+ * `scopeladder:credential`.
  *
  * @example
  * ```ts
@@ -92,19 +95,30 @@ export async function beginLoginAttempt(context: ServiceContext, email: string, 
   if (throttle === null) return UNCOUNTED;
   const keys = loginThrottleKeys(email, source, throttle.ipv6PrefixLength);
   const known = keys.known;
-  const isKnown = known !== undefined && (await callStore(() => store.peek(known, nowMs))) !== null;
-  const counters: ReadonlyArray<readonly [string | undefined, number]> = isKnown
-    ? [[keys.emailAndSource, throttle.maxFailuresPerEmailAndSource]]
+  const isKnown = known !== undefined && (await callStore(context, () => store.peek(known, nowMs))) !== null;
+  const counters: ReadonlyArray<readonly [string | undefined, number, ThrottleCounter]> = isKnown
+    ? [[keys.emailAndSource, throttle.maxFailuresPerEmailAndSource, 'email_and_source']]
     : [
-        [keys.source, throttle.maxFailuresPerSource],
-        [keys.emailAndSource, throttle.maxFailuresPerEmailAndSource],
-        [keys.email, throttle.maxFailuresPerEmail],
+        [keys.source, throttle.maxFailuresPerSource, 'source'],
+        [keys.emailAndSource, throttle.maxFailuresPerEmailAndSource, 'email_and_source'],
+        [keys.email, throttle.maxFailuresPerEmail, 'email'],
       ];
   const held: HeldHit[] = [];
-  for (const [key, limit] of counters) {
+  for (const [key, limit, counter] of counters) {
     if (key === undefined) continue;
-    const state = await callStore(() => store.hit(key, throttle.windowMs, nowMs));
+    const state = await callStore(context, () => store.hit(key, throttle.windowMs, nowMs));
     if (state.count > limit) {
+      // The refusing counter keeps its hits: exactly one attempt per window sees limit + 1.
+      if (state.count === limit + 1 && credentialChannel.hasSubscribers) {
+        publishCredential({
+          version: 1,
+          type: 'throttle.engaged',
+          counter,
+          limit,
+          retryAfter: retryAfterOf(state.resetAt, nowMs),
+          source: sourceField(source),
+        });
+      }
       await releaseHits(context, held);
       throttled(state.resetAt, nowMs);
     }
@@ -121,7 +135,7 @@ export async function beginLoginAttempt(context: ServiceContext, email: string, 
           context,
           held.filter((hit) => hit.key !== keys.emailAndSource),
         ),
-        callStore(() => store.clearHits(keys.emailAndSource)),
+        callStore(context, () => store.clearHits(keys.emailAndSource)),
         known === undefined ? undefined : markKnown(context, known, throttle.knownSourceTtlMs, nowMs),
       ]);
     },
@@ -137,16 +151,20 @@ export async function beginLoginAttempt(context: ServiceContext, email: string, 
  * that reads the marker in between sees an unknown pair: fully counted, the safe direction.
  */
 async function markKnown(context: ServiceContext, key: string, ttlMs: number, nowMs: number): Promise<void> {
-  await callStore(() => context.store.clearHits(key));
-  await callStore(() => context.store.hit(key, ttlMs, nowMs));
+  await callStore(context, () => context.store.clearHits(key));
+  await callStore(context, () => context.store.hit(key, ttlMs, nowMs));
 }
 
 async function releaseHits(context: ServiceContext, hits: readonly HeldHit[]): Promise<void> {
-  await Promise.all(hits.map((hit) => callStore(() => context.store.releaseHit(hit.key, hit.resetAt))));
+  await Promise.all(hits.map((hit) => callStore(context, () => context.store.releaseHit(hit.key, hit.resetAt))));
+}
+
+type ThrottleCounter = 'source' | 'email_and_source' | 'email';
+
+function retryAfterOf(resetAt: number, nowMs: number): number {
+  return Math.max(1, Math.ceil((resetAt - nowMs) / 1000));
 }
 
 function throttled(resetAt: number, nowMs: number): never {
-  fail('ERR_LOGIN_THROTTLED', 'Too many failed login attempts; try again later', {
-    retryAfter: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)),
-  });
+  fail('ERR_LOGIN_THROTTLED', 'Too many failed login attempts; try again later', { retryAfter: retryAfterOf(resetAt, nowMs) });
 }

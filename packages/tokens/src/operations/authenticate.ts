@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import type { Principal } from '@scopeladder/core';
 import type { AuthContext, AuthenticatedToken } from '../service-types.js';
 import type { AnyPolicy } from '../register.js';
+import type { AuthenticateMessage } from '../diagnostics/messages.js';
 import { isJwtShaped, verifyShapedAccessToken, type AccessTokenClaims } from '../lib/access-token.js';
 import { bearerCredentialUnchecked, parseAuthorizationHeader } from '../lib/authorization-header.js';
 import { now, type ServiceContext } from '../lib/context.js';
 import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
+import { authenticateChannel, noteStoreAnswered, noteStoreFailure, publishAuthenticated, publishAuthenticationFailure } from '../lib/diagnostics.js';
 import { callStore, fail, guard, internalFailure, storeFailure } from '../lib/errors.js';
 import { effectiveApiKeyScopes, scopesOfClaim } from '../lib/scopes.js';
 import { isApiKeyShaped, isHexOnly } from '../lib/secrets.js';
@@ -29,8 +32,39 @@ interface VerifiedSession {
  * verified-token cache without parsing the header: the cache holds only credentials that passed
  * every check (header syntax, shape, size, signature, claims), so finding `Bearer <credential>`
  * there proves all of them again. Then only the expiry and the revocation checks run.
+ *
+ * With a subscriber on `scopeladder:authenticate`, publishes one `AuthenticateMessage` per call
+ * when it settles; without one, nothing is measured or built.
  */
 export function authenticate(context: ServiceContext, authorization: unknown): Promise<AuthContext<AnyPolicy>> {
+  if (!authenticateChannel.hasSubscribers) return authenticateQuietly(context, authorization);
+  const started = performance.now();
+  return authenticateQuietly(context, authorization).then(
+    (result) => {
+      publishAuthenticated(result, started);
+      return result;
+    },
+    (error: unknown) => {
+      publishAuthenticationFailure(credentialKindOf(context, authorization), error, started);
+      throw error;
+    },
+  );
+}
+
+/** The credential kind a header carries, by shape (as `authenticateFully` tells them apart); `null` when none. */
+function credentialKindOf(context: ServiceContext, authorization: unknown): AuthenticateMessage['credential'] {
+  let credential: string;
+  try {
+    credential = parseAuthorizationHeader(authorization, context.tokens.maxTokenLength);
+  } catch {
+    return null;
+  }
+  if (isApiKeyShaped(credential) || isHexOnly(credential)) return 'apiKey';
+  if (isJwtShaped(credential)) return 'jwt';
+  return null;
+}
+
+function authenticateQuietly(context: ServiceContext, authorization: unknown): Promise<AuthContext<AnyPolicy>> {
   // Whether the cache was asked for exactly the credential the full checks will see, and had no
   // entry (then they need not ask again).
   let missed = false;
@@ -109,11 +143,14 @@ function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowM
   }
   return Promise.all([tokenRevoked, familyRevoked]).then(
     (revoked) => {
+      noteStoreAnswered(context);
       if (revoked[0] || revoked[1]) fail('ERR_TOKEN_REVOKED', 'The access token was revoked');
       return { principal: session.principal, ability: session.ability, token: session.token };
     },
     (error: unknown) => {
-      throw storeFailure(error);
+      const failure = storeFailure(error);
+      noteStoreFailure(context, failure);
+      throw failure;
     },
   );
 }
@@ -154,7 +191,7 @@ async function authenticateApiKey(context: ServiceContext, apiKey: string): Prom
     if (isRemembered(remembered)) return { principal: remembered.principal, ability: remembered.ability, token: remembered.token };
   }
   const ticket = cache === undefined ? null : cache.ticket();
-  const record = await callStore(() => context.store.findApiKey(digest));
+  const record = await callStore(context, () => context.store.findApiKey(digest));
   if (
     typeof record !== 'object' ||
     record === null ||

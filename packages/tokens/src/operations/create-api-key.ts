@@ -1,6 +1,7 @@
 import type { CreateApiKeyOptions, CreateApiKeyResult } from '../service-types.js';
 import { now, type ServiceContext } from '../lib/context.js';
 import { sha256Hex } from '../lib/encoding.js';
+import { credentialChannel, publishCredential } from '../lib/diagnostics.js';
 import { callStore, fail } from '../lib/errors.js';
 import { apiKeyCeiling } from '../lib/scopes.js';
 import { createApiKeyValue, randomHex } from '../lib/secrets.js';
@@ -59,8 +60,18 @@ export async function createApiKey(
   const id = randomHex(context.random, 12);
   const stored = Object.freeze([...requested]);
   const bound = selected.path === undefined ? {} : { organization: selected.organization as string };
-  await callStore(() =>
+  await callStore(context, () =>
     context.store.saveApiKey({ digest: sha256Hex(apiKey), id, userId: bot.id, scopes: stored, ...bound, createdAt: now(context) }),
   );
+  if (credentialChannel.hasSubscribers) {
+    publishCredential({
+      version: 1,
+      type: 'apikey.created',
+      keyId: id,
+      userId: bot.id,
+      scopes: stored,
+      organization: selected.path === undefined ? null : (selected.organization ?? null),
+    });
+  }
   return Object.freeze({ id, apiKey, userId: bot.id, scopes: stored, ...bound });
 }

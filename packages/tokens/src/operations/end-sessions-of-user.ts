@@ -1,5 +1,6 @@
 import type { EndSessionsOptions } from '../service-types.js';
 import { now, type ServiceContext } from '../lib/context.js';
+import { credentialChannel, publishCredential } from '../lib/diagnostics.js';
 import { callStore, fail } from '../lib/errors.js';
 
 const MAX_ID_LENGTH = 256;
@@ -18,6 +19,7 @@ const MAX_ID_LENGTH = 256;
  *
  * Call it AFTER the directory write it follows (role change, deletion, password change): a
  * concurrent `login` or `refresh` then either reads the new record or has its family ended here.
+ * Publishes `sessions.ended` on `scopeladder:credential`.
  */
 export async function endSessionsOfUser(context: ServiceContext, userId: unknown, options?: EndSessionsOptions): Promise<number> {
   if (typeof userId !== 'string' || userId === '' || userId.length > MAX_ID_LENGTH) fail('ERR_INVALID_REQUEST', 'A user id is required');
@@ -27,6 +29,8 @@ export async function endSessionsOfUser(context: ServiceContext, userId: unknown
     fail('ERR_INVALID_REQUEST', 'except must be a session (family) id');
   }
   const nowMs = now(context);
-  const ended = await callStore(() => context.store.revokeFamiliesOfUser(userId, nowMs, except === undefined ? {} : { except }));
-  return typeof ended === 'number' && Number.isSafeInteger(ended) && ended >= 0 ? ended : 0;
+  const ended = await callStore(context, () => context.store.revokeFamiliesOfUser(userId, nowMs, except === undefined ? {} : { except }));
+  const count = typeof ended === 'number' && Number.isSafeInteger(ended) && ended >= 0 ? ended : 0;
+  if (credentialChannel.hasSubscribers) publishCredential({ version: 1, type: 'sessions.ended', userId, count, kept: except ?? null });
+  return count;
 }

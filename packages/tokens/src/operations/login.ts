@@ -1,6 +1,9 @@
 import type { LoginInput, RequestContext, TokenResponse } from '../service-types.js';
 import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
+import { credentialChannel, publishCredential, sourceField } from '../lib/diagnostics.js';
 import { callStore, fail } from '../lib/errors.js';
+import type { LoginFailureCause } from '../diagnostics/messages.js';
+import { isScopeladderError } from '@scopeladder/core';
 import { buildTokenResponse, newFamilyId, prepareRefreshToken } from '../lib/issue-tokens.js';
 import { MAX_PASSWORD_LENGTH, burnPasswordWork, passwordMatches } from '../lib/password-check.js';
 import { beginLoginAttempt } from '../lib/throttle.js';
@@ -30,13 +33,22 @@ const MAX_EMAIL_LENGTH = 320;
  * an `endSessionsOfUser` that finds the new family: no token with a stale role escapes. A
  * password change in that window (the stored hash differs from the one verified) ends the new
  * session and answers `ERR_INVALID_CREDENTIALS`.
+ *
+ * Publishes `login.succeeded`, or `login.failed` with its cause (throttled, unknown user, wrong
+ * password, organization not reached, user changed meanwhile), on `scopeladder:credential`.
  */
 export async function login(context: ServiceContext, input: LoginInput, request?: RequestContext): Promise<TokenResponse> {
   const { email, password, organization, scope: asked } = readCredentials(input);
   // The scope's grammar and names depend on the ladder only: checked before any user is read.
   const requested = readRequestedScope(context.ladder, asked);
   const nowMs = now(context);
-  const attempt = await beginLoginAttempt(context, email, request?.source, nowMs);
+  let attempt;
+  try {
+    attempt = await beginLoginAttempt(context, email, request?.source, nowMs);
+  } catch (error) {
+    if (isScopeladderError(error) && error.code === 'ERR_LOGIN_THROTTLED') loginFailed(null, 'throttled', request);
+    throw error;
+  }
 
   const user = await findUserByEmail(context, email);
   const matches = user === null ? await burnPasswordWork(context, password) : await passwordMatches(context, user, password);
@@ -44,6 +56,7 @@ export async function login(context: ServiceContext, input: LoginInput, request?
   const selected = user === null || !matches ? null : await selectOrganization(context, user, organization);
   if (user === null || selected === null) {
     await attempt.failed();
+    loginFailed(user?.id ?? null, user === null ? 'unknown_user' : matches ? 'organization' : 'password', request);
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
   await attempt.succeeded();
@@ -53,7 +66,7 @@ export async function login(context: ServiceContext, input: LoginInput, request?
   const familyId = newFamilyId(context);
   const family = selected.path === undefined ? undefined : selected.organization;
   const refresh = prepareRefreshToken(context, user.id, familyId, nowMs, family, scope);
-  await callStore(() => context.store.saveRefreshToken(refresh.record));
+  await callStore(context, () => context.store.saveRefreshToken(refresh.record));
   // The role there is read again from this second read (an organization's path never changes).
   const current = await findUserById(context, user.id);
   const latest =
@@ -61,10 +74,34 @@ export async function login(context: ServiceContext, input: LoginInput, request?
       ? null
       : await selectOrganization(context, current, selected.path === undefined ? organization : selected.organization, selected.path);
   if (current === null || latest === null) {
-    await callStore(() => context.store.revokeFamily(familyId, familyRevocationUntil(context, nowMs)));
+    await callStore(context, () => context.store.revokeFamily(familyId, familyRevocationUntil(context, nowMs)));
+    loginFailed(user.id, 'changed', request);
     fail('ERR_INVALID_CREDENTIALS', 'Invalid email or password');
   }
-  return buildTokenResponse(context, current, latest, familyId, refresh.value, nowMs, scope);
+  const response = await buildTokenResponse(context, current, latest, familyId, refresh.value, nowMs, scope);
+  if (credentialChannel.hasSubscribers) {
+    publishCredential({
+      version: 1,
+      type: 'login.succeeded',
+      userId: current.id,
+      sessionId: familyId,
+      organization: latest.path === undefined ? null : (latest.organization ?? null),
+      source: sourceField(request?.source),
+    });
+  }
+  return response;
+}
+
+function loginFailed(userId: string | null, cause: LoginFailureCause, request: RequestContext | undefined): void {
+  if (!credentialChannel.hasSubscribers) return;
+  publishCredential({
+    version: 1,
+    type: 'login.failed',
+    userId,
+    cause,
+    code: cause === 'throttled' ? 'ERR_LOGIN_THROTTLED' : 'ERR_INVALID_CREDENTIALS',
+    source: sourceField(request?.source),
+  });
 }
 
 function readCredentials(input: unknown): { email: string; password: string; organization: string | undefined; scope: unknown } {

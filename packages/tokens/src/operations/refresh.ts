@@ -1,6 +1,7 @@
 import type { RefreshOptions, TokenResponse } from '../service-types.js';
 import { familyRevocationUntil, now, type ServiceContext } from '../lib/context.js';
 import { constantTimeEqual, sha256Hex } from '../lib/encoding.js';
+import { credentialChannel, publishCredential } from '../lib/diagnostics.js';
 import { callStore, fail } from '../lib/errors.js';
 import { buildTokenResponse, prepareRefreshToken } from '../lib/issue-tokens.js';
 import { parseRefreshTokenValue } from '../lib/secrets.js';
@@ -24,6 +25,9 @@ import { capRole, narrowTo, readRequestedScope } from '../lib/scopes.js';
  * - `options.scope` narrows the session (RFC 6749 §6) from now on; the cap is kept in the record
  *   and carried by every rotation. One above what the session holds → `ERR_SCOPE_NOT_ALLOWED`,
  *   decided after the rotation: the presented token is spent and no new one is handed out.
+ *
+ * Publishes `refresh.succeeded`, or `refresh.reused` when a spent token came back (its family
+ * revoked), on `scopeladder:credential`.
  */
 export async function refresh(context: ServiceContext, refreshToken: unknown, options?: RefreshOptions): Promise<TokenResponse> {
   const requested = readRequestedScope(context.ladder, options?.scope);
@@ -34,7 +38,7 @@ export async function refresh(context: ServiceContext, refreshToken: unknown, op
   const digest = sha256Hex(value);
   const { store } = context;
 
-  const current = await callStore(() => store.findRefreshToken(digest));
+  const current = await callStore(context, () => store.findRefreshToken(digest));
   if (
     typeof current !== 'object' ||
     current === null ||
@@ -51,13 +55,16 @@ export async function refresh(context: ServiceContext, refreshToken: unknown, op
   // only if that narrowing holds (checked below, once the rotation decided the token is current).
   const scope = requested ?? current.scope;
   const next = prepareRefreshToken(context, current.userId, current.familyId, nowMs, current.organization, scope);
-  const result = await callStore(() => store.rotateRefreshToken(digest, next.record, nowMs));
+  const result = await callStore(context, () => store.rotateRefreshToken(digest, next.record, nowMs));
   switch (result?.status) {
     case 'rotated':
       break;
     case 'reused':
+      if (credentialChannel.hasSubscribers) {
+        publishCredential({ version: 1, type: 'refresh.reused', userId: current.userId, sessionId: current.familyId, familyRevoked: true });
+      }
       // The store revoked the family; make sure it stays revoked past every access token too.
-      await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
+      await callStore(context, () => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
       return fail('ERR_REFRESH_REUSED', 'Refresh token reuse detected; the session was revoked');
     default:
       invalid();
@@ -66,13 +73,23 @@ export async function refresh(context: ServiceContext, refreshToken: unknown, op
   const user = await findUserById(context, current.userId);
   const selected = user === null ? null : await selectOrganization(context, user, current.organization);
   if (user === null || selected === null) {
-    await callStore(() => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
+    await callStore(context, () => store.revokeFamily(current.familyId, familyRevocationUntil(context, nowMs)));
     invalid();
   }
   // After the rotation, so a spent or foreign token learns nothing and reuse is still detected.
   // A refused narrowing hands out no token: the presented one is spent, the client logs in again.
   narrowTo(context.ladder, capRole(context.ladder, selected.role, current.scope), requested, current.scope);
-  return buildTokenResponse(context, user, selected, current.familyId, next.value, nowMs, scope);
+  const response = await buildTokenResponse(context, user, selected, current.familyId, next.value, nowMs, scope);
+  if (credentialChannel.hasSubscribers) {
+    publishCredential({
+      version: 1,
+      type: 'refresh.succeeded',
+      userId: user.id,
+      sessionId: current.familyId,
+      organization: selected.path === undefined ? null : (selected.organization ?? null),
+    });
+  }
+  return response;
 }
 
 function invalid(): never {

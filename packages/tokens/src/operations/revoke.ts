@@ -27,7 +27,7 @@ export async function revoke(context: ServiceContext, token: unknown): Promise<v
   const parsed = parseRefreshTokenValue(token);
   if (parsed === null) return;
   const digest = sha256Hex(token);
-  const record = await callStore(() => context.store.findRefreshToken(digest));
+  const record = await callStore(context, () => context.store.findRefreshToken(digest));
   if (
     typeof record !== 'object' ||
     record === null ||
@@ -38,5 +38,5 @@ export async function revoke(context: ServiceContext, token: unknown): Promise<v
   ) {
     return;
   }
-  await callStore(() => context.store.revokeFamily(record.familyId, familyRevocationUntil(context, now(context))));
+  await callStore(context, () => context.store.revokeFamily(record.familyId, familyRevocationUntil(context, now(context))));
 }
