@@ -1,5 +1,6 @@
 // The credential and authenticate channels, published by the service's operations: each event
 // fires once per operation, with the documented shape, and only what the table promises.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../create-memory-store.js';
@@ -227,6 +228,24 @@ describe('scopeladder:authenticate', () => {
         durationMs: expect.any(Number),
       },
     ]);
+  });
+
+  it("publishes in the caller's async context: a request's AsyncLocalStorage store is readable in the subscriber", async () => {
+    const { auth } = await setup();
+    const session = await auth.login({ email: 'agent@example.com', password: PASSWORD });
+    const requestIds = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const onMessage = (): void => void seen.push(requestIds.getStore());
+    subscribe(AUTHENTICATE_CHANNEL, onMessage);
+    subscribe(CREDENTIAL_CHANNEL, onMessage);
+    try {
+      await requestIds.run('req-1', () => auth.authenticate(`Bearer ${session.token}`));
+      await requestIds.run('req-2', () => auth.logout(session.token));
+    } finally {
+      unsubscribe(AUTHENTICATE_CHANNEL, onMessage);
+      unsubscribe(CREDENTIAL_CHANNEL, onMessage);
+    }
+    expect(seen).toEqual(['req-1', 'req-2']);
   });
 
   it('an expired and a revoked access token: their codes', async () => {
