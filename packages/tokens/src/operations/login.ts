@@ -85,7 +85,7 @@ export async function login(context: ServiceContext, input: LoginInput, request?
       type: 'login.succeeded',
       userId: current.id,
       sessionId: familyId,
-      organization: latest.path === undefined ? null : (latest.organization ?? null),
+      organization: latest.organization ?? null,
       source: sourceField(request?.source),
     });
   }

@@ -86,7 +86,7 @@ export async function refresh(context: ServiceContext, refreshToken: unknown, op
       type: 'refresh.succeeded',
       userId: user.id,
       sessionId: current.familyId,
-      organization: selected.path === undefined ? null : (selected.organization ?? null),
+      organization: selected.organization ?? null,
     });
   }
   return response;
