@@ -10,6 +10,9 @@ export interface MicroCase {
   readonly id: string;
   readonly fn: () => unknown;
   readonly operations: number;
+  /** Called before each warm-up and measurement of this case (e.g. subscribe), and `after` after it. */
+  readonly before?: (() => void) | undefined;
+  readonly after?: (() => void) | undefined;
 }
 
 /** How long and how often. */
@@ -40,11 +43,17 @@ async function warmUp(fn: () => unknown, ms: number): Promise<void> {
 
 /** Runs `cases` for `options.rounds` rounds and returns ns/operation per case. */
 export async function runMicro(cases: readonly MicroCase[], options: MicroOptions): Promise<MicroResult[]> {
-  for (const c of cases) await warmUp(c.fn, options.warmupMs);
+  for (const c of cases) {
+    c.before?.();
+    await warmUp(c.fn, options.warmupMs);
+    c.after?.();
+  }
   const rounds = new Map<string, number[]>(cases.map((c) => [c.id, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (const c of cases) {
+      c.before?.();
       const stats = await measure(c.fn, { min_cpu_time: options.timePerRoundMs * 1e6, min_samples: 12 });
+      c.after?.();
       rounds.get(c.id)!.push(stats.p50 / c.operations);
     }
     options.log?.(`  round ${round + 1}/${options.rounds} done`);

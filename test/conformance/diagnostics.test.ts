@@ -80,6 +80,25 @@ describe.each(ADAPTERS)('diagnostics through $name', (adapter) => {
   });
 });
 
+describe("an identity provider's token (createJwtVerifier)", () => {
+  it('publishes its authentication as credential "provider", and a refused one too', async () => {
+    const [adapter] = ADAPTERS;
+    const session = await startSession(adapter!, { authentication: 'provider token' });
+    try {
+      expect((await session.as('agent', '/v2/conversations')).status).toBe(200);
+      expect((await session.send('/v2/conversations', { headers: [['authorization', 'Bearer a.b.c']] })).status).toBe(401);
+    } finally {
+      await session.close();
+    }
+    const provider = authentications.filter((message) => message.credential === 'provider');
+    expect(provider.map((message) => [message.ok, message.principalId === null ? null : 'someone'])).toEqual([
+      [true, 'someone'],
+      [false, null],
+    ]);
+    expect(decisions.map((message) => [message.allowed, message.route])).toEqual([[true, 'GET /v2/conversations']]);
+  });
+});
+
 describe('the no-secret check over the conformance suite (fixtures/secret-watch.ts)', () => {
   it('collected the secrets this file used and the messages it published', () => {
     const { published, secrets } = watched();

@@ -9,6 +9,7 @@ export const DOC_EXAMPLES = [
   { doc: 'docs/express.md', example: 'test/docs-examples/express.ts' },
   { doc: 'docs/fastify.md', example: 'test/docs-examples/fastify.ts' },
   { doc: 'docs/koa.md', example: 'test/docs-examples/koa.ts' },
+  { doc: 'docs/observability.md', example: 'test/docs-examples/observability.ts' },
 ] as const;
 
 /** The marker line before an included block: `<!-- example: test/docs-examples/express.ts -->`. */
