@@ -1,8 +1,8 @@
 // End to end: a real auth service (memory directory and store) behind a real Express app with a
 // guard, over a socket; scopeladder publishes on its diagnostics channels, the instrumentation
-// records into the OpenTelemetry SDK's in-memory exporters. The authentication spans and metrics
-// and the credential events appear with their documented attributes, no secret reaches any
-// attribute, and disable() stops recording.
+// records into the OpenTelemetry SDK's in-memory exporters. The authentication and guard spans
+// and metrics and the credential events appear with their documented attributes, in the request's
+// trace; no secret reaches any attribute, and disable() stops recording.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -181,5 +181,59 @@ describe('@scopeladder/otel with a real auth service and an Express guard', () =
     const authenticate = spans.find((span) => span.name === SPAN_NAMES.authenticate)!;
     expect(authenticate.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(authenticate.spanContext().traceId).toBe(request.spanContext().traceId);
+  });
+
+  it('records every guard decision: an authorize span with the decision and the route, counted by outcome and reason', async () => {
+    const admin = await service.login({ email: ADMIN.email, password: ADMIN.password });
+    const guest = await service.login({ email: GUEST.email, password: GUEST.password });
+    secrets.push(admin.token, admin.refreshToken, guest.token, guest.refreshToken);
+    const before = sdk.spans().length;
+    const decisionsBefore = await sdk.points(METRIC_NAMES.decisions);
+    const allowedBefore = sumOf(decisionsBefore, { [ATTRIBUTES.decisionOutcome]: 'allow', [ATTRIBUTES.decisionReason]: 'granted' });
+    const deniedBefore = sumOf(decisionsBefore, { [ATTRIBUTES.decisionOutcome]: 'deny', [ATTRIBUTES.decisionReason]: 'insufficient_scope' });
+
+    expect(await listUsers(`Bearer ${admin.token}`)).toBe(200);
+    expect(await listUsers(`Bearer ${guest.token}`)).toBe(403);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const authorize = sdk
+      .spans()
+      .slice(before)
+      .filter((span) => span.name === SPAN_NAMES.authorize);
+    expect(authorize).toHaveLength(2);
+    expect(authorize[0]!.attributes).toMatchObject({
+      [ATTRIBUTES.decisionOutcome]: 'allow',
+      [ATTRIBUTES.decisionReason]: 'granted',
+      [ATTRIBUTES.decisionLevel]: 'type',
+      [ATTRIBUTES.action]: 'list',
+      [ATTRIBUTES.subject]: 'User',
+      [ATTRIBUTES.principalId]: ADMIN.id,
+      [ATTRIBUTES.principalKind]: 'user',
+      [ATTRIBUTES.route]: 'GET /v2/users',
+      [ATTRIBUTES.httpRoute]: '/v2/users',
+    });
+    expect(authorize[1]!.attributes).toMatchObject({
+      [ATTRIBUTES.decisionOutcome]: 'deny',
+      [ATTRIBUTES.decisionReason]: 'insufficient_scope',
+      [ATTRIBUTES.decisionCode]: 'ERR_INSUFFICIENT_SCOPE',
+      [ATTRIBUTES.principalId]: GUEST.id,
+      [ATTRIBUTES.httpRoute]: '/v2/users',
+    });
+    expect(typeof authorize[1]!.attributes[ATTRIBUTES.requiredScope]).toBe('string');
+    expect(authorize[1]!.status.code).toBe(SpanStatusCode.UNSET);
+    const request = sdk
+      .spans()
+      .slice(before)
+      .find((span) => span.name === 'GET /v2/users')!;
+    expect(authorize[0]!.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+
+    const decisions = await sdk.points(METRIC_NAMES.decisions);
+    expect(sumOf(decisions, { [ATTRIBUTES.decisionOutcome]: 'allow', [ATTRIBUTES.decisionReason]: 'granted' })).toBe(allowedBefore + 1);
+    expect(sumOf(decisions, { [ATTRIBUTES.decisionOutcome]: 'deny', [ATTRIBUTES.decisionReason]: 'insufficient_scope' })).toBe(deniedBefore + 1);
+    for (const point of decisions) expect(point.attributes).not.toHaveProperty(ATTRIBUTES.principalId);
+    const recorded = await recordedStrings();
+    for (const secret of secrets) {
+      for (const value of recorded) expect(value.includes(secret), `an attribute contains a secret: ${value}`).toBe(false);
+    }
   });
 });

@@ -1,15 +1,16 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { diag, metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
+import { metrics, trace, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import {
   AUTHENTICATE_CHANNEL,
   CREDENTIAL_CHANNEL,
   DECISION_CHANNEL,
-  DIAGNOSTICS_VERSION,
   type AuthenticateMessage,
   type CredentialEvent,
   type DecisionMessage,
 } from '@scopeladder/tokens/diagnostics';
 import { createInstruments, recordAuthentication, recordCredentialEvent, recordDecision, type RecorderSettings } from './lib/recorders.js';
+import { checkOptions } from './lib/check-options.js';
+import { guarded } from './lib/guarded.js';
 import { INSTRUMENTATION_SCOPE } from './names.js';
 
 /**
@@ -60,44 +61,6 @@ export interface ScopeladderInstrumentation {
   disable(): void;
   /** Whether it is subscribed. */
   readonly enabled: boolean;
-}
-
-const KNOWN_OPTIONS = new Set(['tracerProvider', 'meterProvider', 'traces', 'metrics', 'principalId']);
-
-function checkOptions(options: unknown): asserts options is ScopeladderInstrumentationOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('createScopeladderInstrumentation: options must be an object (or left out)');
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`createScopeladderInstrumentation: unknown option "${key}"`);
-  }
-  const record = options as Record<string, unknown>;
-  for (const key of ['traces', 'metrics', 'principalId']) {
-    if (record[key] !== undefined && typeof record[key] !== 'boolean') {
-      throw new TypeError(`createScopeladderInstrumentation: ${key} must be a boolean`);
-    }
-  }
-  const { tracerProvider, meterProvider } = record;
-  if (tracerProvider !== undefined && typeof (tracerProvider as TracerProvider | null)?.getTracer !== 'function') {
-    throw new TypeError('createScopeladderInstrumentation: tracerProvider must be an OpenTelemetry TracerProvider (with getTracer)');
-  }
-  if (meterProvider !== undefined && typeof (meterProvider as MeterProvider | null)?.getMeter !== 'function') {
-    throw new TypeError('createScopeladderInstrumentation: meterProvider must be an OpenTelemetry MeterProvider (with getMeter)');
-  }
-}
-
-/** Runs a handler; a failure is reported to OpenTelemetry's diag logger, never thrown into the publisher. */
-function guarded<M>(name: string, record: (message: M) => void): (message: unknown) => void {
-  return (message) => {
-    // A message of another shape version (a major of @scopeladder/tokens this package was not written for) is ignored.
-    if ((message as { version?: unknown } | null)?.version !== DIAGNOSTICS_VERSION) return;
-    try {
-      record(message as M);
-    } catch (error) {
-      // diagnostics_channel would rethrow a subscriber's error on the next tick (an uncaught exception).
-      diag.error(`@scopeladder/otel: recording a ${name} message failed`, error);
-    }
-  };
 }
 
 /**

@@ -1,6 +1,17 @@
 // The three channel handlers: each turns one scopeladder diagnostics message into spans and
 // metric points. Private to the package; createScopeladderInstrumentation wires them.
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Meter, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type HrTime,
+  type Meter,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { AuthenticateMessage, CredentialEvent, DecisionMessage } from '@scopeladder/tokens/diagnostics';
 import { ATTRIBUTES as A, METRIC_NAMES, SPAN_NAMES } from '../names.js';
 
@@ -59,6 +70,20 @@ function httpRouteOf(route: string | null): string | null {
   return match === null ? null : match[1]!;
 }
 
+/**
+ * Epoch milliseconds (fractional) as an `HrTime`: unambiguous for every API implementation (a
+ * plain number may be read as epoch or as `performance.now()` milliseconds).
+ */
+export function toHrTime(epochMs: number): HrTime {
+  let seconds = Math.floor(epochMs / 1000);
+  let nanoseconds = Math.round((epochMs - seconds * 1000) * 1e6);
+  if (nanoseconds >= 1e9) {
+    seconds += 1;
+    nanoseconds -= 1e9;
+  }
+  return [seconds, nanoseconds];
+}
+
 export interface RecorderSettings {
   readonly tracer: Tracer | null;
   readonly instruments: Instruments | null;
@@ -78,12 +103,12 @@ export function recordAuthentication(message: AuthenticateMessage, settings: Rec
     if (!message.ok) authenticationFailures.add(1, defined({ [A.errorType]: errorType, [A.credentialKind]: kind }));
   }
   if (settings.tracer !== null) {
-    const end = performance.now();
+    const end = performance.timeOrigin + performance.now();
     const span = settings.tracer.startSpan(
       SPAN_NAMES.authenticate,
       {
         kind: SpanKind.INTERNAL,
-        startTime: end - durationMs,
+        startTime: toHrTime(end - durationMs),
         attributes: defined({
           [A.authenticationOutcome]: message.ok ? 'success' : 'failure',
           [A.credentialKind]: kind,
@@ -98,7 +123,7 @@ export function recordAuthentication(message: AuthenticateMessage, settings: Rec
       context.active(),
     );
     if (errorType !== null) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
-    span.end(end);
+    span.end(toHrTime(end));
   }
 }
 
