@@ -54,6 +54,27 @@ describe('subscribeAuditLog', () => {
     ]);
   });
 
+  it('never throws into the publisher, nor later as an uncaught exception, when a line cannot be written', async () => {
+    const failing = captureLogger().logger;
+    const broken: Logger = {
+      ...failing,
+      event: () => {
+        throw new Error('disk full');
+      },
+    };
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      stops.push(subscribeAuditLog({ logger: broken, requestId: () => undefined }));
+      expect(() => credentials.publish({ version: 1, type: 'store.unavailable' })).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('logs denials and failed authentications; allowed decisions and accepted credentials at debug only', () => {
     const denied: DecisionMessage = {
       version: 1,

@@ -68,9 +68,16 @@ function fieldsOf(message: object): Record<string, string | number | boolean | n
 export function subscribeAuditLog(options: AuditLogOptions): () => void {
   const { logger, requestId } = options;
   const write = (level: LogLevel, event: string, message: object): void => {
-    const id = requestId();
-    const fields: LogFields = { ...(id === undefined ? {} : { reqId: id }), event, ...fieldsOf(message) };
-    logger.event(level, 'audit', fields);
+    // A subscriber that throws would come back as an uncaught exception (diagnostics_channel
+    // rethrows it on the next tick) and stop the server: an audit line that cannot be written is
+    // dropped instead.
+    try {
+      const id = requestId();
+      const fields: LogFields = { ...(id === undefined ? {} : { reqId: id }), event, ...fieldsOf(message) };
+      logger.event(level, 'audit', fields);
+    } catch {
+      // nothing safe to report it through: the logger itself failed
+    }
   };
   const onCredential = (message: unknown): void => {
     const event = message as CredentialEvent;

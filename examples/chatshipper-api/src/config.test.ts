@@ -224,7 +224,12 @@ describe('parseConfig', () => {
     });
 
     it('never echoes an entry that may hold a password (a URL, user:password@)', () => {
-      for (const text of ['redis://app:hunter2-secret@10.0.0.1:6379', 'app:hunter2-secret@10.0.0.1:6379']) {
+      for (const text of [
+        'redis://app:hunter2-secret@10.0.0.1:6379',
+        'app:hunter2-secret@10.0.0.1:6379',
+        'default:hunter2-secret',
+        'default:hunter2',
+      ]) {
         const problems = problemsOf({ REDIS_CLUSTER: text, ...secret });
         expect(problems).toEqual([expect.stringContaining('(entry 1 is not host:port)')]);
         expect(problems.join('\n')).not.toContain('hunter2');

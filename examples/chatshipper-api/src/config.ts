@@ -416,7 +416,9 @@ function parseRedisCluster(text: string): readonly RedisNode[] | string {
       nodes.push(node);
       continue;
     }
-    const shown = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(entry) ? ` "${entry}"` : '';
+    // Echoed only when it cannot be a credential: host-like characters, and after the last colon
+    // (if any) only digits — `default:s3cret` is not shown.
+    const shown = /^[A-Za-z0-9.:[\]-]{1,100}$/.test(entry) && /^(?:[^:]*|.*:\d*)$/.test(entry) ? ` "${entry}"` : '';
     return entry === '' ? `${usage} (entry ${index + 1} is empty)` : `${usage} (entry ${index + 1}${shown} is not host:port)`;
   }
   return nodes;

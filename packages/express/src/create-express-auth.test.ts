@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { chatshipperAliases, chatshipperFields, chatshipperMatrix, chatshipperScopes, definePolicy, type ChatShipperPolicy } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory, hashPassword, type AuthService } from '@scopeladder/tokens';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { DECISION_CHANNEL, type DecisionMessage } from '@scopeladder/tokens/diagnostics';
 import express from 'express';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createExpressAuth } from './index.js';
@@ -95,6 +97,31 @@ describe('createExpressAuth', () => {
       { kind: 'all', matches: true },
       { kind: 'none', matches: false },
     ]);
+  });
+
+  it("names a guard's route by its pattern in decision messages, never with a mounted router's real path", async () => {
+    const auth = createExpressAuth({ service });
+    const app = express();
+    // A router mounted at a path with a parameter: Express's req.baseUrl is the matched path
+    // (`/orgs/5f0c…`), not the pattern, so it must not reach the message (nor logs, nor spans).
+    const router = express.Router();
+    router.get('/conversations/:id', auth.authorize('fetch', 'Conversation'), (_req, res) => void res.json({}));
+    app.use('/orgs/:org', router);
+    app.get('/v2/conversations', auth.authorize('list', 'Conversation'), (_req, res) => void res.json([]));
+    app.use(auth.errorHandler);
+    const url = await serve(app);
+    const { token } = await service.login({ email: ADMIN.email, password: ADMIN.password });
+    const routes: unknown[] = [];
+    const onDecision = (message: unknown): void => void routes.push((message as DecisionMessage).route);
+    subscribe(DECISION_CHANNEL, onDecision);
+    try {
+      for (const path of ['/orgs/5f0c0ffee0ddba11c0ffee42/conversations/c1', '/v2/conversations']) {
+        expect((await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      }
+    } finally {
+      unsubscribe(DECISION_CHANNEL, onDecision);
+    }
+    expect(routes).toEqual(['GET /conversations/:id', 'GET /v2/conversations']);
   });
 
   it('refuses a guard naming an action or subject type the policy does not know when the route is declared', () => {

@@ -255,8 +255,13 @@ export function createExpressAuth<P extends AnyPolicy = RegisteredPolicy>(option
   return { authenticate, authorize, tokenRoutes, discoveryRoutes, jsonBody, errorHandler, toHttpError };
 }
 
-/** A guard's route for its decision message: method and pattern (`GET /v2/users/:id`), never the path. */
+/**
+ * A guard's route for its decision message: method and pattern (`GET /v2/users/:id`), never the
+ * path. Only the route's own pattern: Express gives a mounted router's prefix as the matched
+ * path (`req.baseUrl` is `/orgs/5f0c…` for `app.use('/orgs/:org', router)`), not its pattern, so
+ * a route inside a router is named relative to it (`GET /conversations/:id`).
+ */
 function routeOf(req: Request): string | undefined {
   const pattern: unknown = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof pattern === 'string' ? `${req.method} ${req.baseUrl}${pattern}` : undefined;
+  return typeof pattern === 'string' ? `${req.method} ${pattern}` : undefined;
 }

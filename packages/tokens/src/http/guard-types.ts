@@ -73,7 +73,7 @@ export type GuardPolicy = Pick<Policy, 'authorize'> & Partial<Pick<Policy, 'chec
  *
  * @example
  * ```ts
- * const route: GuardRoute<Request> = (req) => (req.route === undefined ? undefined : `${req.method} ${req.baseUrl}${req.route.path}`);
+ * const route: GuardRoute<Request> = (req) => (req.route === undefined ? undefined : `${req.method} ${req.route.path}`);
  * ```
  */
 export type GuardRoute<Request> = (request: Request) => string | undefined;
