@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { isScopeladderError } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { compareStreamIds } from './lib/local-view.js';
 import { TEST_REDIS_URL, deleteKeys, freePort, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
@@ -243,6 +243,41 @@ describe('local revocation view', () => {
       expect(b.viewStatus().resets).toBeGreaterThan(resetsNow);
       await control.quit();
     } finally {
+      await server.kill();
+    }
+  });
+
+  it('a wall clock stepped back while the tail is stalled does not extend the bound: B stops vouching within maxLagMs', async () => {
+    const port = await freePort();
+    const server = await startRedisServer(port);
+    const realNow = Date.now.bind(Date);
+    try {
+      const control = new Redis(server.url, { maxRetriesPerRequest: 1 });
+      const userPassword = randomBytes(16).toString('hex');
+      await control.call('ACL', 'SETUSER', 'viewer', 'on', `>${userPassword}`, '~*', '+@all');
+      const [a] = pair({}, server.url);
+      const b = createRedisStore({ url: `redis://viewer:${userPassword}@127.0.0.1:${port}`, prefix: a.prefix });
+      opened.push(b);
+      await untilFresh(b);
+      const jti = id();
+      expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+      // B's tail stalls, and the wall clock steps back a minute (NTP, a VM restored).
+      await control.call('ACL', 'SETUSER', 'viewer', '-xread');
+      // Past the read that was blocked when the permission went (it may still return events).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 60_000);
+      await a.revokeAccessToken(jti, Date.now() + HOUR);
+      const revokedAt = realNow();
+      let lastAccepted = revokedAt;
+      while (realNow() - revokedAt < 1500) {
+        if (!(await b.isAccessTokenRevoked(jti, Date.now()))) lastAccepted = realNow();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lastAccepted - revokedAt).toBeLessThanOrEqual(1000);
+      expect(b.viewStatus().fresh).toBe(false);
+      control.disconnect();
+    } finally {
+      vi.restoreAllMocks();
       await server.kill();
     }
   });
