@@ -310,9 +310,12 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
    * Whether entries after `from` may have been trimmed before this round read them. Exact when
    * the round caught up with the stream on Redis 7+ (every entry added since our start point was
    * read: `entries-added` tells); otherwise conservative: the oldest entry kept (or, on an empty
-   * stream, the next one) lies after `from` (a false alarm only empties the view once).
+   * stream, the next one) lies after `from` (a false alarm only empties the view once). A stream
+   * whose last generated id is below the last one applied is always a gap.
    */
   function isGap(info: StreamInfo, from: string): boolean {
+    // The stream went backwards (a failover to a replica behind, a restore): not the stream we read.
+    if (lastId !== null && compareStreamIds(info.lastGeneratedId, lastId) < 0) return true;
     if (info.entriesAdded !== undefined && Number.isFinite(addedSeen) && info.lastGeneratedId === lastId) {
       return info.entriesAdded !== addedSeen;
     }
@@ -343,7 +346,11 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
     else if (!/no such key/i.test(String((infoReply?.[0] as { message?: unknown } | null | undefined)?.message))) throw infoReply?.[0];
 
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+        // Unreadable (no id): whatever it said is lost, so nothing from before it can be vouched for.
+        reset(lastId ?? from);
+        continue;
+      }
       const event = parseEvent(entry[1]);
       lastId = entry[0];
       addedSeen += 1;
