@@ -90,6 +90,10 @@ describe('local revocation view', () => {
     expect(() => createRedisStore({ client, localView: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => createRedisStore({ client, localView: { maxLagMs: 50 } })).toThrow(TypeError);
     expect(() => createRedisStore({ client, localView: { recheckMs: 10 } })).toThrow(TypeError);
+    // At most a minute: it bounds how long a "not revoked" survives a publish that failed.
+    expect(() => createRedisStore({ client, localView: { recheckMs: 60_001 } })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, localView: { recheckMs: 600_000 } })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, localView: { recheckMs: 60_000 } }).close()).not.toThrow();
     expect(() => createRedisStore({ client, localView: { maxEntries: 0 } })).toThrow(TypeError);
     expect(() => createRedisStore({ client, eventRetentionMs: 1000 })).toThrow(TypeError);
   });
