@@ -122,9 +122,13 @@ async function authenticateAccessToken(context: ServiceContext, token: string, n
 }
 
 /**
- * Revocation is never cached: logout and refresh-reuse take effect on the next request. Both
- * store questions are asked at once; the result rejects only with `ScopeladderError`s (a store
- * failure is `ERR_STORE_UNAVAILABLE`, fail closed).
+ * Asks the store on every request, also for a session the verified-token cache answered: the
+ * service itself never remembers a revocation answer. The store may: the in-memory store answers
+ * from its own state (logout and refresh-reuse act on the next request), while a store with a
+ * local view (Redis) answers from memory while it can vouch for it, so a revocation made on
+ * another instance acts within that view's `maxLagMs` (its own at once). Both store questions are
+ * asked at once; the result rejects only with `ScopeladderError`s (a store failure is
+ * `ERR_STORE_UNAVAILABLE`, fail closed).
  */
 function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowMs: number): Promise<AuthContext<AnyPolicy>> {
   const { store } = context;
