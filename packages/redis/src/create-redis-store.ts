@@ -116,7 +116,11 @@ export interface LocalViewOptions {
    * 60 000; default 1000.
    */
   readonly maxLagMs?: number | undefined;
-  /** A remembered answer is asked again after this long (a safety net; events drop it sooner). From 1000 to 600 000; default 10 000. */
+  /**
+   * A remembered answer is asked again after this long (a safety net; events drop it sooner). It
+   * also bounds how long a "not revoked" survives a revocation whose event could not be
+   * published. From 1000 to 60 000; default 10 000.
+   */
   readonly recheckMs?: number | undefined;
   /** The most answers remembered per kind (access tokens, families, API keys); the oldest go first. From 1 to 10 000 000; default 100 000. */
   readonly maxEntries?: number | undefined;
@@ -207,6 +211,11 @@ const MAX_SESSIONS_PER_USER_LIMIT = 10_000;
 const DEFAULT_EVENT_RETENTION_MS = 3_600_000;
 const DEFAULT_MAX_LAG_MS = 1000;
 const DEFAULT_RECHECK_MS = 10_000;
+/**
+ * The longest `recheckMs` accepted: it bounds how long an instance keeps a remembered "not
+ * revoked" when the revocation's event could not be published.
+ */
+const MAX_RECHECK_MS = 60_000;
 const DEFAULT_MAX_ENTRIES = 100_000;
 
 function readRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -227,7 +236,7 @@ function readViewOptions(
   const view = typeof localView === 'object' ? localView : {};
   return {
     maxLagMs: readRange('localView.maxLagMs', view.maxLagMs, DEFAULT_MAX_LAG_MS, 100, 60_000),
-    recheckMs: readRange('localView.recheckMs', view.recheckMs, DEFAULT_RECHECK_MS, 1000, 600_000),
+    recheckMs: readRange('localView.recheckMs', view.recheckMs, DEFAULT_RECHECK_MS, 1000, MAX_RECHECK_MS),
     maxEntries: readRange('localView.maxEntries', view.maxEntries, DEFAULT_MAX_ENTRIES, 1, 10_000_000),
   };
 }

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { isScopeladderError } from '@scopeladder/core';
 import { createAuthService, createMemoryDirectory } from '@scopeladder/tokens';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pipeline, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStore, type RedisTokenStore } from './index.js';
 import { compareStreamIds } from './lib/local-view.js';
 import { TEST_REDIS_URL, deleteKeys, freePort, startRedisServer, uniquePrefix } from '../../../test/support/redis.js';
@@ -90,6 +90,10 @@ describe('local revocation view', () => {
     expect(() => createRedisStore({ client, localView: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => createRedisStore({ client, localView: { maxLagMs: 50 } })).toThrow(TypeError);
     expect(() => createRedisStore({ client, localView: { recheckMs: 10 } })).toThrow(TypeError);
+    // At most a minute: it bounds how long a "not revoked" survives a publish that failed.
+    expect(() => createRedisStore({ client, localView: { recheckMs: 60_001 } })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, localView: { recheckMs: 600_000 } })).toThrow(TypeError);
+    expect(() => createRedisStore({ client, localView: { recheckMs: 60_000 } }).close()).not.toThrow();
     expect(() => createRedisStore({ client, localView: { maxEntries: 0 } })).toThrow(TypeError);
     expect(() => createRedisStore({ client, eventRetentionMs: 1000 })).toThrow(TypeError);
   });
@@ -245,6 +249,101 @@ describe('local revocation view', () => {
     } finally {
       await server.kill();
     }
+  });
+
+  it('a wall clock stepped back while the tail is stalled does not extend the bound: B stops vouching within maxLagMs', async () => {
+    const port = await freePort();
+    const server = await startRedisServer(port);
+    const realNow = Date.now.bind(Date);
+    try {
+      const control = new Redis(server.url, { maxRetriesPerRequest: 1 });
+      const userPassword = randomBytes(16).toString('hex');
+      await control.call('ACL', 'SETUSER', 'viewer', 'on', `>${userPassword}`, '~*', '+@all');
+      const [a] = pair({}, server.url);
+      const b = createRedisStore({ url: `redis://viewer:${userPassword}@127.0.0.1:${port}`, prefix: a.prefix });
+      opened.push(b);
+      await untilFresh(b);
+      const jti = id();
+      expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+      // B's tail stalls, and the wall clock steps back a minute (NTP, a VM restored).
+      await control.call('ACL', 'SETUSER', 'viewer', '-xread');
+      // Past the read that was blocked when the permission went (it may still return events).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 60_000);
+      await a.revokeAccessToken(jti, Date.now() + HOUR);
+      const revokedAt = realNow();
+      let lastAccepted = revokedAt;
+      while (realNow() - revokedAt < 1500) {
+        if (!(await b.isAccessTokenRevoked(jti, Date.now()))) lastAccepted = realNow();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lastAccepted - revokedAt).toBeLessThanOrEqual(1000);
+      expect(b.viewStatus().fresh).toBe(false);
+      control.disconnect();
+    } finally {
+      vi.restoreAllMocks();
+      await server.kill();
+    }
+  });
+
+  it('the stream id going backwards (failover, restore: last-generated-id below B’s last id) is a gap: B empties its view', async () => {
+    const [a, b, prefix] = pair();
+    await untilFresh(b);
+    const jti = id();
+    expect(await b.isAccessTokenRevoked(jti, Date.now())).toBe(false);
+    await a.revokeAccessToken(id(), Date.now() + HOUR);
+    await b.syncView();
+    const resetsBefore = b.viewStatus().resets;
+    // An older stream comes back (ids below B's last one) holding the revocation B never saw.
+    await admin
+      .multi()
+      .set(`${prefix}jti:${jti}`, String(Date.now() + HOUR))
+      .del(`${prefix}{ev}:events`)
+      .xadd(`${prefix}{ev}:events`, '1-1', 'e', JSON.stringify({ j: [jti] }))
+      .exec();
+    const deadline = Date.now() + 1500;
+    while (!(await b.isAccessTokenRevoked(jti, Date.now()))) {
+      expect(Date.now()).toBeLessThanOrEqual(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(b.viewStatus().resets).toBeGreaterThan(resetsBefore);
+  });
+
+  it('a malformed stream entry (no id) empties the view instead of being skipped', async () => {
+    const [a, b] = pair();
+    await untilFresh(b);
+    // An older entry first, so the stream's first entry never looks like a gap by itself.
+    await a.revokeAccessToken(id(), Date.now() + HOUR);
+    await b.syncView();
+    expect(await b.isAccessTokenRevoked(id(), Date.now())).toBe(false);
+    expect(b.viewStatus().entries.accessTokens).toBe(1);
+    const resetsBefore = b.viewStatus().resets;
+    // Fault injection on the real reply: the next XREAD reply with entries loses its first id.
+    const prototype = Pipeline.prototype as unknown as { exec: (...args: unknown[]) => Promise<unknown> };
+    const exec = prototype.exec;
+    let armed = true;
+    prototype.exec = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      const replies = (await exec.apply(this, args)) as [unknown, unknown][] | null;
+      const entries = (replies?.[0]?.[1] as [string, [string, unknown[]][]][] | null | undefined)?.[0]?.[1];
+      if (armed && Array.isArray(entries) && entries.length > 0 && Array.isArray(entries[0])) {
+        armed = false;
+        (entries[0] as unknown[])[0] = null;
+      }
+      return replies;
+    };
+    try {
+      // Past the round already in flight (its reply is not wrapped).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await a.revokeAccessToken(id(), Date.now() + HOUR);
+      const deadline = Date.now() + 1500;
+      while (armed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(armed).toBe(false);
+      await b.syncView();
+    } finally {
+      prototype.exec = exec;
+    }
+    expect(b.viewStatus().resets).toBeGreaterThan(resetsBefore);
+    expect(b.viewStatus().entries.accessTokens).toBe(0);
   });
 
   it('the tail connection cut (CLIENT KILL, cannot read back): B never accepts a revoked token beyond maxLagMs; Redis down → 503', async () => {

@@ -218,4 +218,23 @@ describe('authenticate with a store that has an ApiKeyCache (a local view, as @s
     await expectCode(auth.authenticate(`Bearer ${created.apiKey}`), 'ERR_API_KEY_INVALID');
     expect(view.entries.size).toBe(0);
   });
+
+  it('never answers one service from what another service sharing the store remembered', async () => {
+    const { directory, store: memory } = await setup();
+    const view = mapCache();
+    const store = { ...memory, apiKeyCache: view.cache };
+    const { auth: loose } = await setup({ store, directory, allowAdminApiKeys: true });
+    const { auth: strict } = await setup({ store, directory });
+    const { apiKey } = await loose.createApiKey(IDS.adminBot, ['admin']);
+    const looseResult = await loose.authenticate(`Bearer ${apiKey}`);
+    expect(looseResult.principal.scopes).toEqual(['admin']);
+    expect(view.entries.size).toBe(1);
+
+    // The strict service shares the cache but must derive its own answer (no admin keys).
+    const strictResult = await strict.authenticate(`Bearer ${apiKey}`);
+    expect(strictResult.principal.scopes).toEqual(['bot']);
+    expect(strictResult.ability.can('create', 'Organization')).toBe(false);
+    // And the loose one is not handed the strict one's answer either.
+    expect((await loose.authenticate(`Bearer ${apiKey}`)).principal.scopes).toEqual(['admin']);
+  });
 });

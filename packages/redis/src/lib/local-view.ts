@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 
@@ -67,12 +68,14 @@ export interface LocalView {
 
 interface Entry {
   until: number;
+  /** When remembered ({@link monotonicNow}, never the wall clock). */
   at: number;
 }
 
 interface KeyEntry {
   value: unknown;
   userId: string;
+  /** When remembered ({@link monotonicNow}, never the wall clock). */
   at: number;
 }
 
@@ -89,6 +92,14 @@ const READ_COUNT = 1000;
 const MAX_BLOCK_MS = 250;
 /** Pause before retrying after a failed round (connection down, timeout). */
 const RETRY_MS = 25;
+
+/**
+ * The clock of every freshness and age bound (`vouchedAt`, entry ages): monotonic, so a wall
+ * clock stepped back (NTP, a restored VM) can never make a stale view look fresh.
+ */
+function monotonicNow(): number {
+  return performance.now();
+}
 
 /** Compares two stream ids (`<ms>-<seq>`). */
 export function compareStreamIds(a: string, b: string): number {
@@ -185,6 +196,7 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
   let lastId: string | null = null;
   /** The stream's `entries-added` when it stood at `lastId` (NaN when unknown). */
   let addedSeen = Number.NaN;
+  /** When the last complete round started ({@link monotonicNow}). */
   let vouchedAt = Number.NEGATIVE_INFINITY;
   let closed = false;
   let tail: RedisClient | null = null;
@@ -199,7 +211,7 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
   }
 
   function isFresh(): boolean {
-    return !closed && lastId !== null && Date.now() - vouchedAt <= maxLagMs;
+    return !closed && lastId !== null && monotonicNow() - vouchedAt <= maxLagMs;
   }
 
   function dropApiKey(digest: string): void {
@@ -239,7 +251,7 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
    * asked again after `maxLagMs`, so a directory change nobody published acts within the same bound.
    */
   function sweep(): void {
-    const now = Date.now();
+    const now = monotonicNow();
     for (const map of [revoked.j, revoked.f]) {
       for (const [id, entry] of map) {
         if (entry.at >= now - recheckMs) break;
@@ -298,9 +310,12 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
    * Whether entries after `from` may have been trimmed before this round read them. Exact when
    * the round caught up with the stream on Redis 7+ (every entry added since our start point was
    * read: `entries-added` tells); otherwise conservative: the oldest entry kept (or, on an empty
-   * stream, the next one) lies after `from` (a false alarm only empties the view once).
+   * stream, the next one) lies after `from` (a false alarm only empties the view once). A stream
+   * whose last generated id is below the last one applied is always a gap.
    */
   function isGap(info: StreamInfo, from: string): boolean {
+    // The stream went backwards (a failover to a replica behind, a restore): not the stream we read.
+    if (lastId !== null && compareStreamIds(info.lastGeneratedId, lastId) < 0) return true;
     if (info.entriesAdded !== undefined && Number.isFinite(addedSeen) && info.lastGeneratedId === lastId) {
       return info.entriesAdded !== addedSeen;
     }
@@ -315,7 +330,7 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
       reset(info?.lastGeneratedId ?? '0-0', info === null ? 0 : (info.entriesAdded ?? Number.NaN));
     }
     const from = lastId as string;
-    const sentAt = Date.now();
+    const sentAt = monotonicNow();
     const replies = await withTimeout(
       redis.pipeline().xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', streamKey, from).xinfo('STREAM', streamKey).exec(),
       redis,
@@ -331,7 +346,11 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
     else if (!/no such key/i.test(String((infoReply?.[0] as { message?: unknown } | null | undefined)?.message))) throw infoReply?.[0];
 
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+        // Unreadable (no id): whatever it said is lost, so nothing from before it can be vouched for.
+        reset(lastId ?? from);
+        continue;
+      }
       const event = parseEvent(entry[1]);
       lastId = entry[0];
       addedSeen += 1;
@@ -382,7 +401,7 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
       if (loop === null) ensureStarted();
       const entry = revoked[kind].get(id);
       if (entry === undefined) return undefined;
-      const now = Date.now();
+      const now = monotonicNow();
       if (closed || now - vouchedAt > maxLagMs || now - entry.at > recheckMs) return undefined;
       return entry.until;
     },
@@ -393,19 +412,19 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
     rememberRevocation(ticket, kind, id, until) {
       if (ticket === null || ticket !== seq || closed) return;
       const map = revoked[kind];
-      remember(map, id, { until, at: Date.now() }, (oldest) => map.delete(oldest));
+      remember(map, id, { until, at: monotonicNow() }, (oldest) => map.delete(oldest));
     },
     readApiKey(digest) {
       ensureStarted();
       if (!isFresh()) return undefined;
       const entry = apiKeys.get(digest);
-      if (entry === undefined || Date.now() - entry.at > maxLagMs) return undefined;
+      if (entry === undefined || monotonicNow() - entry.at > maxLagMs) return undefined;
       return entry.value;
     },
     rememberApiKey(ticket, digest, userId, value) {
       if (ticket === null || ticket !== seq || closed) return;
       dropApiKey(digest);
-      remember(apiKeys, digest, { value, userId, at: Date.now() }, dropApiKey);
+      remember(apiKeys, digest, { value, userId, at: monotonicNow() }, dropApiKey);
       let digests = keysOfUser.get(userId);
       if (digests === undefined) {
         digests = new Set();

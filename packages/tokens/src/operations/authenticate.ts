@@ -122,9 +122,13 @@ async function authenticateAccessToken(context: ServiceContext, token: string, n
 }
 
 /**
- * Revocation is never cached: logout and refresh-reuse take effect on the next request. Both
- * store questions are asked at once; the result rejects only with `ScopeladderError`s (a store
- * failure is `ERR_STORE_UNAVAILABLE`, fail closed).
+ * Asks the store on every request, also for a session the verified-token cache answered: the
+ * service itself never remembers a revocation answer. The store may: the in-memory store answers
+ * from its own state (logout and refresh-reuse act on the next request), while a store with a
+ * local view (Redis) answers from memory while it can vouch for it, so a revocation made on
+ * another instance acts within that view's `maxLagMs` (its own at once). Both store questions are
+ * asked at once; the result rejects only with `ScopeladderError`s (a store failure is
+ * `ERR_STORE_UNAVAILABLE`, fail closed).
  */
 function checkNotRevoked(context: ServiceContext, session: VerifiedSession, nowMs: number): Promise<AuthContext<AnyPolicy>> {
   const { store } = context;
@@ -175,20 +179,37 @@ function sessionOf(context: ServiceContext, claims: AccessTokenClaims): Verified
   });
 }
 
-/** The shape the service remembers in a store's {@link ApiKeyCache} (anything else found there is ignored). */
-function isRemembered(value: unknown): value is AuthContext<AnyPolicy> {
-  const candidate = value as Partial<AuthContext<AnyPolicy>> | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.principal === 'object' && candidate.token?.kind === 'apiKey';
+/**
+ * What a service remembers in a store's {@link ApiKeyCache}: its answer, tagged with the service
+ * that derived it. One store may serve several services (other directory, policy or
+ * `allowAdminApiKeys`) and the cache is keyed only by the key digest, so a service accepts only
+ * what it remembered itself.
+ */
+interface RememberedApiKey {
+  readonly owner: ServiceContext;
+  readonly result: AuthContext<AnyPolicy>;
+}
+
+/** Whether `value` is what this service (`context`) remembered (anything else found there is ignored). */
+function isRemembered(context: ServiceContext, value: unknown): value is RememberedApiKey {
+  const candidate = value as Partial<RememberedApiKey> | null | undefined;
+  if (typeof candidate !== 'object' || candidate === null || candidate.owner !== context) return false;
+  const result = candidate.result as Partial<AuthContext<AnyPolicy>> | null | undefined;
+  return typeof result === 'object' && result !== null && typeof result.principal === 'object' && result.token?.kind === 'apiKey';
 }
 
 async function authenticateApiKey(context: ServiceContext, apiKey: string): Promise<AuthContext<AnyPolicy>> {
   const digest = sha256Hex(apiKey);
   // A store with a local view (Redis) answers a key it has seen, with its bot's live role, from
-  // memory until the key, or the bot's sessions, change anywhere (`ApiKeyCache`).
+  // memory until the key, or the bot's sessions, change anywhere (`ApiKeyCache`); only what this
+  // service remembered itself (`isRemembered`).
   const cache = context.store.apiKeyCache;
   if (cache !== undefined) {
     const remembered = cache.get(digest);
-    if (isRemembered(remembered)) return { principal: remembered.principal, ability: remembered.ability, token: remembered.token };
+    if (isRemembered(context, remembered)) {
+      const { principal, ability, token } = remembered.result;
+      return { principal, ability, token };
+    }
   }
   const ticket = cache === undefined ? null : cache.ticket();
   const record = await callStore(context, () => context.store.findApiKey(digest));
@@ -224,6 +245,6 @@ async function authenticateApiKey(context: ServiceContext, apiKey: string): Prom
     ability: context.policy.abilityFor(principal),
     token: Object.freeze({ kind: 'apiKey' as const, keyId: record.id }),
   };
-  cache?.set(ticket, digest, bot.id, Object.freeze({ ...result }));
+  cache?.set(ticket, digest, bot.id, Object.freeze({ owner: context, result: Object.freeze({ ...result }) }));
   return result;
 }
