@@ -62,7 +62,7 @@ describe('refresh refuses a stored record it cannot trust, without rotating it',
 describe('scopes asked for, and scopes held', () => {
   it('a scope asked for is read with the policy’s own ladder', async () => {
     const policy = definePolicy({ scopes: ['guest', 'member'], matrix: { Doc: { read: 'guest', edit: 'member' } } });
-    const { auth, directory } = await setup({ policy });
+    const { auth, directory } = await setup({ policy: policy as never });
     directory.update(IDS.guest, { role: 'member' });
     const session = await auth.login({ email: 'guest@example.com', password: PASSWORD, scope: 'member' });
     expect(session.scope).toBe('member');
