@@ -239,3 +239,86 @@ describe('the rules it compiles', () => {
     expect(two.checkFieldName('Doc', 'title')).toBeNull();
   });
 });
+
+describe('the rules it compiles with tenancy', () => {
+  const policy = definePolicy({
+    scopes: S,
+    matrix: { Doc: { read: 'low', edit: { any: 'high', self: 'mid' } } },
+    fields: { Doc: { edit: { protected: ['owner'] } } },
+    tenancy: {},
+  });
+  const within = { organizationPath: { $regex: '^r1(?:#|(?![\\s\\S]))' } };
+
+  it('a self-only cell: the self rule within the subtree, and the inverted rule for its protected fields', () => {
+    const principal = { id: 'u1', scopes: ['mid'], organizationPath: 'r1' };
+    expect(policy.rulesFor(principal)).toEqual([
+      { action: 'read', subject: 'Doc', conditions: within },
+      { action: 'edit', subject: 'Doc', conditions: { id: 'u1', ...within } },
+      { action: 'edit', subject: 'Doc', fields: ['owner', 'owner.**'], conditions: { id: 'u1' }, inverted: true },
+    ]);
+    const casl = createMongoAbility(policy.rulesFor(principal) as never);
+    const own = subject('Doc', { id: 'u1', organizationPath: 'r1' });
+    expect(casl.can('edit', own as never, 'title')).toBe(true);
+    expect(casl.can('edit', own as never, 'owner')).toBe(false);
+    expect(casl.can('edit', own as never, 'owner.name')).toBe(false);
+  });
+
+  it('a principal without an id gets no self rule (a { id: null } condition would match id-less records)', () => {
+    for (const id of [undefined, null, '', 5]) {
+      const principal = { id, scopes: ['mid'], organizationPath: 'r1' } as never;
+      expect(policy.rulesFor(principal)).toEqual([{ action: 'read', subject: 'Doc', conditions: within }]);
+      expect(policy.rulesFor(principal, { dialect: 'prisma' })).toHaveLength(1);
+      const casl = createMongoAbility(policy.rulesFor(principal) as never);
+      expect(casl.can('edit', subject('Doc', { id: null, organizationPath: 'r1' }) as never)).toBe(false);
+      expect(casl.can('edit', subject('Doc', { organizationPath: 'r1' }) as never)).toBe(false);
+    }
+  });
+});
+
+describe('what rulesFor hands out is the caller’s own', () => {
+  it('every key of every copied condition can be changed and deleted (Mongoose casts filters in place)', () => {
+    const policy = definePolicy({ scopes: S, matrix: { Doc: { read: 'low', edit: { any: 'high', self: 'mid' } } }, tenancy: {} });
+    const [read, edit] = policy.rulesFor({ id: 'u1', scopes: ['mid'], organizationPath: 'r1' }) as {
+      conditions: Record<string, unknown>;
+    }[];
+    const conditions = edit?.conditions as Record<string, unknown>;
+    expect(delete conditions['id']).toBe(true);
+    expect(conditions).not.toHaveProperty('id');
+    const path = (read?.conditions as { organizationPath: Record<string, unknown> }).organizationPath;
+    path['$regex'] = 'changed';
+    expect(delete path['$regex']).toBe(true);
+    expect(policy.rulesFor({ id: 'u1', scopes: ['mid'], organizationPath: 'r1' })[1]).toEqual({
+      action: 'edit',
+      subject: 'Doc',
+      conditions: { id: 'u1', organizationPath: { $regex: '^r1(?:#|(?![\\s\\S]))' } },
+    });
+  });
+});
+
+describe('what counts as a Ladder', () => {
+  it('null scopes are refused with the usual message (not a crash reading null)', () => {
+    expect(() => definePolicy({ scopes: null, matrix: M } as never)).toThrow(
+      new TypeError('definePolicy: scopes: expected an array of scopes (lowest first) or a Ladder'),
+    );
+  });
+
+  it('a function carrying scopes, rank() and has() is not a Ladder', () => {
+    const ladder = defineLadder(S);
+    const impostor = Object.assign(() => undefined, { scopes: ladder.scopes, rank: ladder.rank, has: ladder.has });
+    expect(() => definePolicy({ scopes: impostor, matrix: M } as never)).toThrow(
+      new TypeError('definePolicy: scopes: expected an array of scopes (lowest first) or a Ladder'),
+    );
+  });
+});
+
+describe('a Ladder without aliases', () => {
+  it('each scope is at its own rank (no alias entries are made up)', () => {
+    // Duck-typed, as `definePolicy` accepts it: scopes, rank() and has(), no `aliases`.
+    const scopes = ['S', 't'];
+    const ladder = { scopes, rank: (scope: string) => scopes.indexOf(scope), has: (scope: string) => scopes.includes(scope) };
+    const policy = definePolicy({ scopes: ladder as never, matrix: { Doc: { read: 't' } } });
+    expect(policy.can({ id: 'u1', scopes: ['S'] }, 'read', 'Doc')).toBe(false);
+    expect(policy.abilityFor({ id: 'u1', scopes: ['S'] }).can('read', 'Doc')).toBe(false);
+    expect(policy.can({ id: 'u1', scopes: ['t'] }, 'read', 'Doc')).toBe(true);
+  });
+});

@@ -113,3 +113,20 @@ describe('what is delegated to CASL', () => {
     expect(policy.abilityFor(owner).actionsFor('Doc').sort()).toEqual(['edit', 'read']);
   });
 });
+
+describe('edges found by the Stryker run of lib/ladder-ability.ts', () => {
+  it('canEvery() of a target without a type is false, even with a resource named "undefined"', () => {
+    const odd = definePolicy({ scopes, matrix: { undefined: { read: 'reader' }, Doc: { read: 'reader' } } });
+    const ability = odd.abilityFor({ id: ID, scopes: ['owner'] });
+    expect(ability.canEvery('read', 'undefined')).toBe(true);
+    for (const target of [5, {}, null, undefined, Symbol('x')]) expect(ability.canEvery('read', target as never)).toBe(false);
+  });
+
+  it('the CASL ability behind an id-less principal is built once: rules and relevant rules stay the same objects', () => {
+    const ability = policy.abilityFor({ scopes: ['writer'] } as never);
+    const rules = ability.rules;
+    expect(rules.length).toBeGreaterThan(0);
+    expect(ability.rules).toBe(rules);
+    expect(ability.relevantRuleFor('read', 'Doc')).toBe(ability.relevantRuleFor('read', 'Doc'));
+  });
+});
