@@ -72,6 +72,7 @@ describe('measurePrefix', () => {
         'akid:<id>',
         '{u:<userId>}:aku',
         'hit:<key>',
+        '{ev}:events',
       ].sort(),
     );
     await store.close();

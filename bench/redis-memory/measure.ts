@@ -22,6 +22,7 @@ export const KEY_KINDS: readonly KeyKind[] = [
   { name: 'akid:<id>', pattern: /^akid:/ },
   { name: '{u:<userId>}:aku', pattern: /^\{u:[^}]*\}:aku$/ },
   { name: 'hit:<key>', pattern: /^hit:/ },
+  { name: '{ev}:events', pattern: /^\{ev\}:events$/ },
 ];
 
 /** Keys and bytes of one kind. */
