@@ -18,3 +18,15 @@ describe('checkFieldName refuses misuse with a TypeError saying what is wrong', 
     expect(checkFieldName('r\u043Ele', ['role'])).toEqual({ reason: 'confusable', protectedField: 'role' });
   });
 });
+
+describe('checkFieldName with dotted protected names, and which protected name a look-alike names', () => {
+  it('a sub-path of a dotted protected name has no name problem, even when its first segment looks like another', () => {
+    expect(checkFieldName('a.b.c', ['a.b', 'A'])).toBeNull();
+    expect(checkFieldName('a.x', ['a.b', 'A'])).toEqual({ reason: 'confusable', protectedField: 'A' });
+  });
+
+  it('a look-alike of two protected names names the first declared', () => {
+    expect(checkFieldName('r\u043Ele', ['role', 'Role'])).toEqual({ reason: 'confusable', protectedField: 'role' });
+    expect(checkFieldName('r\u043Ele', ['Role', 'role'])).toEqual({ reason: 'confusable', protectedField: 'Role' });
+  });
+});
