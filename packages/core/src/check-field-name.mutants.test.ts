@@ -30,3 +30,12 @@ describe('checkFieldName with dotted protected names, and which protected name a
     expect(checkFieldName('r\u043Ele', ['Role', 'role'])).toEqual({ reason: 'confusable', protectedField: 'Role' });
   });
 });
+
+describe('checkFieldName with a protected name that is not plain ASCII (field-name-skeleton.ts)', () => {
+  it('the protected name is reduced to its skeleton too: a plain name it looks like is a look-alike', () => {
+    // Greek capital Eta (a look-alike of H), fullwidth letters (NFKC), a zero-width space.
+    expect(checkFieldName('host', ['\u0397ost'])).toEqual({ reason: 'confusable', protectedField: '\u0397ost' });
+    expect(checkFieldName('role', ['\uFF52\uFF4F\uFF4C\uFF45'])).toEqual({ reason: 'confusable', protectedField: '\uFF52\uFF4F\uFF4C\uFF45' });
+    expect(checkFieldName('Owner.id', ['own\u200Ber'])).toEqual({ reason: 'confusable', protectedField: 'own\u200Ber' });
+  });
+});
