@@ -2,7 +2,28 @@
 // (issue "Test strength"). Each fails with its mutant applied. See docs/testing.md, "tokens".
 import { describe, expect, it } from 'vitest';
 import type { UserDirectory } from './directory.js';
-import { IDS, PASSWORD, expectCode, setup } from './test-fixtures.js';
+import { IDS, ORG, PASSWORD, TENANT_IDS, chatshipperMatrixPolicy, expectCode, setup, setupTenants } from './test-fixtures.js';
+
+/** The payload of a compact JWT, decoded without verifying (the test only reads what was signed). */
+function payloadOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** A directory over `base` whose `findById` (login's second read) first applies `change` once, when armed. */
+function changingOnSecondRead(base: UserDirectory, change: () => void): { directory: UserDirectory; arm(): void } {
+  let armed = false;
+  const directory: UserDirectory = {
+    ...base,
+    async findById(id: string) {
+      if (armed) {
+        armed = false;
+        change();
+      }
+      return base.findById(id);
+    },
+  };
+  return { directory, arm: () => (armed = true) };
+}
 
 describe('login: what it refuses, at the boundaries and word for word', () => {
   it('email: 1 to 320 characters', async () => {
@@ -51,6 +72,43 @@ describe('login: what it refuses, at the boundaries and word for word', () => {
     expect(error.message).toBe('Invalid email or password');
     expect(store.size().revokedFamilies).toBe(1);
     expect(await fixture.directory.findById(IDS.agent)).toBeNull();
+  });
+});
+
+describe('login: the organization of the second read, when the directory changes in between', () => {
+  it('memberships reordered meanwhile: the token still names the organization the first read selected, at its path', async () => {
+    const fixture = await setupTenants({ throttle: false });
+    const { directory, arm } = changingOnSecondRead(fixture.directory, () =>
+      fixture.directory.update(TENANT_IDS.eve, {
+        memberships: [
+          { organization: 'r1', role: 'guest' },
+          { organization: 'c1', role: 'admin' },
+        ],
+      }),
+    );
+    const { auth } = await setupTenants({ throttle: false, directory });
+    arm();
+    // Eve names no organization: the first read selects her first membership, c1 (admin).
+    const response = await auth.login({ email: 'eve@example.com', password: PASSWORD });
+    const claims = payloadOf(response.access_token);
+    expect(claims['org']).toBe('c1');
+    expect(claims['org_path']).toBe('r1#c1');
+    expect(claims['scope']).toBe('admin');
+  });
+
+  it('a user without memberships moved meanwhile (no tenancy, so no path): the second read is the truth, for the organization asked (none)', async () => {
+    const fixture = await setup({ throttle: false, policy: chatshipperMatrixPolicy });
+    const { directory, arm } = changingOnSecondRead(fixture.directory, () => fixture.directory.update(IDS.agent, { organization: 'moved-org' }));
+    const { auth, store } = await setup({ throttle: false, policy: chatshipperMatrixPolicy, directory });
+    arm();
+    const response = await auth.login({ email: 'agent@example.com', password: PASSWORD });
+    expect(payloadOf(response.access_token)['org']).toBe('moved-org');
+    expect(store.size().revokedFamilies).toBe(0);
+    // Named explicitly, the old organization is no longer reached: refused, and the new session ended.
+    fixture.directory.update(IDS.agent, { organization: ORG });
+    arm();
+    await expectCode(auth.login({ email: 'agent@example.com', password: PASSWORD, organization: ORG }), 'ERR_INVALID_CREDENTIALS');
+    expect(store.size().revokedFamilies).toBe(1);
   });
 });
 
