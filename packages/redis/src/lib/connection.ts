@@ -1,6 +1,7 @@
 import { ScopeladderError, isScopeladderError } from '@scopeladder/core';
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import type { LuaScript } from './scripts.js';
+import { raceTimer } from './race-timer.js';
 
 /** Redis errors that mean "not now" (failover, loading, memory full…) rather than a bug. */
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS|MISCONF)\b/;
@@ -187,20 +188,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return Promise.reject(unavailable(new Error('command timed out')));
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(unavailable(new Error('command timed out'))), remaining);
-      timer.unref?.();
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return raceTimer(promise, remaining, () => unavailable(new Error('command timed out')));
   }
 
   async function run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {

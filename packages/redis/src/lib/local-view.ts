@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
+import { raceTimer } from './race-timer.js';
 
 /**
  * What changed, as published on the credential-event stream (field `e`, JSON). Every list is
@@ -286,23 +287,10 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
   }
 
   function withTimeout<T>(promise: Promise<T>, redis: RedisClient): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // A round that hangs (a half-open connection): start over on a new socket.
-        redis.disconnect(true);
-        reject(new Error('stream read timed out'));
-      }, blockMs + commandTimeoutMs);
-      timer.unref?.();
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
+    return raceTimer(promise, blockMs + commandTimeoutMs, () => {
+      // A round that hangs (a half-open connection): start over on a new socket.
+      redis.disconnect(true);
+      return new Error('stream read timed out');
     });
   }
 
