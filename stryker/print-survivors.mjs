@@ -2,9 +2,14 @@
 // `node stryker/print-survivors.mjs [reports/mutation/core.json …]`: each file's score and counts,
 // then every surviving and uncovered mutant as file:line:column, the mutator, the original line and
 // the replacement: the list to work through after `pnpm mutate`.
+// `--rows <commit>` prints instead one docs/testing.md score row per file (adjusted column left blank).
 import { readFileSync } from 'node:fs';
 
-const reports = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/core.json', 'reports/mutation/tokens.json'];
+const args = process.argv.slice(2);
+const rowsAt = args.indexOf('--rows');
+const commit = rowsAt === -1 ? undefined : args.splice(rowsAt, 2)[1];
+const reports = args.length > 0 ? args : ['reports/mutation/core.json', 'reports/mutation/tokens.json'];
+const today = new Date().toISOString().slice(0, 10);
 for (const path of reports) {
   const report = JSON.parse(readFileSync(path, 'utf8'));
   for (const [file, { mutants, source }] of Object.entries(report.files)) {
@@ -14,6 +19,11 @@ for (const path of reports) {
     const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
     const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
     const score = valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)} %`;
+    if (commit !== undefined) {
+      const cells = [valid, counts.Killed ?? 0, counts.Timeout ?? 0, counts.Survived ?? 0, counts.NoCoverage ?? 0];
+      console.log(`| \`${file}\` | ${today} | \`${commit}\` | ${cells.join(' | ')} | ${score} | |`);
+      continue;
+    }
     console.log(`\n${file}: ${score} ${JSON.stringify(counts)}`);
     const open = mutants.filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
     open.sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
