@@ -16,6 +16,13 @@ const slowInfrastructure: Record<string, string[]> = {
   redis: ['packages/redis/src/redis-cluster*.test.ts', 'packages/redis/src/redis-collection-cluster.test.ts'],
 };
 
+/**
+ * `STRYKER_TESTS=<glob>,<glob>`: run these test files instead of the package's (e.g. the memory
+ * store with its own tests and the store contract suite, which lives in test/). A narrower set
+ * gives a lower bound: a mutant it kills, the package's tests would also meet.
+ */
+const tests = process.env['STRYKER_TESTS']?.split(',').filter((glob) => glob !== '');
+
 // Without the root config's projects (the default run and the ioredis 6 rerun of the Redis
 // tests): one plain project narrowed to the package.
 const { projects: _projects, ...test } = base.test ?? {};
@@ -35,7 +42,7 @@ export default defineConfig({
   ...base,
   test: {
     ...test,
-    include: [`packages/${name}/src/**/*.test.ts`],
+    include: tests ?? [`packages/${name}/src/**/*.test.ts`],
     exclude: [...(test.exclude ?? []), ...(slowInfrastructure[name] ?? [])],
     // The default project's: the Redis tests run on ioredis 5 (the `ioredis6` rerun is left out).
     env: { SCOPELADDER_IOREDIS_MAJOR: '5' },
