@@ -6,7 +6,11 @@ import { strykerConfig } from './base.config.mjs';
 // header, login throttling, the organization a session acts in, the memory store (revocations,
 // throttle counters), guards, and the shared HTTP layer the adapters use (bounded body reading,
 // JSON depth and field-name checks, error translation, the introspection endpoint's caller check).
-// Not in scope (for now): the Redis and Postgres stores, types, barrels, test fixtures.
+// Not in scope: the Redis and PostgreSQL stores (stryker/redis.config.mjs, stryker/postgres.config.mjs),
+// the diagnostics publishers (what is reported, not who gets in; the no-secret watch over the
+// conformance suite covers what they may carry), types, barrels, test fixtures.
+// The memory store is measured with its own tests and the store contract suite (test/store-contract):
+// STRYKER_TESTS, see docs/testing.md.
 // Equivalent mutants (no observable behaviour change) are listed with their justification in
 // docs/testing.md.
 export default strykerConfig('tokens', [
