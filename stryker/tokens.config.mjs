@@ -9,8 +9,7 @@ import { strykerConfig } from './base.config.mjs';
 // Not in scope: the Redis and PostgreSQL stores (stryker/redis.config.mjs, stryker/postgres.config.mjs),
 // the diagnostics publishers (what is reported, not who gets in; the no-secret watch over the
 // conformance suite covers what they may carry), types, barrels, test fixtures.
-// The memory store is measured with its own tests and the store contract suite (test/store-contract):
-// STRYKER_TESTS, see docs/testing.md.
+// The tokens tests include the store contract suite's run on the memory store (test/store-contract).
 // Equivalent mutants (no observable behaviour change) are listed with their justification in
 // docs/testing.md.
 export default strykerConfig('tokens', [

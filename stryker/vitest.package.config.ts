@@ -17,6 +17,14 @@ const slowInfrastructure: Record<string, string[]> = {
 };
 
 /**
+ * Test files outside a package's folder that test its code: the store contract suite runs
+ * against the tokens package's memory store from test/store-contract.
+ */
+const testsElsewhere: Record<string, string[]> = {
+  tokens: ['test/store-contract/memory-store.test.ts'],
+};
+
+/**
  * `STRYKER_TESTS=<glob>,<glob>`: run these test files instead of the package's (e.g. the memory
  * store with its own tests and the store contract suite, which lives in test/). A narrower set
  * gives a lower bound: a mutant it kills, the package's tests would also meet.
@@ -42,7 +50,7 @@ export default defineConfig({
   ...base,
   test: {
     ...test,
-    include: tests ?? [`packages/${name}/src/**/*.test.ts`],
+    include: tests ?? [`packages/${name}/src/**/*.test.ts`, ...(testsElsewhere[name] ?? [])],
     exclude: [...(test.exclude ?? []), ...(slowInfrastructure[name] ?? [])],
     // The default project's: the Redis tests run on ioredis 5 (the `ioredis6` rerun is left out).
     env: { SCOPELADDER_IOREDIS_MAJOR: '5' },
