@@ -31,11 +31,17 @@ for (const path of reports) {
       const { line, column } = location.start;
       const original = (lines[line - 1] ?? '').trim().slice(0, 110);
       console.log(`  ${status === 'NoCoverage' ? 'no coverage' : 'survived'} ${file}:${line}:${column} [${mutatorName}] ${original}`);
-      console.log(
-        `    -> ${String(replacement ?? '')
+      // The mutated range itself (often part of the line): what the replacement replaces.
+      const { end } = location;
+      const range = lines
+        .slice(line - 1, end.line)
+        .map((text, index, all) => text.slice(index === 0 ? column - 1 : 0, index === all.length - 1 ? end.column - 1 : undefined))
+        .join(' ');
+      const flat = (text) =>
+        String(text ?? '')
           .replace(/\s+/g, ' ')
-          .slice(0, 140)}`,
-      );
+          .slice(0, 140);
+      console.log(`    ${flat(range)}\n    -> ${flat(replacement)}`);
     }
   }
 }

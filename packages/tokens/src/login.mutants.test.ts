@@ -2,6 +2,7 @@
 // (issue "Test strength"). Each fails with its mutant applied. See docs/testing.md, "tokens".
 import { describe, expect, it } from 'vitest';
 import type { UserDirectory } from './directory.js';
+import { runGuard } from './http/run-guard.js';
 import { IDS, ORG, PASSWORD, TENANT_IDS, chatshipperMatrixPolicy, expectCode, setup, setupTenants } from './test-fixtures.js';
 
 /** The payload of a compact JWT, decoded without verifying (the test only reads what was signed). */
@@ -114,8 +115,6 @@ describe('login: the organization of the second read, when the directory changes
 
 describe('runGuard: a record that is not there', () => {
   it('after the type-level check: ERR_NOT_FOUND naming the type', async () => {
-    const { runGuard } = await import('./http/run-guard.js');
-    const { chatshipperMatrixPolicy } = await import('./test-fixtures.js');
     const principal = { id: 'admin-id', scopes: ['admin'] };
     const auth = { principal, ability: chatshipperMatrixPolicy.abilityFor(principal), token: { kind: 'apiKey', keyId: 'k1' } } as never;
     const spec = { action: 'fetch', subject: 'Contact', load: async () => null } as const;

@@ -71,6 +71,24 @@ describe('guard messages', () => {
     const { auth } = await signIn('agent@example.com');
     expect(decideGuard(auth, nullPolicy, { action: 'list', subject: 'Conversation' }, {}, undefined)).toBeUndefined();
   });
+
+  it('no field to check (an empty `fields`, an empty create body): the policy is asked with no fields, not an empty list', async () => {
+    const asked: unknown[] = [];
+    const recording: GuardPolicy = {
+      authorize: (_principal, _action, _target, fields) => void asked.push(fields),
+    };
+    const { auth } = await signIn('admin@example.com');
+    decideGuard(auth, recording, { action: 'update', subject: 'Contact', fields: [] }, {}, undefined);
+    decideGuard(auth, recording, { action: 'create', subject: 'Contact' }, {}, {});
+    await runGuard(auth, recording, { action: 'update', subject: 'Contact', fields: () => [] }, {}, undefined);
+    expect(asked).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('a policy answering an object that is not a promise allows at once (no promise to wait for)', async () => {
+    const objectPolicy: GuardPolicy = { authorize: () => ({ then: 'not a function' }) as never };
+    const { auth } = await signIn('agent@example.com');
+    expect(decideGuard(auth, objectPolicy, { action: 'list', subject: 'Conversation' }, {}, undefined)).toBeUndefined();
+  });
 });
 
 describe('decisions on scopeladder:decision', () => {
