@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresTokenStore } from './create-postgres-store.js';
 import { createTestPool, createTestSchema, TEST_DATABASE_URL, uniqueSchema } from './test-support/database.js';
+import { typeErrorOf } from './test-support/type-error-of.js';
 
 const HOUR = 3_600_000;
 const pool = createTestPool();
@@ -25,16 +26,6 @@ afterAll(async () => {
   await drop();
   await pool.end();
 });
-
-function typeErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TypeError);
-    return (error as TypeError).message;
-  }
-  throw new Error('expected a TypeError, nothing was thrown');
-}
 
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   const error = await promise.then(

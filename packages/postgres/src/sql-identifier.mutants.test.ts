@@ -7,6 +7,7 @@ import { chatshipperTenantPolicy, type Principal } from '@scopeladder/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPool, uniqueSchema } from './test-support/database.js';
 import { toSqlFilter, type SqlCondition, type SqlFilterOptions } from './to-sql-filter.js';
+import { typeErrorOf } from './test-support/type-error-of.js';
 
 const agent: Principal = { id: 'u1', scopes: ['agent'], organizationPath: 'r1#c1' };
 const filter = chatshipperTenantPolicy.filterFor(agent, 'list', 'Conversation');
@@ -14,16 +15,6 @@ const filter = chatshipperTenantPolicy.filterFor(agent, 'list', 'Conversation');
 /** The condition for the agent's conversations with `org_path` in `column`. */
 const whereWith = (column: unknown, extra: Partial<SqlFilterOptions> = {}) =>
   toSqlFilter(filter, { columns: { organizationPath: column as string }, ...extra }) as SqlCondition;
-
-function typeErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TypeError);
-    return (error as TypeError).message;
-  }
-  throw new Error('expected a TypeError, nothing was thrown');
-}
 
 const notAnIdentifier = (what: string, got: string) =>
   `${what} must be an SQL identifier (letters, digits, _), optionally qualified as table.column; got ${JSON.stringify(got)}`;

@@ -8,6 +8,7 @@ import { chatshipperTenantPolicy, type ListFilter, type Principal } from '@scope
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPool, uniqueSchema } from './test-support/database.js';
 import { toSqlFilter, type SqlCondition, type SqlFilterOptions } from './to-sql-filter.js';
+import { typeErrorOf } from './test-support/type-error-of.js';
 
 const policy = chatshipperTenantPolicy;
 const UNSUPPORTED = 'toSqlFilter: unsupported condition (expected the filter of policy.filterFor)';
@@ -35,16 +36,6 @@ function condition(result: ReturnType<typeof toSqlFilter>): SqlCondition {
 }
 
 /** The message of the TypeError `run` throws (anything else fails the test). */
-function typeErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TypeError);
-    return (error as TypeError).message;
-  }
-  throw new Error('expected a TypeError, nothing was thrown');
-}
-
 describe('toSqlFilter: the filter and the options it accepts', () => {
   it('the well-formed subtree the refusals below are variations of', () => {
     expect(toSqlFilter(subtree(goodEqual, goodStarts), { columns })).toEqual({

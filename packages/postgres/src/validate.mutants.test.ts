@@ -10,21 +10,12 @@ import { createPostgresDirectory } from './create-postgres-directory.js';
 import { createPostgresStore } from './create-postgres-store.js';
 import { migrate } from './migrate.js';
 import { createTestPool } from './test-support/database.js';
+import { typeErrorOf } from './test-support/type-error-of.js';
 
 const pool = createTestPool();
 afterAll(async () => {
   await pool.end();
 });
-
-function typeErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TypeError);
-    return (error as TypeError).message;
-  }
-  throw new Error('expected a TypeError, nothing was thrown');
-}
 
 const method = () => undefined;
 
