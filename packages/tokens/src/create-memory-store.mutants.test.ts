@@ -70,11 +70,13 @@ describe('createMemoryStore: every argument check names its argument', () => {
 });
 
 describe('createMemoryStore: the clock it sweeps by', () => {
-  it('an infinite `now` given to purge does not make a later sweep drop live revocations', async () => {
+  it('purge refuses a `now` that is not a finite number, like every other method: live revocations stay', async () => {
     const store = createMemoryStore({ maxEntries: 1 });
-    store.purge(Number.POSITIVE_INFINITY);
     await store.revokeAccessToken('j1', T + 60_000);
-    // The store is full of a live revocation: the sweep finds nothing to drop, so the newcomer is refused.
+    for (const now of [Number.POSITIVE_INFINITY, Number.NaN, '5' as never]) {
+      expect(() => store.purge(now)).toThrow(new TypeError('now must be a finite number (epoch milliseconds)'));
+    }
+    // Nothing was dropped, and the next sweep (the store is full) does not drop the live revocation either.
     await expectFull(store.revokeAccessToken('j2', T + 60_000));
     expect(await store.isAccessTokenRevoked('j1', T)).toBe(true);
   });

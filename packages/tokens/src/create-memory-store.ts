@@ -56,7 +56,10 @@ export interface MemoryTokenStore extends TokenStore {
     /** Families in the per-user session index (see `revokeFamiliesOfUser`). */
     readonly indexedFamilies: number;
   };
-  /** Drops every record whose expiry is at or before `now` (also done automatically). */
+  /**
+   * Drops every record whose expiry is at or before `now` (also done automatically).
+   * @throws TypeError when `now` is not a finite number (epoch milliseconds)
+   */
   purge(now: number): void;
 }
 
@@ -455,6 +458,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryToken
     },
 
     purge(now) {
+      // A NaN or Infinity here would drop every live revocation: refused like everywhere else.
+      assertStoreTime(now, 'now');
       see(now);
       purge(now);
     },
