@@ -13,7 +13,7 @@ import {
 } from '@scopeladder/tokens/diagnostics';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ATTRIBUTES,
   createScopeladderInstrumentation,
@@ -22,6 +22,7 @@ import {
   SPAN_NAMES,
   type ScopeladderInstrumentation,
 } from './index.js';
+import { toHrTime } from './lib/recorders.js';
 import { createTestSdk, sumOf, useAsyncContext, type TestSdk } from './test-support.js';
 
 const authenticateChannel = channel(AUTHENTICATE_CHANNEL);
@@ -246,6 +247,29 @@ describe('createScopeladderInstrumentation', () => {
     expect(finishedParent.events.map((event) => [event.name, event.attributes])).toEqual([
       ['scopeladder.refresh.reused', { [ATTRIBUTES.credentialEvent]: 'refresh.reused' }],
     ]);
+  });
+
+  it("the authenticate span is on the SDK's clock (Date.now(), as other spans start), not on the monotonic one", () => {
+    // In a long-lived process the wall clock and performance.timeOrigin + performance.now() drift
+    // apart (NTP slews one, not the other): a span timed on the monotonic clock could start before
+    // its parent or end after it. Here the wall clock is 40 s ahead of the monotonic one.
+    const skew = 40_000;
+    let wall = Math.floor(performance.timeOrigin + performance.now()) + skew;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => wall);
+    try {
+      instrument();
+      const parent = sdk.tracerProvider.getTracer('test').startSpan('GET /v2/users');
+      const parentStart = wall;
+      wall += 10;
+      context.with(trace.setSpan(context.active(), parent), () => authenticateChannel.publish({ ...OK_JWT, durationMs: 4 }));
+      parent.end(toHrTime(wall + 1));
+      const authenticate = sdk.spans().find((span) => span.name === SPAN_NAMES.authenticate)!;
+      expect(authenticate.startTime).toEqual(toHrTime(parentStart + 6));
+      expect(authenticate.endTime).toEqual(toHrTime(parentStart + 10));
+      expect(sdk.spans().find((span) => span.name === 'GET /v2/users')!.startTime).toEqual(toHrTime(parentStart));
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('credential events: each counted by type; a refresh reuse also on its own counter', async () => {

@@ -103,7 +103,10 @@ export function recordAuthentication(message: AuthenticateMessage, settings: Rec
     if (!message.ok) authenticationFailures.add(1, defined({ [A.errorType]: errorType, [A.credentialKind]: kind }));
   }
   if (settings.tracer !== null) {
-    const end = performance.timeOrigin + performance.now();
+    // The SDK's clock: a span the SDK times itself starts at `Date.now()` and runs on from there.
+    // `performance.timeOrigin + performance.now()` drifts from it in a long-lived process (NTP
+    // slews the wall clock only), which would put this span before its parent or after it.
+    const end = Date.now();
     const span = settings.tracer.startSpan(
       SPAN_NAMES.authenticate,
       {
