@@ -52,6 +52,42 @@ describe('our claim checks beyond jose, at their exact boundaries', () => {
   });
 });
 
+describe('claims of the wrong type, in an authentic token', () => {
+  it('an id claim that is an array (it has a length too) is refused: sub, jti, sid, org, client_id', async () => {
+    const { auth } = await setup({ policy, verifiedTokenCacheSize: 0 });
+    const cases: Record<string, unknown>[] = [
+      { sub: [IDS.admin] },
+      { jti: ['j'.repeat(32)] },
+      { sid: ['s'.repeat(32)] },
+      { org: ['r1'] },
+      { client_id: ['client'] },
+    ];
+    for (const overrides of cases) await expectCode(auth.authenticate(bearer(overrides)), 'ERR_TOKEN_INVALID');
+  });
+
+  it('a scope claim that is not a string is refused, even one that would read as admin', async () => {
+    const { auth } = await setup({ policy, verifiedTokenCacheSize: 0 });
+    for (const scope of [['admin'], { admin: true }, 1, true, null]) {
+      await expectCode(auth.authenticate(bearer({ scope })), 'ERR_TOKEN_INVALID');
+    }
+  });
+
+  it('logout refuses one too (it does not read the scopes): the session stays', async () => {
+    const { auth } = await setup({ policy, verifiedTokenCacheSize: 0 });
+    const malformed = bearer({ scope: ['admin'] }).slice('Bearer '.length);
+    await expectCode(auth.logout(malformed), 'ERR_TOKEN_INVALID');
+    // Same session (sid), well formed: still accepted, so the refused logout revoked nothing.
+    expect((await auth.authenticate(bearer({}))).principal.id).toBe(IDS.admin);
+  });
+
+  it('org_path without org is refused, whatever the path (also one ending in "#undefined")', async () => {
+    const { auth } = await setup({ policy, verifiedTokenCacheSize: 0 });
+    for (const path of ['undefined', 'r1#undefined', 'r1']) {
+      await expectCode(auth.authenticate(bearer({ org_path: path })), 'ERR_TOKEN_INVALID');
+    }
+  });
+});
+
 describe('maxTokenLength, at its exact boundary, wherever a token comes in', () => {
   const token = hmacJwt(HS_HEADER, claims(T0, { email: `${'a'.repeat(200)}@example.com` }));
 
