@@ -20,7 +20,7 @@ import type { RedisOptions } from 'ioredis';
 import { createConnection, evalWith, isRedisClient, type RedisClient } from './lib/connection.js';
 import { createKeyBuilder } from './lib/keys.js';
 import { createLocalView, type CredentialEvent, type LocalView } from './lib/local-view.js';
-import { decodeApiKey, decodeCounter, decodeRefreshToken, decodeRotation } from './lib/records.js';
+import { decodeApiKey, decodeCounter, decodeRefreshToken, decodeRotation, integerOf } from './lib/records.js';
 import {
   DELETE_API_KEY_RECORD,
   DELETE_FIELD_IF_EQUAL,
@@ -518,7 +518,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
         const [count, ...ended] = Array.isArray(reply) ? (reply as unknown[]) : [0];
         // Also for the user: the service's API-key cache drops the bot's keys (role, membership changed).
         await revokeEnded(redis, userId, ended, true);
-        return typeof count === 'number' ? count : 0;
+        const endedCount = integerOf(count);
+        return Number.isNaN(endedCount) ? 0 : endedCount;
       });
     },
 
@@ -593,7 +594,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
           await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
           await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(userId)], [id, digest]);
         }
-        const deleted = (await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId])) === 1;
+        const deleted = integerOf(await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId])) === 1;
         if (digest !== null) await publish(redis, { a: [digest] });
         return deleted;
       });
@@ -610,7 +611,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisTokenStore {
             const n = await evalWith(redis, DELETE_API_KEY_RECORD, [keys.apiKey(digest)], [id]);
             await evalWith(redis, DELETE_IF_EQUAL, [keys.apiKeyId(id)], [userId]);
             await evalWith(redis, DELETE_FIELD_IF_EQUAL, [keys.apiKeysOfUser(userId)], [id, digest]);
-            return n === 1 ? 1 : 0;
+            return integerOf(n) === 1 ? 1 : 0;
           }),
         );
         await publish(redis, event);

@@ -9,6 +9,7 @@ import { randomDigest } from '@scopeladder/testing/store-contract';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from './index.js';
+import { integerOf } from './lib/records.js';
 import { HIT, RELEASE_HIT, ROTATE_REFRESH_TOKEN, type LuaScript } from './lib/scripts.js';
 import { TEST_REDIS_URL, deleteKeys, listKeys, uniquePrefix } from '../../../test/support/redis.js';
 
@@ -214,5 +215,27 @@ describe('key layout: ids in hash tags are percent-escaped', () => {
     expect(await store.isFamilyRevoked('x{y', now)).toBe(true);
     for (const other of ['x}y', 'x%y', 'xy', 'x%7By']) expect(await store.isFamilyRevoked(other, now), other).toBe(false);
     await store.close();
+  });
+});
+
+describe('integer replies of the scripts (numbers, or decimal strings with ioredis stringNumbers)', () => {
+  it.each([
+    [2, 2],
+    [0, 0],
+    ['2', 2],
+    ['-3', -3],
+    ['123456789012345', 123456789012345],
+    ['1234567890123456', Number.NaN],
+    ['', Number.NaN],
+    ['2.5', Number.NaN],
+    ['1e3', Number.NaN],
+    [' 1', Number.NaN],
+    ['1\n', Number.NaN],
+    ['0x1', Number.NaN],
+    [null, Number.NaN],
+    [undefined, Number.NaN],
+    [[1], Number.NaN],
+  ] as const)('%j → %d', (reply, expected) => {
+    expect(integerOf(reply)).toBe(expected);
   });
 });

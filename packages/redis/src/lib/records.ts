@@ -17,6 +17,15 @@ function number(value: unknown): number {
   return parsed;
 }
 
+/**
+ * A script's integer reply: a number, or its decimal string on a client created with ioredis'
+ * `stringNumbers` option; anything else is `NaN`.
+ */
+export function integerOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+}
+
 /** An optional organization field: absent (`null`, `undefined`, `''`) → no property. */
 function organizationOf(value: unknown): { organization?: string } {
   if (value === null || value === undefined) return {};
