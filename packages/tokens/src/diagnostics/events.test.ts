@@ -78,6 +78,41 @@ describe('scopeladder:credential', () => {
     ]);
   });
 
+  it('throttle.engaged names the counter that refused: source, email, and the pair of a known source', async () => {
+    const engaged = (): unknown[] => credential.filter((event) => event.type === 'throttle.engaged');
+    const wrong = (email: string, source: string) => ({ email, password: 'wrong password', source });
+    const cases = [
+      // One source, two accounts: the per-source counter.
+      {
+        throttle: { maxFailuresPerSource: 1 },
+        attempts: [wrong('agent@example.com', SOURCE), wrong('admin@example.com', SOURCE)],
+        counter: 'source',
+      },
+      // One account, two sources: the per-email counter.
+      {
+        throttle: { maxFailuresPerEmail: 1 },
+        attempts: [wrong('agent@example.com', SOURCE), wrong('agent@example.com', '198.51.100.9')],
+        counter: 'email',
+      },
+    ] as const;
+    for (const { throttle, attempts, counter } of cases) {
+      const { auth } = await setup({ throttle });
+      credential.length = 0;
+      const [first, second] = attempts;
+      await expectCode(auth.login({ email: first.email, password: first.password }, { source: first.source }), 'ERR_INVALID_CREDENTIALS');
+      await expectCode(auth.login({ email: second.email, password: second.password }, { source: second.source }), 'ERR_LOGIN_THROTTLED');
+      expect(engaged()).toEqual([{ version: 1, type: 'throttle.engaged', counter, limit: 1, retryAfter: 900, source: second.source }]);
+    }
+    // A known pair (it logged in from there) is counted by its pair counter only.
+    const { auth } = await setup({ throttle: { maxFailuresPerEmailAndSource: 1 } });
+    await auth.login({ email: 'agent@example.com', password: PASSWORD }, { source: SOURCE });
+    credential.length = 0;
+    const attempt = () => auth.login({ email: 'agent@example.com', password: 'wrong password' }, { source: SOURCE });
+    await expectCode(attempt(), 'ERR_INVALID_CREDENTIALS');
+    await expectCode(attempt(), 'ERR_LOGIN_THROTTLED');
+    expect(engaged()).toEqual([{ version: 1, type: 'throttle.engaged', counter: 'email_and_source', limit: 1, retryAfter: 900, source: SOURCE }]);
+  });
+
   it('refresh.succeeded once per rotation; a replay publishes refresh.reused (family revoked) once', async () => {
     const { auth } = await setup();
     const first = await auth.login({ email: 'agent@example.com', password: PASSWORD });
