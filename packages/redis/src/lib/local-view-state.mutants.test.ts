@@ -4,7 +4,7 @@
 // mocked), tickets across events and resets, what an event drops, the per-user key index (and its
 // memory), waitFor, the start point, gaps on Redis 7 (entries-added) and as Redis 6.2 replies
 // (the field dropped by a wrapper), a reply landing after close(). Each fails with its mutant
-// applied. The it.fails test pins a defect: a hung (half-open) tail connection is never replaced.
+// applied; the last test pins a fixed defect: a hung (half-open) tail connection is replaced.
 import { randomBytes } from 'node:crypto';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -531,12 +531,11 @@ describe('local view: close and a hung round (mutants 290–326)', () => {
     expect(view.status()).toMatchObject({ fresh: false, lastEventId: first, resets: 0 });
   });
 
-  // Fails: the tail's own ioredis commandTimeout (blockMs + commandTimeoutMs, the same bound as
-  // withTimeout's) fires first, the pipeline resolves with "Command timed out" per command,
-  // withTimeout's timer is cleared, and its disconnect(true) never runs: the rounds time out on
-  // the same dead socket until TCP keepalive ends it. Safe (the view stops vouching), but the
-  // view never comes back.
-  it.fails('a round that hangs (half-open connection) is dropped, and the tail comes back on a new socket', async () => {
+  // A defect found here (fixed): the tail's own ioredis commandTimeout was the same bound as
+  // withTimeout's, fired first and resolved the round with "Command timed out", so
+  // disconnect(true) never ran and the rounds timed out on the same dead socket until TCP
+  // keepalive ended it: safe (the view stopped vouching), but the view never came back.
+  it('a round that hangs (half-open connection) is dropped, and the tail comes back on a new socket', async () => {
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());
     const { view, key } = open({ url: `redis://127.0.0.1:${proxy.port}`, settings: { maxLagMs: 200, commandTimeoutMs: 300 } });

@@ -152,7 +152,11 @@ function sleep(ms: number): Promise<void> {
 
 /** A connection of our own for the blocking reads: never the shared client (a BLOCK would stall it). */
 function duplicateForTail(client: RedisClient, blockMs: number, commandTimeoutMs: number): RedisClient {
-  const commandTimeout = blockMs + commandTimeoutMs;
+  // ioredis' own timeout only backs up `withTimeout` (which drops a hung socket): at the same
+  // bound, ioredis' timer fires first and resolves the round with "Command timed out", so a
+  // half-open connection would never be replaced. (Set anyway: the client's own may be shorter
+  // than a BLOCK.)
+  const commandTimeout = 2 * (blockMs + commandTimeoutMs);
   if ((client as { isCluster?: unknown }).isCluster === true) {
     const cluster = client as Cluster;
     const redisOptions = (cluster.options as { redisOptions?: Record<string, unknown> }).redisOptions ?? {};
