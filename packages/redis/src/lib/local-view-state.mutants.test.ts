@@ -538,13 +538,70 @@ describe('local view: close and a hung round (mutants 290–326)', () => {
   it('a round that hangs (half-open connection) is dropped, and the tail comes back on a new socket', async () => {
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());
-    const { view, key } = open({ url: `redis://127.0.0.1:${proxy.port}`, settings: { maxLagMs: 200, commandTimeoutMs: 300 } });
+    const { view, key } = open({ url: `redis://127.0.0.1:${proxy.port}`, settings: { maxLagMs: 400, commandTimeoutMs: 300 } });
     await publish(key, {});
     await untilFresh(view);
     proxy.hangCurrent();
     await until(() => !view.status().fresh, 'the view to stop vouching');
     const id = await publish(key, { j: [token()] });
     await untilApplied(view, id, 3000);
-    await until(() => view.status().fresh, 'fresh again', 1000);
+    await until(() => view.status().fresh, 'fresh again', 3000);
+  });
+});
+
+describe('local view: a read answered empty on the client side (ioredis blockingTimeout)', () => {
+  it('a round whose read came back empty while the stream moved on does not vouch: stale, then the event applied', async () => {
+    let armed = false;
+    const { view, key } = open({
+      settings: { maxLagMs: 400 },
+      onTail: (tail) =>
+        // As ioredis answers a late XREAD BLOCK when the client has `blockingTimeout`: `null`,
+        // while the XINFO of the same round is real.
+        wrapExec(tail, (replies) => (armed && replies !== null ? [[null, null], ...replies.slice(1)] : replies)),
+    });
+    const first = await publish(key, {});
+    await untilFresh(view);
+    await untilApplied(view, first);
+    armed = true;
+    const revoked = token();
+    const second = await publish(key, { j: [revoked] });
+    await until(() => !view.status().fresh, 'the view to stop vouching', 5000);
+    expect(view.status().lastEventId).toBe(first);
+    armed = false;
+    await untilApplied(view, second);
+    await until(() => view.status().fresh, 'fresh again', 5000);
+  });
+
+  it("the tail never takes the client's blockingTimeout (single node and Cluster options)", async () => {
+    const client = new Redis(TEST_REDIS_URL, { blockingTimeout: 5000, lazyConnect: true });
+    client.on('error', () => {});
+    let tail: Redis | null = null;
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (override) => (tail = duplicate(override));
+    const view = createLocalView(client, nextKey(), SETTINGS);
+    cleanups.push(async () => {
+      await view.close();
+      client.disconnect();
+    });
+    view.ticket();
+    expect((tail as Redis | null)?.options.blockingTimeout).toBe(0);
+
+    // The Cluster branch: the options handed to Cluster.duplicate.
+    let handed: { redisOptions?: Record<string, unknown> } | undefined;
+    const cluster = {
+      isCluster: true,
+      options: { redisOptions: { blockingTimeout: 5000, password: 'secret' } },
+      duplicate: (_nodes: unknown, options: { redisOptions?: Record<string, unknown> }) => {
+        handed = options;
+        const stand = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+        stand.on('error', () => {});
+        cleanups.push(() => stand.disconnect());
+        return stand;
+      },
+    };
+    const clusterView = createLocalView(cluster as unknown as Redis, nextKey(), SETTINGS);
+    cleanups.push(() => clusterView.close());
+    clusterView.ticket();
+    expect(handed?.redisOptions).toMatchObject({ blockingTimeout: 0, password: 'secret', connectionName: 'scopeladder-view' });
   });
 });

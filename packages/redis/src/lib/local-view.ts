@@ -162,13 +162,15 @@ function duplicateForTail(client: RedisClient, blockMs: number, commandTimeoutMs
     const redisOptions = (cluster.options as { redisOptions?: Record<string, unknown> }).redisOptions ?? {};
     return cluster.duplicate(undefined, {
       enableOfflineQueue: false,
-      redisOptions: { ...redisOptions, connectionName: 'scopeladder-view', commandTimeout },
+      redisOptions: { ...redisOptions, connectionName: 'scopeladder-view', commandTimeout, blockingTimeout: 0 },
     });
   }
   return (client as Redis).duplicate({
     connectionName: 'scopeladder-view',
     enableOfflineQueue: false,
     commandTimeout,
+    // Never the client's own: with it, ioredis answers a late XREAD BLOCK with `null` (no entries).
+    blockingTimeout: 0,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     lazyConnect: false,
@@ -354,9 +356,12 @@ export function createLocalView(client: RedisClient, streamKey: string, settings
       invalidate(event);
     }
 
+    // Nothing read although the stream moved past `from` (an entry added between the two
+    // commands, or a read answered empty on the client's side): this round cannot vouch.
+    const missed = entries.length === 0 && info !== null && compareStreamIds(info.lastGeneratedId, from) > 0;
     if (info === null ? from !== '0-0' : isGap(info, from))
       reset(info?.lastGeneratedId ?? '0-0', info === null ? 0 : (info.entriesAdded ?? Number.NaN));
-    if (entries.length < READ_COUNT) vouchedAt = sentAt;
+    if (entries.length < READ_COUNT && !missed) vouchedAt = sentAt;
     sweep();
     settleWaiters();
   }
