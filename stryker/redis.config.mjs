@@ -5,7 +5,7 @@ import { strykerConfig } from './base.config.mjs';
 // what a record read back from Redis may say. In scope: the local revocation view (an instance
 // answering revocation and bot-key checks from memory: a stale or wrong view lets a revoked token
 // in), the store itself (revocations, rotation, session-end marks, bot keys, throttle counters),
-// the key layout, the decoding of what Redis answers (a corrupt record is a 503, never a pass), and
+// the key layout, the decoding of what Redis answers (a corrupt record is ERR_INTERNAL, a 500, never a pass), and
 // the tenancy checks of collections.
 // Not in scope: the Lua script texts and other module-level strings (static mutants, skipped by
 // default: every store test runs them), connection setup, types, barrels.
