@@ -171,10 +171,9 @@ describe('revokeFamiliesOfUser', () => {
     expect(await store.isFamilyRevoked('f2', now)).toBe(true);
   });
 
-  // DEFECT (reported to the lead, not fixed here): with `stringNumbers` (a shared client's setting,
-  // or `redisOptions`) integer replies are strings, and the store compares them with numbers: the
-  // sessions and the key are gone, but the counts say 0 and deleteApiKey says false. Flip to `it`
-  // once fixed.
+  // A defect found here (fixed): with `stringNumbers` (a shared client's setting, or
+  // `redisOptions`) integer replies are strings, and the store compared them with numbers: the
+  // sessions and the key were gone, but the counts said 0 and deleteApiKey said false.
   it('counts what it ended and deleted on a `stringNumbers` client (integer replies as strings)', async () => {
     const store = open(nextPrefix(), { localView: false, redisOptions: { stringNumbers: true } });
     const now = Date.now();
