@@ -113,6 +113,14 @@ describe('scopeladder:credential', () => {
     expect(engaged()).toEqual([{ version: 1, type: 'throttle.engaged', counter: 'email_and_source', limit: 1, retryAfter: 900, source: SOURCE }]);
   });
 
+  it('a store failing at the throttle is not a throttled login: no login.failed', async () => {
+    const store = createMemoryStore();
+    store.hit = () => Promise.reject(new Error('connection lost'));
+    const { auth } = await setup({ store });
+    await expectCode(auth.login({ email: 'agent@example.com', password: 'wrong password' }, { source: SOURCE }), 'ERR_STORE_UNAVAILABLE');
+    expect(credential.filter((event) => event.type === 'login.failed')).toEqual([]);
+  });
+
   it('refresh.succeeded once per rotation; a replay publishes refresh.reused (family revoked) once', async () => {
     const { auth } = await setup();
     const first = await auth.login({ email: 'agent@example.com', password: PASSWORD });

@@ -158,6 +158,29 @@ describe('scopeladder:decision', () => {
     ]);
   });
 
+  it('observed or not, a missing record is "<Subject> not found", word for word', async () => {
+    const admin = await signIn('admin@example.com');
+    const spec = { action: 'fetch', subject: 'User', load: loadUser } as const;
+    const observed = await expectCode(runGuard(admin.auth, admin.policy, spec, request('missing'), undefined, route), 'ERR_NOT_FOUND');
+    unsubscribe(DECISION_CHANNEL, onDecision);
+    try {
+      const quiet = await expectCode(runGuard(admin.auth, admin.policy, spec, request('missing'), undefined, route), 'ERR_NOT_FOUND');
+      expect([observed.message, quiet.message]).toEqual(['User not found', 'User not found']);
+    } finally {
+      subscribe(DECISION_CHANNEL, onDecision);
+    }
+  });
+
+  it('runGuard without load: a type-level decision, level type', async () => {
+    const { auth, policy } = await signIn('agent@example.com');
+    expect(await runGuard(auth, policy, { action: 'list', subject: 'Conversation' }, request(), undefined, route)).toBeUndefined();
+    await expectCode(runGuard(auth, policy, { action: 'delete', subject: 'User' }, request(), undefined, route), 'ERR_INSUFFICIENT_SCOPE');
+    expect(decisions.map(({ allowed, level, subject }) => ({ allowed, level, subject }))).toEqual([
+      { allowed: true, level: 'type', subject: 'Conversation' },
+      { allowed: false, level: 'type', subject: 'User' },
+    ]);
+  });
+
   it('no decision, no message: a refused field name, a body that is not an object, a failing load', async () => {
     const { auth, policy } = await signIn('agent@example.com');
     expect(() => decideGuard(auth, policy, { action: 'create', subject: 'Contact' }, request(), { 'ro\u0000le': 1 }, route)).toThrow();

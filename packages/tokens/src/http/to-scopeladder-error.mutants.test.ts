@@ -34,6 +34,14 @@ describe('toScopeladderError, each marker on its own', () => {
     ]);
   });
 
+  it('markers count only as strings, and a string body only on a 400', () => {
+    // An array converts to the same property key: only a string is a marker.
+    expect(translated(Object.assign(new Error('x'), { status: 413, type: ['entity.too.large'] }))).toBe('unchanged');
+    expect(translated(Object.assign(new Error('x'), { statusCode: 413, code: ['FST_ERR_CTP_BODY_TOO_LARGE'] }))).toBe('unchanged');
+    // An application's 409 carrying its own string body is its own error.
+    expect(translated(Object.assign(new Error('Conflict'), { status: 409, body: 'already exists' }))).toBe('unchanged');
+  });
+
   it('an error with a 4xx status and no known marker is handed back unchanged', () => {
     expect(translated(Object.assign(new Error('Conflict'), { status: 409 }))).toBe('unchanged');
     expect(translated(Object.assign(new Error('Unsupported Content-Encoding: br'), { status: 409 }))).toBe('unchanged');
