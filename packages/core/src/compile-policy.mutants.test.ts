@@ -4,6 +4,7 @@
 import { createMongoAbility } from '@casl/ability';
 import { describe, expect, it } from 'vitest';
 import { defineLadder, definePolicy, subject } from './index.js';
+import { copyPlain } from './lib/compile-policy.js';
 
 const S = ['low', 'mid', 'high'] as const;
 const M = { Doc: { read: 'low', edit: { any: 'high', self: 'mid' } } } as const;
@@ -15,6 +16,7 @@ const SELF_FIELD = 'selfField: expected a property name (letters, digits and "_"
 
 const refused: [string, unknown, string][] = [
   ['a definition that is not an object', 5, 'definition: expected { scopes, matrix }'],
+  ['a null definition', null, 'definition: expected { scopes, matrix }'],
   [
     'aliases beside a Ladder',
     { scopes: defineLadder(S), aliases: { x: 'low' }, matrix: M },
@@ -37,6 +39,8 @@ const refused: [string, unknown, string][] = [
     'scopes: expected an array of scopes (lowest first) or a Ladder',
   ],
   ['a selfField that is not a string', { scopes: S, matrix: M, selfField: 5 }, SELF_FIELD],
+  // An array converts to the string "id", which the pattern would accept.
+  ['a selfField that is an array', { scopes: S, matrix: M, selfField: ['id'] }, SELF_FIELD],
   ['a selfField starting with a digit', { scopes: S, matrix: M, selfField: '1a' }, SELF_FIELD],
   ['a selfField ending with a dot', { scopes: S, matrix: M, selfField: 'a.' }, SELF_FIELD],
   ['a selfField "__proto__"', { scopes: S, matrix: M, selfField: '__proto__' }, SELF_FIELD],
@@ -320,5 +324,24 @@ describe('a Ladder without aliases', () => {
     expect(policy.can({ id: 'u1', scopes: ['S'] }, 'read', 'Doc')).toBe(false);
     expect(policy.abilityFor({ id: 'u1', scopes: ['S'] }).can('read', 'Doc')).toBe(false);
     expect(policy.can({ id: 'u1', scopes: ['t'] }, 'read', 'Doc')).toBe(true);
+  });
+});
+
+describe('Ladders and rules at the edges', () => {
+  it('a Ladder-shaped object whose aliases are null has no aliases (no crash)', () => {
+    const ladder = defineLadder(S);
+    const shaped = {
+      scopes: ladder.scopes,
+      rank: ladder.rank.bind(ladder),
+      has: ladder.has.bind(ladder),
+      canonical: ladder.canonical.bind(ladder),
+      aliases: null,
+    };
+    const policy = definePolicy({ scopes: shaped as unknown as typeof ladder, matrix: M });
+    expect(policy.can({ id: 'u1', scopes: ['low'] }, 'read', 'Doc')).toBe(true);
+  });
+
+  it('copyPlain keeps null values (in objects and arrays) as they are', () => {
+    expect(copyPlain({ a: null, b: [null, { c: null }] })).toEqual({ a: null, b: [null, { c: null }] });
   });
 });

@@ -116,10 +116,12 @@ export interface PolicyDefinition<S extends string, M extends Matrix<S>> {
 export function definePolicy<const S extends string, const M extends Matrix<S>>(
   definition: PolicyDefinition<S, M>,
 ): Policy<S, MatrixResource<M>, MatrixAction<M>> {
+  // The definition's shape first: `definePolicy(null)` names it, not `cacheSize`.
+  const compiled = compilePolicy(definition);
   const cacheSize = definition.cacheSize ?? DEFAULT_ABILITY_CACHE_SIZE;
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 1) {
     throw new TypeError('definePolicy: cacheSize: expected a positive integer');
   }
-  const policy = new LadderPolicy(compilePolicy(definition), cacheSize);
+  const policy = new LadderPolicy(compiled, cacheSize);
   return Object.freeze(policy) as unknown as Policy<S, MatrixResource<M>, MatrixAction<M>>;
 }
